@@ -1,0 +1,70 @@
+"""The two LSTM cells of the seed notebook, as the project's NumPy reference.
+
+Each function performs the seed's NumPy operations in the seed's order, so its outputs and the
+warnings it raises are those of the seed, bit for bit (test_lstm_reference.py proves it):
+
+* ``np.dot`` for every matrix-vector product, then ``(W x + U s) + b`` left to right;
+* sigmoid as ``1 / (1 + np.exp(-z))`` and ``np.tanh``;
+* type 1 evaluates the gates in the order g, i, o, then the candidate; type 2 in the order g, o, i.
+
+Quirks kept on purpose: the initial states take their length from ``u_i.shape[1]``; T = 0 gives
+empty lists; type 2 reads ``c_{t-1}`` in its gates and returns ``h_t = tanh(o_t * c_t)``. The
+key names (type 1's capital ``Output_gate_activations``) are the seed's.
+"""
+
+import numpy as np
+
+TYPE1_KEYS = ('Output', 'Output_gate_activations', 'input_gate_activations',
+              'forget_gate_activations', 'cell_input_activations', 'cell_state_vectors')
+TYPE2_KEYS = ('Output', 'input_gate_activations', 'output_gate_activations',
+              'forget_gate_activations', 'cell_state_vectors')
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _affine(W, gate, x, state):
+    """(w_gate . x + u_gate . state) + b_gate, with the seed's association."""
+    return np.dot(W['w_' + gate], x) + np.dot(W['u_' + gate], state) + W['b_' + gate]
+
+
+def lstm_type_1(S, W):
+    """Standard LSTM with a forget gate (g); gates read h_{t-1}."""
+    if S.ndim != 2:
+        raise ValueError(f'S must be 2-D (T x X), got {S.ndim}-D')
+    width = W['u_i'].shape[1]
+    h = np.zeros([width])
+    c = np.zeros([width])
+    trace = {key: [] for key in TYPE1_KEYS}
+    for x in S:
+        f = sigmoid(_affine(W, 'g', x, h))
+        i = sigmoid(_affine(W, 'i', x, h))
+        o = sigmoid(_affine(W, 'o', x, h))
+        cand = np.tanh(_affine(W, 'c', x, h))
+        c = f * c + i * cand
+        h = o * np.tanh(c)
+        for key, value in zip(TYPE1_KEYS, (h, o, i, f, cand, c)):
+            trace[key].append(value)
+    return trace
+
+
+def lstm_type_2(S, W):
+    """Peephole-style LSTM: gates read c_{t-1}; the candidate has no recurrent term."""
+    if S.ndim != 2:
+        raise ValueError(f'S must be 2-D (T x X), got {S.ndim}-D')
+    c = np.zeros([W['u_i'].shape[1]])
+    trace = {key: [] for key in TYPE2_KEYS}
+    for x in S:
+        f = sigmoid(_affine(W, 'g', x, c))
+        o = sigmoid(_affine(W, 'o', x, c))
+        i = sigmoid(_affine(W, 'i', x, c))
+        c = f * c + i * np.tanh(np.dot(W['w_cell'], x) + W['b_cell'])
+        h = np.tanh(o * c)
+        for key, value in zip(TYPE2_KEYS, (h, i, o, f, c)):
+            trace[key].append(value)
+    return trace
+
+
+CELLS = {'type1': lstm_type_1, 'type2': lstm_type_2}
+KEYS = {'type1': TYPE1_KEYS, 'type2': TYPE2_KEYS}

@@ -1,0 +1,320 @@
+/**
+ * Input validation for both cells: the exact key set of each weight dictionary, the shape of
+ * every array, and numbers only (finite unless the caller opts in).
+ *
+ * Shapes are inferred, not declared: H is the row count of `u_i`, X the column count of `w_i`
+ * (falling back to `b_i` and `S` when those are themselves malformed, so one bad key yields one
+ * error rather than a cascade). Every issue names its key path and the expected vs actual value,
+ * e.g. `W.u_i: expected shape [4, 4], got [4, 5]`.
+ *
+ * This is stricter than NumPy on purpose (see the README): NumPy broadcasts a bias of shape (1,),
+ * accepts a non-square `u_*` when T = 1, ignores unknown keys and fails late with KeyError.
+ */
+import * as z from 'zod';
+
+export type CellType = 'type1' | 'type2';
+export const CELL_TYPES: readonly CellType[] = ['type1', 'type2'];
+
+/** A row of numbers: a plain array or any typed array view. */
+export type Vector = ArrayLike<number>;
+/** A matrix as rows; every row must have the same length. */
+export type Matrix = ArrayLike<Vector>;
+
+/** The seed's weight dictionary for type 1 (`g` is the forget gate, `c` the cell input). */
+export interface Type1Weights {
+  w_i: Matrix; u_i: Matrix; b_i: Vector;
+  w_g: Matrix; u_g: Matrix; b_g: Vector;
+  w_o: Matrix; u_o: Matrix; b_o: Vector;
+  w_c: Matrix; u_c: Matrix; b_c: Vector;
+}
+
+/** The seed's weight dictionary for type 2: no recurrent weights for the cell candidate. */
+export interface Type2Weights {
+  w_i: Matrix; u_i: Matrix; b_i: Vector;
+  w_g: Matrix; u_g: Matrix; b_g: Vector;
+  w_o: Matrix; u_o: Matrix; b_o: Vector;
+  w_cell: Matrix; b_cell: Vector;
+}
+
+export interface WeightsFor {
+  type1: Type1Weights;
+  type2: Type2Weights;
+}
+
+export interface ValidationOptions {
+  /** Accept NaN and +-Infinity in S and W. Default false: they are rejected with their path. */
+  allowNonFinite?: boolean;
+}
+
+export interface Issue {
+  /** Dotted key path with indices, e.g. `W.u_i` or `S[3][1]`; empty for the case itself. */
+  path: string;
+  /** What was expected and what was found. */
+  message: string;
+}
+
+/** Raised for any input that does not satisfy the schema; `message` is the first issue. */
+export class LstmInputError extends Error {
+  override readonly name = 'LstmInputError';
+  readonly issues: readonly Issue[];
+
+  constructor(issues: readonly Issue[]) {
+    const first = formatIssue(issues[0]);
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(first + more);
+    this.issues = issues;
+  }
+}
+
+export function formatIssue(issue: Issue): string {
+  return issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/** Which keys each cell reads; order is the seed's. `b_*` keys are vectors, the rest matrices. */
+export const WEIGHT_KEYS = {
+  type1: ['w_i', 'u_i', 'b_i', 'w_g', 'u_g', 'b_g', 'w_o', 'u_o', 'b_o', 'w_c', 'u_c', 'b_c'],
+  type2: ['w_i', 'u_i', 'b_i', 'w_g', 'u_g', 'b_g', 'w_o', 'u_o', 'b_o', 'w_cell', 'b_cell'],
+} as const satisfies Record<CellType, readonly string[]>;
+
+/** Shape of a validated case: T steps, X input features, H hidden units. */
+export interface CaseShape {
+  steps: number;
+  inputs: number;
+  hidden: number;
+}
+
+type PathPart = string | number;
+
+function formatPath(parts: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function isRow(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    const shown = value.length > 20 ? `${value.slice(0, 20)}...` : value;
+    return `string ${JSON.stringify(shown)}`;
+  }
+  if (isRow(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** Dimensions found by following the first element down, as NumPy does when building an array. */
+function probeDims(value: unknown): number[] {
+  const dims: number[] = [];
+  let cursor: unknown = value;
+  while (isRow(cursor)) {
+    dims.push(cursor.length);
+    if (cursor.length === 0) break;
+    cursor = cursor[0];
+  }
+  return dims;
+}
+
+export function formatShape(dims: readonly number[]): string {
+  return `[${dims.join(', ')}]`;
+}
+
+interface Sink {
+  push(path: readonly PathPart[], message: string): void;
+}
+
+function checkNumber(value: unknown, path: readonly PathPart[], allowNonFinite: boolean, sink: Sink): boolean {
+  if (typeof value !== 'number') {
+    sink.push(path, `expected a number, got ${describeValue(value)}`);
+    return false;
+  }
+  if (!allowNonFinite && !Number.isFinite(value)) {
+    sink.push(path, `expected a finite number, got ${value}; non-finite values need allowNonFinite (--allow-non-finite)`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Checks that `value` is a numeric array of rank `rank` with rectangular rows, reporting only the
+ * first bad element so a huge malformed array costs one issue, not millions.
+ */
+function checkArray(
+  value: unknown,
+  rank: 1 | 2,
+  path: readonly PathPart[],
+  allowNonFinite: boolean,
+  sink: Sink,
+): void {
+  if (value === undefined) {
+    sink.push(path, 'missing');
+    return;
+  }
+  const noun = rank === 1 ? 'a vector (array of numbers)' : 'a matrix (array of rows)';
+  if (!isRow(value)) {
+    sink.push(path, `expected ${noun}, got ${describeValue(value)}`);
+    return;
+  }
+  const dims = probeDims(value);
+  if (dims.length > rank || (dims.length < rank && dims[0] > 0)) {
+    sink.push(path, `expected ${noun}, got shape ${formatShape(dims)}`);
+    return;
+  }
+  if (rank === 1) {
+    for (let k = 0; k < value.length; k++) {
+      if (!checkNumber(value[k], [...path, k], allowNonFinite, sink)) return;
+    }
+    return;
+  }
+  const rows = value.length;
+  if (rows === 0) return;
+  const cols = (value[0] as ArrayLike<unknown>).length;
+  for (let r = 0; r < rows; r++) {
+    const row = value[r];
+    if (!isRow(row)) {
+      sink.push([...path, r], `expected a row (array of numbers), got ${describeValue(row)}`);
+      return;
+    }
+    if (row.length !== cols) {
+      sink.push([...path, r], `expected ${cols} columns, got ${row.length}`);
+      return;
+    }
+    for (let k = 0; k < cols; k++) {
+      const x = row[k];
+      // Fast path: the overwhelmingly common finite number needs no call.
+      if (typeof x === 'number' && (allowNonFinite || (x - x === 0))) continue;
+      checkNumber(x, [...path, r, k], allowNonFinite, sink);
+      return;
+    }
+  }
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, k) => d === b[k]);
+}
+
+/** A numeric array of a given rank, checked in one pass; issues carry paths relative to it. */
+function numericArray(rank: 1 | 2, allowNonFinite: boolean) {
+  return z.unknown().check((ctx) => {
+    checkArray(ctx.value, rank, [], allowNonFinite, {
+      push(path, message) {
+        ctx.issues.push({ code: 'custom', message, input: ctx.value, path: [...path] });
+      },
+    });
+  });
+}
+
+function expected(what: string, input: unknown): string {
+  return input === undefined ? 'missing' : `expected ${what}, got ${describeValue(input)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !isRow(value);
+}
+
+function makeCaseSchema(cell: CellType, allowNonFinite: boolean) {
+  const keys = WEIGHT_KEYS[cell];
+  const vector = numericArray(1, allowNonFinite);
+  const matrix = numericArray(2, allowNonFinite);
+  const weights = z.strictObject(
+    Object.fromEntries(keys.map((key) => [key, key.startsWith('b_') ? vector : matrix])),
+    { error: (issue) => (issue.code === 'invalid_type' ? expected('an object of weight arrays', issue.input) : undefined) },
+  );
+  const whole = z.strictObject(
+    { W: weights, S: matrix },
+    { error: (issue) => (issue.code === 'invalid_type' ? expected('a case object {"S": [...], "W": {...}}', issue.input) : undefined) },
+  );
+
+  // Shapes relate keys to each other, so they are checked on the whole case, even when some keys
+  // are malformed: those are skipped and the rest still get a precise message.
+  return whole.superRefine(
+    (value, ctx) => {
+      if (!isPlainObject(value) || !isPlainObject(value.W)) return;
+      const W = value.W;
+      const dimsOf = (key: string) => (isRow(W[key]) ? probeDims(W[key]) : undefined);
+      const u = dimsOf('u_i');
+      const w = dimsOf('w_i');
+      const b = dimsOf('b_i');
+      const sDims = isRow(value.S) ? probeDims(value.S) : undefined;
+      // Infer H and X from the first well-formed key, so shape errors point at the odd one out.
+      const H = u?.length === 2 ? u[0] : b?.length === 1 ? b[0] : w?.length === 2 ? w[0] : undefined;
+      const X = w?.length === 2 ? w[1] : sDims?.length === 2 ? sDims[1] : undefined;
+      const fail = (path: PathPart[], message: string) => ctx.addIssue({ code: 'custom', message, path });
+      if (H === 0) fail(['W', 'u_i'], 'expected at least one hidden unit (H >= 1), got 0 rows');
+      if (X === 0) fail(['W', 'w_i'], 'expected at least one input feature (X >= 1), got 0 columns');
+      if (H === undefined || H === 0 || X === undefined || X === 0) return;
+      for (const key of keys) {
+        const actual = dimsOf(key);
+        const expected = key.startsWith('b_') ? [H] : key.startsWith('u_') ? [H, H] : [H, X];
+        if (actual !== undefined && actual.length === expected.length && !sameDims(expected, actual)) {
+          fail(['W', key], `expected shape ${formatShape(expected)}, got ${formatShape(actual)}`);
+        }
+      }
+      if (sDims?.length === 2 && sDims[0] > 0 && sDims[1] !== X) {
+        fail(['S'], `expected shape ${formatShape([sDims[0], X])} (T x X), got ${formatShape(sDims)}`);
+      }
+    },
+    { when: () => true },
+  );
+}
+
+/**
+ * Zod reports unknown keys as one issue; ours name each key. When the weights look like the other
+ * cell's, a leading issue says so, since that is the likely fix.
+ */
+function toIssues(cell: CellType, zodIssues: readonly z.core.$ZodIssue[]): Issue[] {
+  const other: CellType = cell === 'type1' ? 'type2' : 'type1';
+  const otherOnly = WEIGHT_KEYS[other].filter((key) => !(WEIGHT_KEYS[cell] as readonly string[]).includes(key));
+  const issues: Issue[] = [];
+  const foreign: string[] = [];
+  for (const issue of zodIssues) {
+    if (issue.code !== 'unrecognized_keys') {
+      issues.push({ path: formatPath(issue.path), message: issue.message });
+      continue;
+    }
+    const inWeights = issue.path.length > 0;
+    for (const key of issue.keys) {
+      if (inWeights && (otherOnly as readonly string[]).includes(key)) foreign.push(key);
+      const message = inWeights
+        ? `unexpected key for ${cell}; expected only ${WEIGHT_KEYS[cell].join(', ')}`
+        : 'unexpected key; a case has only "S" and "W"';
+      issues.push({ path: formatPath([...issue.path, key]), message });
+    }
+  }
+  if (foreign.length > 0) {
+    issues.unshift({ path: 'W', message: `has ${other} keys (${foreign.join(', ')}) but the cell is ${cell}; is the cell type right?` });
+  }
+  return issues;
+}
+
+const schemaCache = new Map<string, ReturnType<typeof makeCaseSchema>>();
+
+/** The zod schema of a case `{S, W}` for one cell; `allowNonFinite` selects the finite check. */
+export function caseSchema(cell: CellType, options: ValidationOptions = {}) {
+  const allowNonFinite = options.allowNonFinite === true;
+  const cacheKey = `${cell}:${allowNonFinite}`;
+  let schema = schemaCache.get(cacheKey);
+  if (schema === undefined) {
+    schema = makeCaseSchema(cell, allowNonFinite);
+    schemaCache.set(cacheKey, schema);
+  }
+  return schema;
+}
+
+/**
+ * Validates a case `{S, W}` and returns its shape, or throws an `LstmInputError` naming every
+ * problem. On success S and W are numeric arrays of the documented shapes.
+ */
+export function validateCase(cell: CellType, value: unknown, options: ValidationOptions = {}): CaseShape {
+  const result = caseSchema(cell, options).safeParse(value);
+  if (!result.success) throw new LstmInputError(toIssues(cell, result.error.issues));
+  const { S, W } = value as { S: Matrix; W: Record<string, Matrix> };
+  return { steps: S.length, inputs: W.w_i[0].length, hidden: W.u_i.length };
+}

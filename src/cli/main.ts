@@ -1,0 +1,54 @@
+/**
+ * The `lstm-parity` command. Every failure ends as one line on stderr and an exit code:
+ * 2 for bad usage or bad input (nothing on stdout), 1 for a check that found disagreement or an
+ * internal error. Set LSTM_PARITY_DEBUG=1 to see stack traces.
+ */
+import { LstmInputError } from '../cells/schema.js';
+import { CaseFileError } from '../format/case-file.js';
+import { RUN_USAGE, runCommand } from './run.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+
+const USAGE = `usage: lstm-parity <command> [options]
+
+commands:
+  run      run one case through one cell and print the seed's output dictionary
+
+Run "lstm-parity <command> --help" for a command's options.`;
+
+type Command = { usage: string; run: (argv: string[]) => Promise<string> };
+
+const COMMANDS: Record<string, Command> = {
+  run: { usage: RUN_USAGE, run: runCommand },
+};
+
+function isUsageError(error: unknown): boolean {
+  if (error instanceof UsageError || error instanceof LstmInputError || error instanceof CaseFileError) return true;
+  // node:util parseArgs marks its errors with ERR_PARSE_ARGS_* codes.
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${command.usage}\n`);
+      return EXIT_OK;
+    }
+    const output = await command.run(rest);
+    process.stdout.write(output);
+    return EXIT_OK;
+  } catch (error) {
+    const usage = isUsageError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`lstm-parity: ${usage ? '' : 'internal error: '}${message.split('\n')[0]}\n`);
+    if (process.env.LSTM_PARITY_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return usage ? EXIT_USAGE : EXIT_FAILED;
+  }
+}

@@ -1,0 +1,42 @@
+/** `lstm-parity run`: one case through one cell, the seed's dictionary on stdout. */
+import { parseArgs } from 'node:util';
+import { runCase } from '../cells/run-case.js';
+import { CELL_TYPES, type CellType } from '../cells/schema.js';
+import { parseCaseJson } from '../format/case-file.js';
+import { formatSeedOutput } from '../format/output.js';
+import { readTextInput } from './read-input.js';
+import { UsageError } from './usage-error.js';
+
+export const RUN_USAGE = `usage: lstm-parity run --cell type1|type2 --case FILE|- [--allow-non-finite]
+
+Runs one case through one cell and prints the seed's output dictionary as JSON.
+  --cell               type1 (standard LSTM) or type2 (gates read c_{t-1})
+  --case               case file {"S": [[...]], "W": {...}}, or - for stdin
+  --allow-non-finite   accept "NaN", "Infinity", "-Infinity" in S and W`;
+
+export function parseCell(value: string | undefined): CellType {
+  if (value === undefined) throw new UsageError('--cell is required: type1 or type2');
+  if (!(CELL_TYPES as readonly string[]).includes(value)) {
+    throw new UsageError(`--cell: expected type1 or type2, got ${JSON.stringify(value)}`);
+  }
+  return value as CellType;
+}
+
+export async function runCommand(argv: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cell: { type: 'string' },
+      case: { type: 'string' },
+      'allow-non-finite': { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const cell = parseCell(values.cell);
+  if (values.case === undefined) throw new UsageError('--case is required: a case file, or - for stdin');
+  const source = values.case === '-' ? 'stdin' : values.case;
+  const value = parseCaseJson(await readTextInput(values.case), source);
+  const trace = runCase(cell, value, { allowNonFinite: values['allow-non-finite'] });
+  return formatSeedOutput(trace);
+}

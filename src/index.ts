@@ -1,0 +1,33 @@
+export { lstmType1, forwardType1, type LstmType1Options } from './cells/lstm-type1.js';
+export { lstmType2, forwardType2, type LstmType2Options } from './cells/lstm-type2.js';
+export { runCase } from './cells/run-case.js';
+export {
+  CELL_TYPES,
+  WEIGHT_KEYS,
+  LstmInputError,
+  caseSchema,
+  validateCase,
+  type CaseShape,
+  type CellType,
+  type Issue,
+  type Matrix,
+  type Type1Weights,
+  type Type2Weights,
+  type ValidationOptions,
+  type Vector,
+  type WeightsFor,
+} from './cells/schema.js';
+export {
+  SEED_KEYS,
+  seedFields,
+  stepOf,
+  toSeedOutput,
+  type LstmTrace,
+  type LstmType1Trace,
+  type LstmType2Trace,
+  type SeedOutput,
+} from './cells/trace.js';
+export { packSequence, packType1, packType2, type PackedWeights } from './cells/weights.js';
+export { CaseFileError, parseCaseJson } from './format/case-file.js';
+export { encodeDouble, reviveDouble } from './format/doubles.js';
+export { formatSeedOutput } from './format/output.js';

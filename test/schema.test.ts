@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { LstmInputError, lstmType1, lstmType2, validateCase, type CellType } from '../src/index.js';
+
+type Case = { S: unknown; W: Record<string, unknown> };
+
+const matrix = (rows: number, cols: number, start = 0.01) =>
+  Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => start * (r + 1) - 0.02 * c));
+const vector = (n: number) => Array.from({ length: n }, (_, k) => 0.1 * k - 0.15);
+
+/** A valid case at the seed's shapes: H = 4, X = 3, T = 6. */
+function validCase(cell: CellType): Case {
+  const W: Record<string, unknown> = {};
+  for (const gate of ['i', 'g', 'o']) {
+    W[`w_${gate}`] = matrix(4, 3);
+    W[`u_${gate}`] = matrix(4, 4, 0.03);
+    W[`b_${gate}`] = vector(4);
+  }
+  if (cell === 'type1') Object.assign(W, { w_c: matrix(4, 3), u_c: matrix(4, 4), b_c: vector(4) });
+  else Object.assign(W, { w_cell: matrix(4, 3), b_cell: vector(4) });
+  return { S: matrix(6, 3, 0.2), W };
+}
+
+function firstMessage(cell: CellType, value: unknown, allowNonFinite = false): string {
+  try {
+    validateCase(cell, value, { allowNonFinite });
+  } catch (error) {
+    expect(error).toBeInstanceOf(LstmInputError);
+    return (error as LstmInputError).issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))[0];
+  }
+  return 'accepted';
+}
+
+const NON_FINITE_HINT = 'non-finite values need allowNonFinite (--allow-non-finite)';
+
+// [what is wrong, how to break a valid case, the one-line message]
+const BREAKS: [string, (c: Case) => unknown, string][] = [
+  ['case is not an object', () => 5, 'expected a case object {"S": [...], "W": {...}}, got 5'],
+  ['case has an extra key', (c) => ({ ...c, T: 6 }), 'T: unexpected key; a case has only "S" and "W"'],
+  ['W is missing', (c) => ({ S: c.S }), 'W: missing'],
+  ['W is an array', (c) => ({ S: c.S, W: [] }), 'W: expected an object of weight arrays, got an array'],
+  ['a weight key is missing', (c) => { delete c.W.u_o; return c; }, 'W.u_o: missing'],
+  ['a weight key is unknown', (c) => { c.W.w_x = matrix(4, 3); return c; },
+    'W.w_x: unexpected key for type1; expected only w_i, u_i, b_i, w_g, u_g, b_g, w_o, u_o, b_o, w_c, u_c, b_c'],
+  ['a weight is a string', (c) => { c.W.w_i = 'abc'; return c; }, 'W.w_i: expected a matrix (array of rows), got string "abc"'],
+  ['a matrix is a vector', (c) => { c.W.u_i = vector(4); return c; }, 'W.u_i: expected a matrix (array of rows), got shape [4]'],
+  ['a bias is a matrix', (c) => { c.W.b_i = [vector(4)]; return c; }, 'W.b_i: expected a vector (array of numbers), got shape [1, 4]'],
+  ['a matrix has rank 3', (c) => { c.W.w_g = [[[1]]]; return c; }, 'W.w_g: expected a matrix (array of rows), got shape [1, 1, 1]'],
+  ['a matrix is ragged', (c) => { (c.W.u_g as number[][])[2].push(1); return c; }, 'W.u_g[2]: expected 4 columns, got 5'],
+  ['a row is a number', (c) => { (c.W.u_g as unknown[])[1] = 7; return c; }, 'W.u_g[1]: expected a row (array of numbers), got 7'],
+  ['an element is a string', (c) => { (c.W.w_o as unknown[][])[1][2] = 'x'; return c; }, 'W.w_o[1][2]: expected a number, got string "x"'],
+  ['an element is null', (c) => { (c.W.w_o as unknown[][])[0][0] = null; return c; }, 'W.w_o[0][0]: expected a number, got null'],
+  ['a bias element is an array', (c) => { (c.W.b_o as unknown[])[3] = [1]; return c; }, 'W.b_o[3]: expected a number, got an array'],
+  ['a bias holds NaN', (c) => { (c.W.b_c as number[])[0] = NaN; return c; }, `W.b_c[0]: expected a finite number, got NaN; ${NON_FINITE_HINT}`],
+  ['S holds Infinity', (c) => { (c.S as number[][])[2][1] = Infinity; return c; }, `S[2][1]: expected a finite number, got Infinity; ${NON_FINITE_HINT}`],
+  ['u is not square', (c) => { c.W.u_i = matrix(4, 5); return c; }, 'W.u_i: expected shape [4, 4], got [4, 5]'],
+  ['u is non-square where NumPy accepts it at T = 1', (c) => { c.W.u_o = matrix(4, 2); c.S = matrix(1, 3); return c; },
+    'W.u_o: expected shape [4, 4], got [4, 2]'],
+  ['w has the wrong column count', (c) => { c.W.w_g = matrix(4, 2); return c; }, 'W.w_g: expected shape [4, 3], got [4, 2]'],
+  ['w has the wrong row count', (c) => { c.W.w_c = matrix(5, 3); return c; }, 'W.w_c: expected shape [4, 3], got [5, 3]'],
+  ['a bias of shape (1,), which NumPy broadcasts', (c) => { c.W.b_g = [0.5]; return c; }, 'W.b_g: expected shape [4], got [1]'],
+  ['S has the wrong column count', (c) => { c.S = matrix(6, 2); return c; }, 'S: expected shape [6, 3] (T x X), got [6, 2]'],
+  ['S is ragged', (c) => { (c.S as number[][])[3].pop(); return c; }, 'S[3]: expected 3 columns, got 2'],
+  ['S is a vector', (c) => { c.S = [1, 2, 3]; return c; }, 'S: expected a matrix (array of rows), got shape [3]'],
+  ['S is missing', (c) => ({ W: c.W }), 'S: missing'],
+  ['H = 0', (c) => { for (const key of Object.keys(c.W)) c.W[key] = []; return c; },
+    'W.u_i: expected at least one hidden unit (H >= 1), got 0 rows'],
+  ['X = 0', (c) => { for (const key of ['w_i', 'w_g', 'w_o', 'w_c']) c.W[key] = [[], [], [], []]; c.S = []; return c; },
+    'W.w_i: expected at least one input feature (X >= 1), got 0 columns'],
+];
+
+describe('validation of a type 1 case', () => {
+  it('should accept the valid case', () => {
+    expect(firstMessage('type1', validCase('type1'))).toBe('accepted');
+  });
+
+  it.each(BREAKS)('should reject %s with a message naming the key path', (_what, breakIt, message) => {
+    expect(firstMessage('type1', breakIt(validCase('type1')))).toBe(message);
+  });
+});
+
+describe('validation of a type 2 case', () => {
+  it('should accept the valid case', () => {
+    expect(firstMessage('type2', validCase('type2'))).toBe('accepted');
+  });
+
+  it('should say so when the weights are the other cell type', () => {
+    expect(firstMessage('type2', validCase('type1'))).toBe(
+      'W: has type1 keys (w_c, u_c, b_c) but the cell is type2; is the cell type right?',
+    );
+    expect(firstMessage('type1', validCase('type2'))).toBe(
+      'W: has type2 keys (w_cell, b_cell) but the cell is type1; is the cell type right?',
+    );
+  });
+
+  it('should require w_cell and b_cell and refuse u_cell', () => {
+    const c = validCase('type2');
+    delete c.W.b_cell;
+    expect(firstMessage('type2', c)).toBe('W.b_cell: missing');
+    const d = validCase('type2');
+    d.W.u_cell = matrix(4, 4);
+    expect(firstMessage('type2', d)).toMatch(/^W\.u_cell: unexpected key for type2; expected only w_i, .*, w_cell, b_cell$/);
+  });
+
+  it('should check w_cell and b_cell shapes', () => {
+    const c = validCase('type2');
+    c.W.w_cell = matrix(4, 2);
+    expect(firstMessage('type2', c)).toBe('W.w_cell: expected shape [4, 3], got [4, 2]');
+    const d = validCase('type2');
+    d.W.b_cell = vector(3);
+    expect(firstMessage('type2', d)).toBe('W.b_cell: expected shape [4], got [3]');
+  });
+});
+
+describe('what validation accepts', () => {
+  it('should accept non-finite values when allowNonFinite is set', () => {
+    const c = validCase('type1');
+    (c.S as number[][])[1][1] = NaN;
+    (c.W.b_i as number[])[0] = -Infinity;
+    expect(firstMessage('type1', c, true)).toBe('accepted');
+  });
+
+  it('should accept T = 0 as an empty S', () => {
+    expect(firstMessage('type1', { ...validCase('type1'), S: [] })).toBe('accepted');
+  });
+
+  it('should accept typed-array rows', () => {
+    const c = validCase('type2');
+    const trace = lstmType2((c.S as number[][]).map((row) => Float64Array.from(row)), c.W as never);
+    expect(trace.steps).toBe(6);
+  });
+
+  it('should report every problem in issues and the count in the message', () => {
+    const c = validCase('type1');
+    c.W.b_i = [1];
+    c.W.w_o = 'x';
+    expect(() => lstmType1(c.S as number[][], c.W as never)).toThrowError(/^W\.w_o: expected a matrix .* \(and 1 more\)$/);
+    try {
+      lstmType1(c.S as number[][], c.W as never);
+    } catch (error) {
+      expect((error as LstmInputError).issues.map((issue) => issue.path)).toEqual(['W.w_o', 'W.b_i']);
+    }
+  });
+});
