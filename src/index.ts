@@ -31,3 +31,21 @@ export { packSequence, packType1, packType2, type PackedWeights } from './cells/
 export { CaseFileError, parseCaseJson } from './format/case-file.js';
 export { encodeDouble, reviveDouble } from './format/doubles.js';
 export { formatSeedOutput } from './format/output.js';
+export { stringifyDoubles } from './format/json-writer.js';
+export { ulpDistance, ulpOf } from './numeric/ulp.js';
+export { FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, type Agreement, type Tolerance } from './numeric/tolerance.js';
+export {
+  compareKey,
+  compareTraces,
+  formatComparison,
+  type Comparison,
+  type ElementDiff,
+  type KeyComparison,
+  type TraceArrays,
+} from './numeric/compare.js';
+export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
+export { toOracleCase } from './oracle/oracle-case.js';
+export type { OracleCase, OracleResult, WorkerInfo } from './oracle/protocol.js';
+export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
+export { GoldenFileError, loadGoldenFile, parseGoldenFile, readManifest, type GoldenFile, type GoldenManifest } from './golden/format.js';
+export { compareGoldenToPort } from './golden/compare.js';

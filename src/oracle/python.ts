@@ -34,17 +34,21 @@ function versionAtLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-let cached: Promise<PythonProbe> | undefined;
+const cache = new Map<string, Promise<PythonProbe>>();
 
-/** Checks that Python runs and NumPy imports and is recent enough; cached per process. */
-export function probePython(): Promise<PythonProbe> {
-  cached ??= runProbe(pythonCommand());
-  return cached;
+/** Checks that Python runs and NumPy imports and is recent enough; cached per executable. */
+export function probePython(python = pythonCommand()): Promise<PythonProbe> {
+  let probe = cache.get(python);
+  if (probe === undefined) {
+    probe = runProbe(python);
+    cache.set(python, probe);
+  }
+  return probe;
 }
 
 async function runProbe(python: string): Promise<PythonProbe> {
   const result = await execa(python, ['-c', PROBE], { reject: false, timeout: 30_000 });
-  const source = process.env.LSTM_PARITY_PYTHON ? ' (from LSTM_PARITY_PYTHON)' : '';
+  const source = python === process.env.LSTM_PARITY_PYTHON ? ' (from LSTM_PARITY_PYTHON)' : '';
   if (result.failed && (result as { code?: string }).code === 'ENOENT') {
     return { ok: false, python, reason: `Python not found: ${python}${source} is not on this machine; install Python 3 with NumPy >= ${MIN_NUMPY} (e.g. apt-get install python3-numpy) or set LSTM_PARITY_PYTHON` };
   }

@@ -4,7 +4,7 @@ import { execa, type Options } from 'execa';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/lstm-parity.js', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
 /** Runs the real `lstm-parity` binary (the built one), never throwing on a non-zero exit. */
 export async function cli(args: string[], options: Options = {}) {

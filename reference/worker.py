@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""The NumPy side of the bridge: a long-lived process answering requests on stdin/stdout.
+
+One JSON object per line each way. Arrays cross as base64 of little-endian float64, row-major,
+so every value, NaN payloads aside, arrives exactly. Requests:
+
+  {"id": 1, "op": "hello"}
+      -> {"id": 1, "ok": true, "info": {"python": ..., "numpy": ..., "blas": ..., ...}}
+  {"id": 2, "op": "run", "cases": [{"cell": "type1", "steps": T, "inputs": X, "hidden": H,
+                                     "S": b64, "W": {"w_i": b64, ...}}, ...]}
+      -> {"id": 2, "ok": true, "results": [{"ok": true, "outputs": {"Output": b64, ...},
+                                            "warnings": ["overflow encountered in exp"]},
+                                           {"ok": false, "error": "..."}, ...]}
+
+A case that cannot be evaluated gets an error result and the batch goes on; a request that
+cannot be read gets {"id": ..., "ok": false, "error": ...}. The worker exits when stdin closes.
+Anything else that writes to stdout (a stray print) is sent to stderr so the protocol stays clean.
+"""
+
+import base64
+import json
+import platform
+import sys
+import warnings
+
+import numpy as np
+
+import lstm_reference
+
+PROTOCOL = 1
+
+
+def decode(text, shape, what):
+    raw = base64.b64decode(text, validate=True)
+    expected = 8 * int(np.prod(shape))
+    if len(raw) != expected:
+        raise ValueError(f'{what}: expected {expected} bytes for shape {list(shape)}, got {len(raw)}')
+    return np.frombuffer(raw, dtype='<f8').reshape(shape).copy()
+
+
+def encode(rows, hidden):
+    array = np.stack(rows) if rows else np.zeros((0, hidden))
+    return base64.b64encode(np.ascontiguousarray(array, dtype='<f8').tobytes()).decode('ascii')
+
+
+def weight_shape(key, hidden, inputs):
+    if key.startswith('b_'):
+        return (hidden,)
+    if key.startswith('u_'):
+        return (hidden, hidden)
+    return (hidden, inputs)
+
+
+def run_case(case):
+    cell = case['cell']
+    if cell not in lstm_reference.CELLS:
+        raise ValueError(f'cell: expected type1 or type2, got {cell!r}')
+    T, X, H = int(case['steps']), int(case['inputs']), int(case['hidden'])
+    S = decode(case['S'], (T, X), 'S')
+    W = {}
+    for key, text in case['W'].items():
+        W[key] = decode(text, weight_shape(key, H, X), f'W.{key}')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        outputs = lstm_reference.CELLS[cell](S, W)
+    messages = []
+    for warning in caught:
+        message = str(warning.message)
+        if message not in messages:
+            messages.append(message)
+    return {
+        'ok': True,
+        'outputs': {key: encode(rows, H) for key, rows in outputs.items()},
+        'warnings': messages,
+    }
+
+
+def blas_info():
+    info = {}
+    try:
+        blas = np.show_config(mode='dicts')['Build Dependencies']['blas']
+        info = {'name': blas.get('name'), 'version': blas.get('version'),
+                'config': blas.get('openblas configuration')}
+    except Exception as error:  # Older NumPy has no dict mode; say so rather than guess.
+        info = {'name': 'unknown', 'error': str(error)}
+    info['corename'] = openblas_corename()
+    return info
+
+
+def openblas_corename():
+    """The OpenBLAS kernel chosen at run time (it decides the FMA summation order), if findable."""
+    try:
+        import ctypes
+        import glob
+        import os
+        folder = os.path.join(os.path.dirname(np.__file__), '..', 'numpy.libs')
+        for path in glob.glob(os.path.join(folder, '*openblas*')):
+            lib = ctypes.CDLL(path)
+            for name in ('scipy_openblas_get_corename64_', 'scipy_openblas_get_corename',
+                         'openblas_get_corename64_', 'openblas_get_corename'):
+                if hasattr(lib, name):
+                    function = getattr(lib, name)
+                    function.restype = ctypes.c_char_p
+                    return function().decode()
+    except Exception:
+        pass
+    return None
+
+
+def hello():
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:
+        features = {}
+    return {
+        'protocol': PROTOCOL,
+        'python': platform.python_version(),
+        'numpy': np.__version__,
+        'blas': blas_info(),
+        'platform': platform.platform(),
+        'machine': platform.machine(),
+        'cpu_features': sorted(name for name, on in features.items() if on),
+    }
+
+
+def answer(request):
+    op = request.get('op')
+    if op == 'hello':
+        return {'ok': True, 'info': hello()}
+    if op == 'run':
+        results = []
+        for case in request['cases']:
+            try:
+                results.append(run_case(case))
+            except Exception as error:
+                results.append({'ok': False, 'error': f'{type(error).__name__}: {error}'})
+        return {'ok': True, 'results': results}
+    return {'ok': False, 'error': f'unknown op {op!r}'}
+
+
+def main():
+    out = sys.stdout
+    sys.stdout = sys.stderr
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request_id = None
+        try:
+            request = json.loads(line)
+            request_id = request.get('id')
+            reply = answer(request)
+        except Exception as error:
+            reply = {'ok': False, 'error': f'bad request: {type(error).__name__}: {error}'}
+        reply['id'] = request_id
+        out.write(json.dumps(reply, separators=(',', ':')) + '\n')
+        out.flush()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,138 @@
+/**
+ * Golden files: one JSON file per case under golden/<cell>/ (and golden/regressions/), holding
+ * the inputs, the outputs NumPy produced for them, and the NumPy warnings raised. Doubles are
+ * encoded exactly (./format/doubles.ts). golden/MANIFEST.json records where the corpus came
+ * from and a sha256 of every file, so an edited or corrupted file is caught by name.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { reviveDouble } from '../format/doubles.js';
+import { stringifyDoubles } from '../format/json-writer.js';
+
+export const GOLDEN_SCHEMA_VERSION = 1;
+
+export class GoldenFileError extends Error {
+  override readonly name = 'GoldenFileError';
+}
+
+// Any double, NaN and infinities included (z.number() refuses those).
+const double = z.custom<number>((value) => typeof value === 'number', { message: 'expected a number' });
+const matrix = z.array(z.array(double));
+const vector = z.array(double);
+
+export const environmentSchema = z.strictObject({
+  python: z.string(),
+  numpy: z.string(),
+  blas: z.string(),
+  blasCore: z.string().nullable(),
+  platform: z.string(),
+  cpuFeatures: z.array(z.string()),
+  openblasThreads: z.string(),
+  node: z.string(),
+});
+export type GoldenEnvironment = z.infer<typeof environmentSchema>;
+
+export const goldenFileSchema = z.strictObject({
+  schema: z.literal(GOLDEN_SCHEMA_VERSION),
+  name: z.string().min(1),
+  cell: z.enum(['type1', 'type2']),
+  description: z.string(),
+  /** Where the inputs came from: the case table (with its seed), a property test, the explorer. */
+  source: z.strictObject({ kind: z.enum(['table', 'property', 'explore']), seed: z.number().int(), detail: z.string().optional() }),
+  allowNonFinite: z.boolean(),
+  tolerance: z.strictObject({ rtol: z.number().min(0), atol: z.number().min(0), reason: z.string().min(1) }).optional(),
+  case: z.strictObject({ S: matrix, W: z.record(z.string(), z.union([matrix, vector])) }),
+  expected: z.record(z.string(), matrix),
+  numpyWarnings: z.array(z.string()),
+  /** Regression files, written one at a time, carry their own environment. */
+  environment: environmentSchema.optional(),
+});
+export type GoldenFile = z.infer<typeof goldenFileSchema>;
+
+export const manifestSchema = z.strictObject({
+  schema: z.literal(GOLDEN_SCHEMA_VERSION),
+  generator: z.strictObject({ name: z.string(), version: z.string(), sourceSha256: z.string() }),
+  tableSeed: z.number().int(),
+  generatedAt: z.string(),
+  environment: environmentSchema,
+  files: z.record(z.string(), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+});
+export type GoldenManifest = z.infer<typeof manifestSchema>;
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function formatGoldenFile(file: GoldenFile): string {
+  return stringifyDoubles(file);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  return `${path || '(top level)'}: ${issue.message}`;
+}
+
+/** Parses and validates golden file text; every failure names the file and the field. */
+export function parseGoldenFile(text: string, name: string): GoldenFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text, reviveDouble);
+  } catch (error) {
+    throw new GoldenFileError(`${name}: not valid JSON (truncated or corrupted?): ${(error as Error).message.replace(/, ".*$/s, '')}`);
+  }
+  const version = (value as { schema?: unknown } | null)?.schema;
+  if (version !== GOLDEN_SCHEMA_VERSION) {
+    throw new GoldenFileError(`${name}: schema version ${JSON.stringify(version)} is not supported (this lstm-parity reads version ${GOLDEN_SCHEMA_VERSION})`);
+  }
+  const result = goldenFileSchema.safeParse(value);
+  if (!result.success) throw new GoldenFileError(`${name}: ${describeIssue(result.error.issues[0])}`);
+  return result.data;
+}
+
+export function parseManifest(text: string, name: string): GoldenManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new GoldenFileError(`${name}: not valid JSON: ${(error as Error).message.replace(/, ".*$/s, '')}`);
+  }
+  const result = manifestSchema.safeParse(value);
+  if (!result.success) throw new GoldenFileError(`${name}: ${describeIssue(result.error.issues[0])}`);
+  return result.data;
+}
+
+/** Reads and validates golden/MANIFEST.json. */
+export function readManifest(dir: string): GoldenManifest {
+  const manifestPath = join(dir, 'MANIFEST.json');
+  let text: string;
+  try {
+    text = readFileSync(manifestPath, 'utf8');
+  } catch {
+    throw new GoldenFileError(`${manifestPath}: missing; run npm run golden:generate`);
+  }
+  return parseManifest(text, 'golden/MANIFEST.json');
+}
+
+/**
+ * Loads one file listed in the manifest, checking its sha256 first: a file edited by hand or
+ * corrupted fails here, by name, before any comparison runs.
+ */
+export function loadGoldenFile(dir: string, path: string, manifest: GoldenManifest): GoldenFile {
+  const entry = manifest.files[path];
+  if (entry === undefined) throw new GoldenFileError(`golden/${path}: not listed in MANIFEST.json`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, path));
+  } catch {
+    throw new GoldenFileError(`golden/${path}: listed in MANIFEST.json but missing`);
+  }
+  const actual = sha256(bytes);
+  if (actual !== entry.sha256) {
+    throw new GoldenFileError(
+      `golden/${path}: sha256 ${actual.slice(0, 12)}... does not match MANIFEST.json (${entry.sha256.slice(0, 12)}...): changed by hand or corrupted; regenerate with npm run golden:generate`,
+    );
+  }
+  return parseGoldenFile(bytes.toString('utf8'), `golden/${path}`);
+}

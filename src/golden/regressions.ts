@@ -1,0 +1,32 @@
+/**
+ * golden/regressions/: minimal failing cases found by property tests and the explorer, kept in
+ * the corpus for good. Each is a golden file of its own; saving one adds it to the manifest.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatGoldenFile, parseGoldenFile, readManifest, sha256, type GoldenFile } from './format.js';
+
+export function readRegressions(dir: string): { path: string; file: GoldenFile }[] {
+  const folder = join(dir, 'regressions');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => {
+      const path = `regressions/${name}`;
+      return { path, file: parseGoldenFile(readFileSync(join(dir, path), 'utf8'), `golden/${path}`) };
+    });
+}
+
+/** Writes a regression file and records its hash in the manifest; returns its path. */
+export function saveRegression(dir: string, file: GoldenFile): string {
+  const safe = file.name.replace(/[^A-Za-z0-9._-]+/g, '-');
+  const path = `regressions/${file.cell}-${safe}.json`;
+  mkdirSync(join(dir, 'regressions'), { recursive: true });
+  const text = formatGoldenFile(file);
+  writeFileSync(join(dir, path), text);
+  const manifest = readManifest(dir);
+  manifest.files[path] = { sha256: sha256(text) };
+  writeFileSync(join(dir, 'MANIFEST.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return path;
+}

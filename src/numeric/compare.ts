@@ -1,0 +1,160 @@
+/**
+ * Element-wise comparison of two traces, key by key, and the mismatch report (after PyTorch's
+ * assert_close): how many elements differ out of how many, the largest absolute and relative
+ * error and the largest ULP distance with their key, step and unit, and what was allowed.
+ */
+import { agreement, allowedError, type Tolerance } from './tolerance.js';
+import { ulpDistance } from './ulp.js';
+
+/** One element: where it is, both values and how far apart. */
+export interface ElementDiff {
+  key: string;
+  step: number;
+  unit: number;
+  actual: number;
+  expected: number;
+  abs: number;
+  rel: number;
+  ulps: number;
+  allowed: number;
+  kind: 'value' | 'nan' | 'infinity' | 'close';
+}
+
+export interface KeyComparison {
+  key: string;
+  elements: number;
+  mismatches: number;
+  maxAbs: number;
+  maxUlps: number;
+  /** The first mismatching element, in step-major order, if any. */
+  firstMismatch?: ElementDiff;
+  /** The element with the largest absolute error among finite pairs, if any differ. */
+  worstAbs?: ElementDiff;
+  /** The element with the largest ULP distance among finite pairs, if any differ. */
+  worstUlps?: ElementDiff;
+}
+
+export interface Comparison {
+  ok: boolean;
+  elements: number;
+  mismatches: number;
+  maxAbs: number;
+  maxUlps: number;
+  tolerance: Tolerance;
+  keys: KeyComparison[];
+  worstAbs?: ElementDiff;
+  worstUlps?: ElementDiff;
+}
+
+/** Arrays by seed key, each row-major T x H. */
+export type TraceArrays = Record<string, ArrayLike<number>>;
+
+function diffAt(key: string, k: number, hidden: number, actual: number, expected: number, tolerance: Tolerance): ElementDiff {
+  const abs = Math.abs(actual - expected);
+  const kind = agreement(actual, expected, tolerance);
+  return {
+    key,
+    step: Math.floor(k / hidden),
+    unit: k % hidden,
+    actual,
+    expected,
+    abs: Number.isNaN(abs) ? Infinity : abs,
+    rel: expected === 0 ? (abs === 0 ? 0 : Infinity) : abs / Math.abs(expected),
+    ulps: ulpDistance(actual, expected),
+    allowed: allowedError(expected, tolerance),
+    kind: kind === 'equal' ? 'close' : kind,
+  };
+}
+
+/** Compares one key's arrays element by element. Lengths must match: a shape bug is a bug. */
+export function compareKey(key: string, actual: ArrayLike<number>, expected: ArrayLike<number>, hidden: number, tolerance: Tolerance): KeyComparison {
+  if (actual.length !== expected.length) {
+    throw new RangeError(`${key}: expected ${expected.length} values (${expected.length / hidden} steps), got ${actual.length}`);
+  }
+  const result: KeyComparison = { key, elements: expected.length, mismatches: 0, maxAbs: 0, maxUlps: 0 };
+  for (let k = 0; k < expected.length; k++) {
+    const a = actual[k];
+    const e = expected[k];
+    const kind = agreement(a, e, tolerance);
+    if (kind === 'equal') continue;
+    if (kind !== 'close') {
+      result.mismatches++;
+      result.firstMismatch ??= diffAt(key, k, hidden, a, e, tolerance);
+    }
+    if (kind === 'close' || kind === 'value') {
+      const abs = Math.abs(a - e);
+      const ulps = ulpDistance(a, e);
+      if (abs > result.maxAbs) {
+        result.maxAbs = abs;
+        result.worstAbs = diffAt(key, k, hidden, a, e, tolerance);
+      }
+      if (ulps > result.maxUlps) {
+        result.maxUlps = ulps;
+        result.worstUlps = diffAt(key, k, hidden, a, e, tolerance);
+      }
+    }
+  }
+  return result;
+}
+
+/** Compares every key of `expected`; a key missing from `actual` is an error, not a pass. */
+export function compareTraces(actual: TraceArrays, expected: TraceArrays, hidden: number, tolerance: Tolerance): Comparison {
+  const keys: KeyComparison[] = [];
+  for (const key of Object.keys(expected)) {
+    const values = actual[key];
+    if (values === undefined) throw new RangeError(`${key}: missing from the actual trace`);
+    keys.push(compareKey(key, values, expected[key], hidden, tolerance));
+  }
+  const pick = (field: 'worstAbs' | 'worstUlps', by: 'abs' | 'ulps') =>
+    keys.reduce<ElementDiff | undefined>((best, key) => {
+      const candidate = key[field];
+      return candidate !== undefined && (best === undefined || candidate[by] > best[by]) ? candidate : best;
+    }, undefined);
+  const mismatches = keys.reduce((sum, key) => sum + key.mismatches, 0);
+  return {
+    ok: mismatches === 0,
+    elements: keys.reduce((sum, key) => sum + key.elements, 0),
+    mismatches,
+    maxAbs: Math.max(0, ...keys.map((key) => key.maxAbs)),
+    maxUlps: Math.max(0, ...keys.map((key) => key.maxUlps)),
+    tolerance,
+    keys,
+    worstAbs: pick('worstAbs', 'abs'),
+    worstUlps: pick('worstUlps', 'ulps'),
+  };
+}
+
+const g = (x: number) => (Number.isFinite(x) ? x.toPrecision(17).replace(/\.?0+(e|$)/, '$1') : String(x));
+const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+
+/** `Output step 3 unit 1` */
+export function where(diff: Pick<ElementDiff, 'key' | 'step' | 'unit'>): string {
+  return `${diff.key} step ${diff.step} unit ${diff.unit}`;
+}
+
+function describeDiff(diff: ElementDiff): string {
+  const values = `actual ${g(diff.actual)}, expected ${g(diff.expected)}`;
+  if (diff.kind === 'nan') return `${where(diff)}: ${values} (NaN positions must match exactly)`;
+  if (diff.kind === 'infinity') return `${where(diff)}: ${values} (infinities must match exactly)`;
+  return `${where(diff)}: ${values}, error ${e(diff.abs)} (${diff.ulps} ULP), allowed ${e(diff.allowed)}`;
+}
+
+/** A multi-line report; the first line alone says whether and how badly the traces disagree. */
+export function formatComparison(comparison: Comparison, label: string): string {
+  const { tolerance: tol } = comparison;
+  const allowed = `rtol ${tol.rtol}, atol ${tol.atol}`;
+  const lines: string[] = [];
+  if (comparison.ok) {
+    lines.push(`${label}: ${comparison.elements} elements agree (${allowed}); largest error ${e(comparison.maxAbs)}, ${comparison.maxUlps} ULP`);
+    return lines.join('\n');
+  }
+  const share = ((100 * comparison.mismatches) / comparison.elements).toFixed(1);
+  lines.push(`${label}: mismatched elements: ${comparison.mismatches} / ${comparison.elements} (${share}%), allowed |actual - expected| <= ${tol.atol} + ${tol.rtol} * |expected|`);
+  for (const key of comparison.keys) {
+    if (key.firstMismatch === undefined) continue;
+    lines.push(`  ${key.key}: ${key.mismatches} / ${key.elements} differ; first at ${describeDiff(key.firstMismatch)}`);
+  }
+  if (comparison.worstAbs !== undefined) lines.push(`  largest absolute error: ${describeDiff(comparison.worstAbs)}`);
+  if (comparison.worstUlps !== undefined) lines.push(`  largest ULP distance: ${describeDiff(comparison.worstUlps)}`);
+  return lines.join('\n');
+}

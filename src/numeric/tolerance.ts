@@ -1,0 +1,48 @@
+/**
+ * The tolerance policy, in one place.
+ *
+ * A finite element agrees when |actual - expected| <= atol + rtol * |expected| (NumPy's allclose
+ * rule). NaN must meet NaN and an infinity the same infinity: positions of non-finite values are
+ * compared exactly. Signed zeros compare equal.
+ *
+ * Why these defaults: bit equality with NumPy is impossible (OpenBLAS sums dot products in blocks
+ * with FMA; NumPy's tanh and exp are SIMD code that differ from V8's by a few ULP). On the golden
+ * corpus's well-conditioned cases the port differs from NumPy by at most a few 1e-15 absolute,
+ * growing with |c_t| for type 2 over long sequences (|c_t| <= t). rtol 1e-12 leaves three orders
+ * of magnitude for that growth while still catching any real formula error (which shows at 1e-3
+ * or more); atol 1e-14 covers values that cancel to near zero, where relative error means nothing.
+ * Ill-conditioned (chaotic) cases need a per-case widening by their measured noise floor.
+ */
+export interface Tolerance {
+  /** Relative tolerance, scaled by |expected|. */
+  readonly rtol: number;
+  /** Absolute tolerance, for values near zero. */
+  readonly atol: number;
+}
+
+export const FLOAT64_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-12, atol: 1e-14 });
+
+/** Both or neither: a tolerance is an (rtol, atol) pair, each finite and >= 0. */
+export function makeTolerance(rtol: number, atol: number): Tolerance {
+  for (const [name, value] of [['rtol', rtol], ['atol', atol]] as const) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: expected a finite number >= 0, got ${value}`);
+  }
+  return Object.freeze({ rtol, atol });
+}
+
+/** The largest |actual - expected| allowed at this expected value. */
+export function allowedError(expected: number, tolerance: Tolerance): number {
+  return tolerance.atol + tolerance.rtol * Math.abs(expected);
+}
+
+export type Agreement = 'equal' | 'close' | 'value' | 'nan' | 'infinity';
+
+/** How one element compares: exactly equal, within tolerance, or which way it disagrees. */
+export function agreement(actual: number, expected: number, tolerance: Tolerance): Agreement {
+  if (actual === expected) return 'equal';
+  const aNaN = Number.isNaN(actual);
+  const eNaN = Number.isNaN(expected);
+  if (aNaN || eNaN) return aNaN && eNaN ? 'equal' : 'nan';
+  if (!Number.isFinite(actual) || !Number.isFinite(expected)) return 'infinity';
+  return Math.abs(actual - expected) <= allowedError(expected, tolerance) ? 'close' : 'value';
+}

@@ -1,0 +1,34 @@
+/**
+ * Distance between doubles in units in the last place: the number of representable doubles
+ * between them. Doubles are mapped to integers that order like the reals they encode (negative
+ * values mirrored below zero), so +0 and -0 are 0 apart and the distance across zero is the sum
+ * of both sides' distances to it. Distances of NaN are NaN; distances to or between infinities are
+ * Infinity unless the two are equal.
+ */
+const buffer = new ArrayBuffer(8);
+const asFloat = new Float64Array(buffer);
+const asInt = new BigInt64Array(buffer);
+
+function ordered(x: number): bigint {
+  asFloat[0] = x;
+  const bits = asInt[0];
+  // Sign-magnitude to two's complement: negative doubles count down from zero.
+  return bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
+}
+
+export function ulpDistance(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (a === b) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return Infinity;
+  const d = ordered(a) - ordered(b);
+  return Number(d < 0n ? -d : d);
+}
+
+/** The spacing of doubles at x: the gap from |x| to the next double away from zero. */
+export function ulpOf(x: number): number {
+  const m = Math.abs(x);
+  if (!Number.isFinite(m)) return NaN;
+  asFloat[0] = m;
+  asInt[0] += 1n;
+  return asFloat[0] - m;
+}

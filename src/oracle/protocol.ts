@@ -1,0 +1,82 @@
+/**
+ * The wire format between the bridge and reference/worker.py: one JSON object per line, arrays
+ * as base64 of little-endian float64 (exact, and about 2.7x denser than decimal text). Every
+ * reply is validated here before anything reads it.
+ */
+import { endianness } from 'node:os';
+import * as z from 'zod';
+import type { CellType } from '../cells/schema.js';
+
+if (endianness() !== 'LE') throw new Error('lstm-parity: the NumPy bridge needs a little-endian machine');
+
+/** One case as the worker takes it: every array flat and row-major. */
+export interface OracleCase {
+  cell: CellType;
+  steps: number;
+  inputs: number;
+  hidden: number;
+  S: Float64Array;
+  W: Record<string, Float64Array>;
+}
+
+export type OracleResult =
+  | { ok: true; outputs: Record<string, Float64Array>; warnings: string[] }
+  | { ok: false; error: string };
+
+export function encodeFloat64(values: Float64Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+export function decodeFloat64(text: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 8 !== 0) throw new RangeError(`expected a multiple of 8 bytes, got ${bytes.length}`);
+  // Copy into a fresh, aligned buffer: Buffer may hand back a slice of its shared pool.
+  const out = new Float64Array(bytes.length / 8);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
+
+export const workerInfoSchema = z.object({
+  protocol: z.literal(1),
+  python: z.string(),
+  numpy: z.string(),
+  blas: z.looseObject({ name: z.string().nullish(), version: z.string().nullish(), config: z.string().nullish(), corename: z.string().nullish() }),
+  platform: z.string(),
+  machine: z.string(),
+  cpu_features: z.array(z.string()),
+});
+export type WorkerInfo = z.infer<typeof workerInfoSchema>;
+
+const caseResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), outputs: z.record(z.string(), base64), warnings: z.array(z.string()) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
+export const replySchema = z.union([
+  z.object({ id: z.number().int(), ok: z.literal(true), info: workerInfoSchema }),
+  z.object({ id: z.number().int(), ok: z.literal(true), results: z.array(caseResultSchema) }),
+  z.object({ id: z.number().int().nullable(), ok: z.literal(false), error: z.string() }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+
+export function encodeCase(c: OracleCase): object {
+  const W: Record<string, string> = {};
+  for (const [key, values] of Object.entries(c.W)) W[key] = encodeFloat64(values);
+  return { cell: c.cell, steps: c.steps, inputs: c.inputs, hidden: c.hidden, S: encodeFloat64(c.S), W };
+}
+
+/** Decodes one case's result and checks every output holds exactly T x H values. */
+export function decodeResult(result: z.infer<typeof caseResultSchema>, c: OracleCase): OracleResult {
+  if (!result.ok) return result;
+  const outputs: Record<string, Float64Array> = {};
+  for (const [key, text] of Object.entries(result.outputs)) {
+    const values = decodeFloat64(text);
+    if (values.length !== c.steps * c.hidden) {
+      throw new RangeError(`reply output ${key}: expected ${c.steps * c.hidden} values (T x H), got ${values.length}`);
+    }
+    outputs[key] = values;
+  }
+  return { ok: true, outputs, warnings: result.warnings };
+}

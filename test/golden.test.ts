@@ -1,0 +1,38 @@
+/**
+ * The TypeScript cells against NumPy's recorded answers: no Python needed. Every file listed in
+ * golden/MANIFEST.json is hash-checked, then run through its cell and compared element-wise under
+ * the tolerance policy (NaN and infinities exactly).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CASE_TABLE } from '../src/golden/case-table.js';
+import { compareGoldenToPort } from '../src/golden/compare.js';
+import { loadGoldenFile, readManifest } from '../src/golden/format.js';
+import { formatComparison } from '../src/numeric/compare.js';
+import { ROOT } from './helpers/cli.js';
+
+const dir = join(ROOT, 'golden');
+const manifest = readManifest(dir);
+const paths = Object.keys(manifest.files).sort();
+
+describe('golden corpus', () => {
+  it('should list every table row and every file on disk in the manifest', () => {
+    for (const row of CASE_TABLE) expect(paths).toContain(`${row.cell}/${row.name}.json`);
+    const onDisk = ['type1', 'type2', 'regressions'].flatMap((folder) => {
+      try {
+        return readdirSync(join(dir, folder)).filter((name) => name.endsWith('.json')).map((name) => `${folder}/${name}`);
+      } catch {
+        return [];
+      }
+    });
+    expect(onDisk.sort()).toEqual(paths);
+  });
+
+  it.each(paths)('golden/%s: the TypeScript cell should agree with NumPy', (path) => {
+    const file = loadGoldenFile(dir, path, manifest);
+    const comparison = compareGoldenToPort(file);
+    if (!comparison.ok) expect.fail(formatComparison(comparison, `golden/${path}`));
+    expect(comparison.elements).toBe(Object.values(file.expected).reduce((n, rows) => n + rows.length * (rows[0]?.length ?? 0), 0));
+  });
+});
