@@ -4,13 +4,13 @@
  * by the table seed and the case's name, so adding a row never changes another row's inputs.
  * A row that needs more than the default tolerance carries the tolerance and the reason.
  */
-import { WEIGHT_KEYS, type CellType } from '../cells/schema.js';
+import type { CellType } from '../cells/schema.js';
 import type { Tolerance } from '../numeric/tolerance.js';
-import { SeededRandom } from './random.js';
+import { randomMatrix, randomWeights, SeededRandom, type CaseValue, type Draw } from './random.js';
 
 export const TABLE_SEED = 20261129;
 
-export type CaseValue = { S: number[][]; W: Record<string, number[][] | number[]> };
+export type { CaseValue };
 
 export interface TableCase {
   /** Unique per cell; the file is golden/<cell>/<name>.json. */
@@ -26,24 +26,10 @@ export interface TableCase {
   build(random: SeededRandom): CaseValue;
 }
 
-type Draw = (random: SeededRandom) => number;
-
 const normal = (scale: number): Draw => (random) => scale * random.normal();
 const uniform: Draw = (random) => random.uniform();
-
-function matrix(random: SeededRandom, rows: number, cols: number, draw: Draw): number[][] {
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => draw(random)));
-}
-
-/** Every weight of the cell drawn from `draw`, keys in the seed's order. */
-function weights(random: SeededRandom, cell: CellType, H: number, X: number, draw: Draw): CaseValue['W'] {
-  const W: CaseValue['W'] = {};
-  for (const key of WEIGHT_KEYS[cell]) {
-    if (key.startsWith('b_')) W[key] = Array.from({ length: H }, () => draw(random));
-    else W[key] = matrix(random, H, key.startsWith('u_') ? H : X, draw);
-  }
-  return W;
-}
+const matrix = randomMatrix;
+const weights = randomWeights;
 
 interface Spec {
   name: string;

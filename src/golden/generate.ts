@@ -7,11 +7,19 @@ import type { CellType } from '../cells/schema.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { toOracleCase } from '../oracle/oracle-case.js';
 import { packageRoot } from '../package-root.js';
+import { measureNoiseFloors } from '../campaign/noise-floor.js';
 import { buildCase, CASE_TABLE, caseSeed } from './case-table.js';
 import { GOLDEN_SCHEMA_VERSION, sha256, type GoldenEnvironment, type GoldenFile } from './format.js';
 
 /** Files whose content decides the corpus: the table, its generator and the reference. */
-const GENERATOR_SOURCES = ['src/golden/case-table.ts', 'src/golden/random.ts', 'src/golden/generate.ts', 'reference/lstm_reference.py', 'reference/worker.py'];
+const GENERATOR_SOURCES = [
+  'src/golden/case-table.ts',
+  'src/golden/random.ts',
+  'src/golden/generate.ts',
+  'src/campaign/noise-floor.ts',
+  'reference/lstm_reference.py',
+  'reference/worker.py',
+];
 
 export function generatorInfo(): { name: string; version: string; sourceSha256: string } {
   const root = packageRoot();
@@ -35,23 +43,39 @@ export function environmentOf(oracle: NumpyOracle): GoldenEnvironment {
 }
 
 /** What a golden file holds besides NumPy's answer. */
-export type GoldenInput = Omit<GoldenFile, 'schema' | 'expected' | 'numpyWarnings'>;
+export type GoldenInput = Omit<GoldenFile, 'schema' | 'expected' | 'numpyWarnings' | 'noiseFloor'>;
 
 function toRows(values: Float64Array, steps: number, hidden: number): number[][] {
   return Array.from({ length: steps }, (_, t) => Array.from(values.subarray(t * hidden, (t + 1) * hidden)));
 }
 
-/** Runs every input through NumPy and returns complete golden files, in the same order. */
+/**
+ * Runs every input through NumPy and returns complete golden files, in the same order, each with
+ * its noise floor (NumPy's spread under 1-ULP perturbations, seeded by the file's own seed).
+ */
 export async function evaluateGolden(oracle: NumpyOracle, inputs: readonly GoldenInput[]): Promise<GoldenFile[]> {
   const cases = inputs.map((input) => toOracleCase(input.cell as CellType, input.case, { allowNonFinite: input.allowNonFinite }));
   const results = await oracle.evaluate(cases);
+  const outputs = results.map((result, k) => {
+    if (!result.ok) throw new Error(`${inputs[k].cell}/${inputs[k].name}: NumPy could not evaluate it: ${result.error}`);
+    return result;
+  });
+  const floors = await Promise.all(
+    cases.map((c, k) => measureNoiseFloors(oracle, [c], [outputs[k].outputs], { seed: inputs[k].source.seed }).then(([floor]) => floor)),
+  );
   return inputs.map((input, k) => {
-    const result = results[k];
-    if (!result.ok) throw new Error(`${input.cell}/${input.name}: NumPy could not evaluate it: ${result.error}`);
     const { steps, hidden } = cases[k];
     const expected: Record<string, number[][]> = {};
-    for (const [key, values] of Object.entries(result.outputs)) expected[key] = toRows(values, steps, hidden);
-    return { schema: GOLDEN_SCHEMA_VERSION, ...input, expected, numpyWarnings: result.warnings };
+    for (const [key, values] of Object.entries(outputs[k].outputs)) expected[key] = toRows(values, steps, hidden);
+    const floor = floors[k];
+    const stepSpread = Object.fromEntries(Object.entries(floor.stepSpread).map(([key, values]) => [key, Array.from(values)]));
+    return {
+      schema: GOLDEN_SCHEMA_VERSION,
+      ...input,
+      expected,
+      numpyWarnings: outputs[k].warnings,
+      noiseFloor: { copies: floor.copies, seed: floor.seed, stepSpread },
+    };
   });
 }
 

@@ -3,6 +3,8 @@
  * the same inputs on every machine and every run: unlike Math.random it is reproducible, and
  * unlike a NumPy generator it needs no Python to replay.
  */
+import { WEIGHT_KEYS, type CellType } from '../cells/schema.js';
+
 const MASK = (1n << 64n) - 1n;
 
 export class SeededRandom {
@@ -35,4 +37,23 @@ export class SeededRandom {
   below(n: number): number {
     return Math.floor(this.uniform() * n);
   }
+}
+
+/** A case as plain arrays, as a case file holds it. */
+export type CaseValue = { S: number[][]; W: Record<string, number[][] | number[]> };
+
+export type Draw = (random: SeededRandom) => number;
+
+export function randomMatrix(random: SeededRandom, rows: number, cols: number, draw: Draw): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => draw(random)));
+}
+
+/** Every weight of the cell drawn from `draw`, keys in the seed's order. */
+export function randomWeights(random: SeededRandom, cell: CellType, H: number, X: number, draw: Draw): CaseValue['W'] {
+  const W: CaseValue['W'] = {};
+  for (const key of WEIGHT_KEYS[cell]) {
+    if (key.startsWith('b_')) W[key] = Array.from({ length: H }, () => draw(random));
+    else W[key] = randomMatrix(random, H, key.startsWith('u_') ? H : X, draw);
+  }
+  return W;
 }

@@ -32,3 +32,13 @@ export function ulpOf(x: number): number {
   asInt[0] += 1n;
   return asFloat[0] - m;
 }
+
+/** The next double after x toward +Infinity (up) or -Infinity (down); NaN and infinities stay. */
+export function nextAfter(x: number, direction: 'up' | 'down'): number {
+  if (!Number.isFinite(x)) return x;
+  if (x === 0) return direction === 'up' ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  asFloat[0] = x;
+  // Away from zero adds one to the magnitude bits, toward zero subtracts one.
+  asInt[0] += (x > 0) === (direction === 'up') ? 1n : -1n;
+  return asFloat[0];
+}

@@ -1,0 +1,92 @@
+/**
+ * The reference's own noise floor for a case: how far NumPy's outputs move when every input is
+ * nudged by one ULP. A well-conditioned case moves by a few ULP; a chaotic one (large unscaled
+ * weights over many steps) moves by as much as the outputs themselves. A port can only be judged
+ * against NumPy down to this floor.
+ *
+ * Each copy moves every nonzero finite element of S and W one ULP up or down (a seeded coin);
+ * zeros stay exact (they carry no rounding) and non-finite values stay as they are. The spread of
+ * an element is the largest |copy - unperturbed| over the copies (infinite where NaN-ness moved).
+ * The floor is kept per key and step, the largest spread over the step's units: once a chaotic
+ * trajectory has parted, any unit can land anywhere, and a few copies say little about one unit
+ * but reliably how far the step as a whole can move.
+ */
+import type { NumpyOracle } from '../oracle/numpy-oracle.js';
+import type { OracleCase } from '../oracle/protocol.js';
+import { SeededRandom } from '../golden/random.js';
+import { nextAfter } from '../numeric/ulp.js';
+
+export interface NoiseFloor {
+  copies: number;
+  seed: number;
+  /** Per seed key, per step: the largest spread of NumPy's output over the step's units. */
+  stepSpread: Record<string, Float64Array>;
+  /** Per seed key: the largest finite spread, or Infinity if NaN-ness itself moved. */
+  maxSpread: Record<string, number>;
+}
+
+export const DEFAULT_COPIES = 4;
+
+function perturb(values: Float64Array, random: SeededRandom): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const x = values[k];
+    out[k] = x === 0 ? x : nextAfter(x, random.uniform() < 0.5 ? 'up' : 'down');
+  }
+  return out;
+}
+
+/** K perturbed copies of a case, drawn from `seed`. */
+export function perturbedCopies(c: OracleCase, copies: number, seed: number): OracleCase[] {
+  const random = new SeededRandom(seed);
+  return Array.from({ length: copies }, () => ({
+    ...c,
+    S: perturb(c.S, random),
+    W: Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, perturb(values, random)])),
+  }));
+}
+
+function stepSpreadOf(base: Float64Array, runs: readonly Float64Array[], hidden: number): Float64Array {
+  const spread = new Float64Array(base.length / hidden);
+  for (const run of runs) {
+    for (let k = 0; k < base.length; k++) {
+      const a = base[k];
+      const b = run[k];
+      const d = Number.isNaN(a) || Number.isNaN(b) ? (Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity) : a === b ? 0 : Math.abs(a - b);
+      const t = Math.floor(k / hidden);
+      // d is NaN only for two infinities of opposite sign: the value itself flipped.
+      if (!(d <= spread[t])) spread[t] = Number.isNaN(d) ? Infinity : d;
+    }
+  }
+  return spread;
+}
+
+/**
+ * Measures the noise floor of each case around NumPy's unperturbed outputs `bases` (one per
+ * case, as the oracle returned them). All copies of all cases go to the worker in one call.
+ */
+export async function measureNoiseFloors(
+  oracle: NumpyOracle,
+  cases: readonly OracleCase[],
+  bases: readonly Record<string, Float64Array>[],
+  options: { copies?: number; seed?: number } = {},
+): Promise<NoiseFloor[]> {
+  const copies = options.copies ?? DEFAULT_COPIES;
+  const seed = options.seed ?? 1;
+  const all = cases.flatMap((c, k) => perturbedCopies(c, copies, seed + k));
+  const results = await oracle.evaluate(all);
+  return cases.map((_, k) => {
+    const runs = results.slice(k * copies, (k + 1) * copies);
+    const stepSpread: Record<string, Float64Array> = {};
+    const maxSpread: Record<string, number> = {};
+    for (const [key, base] of Object.entries(bases[k])) {
+      const outputs = runs.map((run) => {
+        if (!run.ok) throw new Error(`noise floor: NumPy could not evaluate a perturbed copy: ${run.error}`);
+        return run.outputs[key];
+      });
+      stepSpread[key] = stepSpreadOf(base, outputs, cases[k].hidden);
+      maxSpread[key] = stepSpread[key].reduce((m, x) => Math.max(m, x), 0);
+    }
+    return { copies, seed: seed + k, stepSpread, maxSpread };
+  });
+}
