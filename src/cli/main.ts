@@ -6,18 +6,22 @@
 import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
 import { RUN_USAGE, runCommand } from './run.js';
+import { VERIFY_USAGE, verifyCommand } from './verify.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
 const USAGE = `usage: lstm-parity <command> [options]
 
 commands:
+  verify   check that the TypeScript cells agree with NumPy (golden corpus and a live campaign)
   run      run one case through one cell and print the seed's output dictionary
 
 Run "lstm-parity <command> --help" for a command's options.`;
 
-type Command = { usage: string; run: (argv: string[]) => Promise<string> };
+/** A command writes its own output and returns its exit code. */
+type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
+  verify: { usage: VERIFY_USAGE, run: verifyCommand },
   run: { usage: RUN_USAGE, run: runCommand },
 };
 
@@ -41,9 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${command.usage}\n`);
       return EXIT_OK;
     }
-    const output = await command.run(rest);
-    process.stdout.write(output);
-    return EXIT_OK;
+    return await command.run(rest);
   } catch (error) {
     const usage = isUsageError(error);
     const message = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@ import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { parseCaseJson } from '../format/case-file.js';
 import { formatSeedOutput } from '../format/output.js';
 import { readTextInput } from './read-input.js';
-import { UsageError } from './usage-error.js';
+import { EXIT_OK, UsageError } from './usage-error.js';
 
 export const RUN_USAGE = `usage: lstm-parity run --cell type1|type2 --case FILE|- [--allow-non-finite]
 
@@ -22,7 +22,7 @@ export function parseCell(value: string | undefined): CellType {
   return value as CellType;
 }
 
-export async function runCommand(argv: string[]): Promise<string> {
+export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -38,5 +38,6 @@ export async function runCommand(argv: string[]): Promise<string> {
   const source = values.case === '-' ? 'stdin' : values.case;
   const value = parseCaseJson(await readTextInput(values.case), source);
   const trace = runCase(cell, value, { allowNonFinite: values['allow-non-finite'] });
-  return formatSeedOutput(trace);
+  process.stdout.write(formatSeedOutput(trace));
+  return EXIT_OK;
 }

@@ -1,0 +1,333 @@
+/**
+ * The main job: do the TypeScript cells agree with NumPy, how closely, and where not?
+ *
+ * 1. The golden corpus: every committed file through its cell, judged against its recorded noise
+ *    floor (no Python needed).
+ * 2. A live differential campaign: random well-conditioned cases (./random-case.ts) through both
+ *    the cell and the NumPy worker, plus the chaotic probe. A case that does not agree has its
+ *    noise floor measured and gets a verdict (./verdict.ts).
+ *
+ * Everything not 'agrees' becomes a finding. Port bugs are failures; ill-conditioned cases and
+ * reference platform quirks are reported with their evidence but do not fail the run.
+ */
+import { runCase } from '../cells/run-case.js';
+import type { CellType, ValidationOptions } from '../cells/schema.js';
+import { seedFields, type LstmTrace } from '../cells/trace.js';
+import { expectedArrays, toleranceOf } from '../golden/compare.js';
+import { loadGoldenFile, readManifest, type GoldenFile } from '../golden/format.js';
+import { FLOAT64_TOLERANCE } from '../numeric/tolerance.js';
+import { ulpDistance } from '../numeric/ulp.js';
+import type { NumpyOracle } from '../oracle/numpy-oracle.js';
+import { toOracleCase } from '../oracle/oracle-case.js';
+import type { OracleCase } from '../oracle/protocol.js';
+import { probePython } from '../oracle/python.js';
+import { measureNoiseFloors } from './noise-floor.js';
+import { campaignCase, chaoticProbe, type CampaignCase } from './random-case.js';
+import { describeVerdict, judge, type JudgedElement, type Verdict, type VerdictKind } from './verdict.js';
+
+/** How a cell is run: the shipped cells by default; tests pass a broken one to see it caught. */
+export type CellRunner = (cell: CellType, value: unknown, options: ValidationOptions) => LstmTrace;
+
+export interface VerifyOptions {
+  /** Live cases per cell (before sharding). */
+  casesPerCell: number;
+  seed: number;
+  /** 1-based shard index and shard count: shard i takes the cases whose index is i - 1 mod n. */
+  shard: { index: number; count: number };
+  cells: readonly CellType[];
+  goldenDir: string;
+  /** Include the chaotic probe (in shard 1 only). */
+  probes: boolean;
+  runner?: CellRunner;
+  /** Started by the caller, or undefined when NumPy is unavailable. */
+  oracle?: NumpyOracle;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Location {
+  case: string;
+  key: string;
+  step: number;
+  unit: number;
+}
+
+export interface CellStats {
+  cases: number;
+  agree: number;
+  illConditioned: number;
+  quirks: number;
+  /** Port bugs. */
+  failures: number;
+  /** Largest absolute error and ULP distance among cases that agree. */
+  maxAbs: number;
+  maxAbsAt?: Location;
+  maxUlps: number;
+  maxUlpsAt?: Location;
+}
+
+export interface Finding {
+  cell: CellType;
+  case: string;
+  source: 'golden' | 'live' | 'probe';
+  verdict: Exclude<VerdictKind, 'agrees'>;
+  description: string;
+  spread?: number;
+  worst?: JudgedElement;
+}
+
+/** Extra data for the HTML report: distributions and the worst cases, not needed for the verdict. */
+export interface ReportData {
+  /** Per cell and key: counts of elements by ULP distance, bucket 0 = 0 ULP, bucket b = [2^(b-1), 2^b). */
+  ulpHistogram: Record<string, Record<string, number[]>>;
+  /** The cases with the largest errors: per step, the largest absolute error over keys and units. */
+  errorBySteps: { case: string; verdict: VerdictKind; error: number[]; spread?: number[] }[];
+  /** The case with the largest error: NumPy's Output and the port's absolute error, T x H. */
+  worstCase?: { case: string; key: string; steps: number; hidden: number; expected: number[][]; error: number[][] };
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  environment: {
+    node: string;
+    numpyAvailable: boolean;
+    python?: string;
+    numpy?: string;
+    blas?: string;
+    problem?: string;
+  };
+  seed: number;
+  shard: string;
+  cells: Record<string, { cases: number; failures: number; golden: CellStats; live: CellStats }>;
+  liveSkipped?: string;
+  findings: Finding[];
+}
+
+const HISTOGRAM_BUCKETS = 65;
+const WORST_KEPT = 5;
+
+function emptyStats(): CellStats {
+  return { cases: 0, agree: 0, illConditioned: 0, quirks: 0, failures: 0, maxAbs: 0, maxUlps: 0 };
+}
+
+interface Judged {
+  name: string;
+  cell: CellType;
+  source: Finding['source'];
+  verdict: Verdict;
+  actual: Record<string, Float64Array>;
+  expected: Record<string, Float64Array>;
+  hidden: number;
+  stepSpread?: Record<string, ArrayLike<number>>;
+}
+
+class Tally {
+  readonly stats = new Map<string, CellStats>();
+  readonly findings: Finding[] = [];
+  readonly histogram: ReportData['ulpHistogram'] = {};
+  private worst: (Judged & { maxError: number })[] = [];
+
+  statsFor(cell: CellType, source: 'golden' | 'live'): CellStats {
+    const key = `${cell}:${source}`;
+    let stats = this.stats.get(key);
+    if (stats === undefined) {
+      stats = emptyStats();
+      this.stats.set(key, stats);
+    }
+    return stats;
+  }
+
+  add(judged: Judged): void {
+    const { verdict, cell, name } = judged;
+    const stats = this.statsFor(cell, judged.source === 'golden' ? 'golden' : 'live');
+    stats.cases++;
+    const c = verdict.comparison;
+    if (verdict.kind === 'agrees') {
+      stats.agree++;
+      if (c.worstAbs !== undefined && c.maxAbs > stats.maxAbs) {
+        stats.maxAbs = c.maxAbs;
+        stats.maxAbsAt = { case: name, key: c.worstAbs.key, step: c.worstAbs.step, unit: c.worstAbs.unit };
+      }
+      if (c.worstUlps !== undefined && c.maxUlps > stats.maxUlps) {
+        stats.maxUlps = c.maxUlps;
+        stats.maxUlpsAt = { case: name, key: c.worstUlps.key, step: c.worstUlps.step, unit: c.worstUlps.unit };
+      }
+    } else {
+      if (verdict.kind === 'ill-conditioned') stats.illConditioned++;
+      if (verdict.kind === 'platform-quirk') stats.quirks++;
+      if (verdict.kind === 'port-bug') stats.failures++;
+      this.findings.push({ cell, case: name, source: judged.source, verdict: verdict.kind, description: describeVerdict(verdict), spread: verdict.spread, worst: verdict.worst });
+    }
+    this.addHistogram(judged);
+    this.keepIfWorst(judged);
+  }
+
+  private addHistogram({ cell, actual, expected, verdict }: Judged): void {
+    if (verdict.kind === 'port-bug') return;
+    const byKey = (this.histogram[cell] ??= {});
+    for (const [key, exp] of Object.entries(expected)) {
+      const counts = (byKey[key] ??= new Array<number>(HISTOGRAM_BUCKETS).fill(0));
+      const act = actual[key];
+      for (let k = 0; k < exp.length; k++) {
+        const d = ulpDistance(act[k], exp[k]);
+        if (!Number.isFinite(d)) continue;
+        counts[d === 0 ? 0 : Math.min(HISTOGRAM_BUCKETS - 1, Math.floor(Math.log2(d)) + 1)]++;
+      }
+    }
+  }
+
+  private keepIfWorst(judged: Judged): void {
+    const maxError = judged.verdict.kind === 'agrees' ? judged.verdict.comparison.maxAbs : (judged.verdict.worst?.abs ?? 0);
+    if (!Number.isFinite(maxError) || maxError === 0) return;
+    if (this.worst.length >= WORST_KEPT && maxError <= this.worst[this.worst.length - 1].maxError) return;
+    this.worst.push({ ...judged, maxError });
+    this.worst.sort((a, b) => b.maxError - a.maxError);
+    this.worst.length = Math.min(this.worst.length, WORST_KEPT);
+  }
+
+  reportData(): ReportData {
+    const errorBySteps = this.worst.map((w) => {
+      const steps = Object.values(w.expected)[0].length / w.hidden;
+      const error = new Array<number>(steps).fill(0);
+      const spread = w.stepSpread === undefined ? undefined : new Array<number>(steps).fill(0);
+      for (const [key, exp] of Object.entries(w.expected)) {
+        const act = w.actual[key];
+        for (let k = 0; k < exp.length; k++) {
+          const d = Math.abs(act[k] - exp[k]);
+          const t = Math.floor(k / w.hidden);
+          if (d > error[t]) error[t] = d;
+        }
+        if (spread !== undefined) {
+          const s = w.stepSpread![key];
+          for (let t = 0; t < steps; t++) spread[t] = Math.max(spread[t], s[t]);
+        }
+      }
+      return { case: w.name, verdict: w.verdict.kind, error, spread };
+    });
+    const top = this.worst[0];
+    let worstCase: ReportData['worstCase'];
+    if (top !== undefined) {
+      const key = 'Output';
+      const exp = top.expected[key];
+      const act = top.actual[key];
+      const steps = exp.length / top.hidden;
+      const rows = (f: (k: number) => number) =>
+        Array.from({ length: steps }, (_, t) => Array.from({ length: top.hidden }, (_, j) => f(t * top.hidden + j)));
+      worstCase = { case: top.name, key, steps, hidden: top.hidden, expected: rows((k) => exp[k]), error: rows((k) => Math.abs(act[k] - exp[k])) };
+    }
+    return { ulpHistogram: this.histogram, errorBySteps, worstCase };
+  }
+}
+
+function traceArrays(trace: LstmTrace): Record<string, Float64Array> {
+  return Object.fromEntries(seedFields(trace));
+}
+
+function judgeGolden(file: GoldenFile, runner: CellRunner): Judged {
+  const name = `golden/${file.cell}/${file.name}`;
+  const expected = expectedArrays(file);
+  const trace = runner(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
+  const actual = traceArrays(trace);
+  const c = toOracleCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
+  const floor = { stepSpread: Object.fromEntries(Object.entries(file.noiseFloor.stepSpread).map(([key, values]) => [key, Float64Array.from(values)])) };
+  const verdict = judge(c, actual, expected, toleranceOf(file), floor);
+  return { name, cell: file.cell, source: 'golden', verdict, actual, expected, hidden: c.hidden, stepSpread: floor.stepSpread };
+}
+
+/** The live cases of this shard, in a deterministic order: per cell, probe first, then by index. */
+export function plannedCases(options: Pick<VerifyOptions, 'cells' | 'casesPerCell' | 'seed' | 'shard' | 'probes'>): CampaignCase[] {
+  const cases: CampaignCase[] = [];
+  for (const cell of options.cells) {
+    if (options.probes && options.shard.index === 1) cases.push(chaoticProbe(cell));
+    for (let index = options.shard.index - 1; index < options.casesPerCell; index += options.shard.count) {
+      cases.push(campaignCase(cell, options.seed, index));
+    }
+  }
+  return cases;
+}
+
+const CHUNK = 256;
+
+export async function verify(options: VerifyOptions): Promise<{ result: VerifyResult; report: ReportData }> {
+  const runner = options.runner ?? runCase;
+  const tally = new Tally();
+  const environment: VerifyResult['environment'] = { node: process.version, numpyAvailable: false };
+  const probe = await probePython();
+  if (probe.ok) Object.assign(environment, { python: probe.pythonVersion, numpy: probe.numpyVersion });
+  else environment.problem = probe.reason;
+
+  const manifest = readManifest(options.goldenDir);
+  const goldenPaths = Object.keys(manifest.files).sort();
+  const planned = options.oracle === undefined ? [] : plannedCases(options);
+  const total = goldenPaths.length + planned.length;
+  let done = 0;
+  const progress = (n: number) => {
+    done += n;
+    options.onProgress?.(done, total);
+  };
+
+  for (const path of goldenPaths) {
+    const file = loadGoldenFile(options.goldenDir, path, manifest);
+    if (options.cells.includes(file.cell)) tally.add(judgeGolden(file, runner));
+    progress(1);
+  }
+
+  let liveSkipped: string | undefined;
+  const oracle = options.oracle;
+  if (oracle === undefined) {
+    liveSkipped = `NumPy is unavailable: ${environment.problem ?? 'no oracle'}`;
+  } else {
+    environment.numpyAvailable = true;
+    environment.blas = [oracle.info.blas.name, oracle.info.blas.version, oracle.info.blas.corename && `core ${oracle.info.blas.corename}`].filter(Boolean).join(' ');
+    for (let start = 0; start < planned.length; start += CHUNK) {
+      await runChunk(oracle, planned.slice(start, start + CHUNK), runner, tally, options.seed);
+      progress(Math.min(CHUNK, planned.length - start));
+    }
+  }
+
+  const cells: VerifyResult['cells'] = {};
+  for (const cell of options.cells) {
+    const golden = tally.statsFor(cell, 'golden');
+    const live = tally.statsFor(cell, 'live');
+    cells[cell] = { cases: golden.cases + live.cases, failures: golden.failures + live.failures, golden, live };
+  }
+  const ok = Object.values(cells).every((cell) => cell.failures === 0);
+  const result: VerifyResult = {
+    ok,
+    environment,
+    seed: options.seed,
+    shard: `${options.shard.index}/${options.shard.count}`,
+    cells,
+    liveSkipped,
+    findings: tally.findings,
+  };
+  return { result, report: tally.reportData() };
+}
+
+async function runChunk(oracle: NumpyOracle, chunk: readonly CampaignCase[], runner: CellRunner, tally: Tally, seed: number): Promise<void> {
+  const cases: OracleCase[] = chunk.map((c) => toOracleCase(c.cell, c.value));
+  const results = await oracle.evaluate(cases);
+  const judged: Judged[] = [];
+  const unsettled: number[] = [];
+  chunk.forEach((c, k) => {
+    const result = results[k];
+    if (!result.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${result.error}`);
+    const actual = traceArrays(runner(c.cell, c.value, {}));
+    const verdict = judge(cases[k], actual, result.outputs, FLOAT64_TOLERANCE);
+    judged.push({ name: c.name, cell: c.cell, source: c.index < 0 ? 'probe' : 'live', verdict, actual, expected: result.outputs, hidden: cases[k].hidden });
+    if (verdict.kind !== 'agrees') unsettled.push(k);
+  });
+  // Only cases that disagree need their noise floor: a few extra NumPy runs each.
+  if (unsettled.length > 0) {
+    const floors = await measureNoiseFloors(
+      oracle,
+      unsettled.map((k) => cases[k]),
+      unsettled.map((k) => judged[k].expected),
+      { seed },
+    );
+    unsettled.forEach((k, n) => {
+      judged[k].verdict = judge(cases[k], judged[k].actual, judged[k].expected, FLOAT64_TOLERANCE, floors[n]);
+      judged[k].stepSpread = floors[n].stepSpread;
+    });
+  }
+  for (const j of judged) tally.add(j);
+}

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { plannedCases, verify } from '../src/campaign/verify.js';
+import { runCase } from '../src/cells/run-case.js';
+import type { CellType, ValidationOptions } from '../src/cells/schema.js';
+import type { LstmTrace } from '../src/cells/trace.js';
+import { verifyCommand } from '../src/cli/verify.js';
+import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { cli, ROOT } from './helpers/cli.js';
+import { describeWithNumpy } from './helpers/numpy.js';
+
+/** Type 1 with its forget and input gates swapped: a plausible porting slip. */
+function swappedGates(cell: CellType, value: unknown, options: ValidationOptions): LstmTrace {
+  if (cell !== 'type1') return runCase(cell, value, options);
+  const { S, W } = value as { S: unknown; W: Record<string, unknown> };
+  return runCase(cell, { S, W: { ...W, w_i: W.w_g, u_i: W.u_g, b_i: W.b_g, w_g: W.w_i, u_g: W.u_i, b_g: W.b_i } }, options);
+}
+
+async function captureStdout(run: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await run();
+    return { code, out: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('campaign sharding', () => {
+  it('should split a campaign into disjoint shards whose union is the whole', () => {
+    const base = { cells: ['type1', 'type2'] as CellType[], casesPerCell: 10, seed: 3, probes: true };
+    const whole = plannedCases({ ...base, shard: { index: 1, count: 1 } }).map((c) => c.name);
+    const parts = [1, 2, 3].map((index) => plannedCases({ ...base, shard: { index, count: 3 } }).map((c) => c.name));
+    expect(parts.flat().sort()).toEqual([...whole].sort());
+    expect(new Set(parts.flat()).size).toBe(whole.length);
+    expect(parts[0]).toContain('type1/chaotic-probe');
+  });
+
+  it('should draw the same cases for the same seed and different ones for another', () => {
+    const draw = (seed: number) => plannedCases({ cells: ['type2'], casesPerCell: 3, seed, probes: false, shard: { index: 1, count: 1 } }).map((c) => JSON.stringify(c.value));
+    expect(draw(5)).toEqual(draw(5));
+    expect(draw(5)).not.toEqual(draw(6));
+  });
+});
+
+it('should exit 2 on bad usage', async () => {
+  for (const args of [['--shard', '3/2'], ['--cases', 'many'], ['--cell', 'type9'], ['--bogus']]) {
+    const result = await cli(['verify', ...args]);
+    expect(result.exitCode, args.join(' ')).toBe(2);
+    expect(result.stdout).toBe('');
+  }
+});
+
+describeWithNumpy('lstm-parity verify against NumPy', () => {
+  let oracle: NumpyOracle;
+  beforeAll(async () => {
+    oracle = await NumpyOracle.start();
+  });
+  afterAll(async () => {
+    await oracle.close();
+  });
+  const options = () => ({ casesPerCell: 40, seed: 11, shard: { index: 1, count: 1 }, cells: ['type1', 'type2'] as CellType[], goldenDir: join(ROOT, 'golden'), probes: true, oracle });
+
+  it('should find that the shipped cells agree, and report the chaotic probe as ill-conditioned with its spread', async () => {
+    const { result } = await verify(options());
+    expect(result.ok).toBe(true);
+    expect(result.cells.type1.failures + result.cells.type2.failures).toBe(0);
+    const probe = result.findings.find((f) => f.case === 'type1/chaotic-probe');
+    expect(probe?.verdict).toBe('ill-conditioned');
+    expect(probe?.spread).toBeGreaterThan(1e-3);
+    expect(probe?.description).toMatch(/^ill-conditioned: .* within NumPy's own spread/);
+  });
+
+  it('should report a deliberately wrong cell as a port bug, on the chaotic probe too', async () => {
+    const { result } = await verify({ ...options(), runner: swappedGates });
+    expect(result.ok).toBe(false);
+    // Swapping i and f changes every type 1 case with T > 0 except those where the two gates coincide.
+    expect(result.cells.type1.live.failures).toBeGreaterThan(result.cells.type1.live.cases * 0.8);
+    expect(result.cells.type2.failures).toBe(0);
+    expect(result.findings.find((f) => f.case === 'type1/chaotic-probe')?.verdict).toBe('port-bug');
+  });
+
+  it('should exit 1 and name the cell when a cell is broken, with --json parsing', async () => {
+    const { code, out } = await captureStdout(() => verifyCommand(['--cases', '20', '--seed', '2', '--json'], swappedGates));
+    expect(code).toBe(1);
+    const json = JSON.parse(out);
+    expect(json.ok).toBe(false);
+    expect(json.cells.type1.failures).toBeGreaterThan(0);
+    expect(json.cells.type2).toMatchObject({ cases: expect.any(Number), failures: 0 });
+    const text = await captureStdout(() => verifyCommand(['--cases', '20', '--seed', '2'], swappedGates));
+    expect(text.code).toBe(1);
+    expect(text.out).toMatch(/verify: FAILED: \d+ of \d+ cases disagree beyond NumPy's own noise: type1 \(\d+\)\n$/);
+    expect(text.out).toMatch(/FAIL golden\/type1\/seed-shape: PORT BUG/);
+  });
+
+  it('should exit 0 with the table for the shipped cells (the real binary)', async () => {
+    const result = await cli(['verify', '--cases', '30', '--shard', '1/2']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(String(result.stdout)).toMatch(/^environment: Node v\d+.*NumPy \d/);
+    expect(String(result.stdout)).toMatch(/\ntype1  golden +13 +13 /);
+    expect(String(result.stdout)).toMatch(/verify: OK: \d+ cases, the TypeScript cells agree with NumPy$/);
+  });
+});
