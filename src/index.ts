@@ -48,4 +48,4 @@ export { toOracleCase } from './oracle/oracle-case.js';
 export type { OracleCase, OracleResult, WorkerInfo } from './oracle/protocol.js';
 export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
 export { GoldenFileError, loadGoldenFile, parseGoldenFile, readManifest, type GoldenFile, type GoldenManifest } from './golden/format.js';
-export { compareGoldenToPort } from './golden/compare.js';
+export { goldenPasses, judgeGoldenFile, type CellRunner, type GoldenJudgement } from './golden/compare.js';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareGoldenToPort } from '../src/golden/compare.js';
+import { judgeGoldenFile } from '../src/golden/compare.js';
 import { GoldenFileError, loadGoldenFile, parseGoldenFile, readManifest, sha256 } from '../src/golden/format.js';
 import { formatComparison } from '../src/numeric/compare.js';
 import { ROOT } from './helpers/cli.js';
@@ -36,7 +36,9 @@ describe('golden file integrity', () => {
 
   it('should fail the comparison on a changed digit even when the hash was updated too', () => {
     const edited = editOneDigit(readFileSync(join(copy, PATH), 'utf8'));
-    const comparison = compareGoldenToPort(parseGoldenFile(edited, `golden/${PATH}`));
+    const { verdict } = judgeGoldenFile(parseGoldenFile(edited, `golden/${PATH}`));
+    expect(verdict.kind).toBe('port-bug');
+    const comparison = verdict.comparison;
     expect(comparison.ok).toBe(false);
     const report = formatComparison(comparison, `golden/${PATH}`);
     expect(report).toMatch(/^golden\/type1\/seed-shape\.json: mismatched elements: 1 \/ 144/);

@@ -7,7 +7,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE } from '../src/golden/case-table.js';
-import { compareGoldenToPort } from '../src/golden/compare.js';
+import { describeVerdict } from '../src/campaign/verdict.js';
+import { goldenPasses, judgeGoldenFile } from '../src/golden/compare.js';
 import { loadGoldenFile, readManifest } from '../src/golden/format.js';
 import { formatComparison } from '../src/numeric/compare.js';
 import { ROOT } from './helpers/cli.js';
@@ -31,8 +32,9 @@ describe('golden corpus', () => {
 
   it.each(paths)('golden/%s: the TypeScript cell should agree with NumPy', (path) => {
     const file = loadGoldenFile(dir, path, manifest);
-    const comparison = compareGoldenToPort(file);
-    if (!comparison.ok) expect.fail(formatComparison(comparison, `golden/${path}`));
+    const { verdict } = judgeGoldenFile(file);
+    const comparison = verdict.comparison;
+    if (!goldenPasses(file, verdict)) expect.fail(`${describeVerdict(verdict)}\n${formatComparison(comparison, `golden/${path}`)}`);
     expect(comparison.elements).toBe(Object.values(file.expected).reduce((n, rows) => n + rows.length * (rows[0]?.length ?? 0), 0));
   });
 });

@@ -120,6 +120,9 @@ export function describeVerdict(verdict: Verdict): string {
     case 'agrees':
       return `agrees: ${c.elements} elements within rtol ${c.tolerance.rtol}, atol ${c.tolerance.atol}; largest error ${e(c.maxAbs)} (${c.maxUlps} ULP)`;
     case 'ill-conditioned':
+      if (verdict.spread === Infinity) {
+        return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ where NumPy's own output turns NaN or not under 1-ULP input perturbations${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
+      }
       return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ, all within NumPy's own spread under 1-ULP input perturbations (up to ${e(verdict.spread ?? 0)})${worst ? `; worst ${where(worst)}: error ${e(worst.abs)} vs spread ${e(worst.spread)}` : ''}`;
     case 'platform-quirk':
       return `reference platform quirk: ${verdict.quirk}${worst ? `; first seen at ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;

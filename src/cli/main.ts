@@ -6,6 +6,7 @@
 import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
 import { RUN_USAGE, runCommand } from './run.js';
+import { EXPLORE_USAGE, exploreCommand } from './explore.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 
@@ -13,6 +14,7 @@ const USAGE = `usage: lstm-parity <command> [options]
 
 commands:
   verify   check that the TypeScript cells agree with NumPy (golden corpus and a live campaign)
+  explore  hunt for numerical edge cases; one shrunk minimal example per category
   run      run one case through one cell and print the seed's output dictionary
 
 Run "lstm-parity <command> --help" for a command's options.`;
@@ -22,6 +24,7 @@ type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   verify: { usage: VERIFY_USAGE, run: verifyCommand },
+  explore: { usage: EXPLORE_USAGE, run: exploreCommand },
   run: { usage: RUN_USAGE, run: runCommand },
 };
 

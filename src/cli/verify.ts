@@ -24,7 +24,7 @@ live differential campaign against the NumPy reference, judged against each case
 Exit 0 when everything agrees (ill-conditioned cases and platform quirks are reported, not
 failed), 1 when a port bug is found, 2 for bad usage.`;
 
-function positiveInt(name: string, text: string | undefined, fallback: number, min = 0): number {
+export function positiveInt(name: string, text: string | undefined, fallback: number, min = 0): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {

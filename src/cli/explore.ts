@@ -1,0 +1,99 @@
+/** `lstm-parity explore`: hunt for numerical edge cases, report one minimal example per category. */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { explore, type ExploreResult } from '../explore/explore.js';
+import { stringifyDoubles } from '../format/json-writer.js';
+import { evaluateGolden } from '../golden/generate.js';
+import { saveRegression } from '../golden/regressions.js';
+import { NumpyOracle } from '../oracle/numpy-oracle.js';
+import { packageRoot } from '../package-root.js';
+import { createProgress } from './progress.js';
+import { parseCell } from './run.js';
+import { EXIT_OK, UsageError } from './usage-error.js';
+import { positiveInt } from './verify.js';
+
+export const DEFAULT_RUNS = 1000;
+
+export const EXPLORE_USAGE = `usage: lstm-parity explore --cell type1|type2 [--runs N] [--seed N] [--json] [--save [--golden DIR]]
+
+Draws cases biased toward numerical extremes (saturation, overflow, subnormals, signed zeros,
+NaN and Infinity, long sequences), runs them through the port and NumPy, and reports by category
+how often each thing happened, with one example per category shrunk to a minimal case.
+  --runs N   cases to draw (default ${DEFAULT_RUNS})
+  --seed N   seed (default 1); the same seed replays the same cases
+  --json     one JSON document on stdout
+  --save     write each minimal example into golden/regressions/ (and the manifest)
+  --golden   the golden directory --save writes to (default: the package's golden/)
+Needs Python with NumPy. Exit 0 unless a port bug is found (1), 2 for bad usage.`;
+
+function compact(value: unknown): string {
+  return stringifyDoubles(value).replace(/\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']').trim();
+}
+
+export function formatExplore(result: ExploreResult): string {
+  const lines = [`explore ${result.cell}: ${result.runs} cases, seed ${result.seed}`, ''];
+  const width = Math.max(...result.categories.map((c) => c.title.length));
+  lines.push(`${'category'.padEnd(width)}  ${'cases'.padStart(6)}`);
+  for (const c of result.categories) lines.push(`${c.title.padEnd(width)}  ${String(c.count).padStart(6)}`);
+  for (const c of result.categories) {
+    if (c.example === undefined) continue;
+    const { shape, detail, path, shrinks, value } = c.example;
+    lines.push('');
+    const run = path.split(':')[0];
+    lines.push(`${c.title}: minimal example (T ${shape.steps}, H ${shape.hidden}, X ${shape.inputs}), from run ${run} of seed ${result.seed} after ${shrinks} shrinks`);
+    lines.push(`  ${detail}`);
+    lines.push(`  case: ${compact(value)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function exploreCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cell: { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      save: { type: 'boolean', default: false },
+      golden: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const cell = parseCell(values.cell);
+  const runs = positiveInt('runs', values.runs, DEFAULT_RUNS, 1);
+  const seed = positiveInt('seed', values.seed, 1);
+  const oracle = await NumpyOracle.start().catch((error: Error) => {
+    throw new UsageError(`explore needs NumPy: ${error.message}`);
+  });
+  const progress = createProgress(`explore ${cell}`, !values.json);
+  try {
+    const result = await explore({ cell, runs, seed, oracle, onProgress: (_phase, done, total) => progress.update(done, total) });
+    progress.done();
+    const saved: string[] = [];
+    if (values.save) {
+      const dir = values.golden ?? join(packageRoot(), 'golden');
+      const examples = result.categories.filter((c) => c.example !== undefined);
+      const files = await evaluateGolden(
+        oracle,
+        examples.map((c) => ({
+          name: `explore-${c.id}-seed-${seed}`,
+          cell,
+          description: `${c.title}: ${c.example!.detail}`,
+          source: { kind: 'explore' as const, seed, detail: `fast-check path ${c.example!.path}` },
+          allowNonFinite: true,
+          expectedVerdict: c.id === 'platform-quirk' || c.id === 'ill-conditioned' ? c.id : undefined,
+          case: c.example!.value,
+        })),
+      );
+      for (const file of files) saved.push(saveRegression(dir, { ...file, environment: undefined }));
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...result, saved }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+    else process.stdout.write(formatExplore(result) + saved.map((path) => `saved golden/${path}\n`).join(''));
+    return result.categories.some((c) => c.id === 'port-bug' && c.count > 0) ? 1 : EXIT_OK;
+  } finally {
+    progress.done();
+    await oracle.close();
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The explorer: hunts for inputs where the port and NumPy part ways, or where float64 itself does
+ * something worth knowing (saturation to exactly 0 or 1, overflow warnings, NaN from finite input).
+ *
+ * 1. Survey: draw `runs` cases from ./arbitraries.ts with fast-check (seeded), evaluate them in
+ *    batches through both the port and NumPy, and sort them into categories (./categories.ts).
+ * 2. Shrink: for each category seen, replay the same seeded run as a fast-check property "this
+ *    case does not fall into the category"; fast-check finds the first case that does and shrinks
+ *    it to a minimal one. Every evaluation is cached, so the replay up to that case costs nothing.
+ */
+import fc from 'fast-check';
+import { judge } from '../campaign/verdict.js';
+import { measureNoiseFloors } from '../campaign/noise-floor.js';
+import { runCase } from '../cells/run-case.js';
+import type { CellType } from '../cells/schema.js';
+import { seedFields } from '../cells/trace.js';
+import type { CellRunner } from '../golden/compare.js';
+import type { CaseValue } from '../golden/random.js';
+import { stringifyDoubles } from '../format/json-writer.js';
+import { FLOAT64_TOLERANCE } from '../numeric/tolerance.js';
+import type { NumpyOracle } from '../oracle/numpy-oracle.js';
+import { toOracleCase } from '../oracle/oracle-case.js';
+import { extremeCase } from './arbitraries.js';
+import { categorize, CATEGORY_ORDER, CATEGORY_TITLES, type CategoryId, type Evaluated } from './categories.js';
+
+export interface ExploreOptions {
+  cell: CellType;
+  runs: number;
+  seed: number;
+  oracle: NumpyOracle;
+  runner?: CellRunner;
+  onProgress?: (phase: 'survey' | 'shrink', done: number, total: number) => void;
+}
+
+export interface CategoryFinding {
+  id: CategoryId;
+  title: string;
+  /** Cases of the survey in this category, out of `runs`. */
+  count: number;
+  /** The minimal example fast-check shrank to, with its one-line detail. */
+  example?: {
+    value: CaseValue;
+    detail: string;
+    shape: { steps: number; hidden: number; inputs: number };
+    /** fast-check's replay path (with the run's seed): `--seed S` and this path reproduce it. */
+    path: string;
+    shrinks: number;
+    warnings: readonly string[];
+  };
+}
+
+export interface ExploreResult {
+  cell: CellType;
+  runs: number;
+  seed: number;
+  categories: CategoryFinding[];
+}
+
+const CHUNK = 128;
+
+function keyOf(value: CaseValue): string {
+  return stringifyDoubles(value);
+}
+
+class Evaluator {
+  private readonly cache = new Map<string, { evaluated: Evaluated; categories: Map<CategoryId, string> }>();
+
+  constructor(
+    private readonly cell: CellType,
+    private readonly oracle: NumpyOracle,
+    private readonly runner: CellRunner,
+    private readonly seed: number,
+  ) {}
+
+  /** Evaluates values not seen before in one batch (plus noise floors for the ones that differ). */
+  async evaluate(values: readonly CaseValue[]) {
+    const keys = new Set<string>();
+    const fresh = values.filter((value) => {
+      const key = keyOf(value);
+      if (this.cache.has(key) || keys.has(key)) return false;
+      keys.add(key);
+      return true;
+    });
+    if (fresh.length > 0) {
+      const cases = fresh.map((value) => toOracleCase(this.cell, value, { allowNonFinite: true }));
+      const results = await this.oracle.evaluate(cases);
+      const evaluated = fresh.map((value, k): Evaluated => {
+        const result = results[k];
+        if (!result.ok) throw new Error(`NumPy could not evaluate an explored case: ${result.error}`);
+        const trace = this.runner(this.cell, value, { allowNonFinite: true });
+        const verdict = judge(cases[k], Object.fromEntries(seedFields(trace)), result.outputs, FLOAT64_TOLERANCE);
+        return { cell: this.cell, value, trace, warnings: result.warnings, numpy: result.outputs, verdict };
+      });
+      const differ = evaluated.map((e, k) => (e.verdict.kind === 'agrees' ? -1 : k)).filter((k) => k >= 0);
+      if (differ.length > 0) {
+        const floors = await measureNoiseFloors(this.oracle, differ.map((k) => cases[k]), differ.map((k) => evaluated[k].numpy), { seed: this.seed });
+        differ.forEach((k, n) => {
+          const e = evaluated[k];
+          e.verdict = judge(cases[k], Object.fromEntries(seedFields(e.trace)), e.numpy, FLOAT64_TOLERANCE, floors[n]);
+        });
+      }
+      fresh.forEach((value, k) => this.cache.set(keyOf(value), { evaluated: evaluated[k], categories: categorize(evaluated[k]) }));
+    }
+    return values.map((value) => this.cache.get(keyOf(value))!);
+  }
+}
+
+export async function explore(options: ExploreOptions): Promise<ExploreResult> {
+  const { cell, runs, seed, oracle } = options;
+  const arbitrary = extremeCase(cell);
+  const evaluator = new Evaluator(cell, oracle, options.runner ?? runCase, seed);
+  const counts = new Map<CategoryId, number>();
+
+  const values = fc.sample(arbitrary, { seed, numRuns: runs });
+  for (let start = 0; start < values.length; start += CHUNK) {
+    const chunk = await evaluator.evaluate(values.slice(start, start + CHUNK));
+    for (const { categories } of chunk) for (const id of categories.keys()) counts.set(id, (counts.get(id) ?? 0) + 1);
+    options.onProgress?.('survey', Math.min(start + CHUNK, runs), runs);
+  }
+
+  const seen = CATEGORY_ORDER.filter((id) => counts.has(id));
+  const categories: CategoryFinding[] = [];
+  for (const id of CATEGORY_ORDER) {
+    const finding: CategoryFinding = { id, title: CATEGORY_TITLES[id], count: counts.get(id) ?? 0 };
+    if (finding.count > 0) {
+      const details = await fc.check(
+        fc.asyncProperty(arbitrary, async (value) => !(await evaluator.evaluate([value]))[0].categories.has(id)),
+        { seed, numRuns: runs },
+      );
+      if (details.failed && details.counterexample !== null) {
+        const [value] = details.counterexample;
+        const [{ evaluated, categories: found }] = await evaluator.evaluate([value]);
+        finding.example = {
+          value,
+          detail: found.get(id) ?? '',
+          shape: { steps: evaluated.trace.steps, hidden: evaluated.trace.hidden, inputs: (value.W.w_i as number[][])[0].length },
+          path: details.counterexamplePath ?? '',
+          shrinks: details.numShrinks,
+          warnings: evaluated.warnings,
+        };
+      }
+      options.onProgress?.('shrink', seen.indexOf(id) + 1, seen.length);
+    }
+    categories.push(finding);
+  }
+  return { cell, runs, seed, categories };
+}
