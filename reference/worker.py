@@ -11,6 +11,10 @@ so every value, NaN payloads aside, arrives exactly. Requests:
       -> {"id": 2, "ok": true, "results": [{"ok": true, "outputs": {"Output": b64, ...},
                                             "warnings": ["overflow encountered in exp"]},
                                            {"ok": false, "error": "..."}, ...]}
+  {"id": 3, "op": "truth", "cases": [...]}
+      -> the same, from lstm_mpmath.py: each case evaluated at 50, 100 (and if they differ 200)
+         digits until two precisions round to the same float64 outputs; each result also has
+         "digits" (the precision that settled) and "converged" (false if even 200 did not).
 
 A case that cannot be evaluated gets an error result and the batch goes on; a request that
 cannot be read gets {"id": ..., "ok": false, "error": ...}. The worker exits when stdin closes.
@@ -51,15 +55,37 @@ def weight_shape(key, hidden, inputs):
     return (hidden, inputs)
 
 
-def run_case(case):
+def decode_case(case):
     cell = case['cell']
     if cell not in lstm_reference.CELLS:
         raise ValueError(f'cell: expected type1 or type2, got {cell!r}')
     T, X, H = int(case['steps']), int(case['inputs']), int(case['hidden'])
     S = decode(case['S'], (T, X), 'S')
-    W = {}
-    for key, text in case['W'].items():
-        W[key] = decode(text, weight_shape(key, H, X), f'W.{key}')
+    W = {key: decode(text, weight_shape(key, H, X), f'W.{key}') for key, text in case['W'].items()}
+    return cell, S, W, H
+
+
+TRUTH_DIGITS = (50, 100, 200)
+
+
+def truth_case(case):
+    cell, S, W, H = decode_case(case)
+    import lstm_mpmath
+    lists = {key: value.tolist() for key, value in W.items()}
+    previous = None
+    for digits in TRUTH_DIGITS:
+        outputs = lstm_mpmath.CELLS[cell](S.tolist(), lists, dps=digits)
+        arrays = {key: np.array(rows, dtype='<f8').reshape(len(rows), H) for key, rows in outputs.items()}
+        if previous is not None and all(np.array_equal(arrays[k], previous[1][k], equal_nan=True) for k in arrays):
+            return {'ok': True, 'outputs': {k: encode(list(v), H) for k, v in previous[1].items()},
+                    'warnings': [], 'digits': previous[0], 'converged': True}
+        previous = (digits, arrays)
+    return {'ok': True, 'outputs': {k: encode(list(v), H) for k, v in previous[1].items()},
+            'warnings': [], 'digits': previous[0], 'converged': False}
+
+
+def run_case(case):
+    cell, S, W, H = decode_case(case)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         outputs = lstm_reference.CELLS[cell](S, W)
@@ -127,11 +153,12 @@ def answer(request):
     op = request.get('op')
     if op == 'hello':
         return {'ok': True, 'info': hello()}
-    if op == 'run':
+    if op in ('run', 'truth'):
+        evaluate = run_case if op == 'run' else truth_case
         results = []
         for case in request['cases']:
             try:
-                results.append(run_case(case))
+                results.append(evaluate(case))
             except Exception as error:
                 results.append({'ok': False, 'error': f'{type(error).__name__}: {error}'})
         return {'ok': True, 'results': results}

@@ -26,3 +26,15 @@ describe('reference/lstm_reference.py', () => {
     expect(result.exitCode).toBe(0);
   });
 });
+
+const mpmath = probe.ok ? await execa(probe.python, ['-c', 'import mpmath'], { reject: false }) : undefined;
+const mpmathReason = !probe.ok ? probe.reason : mpmath?.exitCode !== 0 ? `mpmath is not importable by ${probe.python}; install it with: ${probe.python} -m pip install mpmath` : undefined;
+if (mpmathReason !== undefined) console.warn(`SKIPPED high-precision reference tests: ${mpmathReason}`);
+
+describe('reference/lstm_mpmath.py', () => {
+  it.skipIf(mpmathReason !== undefined)('should compute the seed cells in high precision, with IEEE special values', async () => {
+    const result = await execa(probe.python, ['-m', 'unittest', '-v', 'reference/test_lstm_mpmath.py'], { cwd: ROOT, reject: false });
+    expect(result.stderr, String(result.stderr)).toMatch(/Ran 4 tests[\s\S]*\nOK\s*$/);
+    expect(result.exitCode).toBe(0);
+  });
+});

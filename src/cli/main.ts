@@ -6,6 +6,7 @@
 import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
 import { RUN_USAGE, runCommand } from './run.js';
+import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
@@ -15,6 +16,7 @@ const USAGE = `usage: lstm-parity <command> [options]
 commands:
   verify   check that the TypeScript cells agree with NumPy (golden corpus and a live campaign)
   explore  hunt for numerical edge cases; one shrunk minimal example per category
+  accuracy how far the port and NumPy each are from a high-precision (mpmath) truth
   run      run one case through one cell and print the seed's output dictionary
 
 Run "lstm-parity <command> --help" for a command's options.`;
@@ -25,6 +27,7 @@ type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 const COMMANDS: Record<string, Command> = {
   verify: { usage: VERIFY_USAGE, run: verifyCommand },
   explore: { usage: EXPLORE_USAGE, run: exploreCommand },
+  accuracy: { usage: ACCURACY_USAGE, run: accuracyCommand },
   run: { usage: RUN_USAGE, run: runCommand },
 };
 

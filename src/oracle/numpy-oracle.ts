@@ -188,18 +188,30 @@ export class NumpyOracle {
    * were not evaluated, if the worker cannot be kept alive or times out.
    */
   evaluate(cases: readonly OracleCase[]): Promise<OracleResult[]> {
-    const run = this.queue.then(() => this.evaluateNow(cases));
+    return this.enqueue(cases, 'run', this.options.maxBatch);
+  }
+
+  /**
+   * Evaluates cases in high precision (reference/lstm_mpmath.py), one per request since each can
+   * take seconds: the truth both the port and NumPy are judged by.
+   */
+  truth(cases: readonly OracleCase[]): Promise<OracleResult[]> {
+    return this.enqueue(cases, 'truth', 1);
+  }
+
+  private enqueue(cases: readonly OracleCase[], op: 'run' | 'truth', batchSize: number): Promise<OracleResult[]> {
+    const run = this.queue.then(() => this.evaluateNow(cases, op, batchSize));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async evaluateNow(cases: readonly OracleCase[]): Promise<OracleResult[]> {
+  private async evaluateNow(cases: readonly OracleCase[], op: 'run' | 'truth', batchSize: number): Promise<OracleResult[]> {
     const results: OracleResult[] = [];
-    for (let start = 0; start < cases.length; start += this.options.maxBatch) {
-      const batch = cases.slice(start, start + this.options.maxBatch);
+    for (let start = 0; start < cases.length; start += batchSize) {
+      const batch = cases.slice(start, start + batchSize);
       let reply: Reply;
       try {
-        reply = await this.request({ op: 'run', cases: batch.map(encodeCase) });
+        reply = await this.request({ op, cases: batch.map(encodeCase) });
       } catch (error) {
         const failure = error as NumpyWorkerError;
         const missed = cases.length - start;

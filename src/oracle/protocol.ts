@@ -20,7 +20,14 @@ export interface OracleCase {
 }
 
 export type OracleResult =
-  | { ok: true; outputs: Record<string, Float64Array>; warnings: string[] }
+  | {
+      ok: true;
+      outputs: Record<string, Float64Array>;
+      warnings: string[];
+      /** High-precision results only: the digits that settled, and whether they did. */
+      digits?: number;
+      converged?: boolean;
+    }
   | { ok: false; error: string };
 
 export function encodeFloat64(values: Float64Array): string {
@@ -50,7 +57,13 @@ export const workerInfoSchema = z.object({
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
 
 const caseResultSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), outputs: z.record(z.string(), base64), warnings: z.array(z.string()) }),
+  z.object({
+    ok: z.literal(true),
+    outputs: z.record(z.string(), base64),
+    warnings: z.array(z.string()),
+    digits: z.number().int().positive().optional(),
+    converged: z.boolean().optional(),
+  }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
@@ -78,5 +91,5 @@ export function decodeResult(result: z.infer<typeof caseResultSchema>, c: Oracle
     }
     outputs[key] = values;
   }
-  return { ok: true, outputs, warnings: result.warnings };
+  return { ok: true, outputs, warnings: result.warnings, digits: result.digits, converged: result.converged };
 }

@@ -1,0 +1,119 @@
+/**
+ * How far the port and NumPy each are from the truth (reference/lstm_mpmath.py, evaluated until
+ * two precisions agree in float64), per key: largest and median ULP distance, largest absolute
+ * error. Differences between port and NumPy say which of the two is wrong only against this.
+ */
+import type { CellType } from '../cells/schema.js';
+import { seedFields } from '../cells/trace.js';
+import { runCase } from '../cells/run-case.js';
+import type { CellRunner } from '../golden/compare.js';
+import { ulpDistance } from '../numeric/ulp.js';
+import type { NumpyOracle } from '../oracle/numpy-oracle.js';
+import { toOracleCase } from '../oracle/oracle-case.js';
+
+export interface ErrorSummary {
+  maxUlps: number;
+  medianUlps: number;
+  maxAbs: number;
+}
+
+export interface KeyAccuracy {
+  key: string;
+  port: ErrorSummary;
+  numpy: ErrorSummary;
+  /** Which is closer to the truth by median ULP (then by max ULP); 'tie' when equal. */
+  closer: 'port' | 'numpy' | 'tie';
+}
+
+export interface AccuracyResult {
+  cell: CellType;
+  steps: number;
+  hidden: number;
+  inputs: number;
+  digits: number;
+  converged: boolean;
+  keys: KeyAccuracy[];
+  overall: { port: ErrorSummary; numpy: ErrorSummary };
+  /** Every element's ULP distance to the truth, by key, for pooling over many cases. */
+  distances: Record<string, { port: Float64Array; numpy: Float64Array }>;
+}
+
+export function median(values: Float64Array): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** ULP distances to the truth; NaN meeting NaN is 0, NaN against a number is Infinity. */
+function distances(values: Float64Array, truth: Float64Array): Float64Array {
+  const out = new Float64Array(truth.length);
+  for (let k = 0; k < truth.length; k++) {
+    const d = ulpDistance(values[k], truth[k]);
+    out[k] = Number.isNaN(d) ? (Number.isNaN(values[k]) && Number.isNaN(truth[k]) ? 0 : Infinity) : d;
+  }
+  return out;
+}
+
+function summarize(values: Float64Array, truth: Float64Array): ErrorSummary & { ulps: Float64Array } {
+  const ulps = distances(values, truth);
+  let maxAbs = 0;
+  for (let k = 0; k < truth.length; k++) {
+    const d = Math.abs(values[k] - truth[k]);
+    if (d > maxAbs) maxAbs = d;
+  }
+  return { maxUlps: ulps.reduce((m, x) => Math.max(m, x), 0), medianUlps: median(ulps), maxAbs, ulps };
+}
+
+export function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+export async function measureAccuracy(
+  oracle: NumpyOracle,
+  cell: CellType,
+  value: unknown,
+  allowNonFinite = false,
+  runner: CellRunner = runCase,
+): Promise<AccuracyResult> {
+  const c = toOracleCase(cell, value, { allowNonFinite });
+  const port = Object.fromEntries(seedFields(runner(cell, value, { allowNonFinite })));
+  const [numpy] = await oracle.evaluate([c]);
+  const [truth] = await oracle.truth([c]);
+  if (!numpy.ok) throw new Error(`NumPy could not evaluate the case: ${numpy.error}`);
+  if (!truth.ok) throw new Error(`the high-precision reference could not evaluate the case: ${truth.error}`);
+  const keys: KeyAccuracy[] = [];
+  const portUlps: Float64Array[] = [];
+  const numpyUlps: Float64Array[] = [];
+  const raw: AccuracyResult['distances'] = {};
+  for (const [key, exact] of Object.entries(truth.outputs)) {
+    const { ulps: pu, ...p } = summarize(port[key], exact);
+    const { ulps: nu, ...n } = summarize(numpy.outputs[key], exact);
+    portUlps.push(pu);
+    numpyUlps.push(nu);
+    raw[key] = { port: pu, numpy: nu };
+    const closer = p.medianUlps !== n.medianUlps ? (p.medianUlps < n.medianUlps ? 'port' : 'numpy') : p.maxUlps !== n.maxUlps ? (p.maxUlps < n.maxUlps ? 'port' : 'numpy') : 'tie';
+    keys.push({ key, port: p, numpy: n, closer });
+  }
+  const all = (parts: Float64Array[], which: 'port' | 'numpy'): ErrorSummary => {
+    const ulps = concat(parts);
+    return { maxUlps: ulps.reduce((m, x) => Math.max(m, x), 0), medianUlps: median(ulps), maxAbs: Math.max(0, ...keys.map((k) => k[which].maxAbs)) };
+  };
+  return {
+    cell,
+    steps: c.steps,
+    hidden: c.hidden,
+    inputs: c.inputs,
+    digits: truth.digits ?? 0,
+    converged: truth.converged ?? false,
+    keys,
+    overall: { port: all(portUlps, 'port'), numpy: all(numpyUlps, 'numpy') },
+    distances: raw,
+  };
+}

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { measureAccuracy } from '../src/accuracy/accuracy.js';
+import { runCase } from '../src/cells/run-case.js';
+import type { CellRunner } from '../src/golden/compare.js';
+import { loadGoldenFile, readManifest } from '../src/golden/format.js';
+import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { cli, ROOT } from './helpers/cli.js';
+import { describeWithNumpy } from './helpers/numpy.js';
+
+const dir = join(ROOT, 'golden');
+const manifest = readManifest(dir);
+
+describeWithNumpy('accuracy against the high-precision truth', () => {
+  let oracle: NumpyOracle;
+  beforeAll(async () => {
+    oracle = await NumpyOracle.start();
+  });
+  afterAll(async () => {
+    await oracle.close();
+  });
+
+  it('should settle the truth of the seed-shape cases and find both port and NumPy within a few hundred ULP of it', async () => {
+    for (const path of ['type1/seed-shape.json', 'type2/seed-shape.json']) {
+      const file = loadGoldenFile(dir, path, manifest);
+      const result = await measureAccuracy(oracle, file.cell, file.case);
+      expect(result.converged, path).toBe(true);
+      expect(result.digits).toBe(50);
+      expect(result.keys.map((k) => k.key)).toEqual(Object.keys(file.expected));
+      // Absolute errors of a few 1e-16 on values of order 1: float64 rounding, for both.
+      expect(result.overall.port.maxAbs).toBeLessThan(1e-15);
+      expect(result.overall.numpy.maxAbs).toBeLessThan(1e-15);
+      expect(result.overall.port.medianUlps).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('should put the error on the port side when the port is wrong', async () => {
+    const file = loadGoldenFile(dir, 'type1/seed-shape.json', manifest);
+    // A port that forgets the output gate's bias.
+    const wrong: CellRunner = (cell, value, options) => {
+      const { S, W } = value as { S: unknown; W: Record<string, unknown> };
+      return runCase(cell, { S, W: { ...W, b_o: (W.b_o as number[]).map(() => 0) } }, options);
+    };
+    const result = await measureAccuracy(oracle, 'type1', file.case, false, wrong);
+    const gate = result.keys.find((k) => k.key === 'Output_gate_activations')!;
+    expect(gate.port.maxAbs).toBeGreaterThan(1e-3);
+    expect(gate.numpy.maxAbs).toBeLessThan(1e-15);
+    expect(gate.closer).toBe('numpy');
+  });
+
+  it('should work on a golden file and on a plain case file from the CLI', async () => {
+    const golden = await cli(['accuracy', '--case', join(dir, 'type2/seed-shape.json')]);
+    expect(golden.exitCode, String(golden.stderr)).toBe(0);
+    expect(String(golden.stdout)).toMatch(/^accuracy type2 \(T 5, H 4, X 3\): truth from mpmath at 50 digits, confirmed/);
+    const file = loadGoldenFile(dir, 'type1/scalar-unit.json', manifest);
+    const plain = await cli(['accuracy', '--cell', 'type1', '--case', '-', '--json'], { input: JSON.stringify(file.case) });
+    expect(plain.exitCode, String(plain.stderr)).toBe(0);
+    expect(JSON.parse(String(plain.stdout))).toMatchObject({ cell: 'type1', steps: 8, hidden: 1, converged: true });
+    const mismatch = await cli(['accuracy', '--cell', 'type1', '--case', join(dir, 'type2/seed-shape.json')]);
+    expect(mismatch.exitCode).toBe(2);
+    expect(String(mismatch.stderr)).toMatch(/--cell type1 does not match the golden file's cell type2/);
+  });
+});
