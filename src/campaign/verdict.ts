@@ -15,7 +15,7 @@
  * factor; a real port bug exceeds it by orders of magnitude (its error shows at the first step,
  * where the spread is a few ULP).
  */
-import { compareTraces, where, type Comparison, type TraceArrays } from '../numeric/compare.js';
+import { compareTraces, where, type Comparison, type ElementDiff, type TraceArrays } from '../numeric/compare.js';
 import { agreement, allowedError, type Tolerance } from '../numeric/tolerance.js';
 import { ulpDistance } from '../numeric/ulp.js';
 import type { OracleCase } from '../oracle/protocol.js';
@@ -25,15 +25,8 @@ export const NOISE_FACTOR = 4;
 
 export type VerdictKind = 'agrees' | 'ill-conditioned' | 'platform-quirk' | 'port-bug';
 
-export interface JudgedElement {
-  key: string;
-  step: number;
-  unit: number;
-  actual: number;
-  expected: number;
-  abs: number;
-  ulps: number;
-  allowed: number;
+export interface JudgedElement extends Omit<ElementDiff, 'kind' | 'rel'> {
+  /** NumPy's spread at this element's step (0 when no floor was measured). */
   spread: number;
   /** abs / (allowed + κ · spread): above 1 means beyond the noise floor. */
   excess: number;
