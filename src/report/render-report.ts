@@ -90,7 +90,8 @@ footer { margin: 36px 0 0; color: var(--muted); font-size: 13px; }
 
 /**
  * Draws every chart from the JSON beside it. Runs after the library's script; a chart that fails
- * says so in its box and on the console, and the others still draw. Animation is off: a report is
+ * says so in its box and on the console, and the others still draw. Each chart's element gets
+ * data-rendered="true" once drawn (or data-failed="true"), which is what a test waits for. Animation is off: a report is
  * read, and its screenshots must not depend on timing.
  */
 const PAGE_SCRIPT = `
@@ -131,17 +132,25 @@ const PAGE_SCRIPT = `
     var el = document.getElementById(id);
     try {
       var chart = echarts.init(el, null, { renderer: 'canvas' });
+      // 'finished' comes once everything is drawn, large heatmaps included (they paint over frames).
+      chart.on('finished', function () { el.setAttribute('data-rendered', 'true'); });
       var option = revive(options[id]);
       option.animation = false;
       chart.setOption(option);
       charts.push(chart);
-      el.setAttribute('data-rendered', 'true');
     } catch (error) {
       el.textContent = 'This plot could not be drawn: ' + error;
+      el.setAttribute('data-failed', 'true');
       console.error('chart ' + id + ': ' + error);
     }
   });
-  window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
+  // Only a real change of size redraws: a redraw of a large heatmap takes a few frames.
+  window.addEventListener('resize', function () {
+    charts.forEach(function (c) {
+      var el = c.getDom();
+      if (el.clientWidth !== c.getWidth() || el.clientHeight !== c.getHeight()) c.resize();
+    });
+  });
 })();
 `;
 
