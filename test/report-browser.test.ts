@@ -1,23 +1,26 @@
+// The callbacks given to tab.evaluate run in the page, so this file needs the DOM's types (the
+// build, which compiles src/ and scripts/ only, never sees them).
+/// <reference lib="dom" />
 /**
  * The HTML report in a real headless Chromium (Debian's `chromium` package, driven by
  * playwright-core, which never downloads a browser of its own): the page loads from file://
  * with no console errors and no network request, and every plot draws.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify, type ReportData, type VerifyResult } from '../src/campaign/verify.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { verifyReportHtml } from '../src/report/verify-section.js';
+import { chromiumMissing, launchChromium } from '../scripts/headless-chromium.js';
 import { ROOT } from './helpers/cli.js';
 import { numpy } from './helpers/numpy.js';
 
-const CHROMIUM = process.env.LSTM_PARITY_CHROMIUM ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`SKIPPED browser suite "HTML report in Chromium": ${CHROMIUM} not found (apt-get install -y chromium, or set LSTM_PARITY_CHROMIUM)`);
+const missing = chromiumMissing();
+if (missing !== undefined) console.warn(`SKIPPED browser suite "HTML report in Chromium": ${missing}`);
 
 /** What the page did while it loaded. */
 interface Visit {
@@ -35,7 +38,7 @@ interface ChartState {
   canvas: { width: number; height: number; painted: number } | null;
 }
 
-describe.skipIf(!available)('HTML report in Chromium', () => {
+describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-parity-browser-'));
   let context: BrowserContext;
   let data: { result: VerifyResult; report: ReportData };
@@ -49,13 +52,7 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     } finally {
       await oracle?.close();
     }
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-      offline: true,
-    });
+    context = await launchChromium(join(dir, 'profile'));
   });
 
   afterAll(async () => {

@@ -96,10 +96,17 @@ describe('renderReport', () => {
     expect(page).toContain('Apache ECharts');
     expect(page).toContain('&lt;/script&gt;&lt;script&gt;window.pwned');
     expect(chartOptions(page)).toEqual({ 'chart-1': { series: [{ type: 'line', name: HOSTILE, data: [1, 2] }] } });
-    expect(page).toContain('<span class="badge port-bug">NaN from finite inputs</span>');
+    expect(page).toContain('<span class="badge verdict-port-bug">NaN from finite inputs</span>');
     expect(page).toContain('[-0.0, 0.1]');
     expect(page).toMatch(/&quot;S&quot;: \[\n\s+\[-0\.0, &quot;NaN&quot;\]/);
     expect(page).toContain('&quot;Infinity&quot;');
+  });
+
+  it('should leave the plotting library out of a page without plots', () => {
+    const page = renderReport({ title: 't', sections: [{ id: 'a', title: 'A', blocks: [{ kind: 'html', html: html`<p>text</p>` }] }] });
+    expect(page).not.toContain('<script');
+    expect(page).not.toContain('ECharts');
+    expect(page.length).toBeLessThan(10_000);
   });
 
   it('should render a golden-only verify run with every plot and the summary', async () => {

@@ -7,7 +7,7 @@ import type { CellType } from '../cells/schema.js';
 import { encodeDouble } from '../format/doubles.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { html, type SafeHtml } from './html.js';
-import type { ReportSection } from './render-report.js';
+import { badge, type ReportSection } from './render-report.js';
 
 export interface FindingExample {
   /** The example's name, e.g. its seed or file name. */
@@ -47,13 +47,14 @@ function exampleBlock(category: FindingCategory, example: FindingExample): SafeH
   return html`<details open><summary>${category.name}: ${example.label} (${example.cell})</summary>
 ${example.note === undefined ? '' : html`<p class="note">${example.note}</p>`}
 ${vectors.length === 0 ? '' : html`<div class="scroll"><table><thead><tr><th>vector</th><th class="num">step</th><th>values</th></tr></thead><tbody>${vectors.map((v) => html`<tr><td>${v.label}</td><td class="num">${v.step}</td><td class="mono">[${Array.from(v.values, encodeDouble).join(', ')}]</td></tr>`)}</tbody></table></div>`}
+<p class="note">The case, as <code>lstm-parity run --cell ${example.cell} --case FILE</code> reads it:</p>
 <pre>${shown}</pre></details>`;
 }
 
 export function findingsSection({ id, title, intro, categories }: FindingsSectionInput): ReportSection {
   const table = html`<div class="scroll"><table><thead><tr><th>category</th><th class="num">count</th><th>meaning</th><th>example</th></tr></thead><tbody>${categories.map(
     (c) =>
-      html`<tr><td>${c.verdict === undefined ? c.name : html`<span class="badge ${c.verdict}">${c.name}</span>`}</td><td class="num">${c.count}</td><td>${c.description}</td><td class="mono">${c.example?.label ?? ''}</td></tr>`,
+      html`<tr><td>${c.verdict === undefined ? c.name : badge(c.verdict, c.name)}</td><td class="num">${c.count}</td><td>${c.description}</td><td class="mono">${c.example?.label ?? ''}</td></tr>`,
   )}</tbody></table></div>`;
   const examples = categories.filter((c) => c.example !== undefined).map((c) => exampleBlock(c, c.example!));
   return { id, title, intro, blocks: [{ kind: 'html', html: html`<div class="card">${table}${examples}</div>` }] };

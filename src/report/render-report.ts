@@ -78,10 +78,10 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 pre { margin: 6px 0; padding: 10px; background: #f7f8fa; border: 1px solid var(--line); border-radius: 6px; overflow: auto; max-height: 360px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; color: #fff; background: var(--muted); }
-.badge.port-bug { background: var(--bad); }
-.badge.ill-conditioned { background: #3b6fb6; }
-.badge.platform-quirk { background: var(--warn); }
-.badge.agrees { background: var(--ok); }
+.badge.verdict-port-bug { background: var(--bad); }
+.badge.verdict-ill-conditioned { background: #3b6fb6; }
+.badge.verdict-platform-quirk { background: var(--warn); }
+.badge.verdict-agrees { background: var(--ok); }
 .note { color: var(--muted); font-size: 14px; margin: 8px 0 0; }
 details { margin: 10px 0 0; }
 summary { cursor: pointer; font-weight: 600; }
@@ -164,10 +164,16 @@ function renderSection(section: ReportSection, charts: Record<string, ChartOptio
   return html`<section id="${section.id}"><h2>${section.title}</h2>${section.intro === undefined ? '' : html`<p class="intro">${section.intro}</p>`}<div class="grid${section.columns === 2 ? ' two' : ''}">${blocks}</div></section>`;
 }
 
+/** A badge for a verdict or category: its own colour for the verdict kinds, grey for anything else. */
+export function badge(verdict: string, text: string = verdict): SafeHtml {
+  return html`<span class="badge verdict-${verdict.toLowerCase().replace(/[^a-z0-9-]/g, '-')}">${text}</span>`;
+}
+
 export function renderReport(doc: ReportDocument): string {
   const charts: Record<string, ChartOption> = {};
   const sections = doc.sections.map((s) => renderSection(s, charts));
-  const library = echartsBundle();
+  // A page without plots does without the library (1.1 MB) and its script.
+  const library = Object.keys(charts).length > 0 ? echartsBundle() : undefined;
   const status = doc.status === undefined ? '' : html`<div class="status ${doc.status.ok ? 'ok' : 'bad'}">${doc.status.text}</div>`;
   const page = html`<!doctype html>
 <html lang="en">
@@ -183,12 +189,16 @@ export function renderReport(doc: ReportDocument): string {
 <header><h1>${doc.title}</h1>${doc.subtitle === undefined ? '' : html`<p>${doc.subtitle}</p>`}
 <nav>${doc.sections.map((s) => html`<a href="#${s.id}">${s.title}</a>`)}</nav>${status}</header>
 ${sections}
-<footer>Self-contained: the data and the plotting library are in this file and it loads nothing from the network. Plots drawn by ${library.name} ${library.version} (${library.license}).</footer>
+<footer>Self-contained: everything this page shows is in this file, and it loads nothing from the network.${library === undefined ? '' : ` Plots drawn by ${library.name} ${library.version} (${library.license}).`}</footer>
 </main>
-<script type="application/json" id="chart-options">${scriptJson(charts)}</script>
+${
+  library === undefined
+    ? ''
+    : html`<script type="application/json" id="chart-options">${scriptJson(charts)}</script>
 <script>${raw(library.source)}</script>
 <script>${raw(PAGE_SCRIPT)}</script>
-</body>
+`
+}</body>
 </html>
 `;
   return page.text;

@@ -5,7 +5,7 @@
 import type { CellStats, Finding, Location, ReportData, VerifyResult } from '../campaign/verify.js';
 import { errorByStepOption, heatmapOption, ulpHistogramOption } from './charts.js';
 import { html, type SafeHtml } from './html.js';
-import { renderReport, type ReportBlock, type ReportDocument, type ReportSection } from './render-report.js';
+import { badge, renderReport, type ReportBlock, type ReportDocument, type ReportSection } from './render-report.js';
 
 export interface VerifyReportInput {
   result: VerifyResult;
@@ -44,7 +44,7 @@ export function findingsBlock(findings: readonly Finding[]): SafeHtml {
   const more = sorted.length - shown.length;
   return html`<div class="card"><div class="scroll"><table>
 <thead><tr><th>verdict</th><th>cell</th><th>case</th><th>source</th><th>evidence</th></tr></thead>
-<tbody>${shown.map((f) => html`<tr><td><span class="badge ${f.verdict}">${f.verdict}</span></td><td>${f.cell}</td><td class="mono">${f.case}</td><td>${f.source}</td><td>${f.description}</td></tr>`)}</tbody>
+<tbody>${shown.map((f) => html`<tr><td>${badge(f.verdict)}</td><td>${f.cell}</td><td class="mono">${f.case}</td><td>${f.source}</td><td>${f.description}</td></tr>`)}</tbody>
 </table></div>${more > 0 ? html`<p class="note">… and ${more} more findings, not listed here (all are in the output of --json).</p>` : ''}</div>`;
 }
 
