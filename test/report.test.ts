@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/campaign/verify.js';
-import { downsample, heatmapOption, ulpBucketLabel } from '../src/report/charts.js';
+import { downsample, heatmapOption, ulpBucketLabel, ulpHistogramOption } from '../src/report/charts.js';
 import { findingsSection } from '../src/report/findings-section.js';
 import { html, scriptJson } from '../src/report/html.js';
 import { renderReport } from '../src/report/render-report.js';
@@ -41,6 +41,15 @@ describe('html escaping', () => {
 describe('chart data', () => {
   it('should label ULP buckets by the power of two they start at', () => {
     expect([0, 1, 2, 11, 64].map(ulpBucketLabel)).toEqual(['0', '2⁰', '2¹', '2¹⁰', '2⁶³']);
+  });
+
+  it('should end the ULP axis at the last non-empty bucket of any key and leave empty buckets as gaps', () => {
+    const option = ulpHistogramOption({ Output: [5, 0, 2, 0, 0, 0], cell_state_vectors: [1, 0, 0, 7, 0, 0] });
+    expect((option.xAxis as { data: string[] }).data).toEqual(['0', '2⁰', '2¹', '2²']);
+    expect((option.series as { name: string; data: unknown[] }[]).map((s) => [s.name, s.data])).toEqual([
+      ['Output', [5, null, 2, null]],
+      ['cell_state_vectors', [1, null, null, 7]],
+    ]);
   });
 
   it('should downsample by block mean for values and block max for errors, NaN for a non-finite block', () => {

@@ -50,8 +50,11 @@ const labelEvery = (count: number, shown: number) => ({ interval: Math.max(0, Ma
 /** Counts of elements by ULP distance, one line per key, on a log count axis. */
 export function ulpHistogramOption(byKey: Record<string, number[]>): ChartOption {
   const keys = Object.keys(byKey);
+  // The axis ends at the last bucket that holds anything: the 65 buckets reach 2^63 ULP.
   let last = 0;
-  for (const counts of Object.values(byKey)) counts.forEach((n, b) => (n > 0 ? (last = Math.max(last, b)) : undefined));
+  for (const counts of Object.values(byKey)) {
+    for (let b = last + 1; b < counts.length; b++) if (counts[b] > 0) last = b;
+  }
   const buckets = Array.from({ length: last + 1 }, (_, b) => ulpBucketLabel(b));
   return {
     color: PALETTE,
