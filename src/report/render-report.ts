@@ -13,6 +13,11 @@
  * formatter is wanted the option holds `{ "$formatter": NAME }` and the page substitutes one of
  * the few formatters it defines (FORMATTERS below). Every chart's caption is one sentence saying
  * what it shows, under its title.
+ *
+ * Section builders: verifySections (./verify-section.ts) for a verify run; findingsSection
+ * (./findings-section.ts) for categories of findings with a minimal example each; the option
+ * builders in ./charts.ts for plots. A report is any list of them, e.g. an explore report:
+ *   renderReport({ title: 'lstm-parity explore', sections: [findingsSection({ id, title, categories })] })
  */
 import { echartsBundle } from './echarts-bundle.js';
 import { html, raw, scriptJson, type SafeHtml } from './html.js';
