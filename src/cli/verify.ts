@@ -1,10 +1,12 @@
 /** `lstm-parity verify`: the main job. Exit 0 when everything agrees, 1 when anything does not. */
-import { join } from 'node:path';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verify, type CellRunner, type CellStats, type Location, type VerifyResult } from '../campaign/verify.js';
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { NumpyOracle, NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
+import { verifyReportHtml } from '../report/verify-section.js';
 import { createProgress } from './progress.js';
 import { parseCell } from './run.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
@@ -12,7 +14,7 @@ import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 /** About a minute on a 2-core machine, NumPy worker included. */
 export const DEFAULT_CASES = 20000;
 
-export const VERIFY_USAGE = `usage: lstm-parity verify [--cases N] [--seed N] [--shard i/n] [--cell type1|type2] [--json]
+export const VERIFY_USAGE = `usage: lstm-parity verify [--cases N] [--seed N] [--shard i/n] [--cell type1|type2] [--json] [--report FILE.html]
 
 Checks that the TypeScript cells agree with NumPy: the golden corpus (no Python needed), then a
 live differential campaign against the NumPy reference, judged against each case's noise floor.
@@ -21,6 +23,8 @@ live differential campaign against the NumPy reference, judged against each case
   --shard i/n    run only shard i of n (disjoint cases), for splitting a campaign over machines
   --cell C       only this cell (default both)
   --json         one JSON document on stdout instead of the table
+  --report FILE  also write an HTML report to FILE: one self-contained page (no network) with the
+                 table, the findings and plots of the errors; stdout is unchanged
 Exit 0 when everything agrees (ill-conditioned cases and platform quirks are reported, not
 failed), 1 when a port bug is found, 2 for bad usage.`;
 
@@ -95,6 +99,33 @@ export function formatVerify(result: VerifyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
+
+/** Why FILE cannot be written, or undefined: checked before a minute-long run, not after it. */
+function reportPathProblem(path: string): string | undefined {
+  const dir = dirname(path);
+  try {
+    const target = statSync(path, { throwIfNoEntry: false });
+    if (target?.isDirectory()) return 'it is a folder';
+    const folder = statSync(dir, { throwIfNoEntry: false });
+    if (folder === undefined) return `folder ${dir} does not exist`;
+    if (!folder.isDirectory()) return `${dir} is not a folder`;
+    accessSync(target === undefined ? dir : path, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return reason(error);
+  }
+}
+
+function writeReport(path: string, page: string): void {
+  try {
+    writeFileSync(path, page);
+  } catch (error) {
+    throw new UsageError(`--report: cannot write ${path}: ${reason(error)}`);
+  }
+  process.stderr.write(`lstm-parity: report written to ${path} (${Math.round(Buffer.byteLength(page) / 1024)} KiB)\n`);
+}
+
 export async function verifyCommand(argv: string[], runner?: CellRunner): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -104,6 +135,7 @@ export async function verifyCommand(argv: string[], runner?: CellRunner): Promis
       shard: { type: 'string' },
       cell: { type: 'string' },
       json: { type: 'boolean', default: false },
+      report: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -118,6 +150,9 @@ export async function verifyCommand(argv: string[], runner?: CellRunner): Promis
     probes: true,
     runner,
   };
+  const reportPath = values.report === undefined ? undefined : resolve(values.report);
+  const problem = reportPath === undefined ? undefined : reportPathProblem(reportPath);
+  if (problem !== undefined) throw new UsageError(`--report: cannot write ${reportPath}: ${problem}`);
   let oracle: NumpyOracle | undefined;
   try {
     oracle = await NumpyOracle.start();
@@ -126,9 +161,10 @@ export async function verifyCommand(argv: string[], runner?: CellRunner): Promis
   }
   const progress = createProgress('verify', !values.json);
   try {
-    const { result } = await verify({ ...options, oracle, onProgress: (done, total) => progress.update(done, total) });
+    const { result, report } = await verify({ ...options, oracle, onProgress: (done, total) => progress.update(done, total) });
     progress.done();
     process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatVerify(result));
+    if (reportPath !== undefined) writeReport(reportPath, verifyReportHtml({ result, report }));
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
     progress.done();
