@@ -10,17 +10,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify, type ReportData, type VerifyResult } from '../src/campaign/verify.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { verifyReportHtml } from '../src/report/verify-section.js';
+import { explore } from '../src/explore/explore.js';
+import { exploreReportHtml } from '../src/report/explore-section.js';
 import { chromiumMissing, launchChromium } from '../scripts/headless-chromium.js';
 import { ROOT } from './helpers/cli.js';
 import { numpy } from './helpers/numpy.js';
 
 const missing = chromiumMissing();
 if (missing !== undefined) console.warn(`SKIPPED browser suite "HTML report in Chromium": ${missing}`);
+else if (!numpy.ok) console.warn(`SKIPPED the explore report in Chromium (explore needs NumPy): ${numpy.reason}`);
 
 /** What the page did while it loaded. */
 interface Visit {
@@ -36,6 +39,37 @@ interface ChartState {
   points: number;
   /** The chart's size in canvas pixels and the share of them that any of its canvas layers paints. */
   canvas: { width: number; height: number; painted: number } | null;
+}
+
+/** Each chart's state as the page sees it: rendered, its series and data, and how much it paints. */
+async function chartStates(tab: Page): Promise<ChartState[]> {
+return tab.evaluate((): ChartState[] => {
+    const echarts = (window as unknown as { echarts: { getInstanceByDom(el: Element): { getOption(): { series: { data?: unknown[] }[] } } | undefined } }).echarts;
+    return Array.from(document.querySelectorAll('.chart'), (el) => {
+      const option = echarts.getInstanceByDom(el)?.getOption();
+      // ECharts may draw on several stacked canvases (a heatmap gets a layer of its own).
+      const layers = Array.from(el.querySelectorAll('canvas'));
+      const canvas = layers[0] ?? null;
+      let painted = 0;
+      if (canvas !== null && canvas.width > 0 && canvas.height > 0) {
+        // The share of pixels that some layer paints (alpha > 0): an empty chart paints none.
+        const covered = new Uint8Array(canvas.width * canvas.height);
+        for (const layer of layers) {
+          if (layer.width !== canvas.width || layer.height !== canvas.height) continue;
+          const pixels = layer.getContext('2d')!.getImageData(0, 0, layer.width, layer.height).data;
+          for (let k = 0; k < covered.length; k++) if (pixels[4 * k + 3] > 0) covered[k] = 1;
+        }
+        painted = covered.reduce((n, x) => n + x, 0) / covered.length;
+      }
+      return {
+        id: el.id,
+        rendered: el.getAttribute('data-rendered') === 'true',
+        series: option?.series.length ?? 0,
+        points: option?.series.reduce((n, s) => n + (s.data?.length ?? 0), 0) ?? 0,
+        canvas: canvas === null ? null : { width: canvas.width, height: canvas.height, painted },
+      };
+    });
+  });
 }
 
 describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
@@ -81,33 +115,7 @@ describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
   it('should load the verify report with no console error, no network request, and draw every plot', async () => {
     const started = performance.now();
     const { tab, visit, url } = await open('verify.html', verifyReportHtml(data));
-    const charts: ChartState[] = await tab.evaluate(() => {
-      const echarts = (window as unknown as { echarts: { getInstanceByDom(el: Element): { getOption(): { series: { data?: unknown[] }[] } } | undefined } }).echarts;
-      return Array.from(document.querySelectorAll('.chart'), (el) => {
-        const option = echarts.getInstanceByDom(el)?.getOption();
-        // ECharts may draw on several stacked canvases (a heatmap gets a layer of its own).
-        const layers = Array.from(el.querySelectorAll('canvas'));
-        const canvas = layers[0] ?? null;
-        let painted = 0;
-        if (canvas !== null && canvas.width > 0 && canvas.height > 0) {
-          // The share of pixels that some layer paints (alpha > 0): an empty chart paints none.
-          const covered = new Uint8Array(canvas.width * canvas.height);
-          for (const layer of layers) {
-            if (layer.width !== canvas.width || layer.height !== canvas.height) continue;
-            const pixels = layer.getContext('2d')!.getImageData(0, 0, layer.width, layer.height).data;
-            for (let k = 0; k < covered.length; k++) if (pixels[4 * k + 3] > 0) covered[k] = 1;
-          }
-          painted = covered.reduce((n, x) => n + x, 0) / covered.length;
-        }
-        return {
-          id: el.id,
-          rendered: el.getAttribute('data-rendered') === 'true',
-          series: option?.series.length ?? 0,
-          points: option?.series.reduce((n, s) => n + (s.data?.length ?? 0), 0) ?? 0,
-          canvas: canvas === null ? null : { width: canvas.width, height: canvas.height, painted },
-        };
-      });
-    });
+    const charts = await chartStates(tab);
     const shot = join(dir, 'verify.png');
     await tab.screenshot({ path: shot, fullPage: true });
     console.log(`report rendered in Chromium in ${Math.round(performance.now() - started)} ms; screenshot: ${shot}`);
@@ -145,6 +153,23 @@ describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
     await expect(tab.locator('.status.bad').count()).resolves.toBe(1);
     expect(visit.console).toEqual([]);
     expect(visit.requests).toEqual([url]);
+    await tab.close();
+  });
+
+  it.skipIf(!numpy.ok)('should load an explore report with its chart and minimal examples, and no console error', async () => {
+    const oracle = await NumpyOracle.start();
+    const result = await explore({ cell: 'type1', runs: 60, seed: 3, oracle }).finally(() => oracle.close());
+    const { tab, visit, url } = await open('explore.html', exploreReportHtml(result));
+    const charts = await chartStates(tab);
+    expect(visit.console).toEqual([]);
+    expect(visit.requests).toEqual([url]);
+    expect(charts).toHaveLength(1);
+    expect(charts[0]).toMatchObject({ rendered: true, series: 1, points: result.categories.length });
+    expect(charts[0].canvas?.painted).toBeGreaterThan(0.01);
+    const examples = result.categories.filter((c) => c.example !== undefined).length;
+    expect(examples).toBeGreaterThan(0);
+    await expect(tab.locator('#explore-examples details').count()).resolves.toBe(examples);
+    await expect(tab.locator('#explore-examples pre').first().textContent()).resolves.toMatch(/^\{\n {2}"S": /);
     await tab.close();
   });
 });

@@ -7,14 +7,16 @@ import { evaluateGolden } from '../golden/generate.js';
 import { saveRegression } from '../golden/regressions.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
+import { exploreReportHtml } from '../report/explore-section.js';
 import { createProgress } from './progress.js';
+import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 import { positiveInt } from './verify.js';
 
 export const DEFAULT_RUNS = 1000;
 
-export const EXPLORE_USAGE = `usage: lstm-parity explore --cell type1|type2 [--runs N] [--seed N] [--json] [--save [--golden DIR]]
+export const EXPLORE_USAGE = `usage: lstm-parity explore --cell type1|type2 [--runs N] [--seed N] [--json] [--save [--golden DIR]] [--report FILE.html]
 
 Draws cases biased toward numerical extremes (saturation, overflow, subnormals, signed zeros,
 NaN and Infinity, long sequences), runs them through the port and NumPy, and reports by category
@@ -24,6 +26,8 @@ how often each thing happened, with one example per category shrunk to a minimal
   --json     one JSON document on stdout
   --save     write each minimal example into golden/regressions/ (and the manifest)
   --golden   the golden directory --save writes to (default: the package's golden/)
+  --report   also write an HTML report to FILE: counts per category as a chart and every
+             minimal example (self-contained, no network)
 Needs Python with NumPy. Exit 0 unless a port bug is found (1), 2 for bad usage.`;
 
 function compact(value: unknown): string {
@@ -57,6 +61,7 @@ export async function exploreCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       save: { type: 'boolean', default: false },
       golden: { type: 'string' },
+      report: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -64,6 +69,7 @@ export async function exploreCommand(argv: string[]): Promise<number> {
   const cell = parseCell(values.cell);
   const runs = positiveInt('runs', values.runs, DEFAULT_RUNS, 1);
   const seed = positiveInt('seed', values.seed, 1);
+  const reportPath = checkReportPath(values.report);
   const oracle = await NumpyOracle.start().catch((error: Error) => {
     throw new UsageError(`explore needs NumPy: ${error.message}`);
   });
@@ -91,6 +97,7 @@ export async function exploreCommand(argv: string[]): Promise<number> {
     }
     if (values.json) process.stdout.write(`${JSON.stringify({ ...result, saved }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
     else process.stdout.write(formatExplore(result) + saved.map((path) => `saved golden/${path}\n`).join(''));
+    if (reportPath !== undefined) writeReport(reportPath, exploreReportHtml(result));
     return result.categories.some((c) => c.id === 'port-bug' && c.count > 0) ? 1 : EXIT_OK;
   } finally {
     progress.done();

@@ -1,6 +1,5 @@
 /** `lstm-parity verify`: the main job. Exit 0 when everything agrees, 1 when anything does not. */
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verify, type CellRunner, type CellStats, type Location, type VerifyResult } from '../campaign/verify.js';
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
@@ -8,6 +7,7 @@ import { NumpyOracle, NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
 import { verifyReportHtml } from '../report/verify-section.js';
 import { createProgress } from './progress.js';
+import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
@@ -99,33 +99,6 @@ export function formatVerify(result: VerifyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
-
-/** Why FILE cannot be written, or undefined: checked before a minute-long run, not after it. */
-function reportPathProblem(path: string): string | undefined {
-  const dir = dirname(path);
-  try {
-    const target = statSync(path, { throwIfNoEntry: false });
-    if (target?.isDirectory()) return 'it is a folder';
-    const folder = statSync(dir, { throwIfNoEntry: false });
-    if (folder === undefined) return `folder ${dir} does not exist`;
-    if (!folder.isDirectory()) return `${dir} is not a folder`;
-    accessSync(target === undefined ? dir : path, constants.W_OK);
-    return undefined;
-  } catch (error) {
-    return reason(error);
-  }
-}
-
-function writeReport(path: string, page: string): void {
-  try {
-    writeFileSync(path, page);
-  } catch (error) {
-    throw new UsageError(`--report: cannot write ${path}: ${reason(error)}`);
-  }
-  process.stderr.write(`lstm-parity: report written to ${path} (${Math.round(Buffer.byteLength(page) / 1024)} KiB)\n`);
-}
-
 export async function verifyCommand(argv: string[], runner?: CellRunner): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -150,9 +123,7 @@ export async function verifyCommand(argv: string[], runner?: CellRunner): Promis
     probes: true,
     runner,
   };
-  const reportPath = values.report === undefined ? undefined : resolve(values.report);
-  const problem = reportPath === undefined ? undefined : reportPathProblem(reportPath);
-  if (problem !== undefined) throw new UsageError(`--report: cannot write ${reportPath}: ${problem}`);
+  const reportPath = checkReportPath(values.report);
   let oracle: NumpyOracle | undefined;
   try {
     oracle = await NumpyOracle.start();

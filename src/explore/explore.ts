@@ -32,6 +32,12 @@ export interface ExploreOptions {
   onProgress?: (phase: 'survey' | 'shrink', done: number, total: number) => void;
 }
 
+export interface ExampleVector {
+  label: string;
+  step: number;
+  values: number[];
+}
+
 export interface CategoryFinding {
   id: CategoryId;
   title: string;
@@ -46,6 +52,8 @@ export interface CategoryFinding {
     path: string;
     shrinks: number;
     warnings: readonly string[];
+    /** Where port and NumPy part (mismatch categories): both vectors at the worst step. */
+    vectors?: ExampleVector[];
   };
 }
 
@@ -105,6 +113,18 @@ class Evaluator {
   }
 }
 
+function partingVectors({ verdict, trace, numpy }: Evaluated): ExampleVector[] | undefined {
+  const worst = verdict.worst;
+  if (verdict.kind === 'agrees' || worst === undefined) return undefined;
+  const port = Object.fromEntries(seedFields(trace))[worst.key];
+  const H = trace.hidden;
+  const at = (values: Float64Array) => Array.from(values.subarray(worst.step * H, (worst.step + 1) * H));
+  return [
+    { label: `${worst.key}, TypeScript`, step: worst.step, values: at(port) },
+    { label: `${worst.key}, NumPy`, step: worst.step, values: at(numpy[worst.key]) },
+  ];
+}
+
 export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const { cell, runs, seed, oracle } = options;
   const arbitrary = extremeCase(cell);
@@ -137,6 +157,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
           path: details.counterexamplePath ?? '',
           shrinks: details.numShrinks,
           warnings: evaluated.warnings,
+          vectors: partingVectors(evaluated),
         };
       }
       options.onProgress?.('shrink', seen.indexOf(id) + 1, seen.length);

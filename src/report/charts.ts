@@ -216,3 +216,17 @@ export function heatmapOption({ rows, name, scale, maxRows = 100, maxCols = 64 }
   };
   return { option, downsampled: small.rowBlock > 1 || small.colBlock > 1, rowBlock: small.rowBlock, colBlock: small.colBlock, blank };
 }
+
+/** How many cases fell into each category, as horizontal bars on a log axis (counts span 1 to N). */
+export function categoryCountsOption(categories: readonly { name: string; count: number }[], total: number): ChartOption {
+  const names = categories.map((c) => c.name).reverse();
+  return {
+    color: PALETTE,
+    textStyle: TEXT,
+    grid: { ...GRID, left: 24, right: 48, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'log', name: `cases (of ${total})`, nameLocation: 'middle', nameGap: 32, min: 1, ...logRange([1, total]), axisLabel: { formatter: formatter('decade') } },
+    yAxis: { type: 'category', data: names, axisLabel: { fontSize: 12 } },
+    series: [{ type: 'bar', data: categories.map((c) => onLog(c.count)).reverse(), label: { show: true, position: 'right', fontSize: 12 } }],
+  };
+}
