@@ -6,7 +6,7 @@
  * on every run, with or without Python.
  */
 import { join } from 'node:path';
-import type { GoldenFile } from '../../src/golden/format.js';
+import { sha256, type GoldenFile } from '../../src/golden/format.js';
 import { environmentOf, evaluateGolden, type GoldenInput } from '../../src/golden/generate.js';
 import { saveRegression } from '../../src/golden/regressions.js';
 import type { NumpyOracle } from '../../src/oracle/numpy-oracle.js';
@@ -31,7 +31,8 @@ export interface Provenance {
 /** Evaluates the cases with NumPy and saves each as a regression; returns the paths written. */
 export async function saveCounterexamples(oracle: NumpyOracle, cases: readonly CellCase[], found: Provenance, dir = goldenDir()): Promise<string[]> {
   const inputs: GoldenInput[] = cases.map((c, k) => ({
-    name: `property-seed${found.seed}-path${found.path}-${k}`,
+    // Paths can run to thousands of characters: the name carries a digest, the detail the path.
+    name: `property-seed${found.seed}-${sha256(found.path).slice(0, 12)}-${k}`,
     cell: c.cell,
     description: `counterexample of the property "${found.property}", shrunk by fast-check (H = ${c.hidden}, X = ${c.inputs}, T = ${c.steps}, ${c.scale} weights)`,
     source: { kind: 'property', seed: found.seed, detail: `path ${found.path}; replay with FC_SEED=${found.seed} FC_PATH=${found.path}` },
