@@ -1,0 +1,44 @@
+/**
+ * Float64 facts the properties lean on, measured on these machines (see ../shared/DESIGN.md) and
+ * checked again by properties/arbitraries.test.ts against V8's own Math.exp and Math.tanh.
+ *
+ * σ(z) = 1 / (1 + exp(-z)) is exactly 1 once exp(-z) <= 2^-53 (1 + 2^-53 rounds to 1), which
+ * first happens at z = 36.73680056967711, and exactly 0 once exp(-z) overflows to Infinity, at
+ * z <= -709.7827128933841. Between them it lies strictly inside (0, 1): next to the lower
+ * constant σ is about 5.6e-309, a subnormal but not zero.
+ */
+
+/** The smallest z with σ(z) === 1. */
+export const SIGMOID_ONE_FROM = 36.73680056967711;
+/** The largest z with σ(z) === 0. */
+export const SIGMOID_ZERO_UPTO = -709.7827128933841;
+/** The smallest x with V8's Math.tanh(x) === 1. */
+export const TANH_ONE_FROM_V8 = 19.061547465398498;
+/** The smallest x with NumPy's np.tanh(x) === 1 here (SIMD code, saturating earlier than V8). */
+export const TANH_ONE_FROM_NUMPY = 18.990341103219276;
+/** The smallest positive normal double, 2^-1022. */
+export const MIN_NORMAL = 2 ** -1022;
+
+const buffer = new ArrayBuffer(8);
+const asFloat = new Float64Array(buffer);
+const asInt = new BigInt64Array(buffer);
+
+/**
+ * The double k steps (ULPs) above x, or below for negative k, walking through zero as the
+ * ordered doubles do (-5e-324, then zero, then 5e-324; -0 and +0 count as one step, and zero comes
+ * back as +0). Steps past the largest finite double give Infinity.
+ */
+export function stepUlps(x: number, k: number): number {
+  if (!Number.isFinite(x)) throw new RangeError(`stepUlps: expected a finite double, got ${x}`);
+  asFloat[0] = x;
+  const bits = asInt[0];
+  const ordered = bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
+  const moved = ordered + BigInt(k);
+  asInt[0] = moved < 0n ? -moved | -0x8000000000000000n : moved;
+  return asFloat[0];
+}
+
+/** Bit-for-bit equality as far as a port can see: NaN meets NaN (payloads aside), -0 is not +0. */
+export function sameBits(a: number, b: number): boolean {
+  return Object.is(a, b);
+}

@@ -1,0 +1,106 @@
+/**
+ * Running properties with replayable seeds. Every property of a suite shares one seed and one
+ * run count, printed once per suite:
+ *
+ *   FC_SEED=<int>     replay with this seed (default: a fresh random seed per suite and run)
+ *   FC_RUNS=<n>       runs per property (default: the suite's own, documented in the README)
+ *   FC_PATH=<path>    with FC_SEED and `-t <title>`, replay one shrunk counterexample directly
+ *
+ * A failure throws fast-check's report (seed, path, the shrunk counterexample and the error it
+ * raised) followed by the command that replays it.
+ */
+import { relative } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, expect, it } from 'vitest';
+
+export interface PropertyOptions<Ts> {
+  /** Called with the shrunk counterexample; what it returns is appended to the failure report. */
+  onFailure?: (counterexample: Ts, replay: { seed: number; path: string }) => Promise<string | undefined> | string | undefined;
+}
+
+export interface PropertySuite {
+  readonly name: string;
+  readonly seed: number;
+  readonly numRuns: number;
+  readonly defaultRuns: number;
+  /** Registers `it(title)` that checks the property built by `make`. */
+  property<Ts>(title: string, make: () => fc.IRawProperty<Ts>, options?: PropertyOptions<Ts>): void;
+}
+
+export class PropertySettingError extends RangeError {
+  override readonly name = 'PropertySettingError';
+}
+
+function readInteger(name: string, min: number, max: number): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === '') return undefined;
+  const value = Number(text);
+  if (!/^\s*-?\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new PropertySettingError(`${name}: expected an integer in [${min}, ${max}], got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function readPath(): string | undefined {
+  const text = process.env.FC_PATH;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (!/^\d+(:\d+)*$/.test(text.trim())) throw new PropertySettingError(`FC_PATH: expected a fast-check path such as 3:0:1, got ${JSON.stringify(text)}`);
+  if (process.env.FC_SEED === undefined) throw new PropertySettingError('FC_PATH: a path replays only with the seed it came from; set FC_SEED too');
+  return text.trim();
+}
+
+/** Seeds are 32-bit integers, as fast-check prints them. */
+export function readSettings(defaultRuns: number): { seed: number; numRuns: number; path: string | undefined; seeded: boolean } {
+  const given = readInteger('FC_SEED', -(2 ** 31), 2 ** 32 - 1);
+  const numRuns = readInteger('FC_RUNS', 1, 10_000_000) ?? defaultRuns;
+  const seed = given ?? ((Math.random() * 2 ** 32) | 0);
+  return { seed, numRuns, path: readPath(), seeded: given !== undefined };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** fast-check's report, then how to replay it. */
+export async function failureReport<Ts>(details: fc.RunDetails<Ts>, title: string, file: string | undefined): Promise<string> {
+  const report = (await fc.asyncDefaultReportMessage(details)) ?? 'the property failed';
+  const lines = [`${title}: ${report}`];
+  if (details.failed && details.counterexamplePath !== null) {
+    const where = file === undefined ? '' : ` ${relative(process.cwd(), file)}`;
+    lines.push(`replay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath} npx vitest run${where} -t ${shellQuote(escapeRegExp(title))}`);
+  }
+  return lines.join('\n');
+}
+
+/** One seed and run count for every property registered through it; printed before they run. */
+export function propertySuite(name: string, defaultRuns: number): PropertySuite {
+  const { seed, numRuns, path, seeded } = readSettings(defaultRuns);
+  beforeAll(() => {
+    const runs = numRuns === defaultRuns ? `${numRuns} runs per property (default)` : `${numRuns} runs per property (FC_RUNS; default ${defaultRuns})`;
+    console.log(`fast-check suite "${name}": ${runs}, seed ${seed}${seeded ? ' (FC_SEED)' : ''}${path === undefined ? '' : `, path ${path}`}`);
+  });
+  // Scaled runs get a scaled time budget; the default budget is vitest's testTimeout.
+  const timeout = numRuns > defaultRuns ? 60_000 * Math.ceil(numRuns / defaultRuns) : undefined;
+  return {
+    name,
+    seed,
+    numRuns,
+    defaultRuns,
+    property(title, make, options = {}) {
+      it(
+        title,
+        async () => {
+          const details = await fc.check(make(), { seed, numRuns, path, endOnFailure: path !== undefined, includeErrorInReport: true });
+          if (!details.failed) return;
+          let report = await failureReport(details, title, expect.getState().testPath);
+          if (details.counterexample !== null && details.counterexamplePath !== null && options.onFailure !== undefined) {
+            const extra = await options.onFailure(details.counterexample, { seed: details.seed, path: details.counterexamplePath });
+            if (extra !== undefined) report += `\n${extra}`;
+          }
+          console.error(report);
+          throw new Error(report);
+        },
+        timeout,
+      );
+    },
+  };
+}
