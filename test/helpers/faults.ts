@@ -60,7 +60,7 @@ export type Fault =
   | 'refuse';
 
 export interface FaultPlan {
-  /** The n-th "run" request of each worker process triggers the fault (default 1). */
+  /** The fault fires from the n-th "run" request on, counted over restarted workers too (default 1). */
   at?: number;
   /** How many times it fires in all, over every restarted worker (default 1). */
   times?: number;
