@@ -66,7 +66,7 @@ describe('finding Python and NumPy', () => {
     await expect(NumpyOracle.start({ maxBatch: 0 })).rejects.toThrowError('OracleOptions.maxBatch: expected an integer >= 1, got 0');
     await expect(NumpyOracle.start({ maxBatch: 2.5 })).rejects.toThrowError('OracleOptions.maxBatch: expected an integer >= 1, got 2.5');
     await expect(NumpyOracle.start({ timeoutMs: -1 })).rejects.toThrowError('OracleOptions.timeoutMs: expected a number of milliseconds > 0, got -1');
-    await expect(NumpyOracle.start({ timeoutMs: NaN })).rejects.toThrowError('OracleOptions.timeoutMs: expected a number of milliseconds > 0, got NaN');
+    await expect(NumpyOracle.start({ startTimeoutMs: NaN })).rejects.toThrowError('OracleOptions.startTimeoutMs: expected a number of milliseconds > 0, got NaN');
     await expect(NumpyOracle.start({ python: '' })).rejects.toThrowError('OracleOptions.python: expected a non-empty string, got ""');
   });
 });
@@ -145,6 +145,15 @@ describeWithNumpy('NumPy worker faults', () => {
     expect(oldest).toMatchObject({ ok: true, numpyVersion: `${MIN_NUMPY}.0` });
   });
 
+  it('should give up on a worker that never finishes starting, and leave no process', async () => {
+    // The probe runs the real Python; the worker is a process that never answers hello.
+    const python = fakePython(tmp.dir, 'python-stuck-at-start', 'case "$1" in -c) exec "$REAL" "$@";; esac\nexec sleep 607');
+    const error = (await NumpyOracle.start({ python, startTimeoutMs: 1000 }).catch((e: unknown) => e)) as NumpyWorkerError;
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe('NumPy worker gave no reply within 1000 ms and was killed');
+    expect(await processesMatching('sleep 607')).toEqual([]);
+  });
+
   it('should restart a worker killed by SIGKILL mid-batch and re-send, with every result correct', async () => {
     const { oracle, python, reasons, fired } = await faulty('kill-mid-batch', { at: 2 }, { maxBatch: 2 });
     const first = oracle.pid!;
@@ -184,11 +193,12 @@ describeWithNumpy('NumPy worker faults', () => {
   });
 
   it('should time out a hung worker, keep the results already in, and answer the next request on a fresh worker', async () => {
-    const { oracle, fired } = await faulty('hang', { at: 2 }, { maxBatch: 2, timeoutMs: 500 });
+    // Healthy requests of two small cases take milliseconds; the hung one would never end.
+    const { oracle, fired } = await faulty('hang', { at: 2 }, { maxBatch: 2, timeoutMs: 2000 });
     const hung = oracle.pid!;
     const error = await failure(oracle.evaluate(CASES));
     expect(error.kind).toBe('timeout');
-    expect(error.message).toBe('NumPy worker gave no reply within 500 ms and was killed; 4 of 6 cases were not evaluated');
+    expect(error.message).toBe('NumPy worker gave no reply within 2000 ms and was killed; 4 of 6 cases were not evaluated');
     expect(error.results).toHaveLength(2);
     expect(fired()).toBe(1);
     await expect(oracle.evaluate(CASES)).resolves.toEqual(expected);

@@ -53,6 +53,12 @@ export interface OracleOptions {
   python?: string;
   /** Milliseconds a request may take before the worker is killed; default 120 s. */
   timeoutMs?: number;
+  /**
+   * Milliseconds a worker may take to start and answer hello (importing NumPy can take seconds on
+   * a loaded machine) before it is killed; default 60 s. Kept apart from `timeoutMs` so that a
+   * tight request timeout does not fail slow start-ups.
+   */
+  startTimeoutMs?: number;
   /** Cases per request; default 64. */
   maxBatch?: number;
   /** Extra environment for the worker. OPENBLAS_NUM_THREADS defaults to 1 for reproducible sums. */
@@ -79,12 +85,14 @@ interface Worker {
 const STDERR_TAIL = 4000;
 
 function checkOptions(options: OracleOptions): void {
-  const { python, timeoutMs, maxBatch } = options;
+  const { python, timeoutMs, startTimeoutMs, maxBatch } = options;
   if (python !== undefined && (typeof python !== 'string' || python === '')) {
     throw new TypeError(`OracleOptions.python: expected a non-empty string, got ${JSON.stringify(python)}`);
   }
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new RangeError(`OracleOptions.timeoutMs: expected a number of milliseconds > 0, got ${String(timeoutMs)}`);
+  for (const [name, value] of [['timeoutMs', timeoutMs], ['startTimeoutMs', startTimeoutMs]] as const) {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new RangeError(`OracleOptions.${name}: expected a number of milliseconds > 0, got ${String(value)}`);
+    }
   }
   if (maxBatch !== undefined && !(Number.isSafeInteger(maxBatch) && maxBatch >= 1)) {
     throw new RangeError(`OracleOptions.maxBatch: expected an integer >= 1, got ${String(maxBatch)}`);
@@ -112,7 +120,7 @@ export class NumpyOracle {
 
   private constructor(
     private readonly python: string,
-    private readonly options: Required<Pick<OracleOptions, 'timeoutMs' | 'maxBatch'>> & OracleOptions,
+    private readonly options: Required<Pick<OracleOptions, 'timeoutMs' | 'startTimeoutMs' | 'maxBatch'>> & OracleOptions,
   ) {}
 
   /** Probes Python and NumPy, starts the worker and reads its versions. */
@@ -121,7 +129,7 @@ export class NumpyOracle {
     const python = options.python ?? pythonCommand();
     const probe = await probePython(python);
     if (!probe.ok) throw new NumpyWorkerError('unavailable', probe.reason);
-    const oracle = new NumpyOracle(python, { timeoutMs: 120_000, maxBatch: 64, ...options });
+    const oracle = new NumpyOracle(python, { timeoutMs: 120_000, startTimeoutMs: 60_000, maxBatch: 64, ...options });
     try {
       await oracle.spawn();
     } catch (error) {
@@ -160,7 +168,7 @@ export class NumpyOracle {
       this.worker = undefined;
       this.fail(this.exitError(worker, result));
     });
-    const reply = await this.send({ op: 'hello' });
+    const reply = await this.send({ op: 'hello' }, this.options.startTimeoutMs);
     if (!('info' in reply)) throw new NumpyWorkerError('protocol', `NumPy worker did not answer hello: ${'error' in reply ? reply.error : 'no info'}`);
     this.info = reply.info;
   }
@@ -174,7 +182,8 @@ export class NumpyOracle {
       const why = code === 'ENOENT' ? `${this.python} is no longer there` : (result as { originalMessage?: string }).originalMessage ?? String(code);
       return new NumpyWorkerError('unavailable', `NumPy worker could not be started: ${why}`, worker.stderr);
     }
-    if (worker.writeError !== undefined) {
+    // Writing fails too when the worker has just exited on its own: then its exit code says more.
+    if (worker.writeError !== undefined && signal === 'SIGKILL') {
       return new NumpyWorkerError('crashed', `NumPy worker stopped reading requests (writing to it failed with ${worker.writeError}) and was killed${hint}`, worker.stderr);
     }
     const how = signal !== undefined ? `was killed by ${signal}` : `exited with code ${exitCode}`;
@@ -228,14 +237,14 @@ export class NumpyOracle {
     pending.reject(error);
   }
 
-  private send(request: object): Promise<Reply> {
+  private send(request: object, timeoutMs = this.options.timeoutMs): Promise<Reply> {
     const worker = this.worker;
     if (worker === undefined) return Promise.reject(new NumpyWorkerError('crashed', 'NumPy worker is not running'));
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.breakWorker(new NumpyWorkerError('timeout', `NumPy worker gave no reply within ${this.options.timeoutMs} ms and was killed`, worker.stderr));
-      }, this.options.timeoutMs);
+        this.breakWorker(new NumpyWorkerError('timeout', `NumPy worker gave no reply within ${timeoutMs} ms and was killed`, worker.stderr));
+      }, timeoutMs);
       this.pending = { id, resolve, reject, timer };
       worker.process.stdin!.write(`${JSON.stringify({ ...request, id })}\n`);
     });
