@@ -115,6 +115,15 @@ describe('checkCaseSize', () => {
     }
   });
 
+  it('should refuse one value over either limit, naming the source', () => {
+    expect(() => checkCaseSize({ S: [new Array(MAX_SEQUENCE_VALUES + 1).fill(0)], W: {} }, 'big.json')).toThrowError(
+      `big.json: S is 1 x ${MAX_SEQUENCE_VALUES + 1} (T x X = ${MAX_SEQUENCE_VALUES + 1} values); the CLI takes at most ${MAX_SEQUENCE_VALUES} (2^20): split the sequence`,
+    );
+    expect(() => checkCaseSize({ S: new Array(MAX_TRACE_VALUES / 2 + 1).fill([0]), W: { u_i: [[0, 0], [0, 0]] } }, 'stdin')).toThrowError(
+      `stdin: the trace would be ${MAX_TRACE_VALUES / 2 + 1} x 2 (T x H = ${MAX_TRACE_VALUES + 2} values per key); the CLI writes at most ${MAX_TRACE_VALUES} (2^18): split the sequence`,
+    );
+  });
+
   it('should say sizes in bytes or MiB', () => {
     expect(formatBytes(1023)).toBe('1023 bytes');
     expect(formatBytes(3 * 1024 * 1024 + 512 * 1024)).toBe('3.5 MiB');
@@ -134,6 +143,8 @@ describe('main', () => {
     ['a stray argument', ['run', '--cell', 'type1', 'case.json'], 'lstm-parity: Unexpected argument \'case.json\'. This command does not take positional arguments\n'],
     ['an empty --cell', ['run', '--cell', '', '--case', '-'], 'lstm-parity: --cell: expected type1 or type2, got ""\n'],
     ['a file that is not there', ['run', '--cell', 'type1', '--case', 'nope.json'], 'lstm-parity: cannot read nope.json: no such file\n'],
+    ['no --cell', ['run', '--case', 'x.json'], 'lstm-parity: --cell is required: type1 or type2\n'],
+    ['no --case', ['run', '--cell', 'type2'], 'lstm-parity: --case is required: a case file, or - for stdin\n'],
   ])('should exit 2 with one line on %s', async (_what, args, line) => {
     expect(await runMain(args)).toEqual({ code: 2, stdout: '', stderr: line });
   });
