@@ -220,7 +220,7 @@ describeWithNumpy('NumPy worker faults', () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatch(reason);
     // The garbled worker may still have been alive: it must have been killed, not abandoned.
-    await vi.waitFor(async () => expect(await isRunning(garbled)).toBe(false));
+    await vi.waitFor(async () => expect(await isRunning(garbled)).toBe(false), { timeout: 10_000 });
     expect(await pythonsRunning(python)).toHaveLength(1);
   });
 
@@ -295,8 +295,10 @@ describeWithNumpy('NumPy worker faults', () => {
     expect(error.message).toMatch(new RegExp(`NumPy worker could not be started: ${python} is no longer there; 6 of 6 cases were not evaluated$`));
   });
 
-  it('should reject a non-array of cases with a TypeError', async () => {
-    const oracle = await NumpyOracle.start();
+  it('should reject a non-array of cases with a TypeError, and keep defaults for options passed as undefined', async () => {
+    // An undefined timeoutMs once replaced the 120 s default, and every request timed out at once.
+    const oracle = await NumpyOracle.start({ timeoutMs: undefined, startTimeoutMs: undefined, maxBatch: undefined });
+    await expect(oracle.evaluate(CASES)).resolves.toEqual(expected);
     opened.push(oracle);
     await expect(oracle.evaluate(null as never)).rejects.toThrowError('evaluate: expected an array of cases, got null');
     await expect(oracle.evaluate('cases' as never)).rejects.toThrowError('evaluate: expected an array of cases, got string');

@@ -129,7 +129,13 @@ export class NumpyOracle {
     const python = options.python ?? pythonCommand();
     const probe = await probePython(python);
     if (!probe.ok) throw new NumpyWorkerError('unavailable', probe.reason);
-    const oracle = new NumpyOracle(python, { timeoutMs: 120_000, startTimeoutMs: 60_000, maxBatch: 64, ...options });
+    // `??`, not a spread of defaults: an option passed as undefined must not erase its default.
+    const oracle = new NumpyOracle(python, {
+      ...options,
+      timeoutMs: options.timeoutMs ?? 120_000,
+      startTimeoutMs: options.startTimeoutMs ?? 60_000,
+      maxBatch: options.maxBatch ?? 64,
+    });
     try {
       await oracle.spawn();
     } catch (error) {
