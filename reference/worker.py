@@ -107,8 +107,12 @@ def blas_info():
         blas = np.show_config(mode='dicts')['Build Dependencies']['blas']
         info = {'name': blas.get('name'), 'version': blas.get('version'),
                 'config': blas.get('openblas configuration')}
-    except Exception as error:  # Older NumPy has no dict mode; say so rather than guess.
-        info = {'name': 'unknown', 'error': str(error)}
+    except Exception as error:  # NumPy < 1.26 has no dict mode: report the libraries it linked.
+        try:
+            libraries = np.__config__.get_info('blas_opt').get('libraries') or []
+            info = {'name': '+'.join(dict.fromkeys(libraries)) or 'unknown'}
+        except Exception:
+            info = {'name': 'unknown', 'error': str(error)}
     info['corename'] = openblas_corename()
     return info
 
@@ -137,7 +141,10 @@ def hello():
     try:
         from numpy._core._multiarray_umath import __cpu_features__ as features
     except ImportError:
-        features = {}
+        try:  # NumPy 1.x
+            from numpy.core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            features = {}
     return {
         'protocol': PROTOCOL,
         'python': platform.python_version(),
@@ -165,7 +172,24 @@ def answer(request):
     return {'ok': False, 'error': f'unknown op {op!r}'}
 
 
+def die_with_parent():
+    """On Linux, ask the kernel to SIGKILL this worker when the process that started it dies.
+
+    The bridge kills its worker when it closes or exits normally, and a worker that is waiting for
+    a request exits at stdin EOF; but a worker busy with a long batch, or hung, when its parent is
+    killed would otherwise live on as an orphan. Elsewhere this does nothing.
+    """
+    try:
+        import ctypes
+        import signal
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except Exception:
+        pass
+
+
 def main():
+    die_with_parent()
     out = sys.stdout
     sys.stdout = sys.stderr
     for line in sys.stdin:

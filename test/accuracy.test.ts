@@ -1,15 +1,22 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { measureAccuracy } from '../src/accuracy/accuracy.js';
+import { measureAccuracy, median } from '../src/accuracy/accuracy.js';
 import { runCase } from '../src/cells/run-case.js';
 import type { CellRunner } from '../src/golden/compare.js';
 import { loadGoldenFile, readManifest } from '../src/golden/format.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
 const dir = join(ROOT, 'golden');
 const manifest = readManifest(dir);
+
+it('should take the median of an odd, an even and an empty set of distances', () => {
+  expect(median(Float64Array.of(3, 1, 2))).toBe(2);
+  expect(median(Float64Array.of(4, 1, 3, 2))).toBe(2.5);
+  expect(median(new Float64Array(0))).toBe(0);
+});
 
 describeWithNumpy('accuracy against the high-precision truth', () => {
   let oracle: NumpyOracle;
@@ -34,6 +41,23 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
     }
   });
 
+  it('should count NaN meeting NaN as 0 ULP and NaN against a number as infinitely far', async () => {
+    const file = loadGoldenFile(dir, 'type2/nan-input.json', manifest);
+    const result = await measureAccuracy(oracle, 'type2', file.case, true);
+    expect(result.converged).toBe(true);
+    expect(result.overall.port.maxAbs).toBeLessThan(1e-15);
+    expect(Number.isFinite(result.overall.port.maxUlps)).toBe(true);
+    // The port made a NaN where the truth has a number: that distance is Infinity, not NaN.
+    const broken: CellRunner = (cell, value, options) => {
+      const trace = runCase(cell, value, options);
+      trace.output[0] = NaN;
+      return trace;
+    };
+    const wrong = await measureAccuracy(oracle, 'type2', file.case, true, broken);
+    expect(wrong.keys.find((k) => k.key === 'Output')?.port.maxUlps).toBe(Infinity);
+    expect(wrong.keys.find((k) => k.key === 'Output')?.closer).not.toBe('port');
+  });
+
   it('should put the error on the port side when the port is wrong', async () => {
     const file = loadGoldenFile(dir, 'type1/seed-shape.json', manifest);
     // A port that forgets the output gate's bias.
@@ -49,15 +73,24 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
   });
 
   it('should work on a golden file and on a plain case file from the CLI', async () => {
-    const golden = await cli(['accuracy', '--case', join(dir, 'type2/seed-shape.json')]);
-    expect(golden.exitCode, String(golden.stderr)).toBe(0);
-    expect(String(golden.stdout)).toMatch(/^accuracy type2 \(T 5, H 4, X 3\): truth from mpmath at 50 digits, confirmed/);
+    const golden = await runMain(['accuracy', '--case', join(dir, 'type2/seed-shape.json')]);
+    expect(golden.code, golden.stderr).toBe(0);
+    expect(golden.stdout).toMatch(/^accuracy type2 \(T 5, H 4, X 3\): truth from mpmath at 50 digits, confirmed by a run at twice that\n\nkey +port max ULP +median +max \|err\| +NumPy max ULP +median +max \|err\| +closer\n/);
+    expect(golden.stdout).toMatch(/\nall keys +\d+ +[\d.]+ +[\d.e-]+ +\d+ +[\d.]+ +[\d.e-]+\n$/);
     const file = loadGoldenFile(dir, 'type1/scalar-unit.json', manifest);
     const plain = await cli(['accuracy', '--cell', 'type1', '--case', '-', '--json'], { input: JSON.stringify(file.case) });
     expect(plain.exitCode, String(plain.stderr)).toBe(0);
     expect(JSON.parse(String(plain.stdout))).toMatchObject({ cell: 'type1', steps: 8, hidden: 1, converged: true });
-    const mismatch = await cli(['accuracy', '--cell', 'type1', '--case', join(dir, 'type2/seed-shape.json')]);
-    expect(mismatch.exitCode).toBe(2);
-    expect(String(mismatch.stderr)).toMatch(/--cell type1 does not match the golden file's cell type2/);
   });
+});
+
+it('should exit 2 with one line on bad accuracy usage', async () => {
+  for (const [args, message] of [
+    [['--cell', 'type1', '--case', join(dir, 'type2/seed-shape.json')], "lstm-parity: --cell type1 does not match the golden file's cell type2\n"],
+    [['--cell', 'type1'], 'lstm-parity: --case is required: a case file or golden file, or - for stdin\n'],
+    [['--case', join(ROOT, 'package.json')], 'lstm-parity: --cell is required: type1 or type2\n'],
+  ] as const) {
+    const result = await runMain(['accuracy', ...args]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: message });
+  }
 });

@@ -1,8 +1,11 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { judge } from '../src/campaign/verdict.js';
+import { categorize, type Evaluated } from '../src/explore/categories.js';
+import { FLOAT64_TOLERANCE } from '../src/numeric/tolerance.js';
 import { runCase } from '../src/cells/run-case.js';
 import type { CellType, ValidationOptions } from '../src/cells/schema.js';
 import { extremeCase } from '../src/explore/arbitraries.js';
@@ -10,7 +13,8 @@ import { explore } from '../src/explore/explore.js';
 import { goldenPasses, judgeGoldenFile } from '../src/golden/compare.js';
 import { loadGoldenFile, readManifest } from '../src/golden/format.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { ROOT } from './helpers/cli.js';
+import { runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
 it('should refuse bad constraints, naming the key', () => {
@@ -64,9 +68,9 @@ describeWithNumpy('lstm-parity explore', () => {
   });
 
   it('should save minimal examples as golden regressions that pass the golden checks', async () => {
-    const result = await cli(['explore', '--cell', 'type2', '--runs', '80', '--seed', '3', '--save', '--golden', golden, '--json']);
-    expect(result.exitCode, String(result.stderr)).toBe(0);
-    const json = JSON.parse(String(result.stdout));
+    const result = await runMain(['explore', '--cell', 'type2', '--runs', '80', '--seed', '3', '--save', '--golden', golden, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
     expect(json.saved.length).toBeGreaterThan(0);
     const manifest = readManifest(golden);
     for (const path of json.saved) {
@@ -75,5 +79,58 @@ describeWithNumpy('lstm-parity explore', () => {
       expect(file.source.kind).toBe('explore');
       expect(goldenPasses(file, judgeGoldenFile(file).verdict)).toBe(true);
     }
+  });
+
+  it('should print the table and the minimal examples, and write the HTML report', async () => {
+    const report = join(golden, 'explore.html');
+    const result = await runMain(['explore', '--cell', 'type1', '--runs', '40', '--seed', '5', '--report', report]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^explore type1: 40 cases, seed 5\n\ncategory +cases\n/);
+    expect(result.stdout).toMatch(/\ngate exactly 0 or 1 +\d+\n/);
+    expect(result.stdout).toMatch(/\ngate exactly 0 or 1: minimal example \(T \d+, H \d+, X \d+\), from run \d+ of seed 5 after \d+ shrinks\n {2}.* in the port\n {2}case: \{ "S": /);
+    expect(result.stderr).toMatch(new RegExp(`^lstm-parity: report written to ${report} \\(\\d+ KiB\\)\n$`));
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+});
+
+it('should exit 2 before exploring when the report cannot be written or the options are wrong', async () => {
+  for (const [args, message] of [
+    [['--cell', 'type1', '--report', '/nonexistent/folder/x.html'], /^lstm-parity: --report: cannot write \/nonexistent\/folder\/x\.html: folder \/nonexistent\/folder does not exist\n$/],
+    [['--cell', 'type1', '--report', tmpdir()], /: it is a folder\n$/],
+    [['--cell', 'type1', '--runs', '0'], /^lstm-parity: --runs: expected an integer >= 1, got "0"\n$/],
+    [['--runs', '5'], /^lstm-parity: --cell is required: type1 or type2\n$/],
+  ] as const) {
+    const result = await runMain(['explore', ...args]);
+    expect(result.code, args.join(' ')).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  }
+});
+
+describe('explore categories', () => {
+  const value = { S: [[0.5]], W: {} as Record<string, unknown> };
+  const evaluated = (output: number[], numpyOutput: number[], warnings: string[] = []): Evaluated => {
+    const trace = runCase('type1', {
+      S: [[0.5], [0.5]],
+      W: { w_i: [[0]], u_i: [[0]], b_i: [0], w_g: [[0]], u_g: [[0]], b_g: [0], w_o: [[0]], u_o: [[0]], b_o: [0], w_c: [[0]], u_c: [[0]], b_c: [0] },
+    });
+    trace.output.set(output);
+    const numpy = { Output: Float64Array.from(numpyOutput) };
+    return { cell: 'type1', value, trace, warnings, numpy, verdict: judge({ hidden: 1, steps: 2, inputs: 1, S: Float64Array.of(0.5, 0.5), W: {} }, { Output: trace.output }, numpy, FLOAT64_TOLERANCE) };
+  };
+
+  it('should say which side made a NaN from finite inputs, NumPy first', () => {
+    expect(categorize(evaluated([0.1, NaN], [0.1, 0.2])).get('nan-from-finite')).toBe('port: NaN first at Output step 1 unit 0');
+    expect(categorize(evaluated([0.1, NaN], [NaN, 0.2])).get('nan-from-finite')).toBe('NumPy: NaN first at Output step 0 unit 0');
+    expect(categorize(evaluated([0.1, 0.2], [0.1, 0.2])).has('nan-from-finite')).toBe(false);
+  });
+
+  it('should sort NumPy warnings by kind and report |h| = 1 and exact gates', () => {
+    const found = categorize(evaluated([0.1, -1], [0.1, -1], ['overflow encountered in exp', 'invalid value encountered in dot', 'divide by zero encountered in log', 'overflow encountered in dot']));
+    expect(found.get('numpy-overflow')).toBe('overflow encountered in exp; overflow encountered in dot');
+    expect(found.get('numpy-invalid')).toBe('invalid value encountered in dot');
+    expect(found.get('numpy-other-warning')).toBe('divide by zero encountered in log');
+    expect(found.get('h-unit')).toBe('Output step 1 unit 0 = -1 in the port');
+    expect(found.has('gate-exact')).toBe(false);
   });
 });

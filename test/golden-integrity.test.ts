@@ -56,6 +56,45 @@ describe('golden file integrity', () => {
     expect(() => parseGoldenFile(text, 'golden/x.json')).toThrowError(message);
   });
 
+  it.each([
+    ['a document that is not an object', () => 'null', 'golden/x.json: expected a golden file object {"schema": 1, ...}, got null'],
+    ['an array', () => '[]', 'golden/x.json: expected a golden file object {"schema": 1, ...}, got an array'],
+    ['no schema version', (t: string) => t.replace('"schema": 1,', ''), 'golden/x.json: schema: missing (this lstm-parity reads version 1)'],
+    ['an unknown key', (t: string) => t.replace('"schema": 1,', '"schema": 1, "extra": true,'), 'golden/x.json: (top level): Unrecognized key: "extra"'],
+    ['an unknown cell', (t: string) => t.replace('"cell": "type1"', '"cell": "type3"'), 'golden/x.json: cell: Invalid option: expected one of "type1"|"type2"'],
+    ['a case its cell refuses', (t: string) => t.replace('"b_i": [', '"b_i": [0, '), 'golden/x.json: case.W.b_i: expected shape [4], got [5]'],
+    ['an expected output one step short', (t: string) => t.replace(/("Output": \[\n)\s+\[[^\]]*\],\n/, '$1'), 'golden/x.json: expected.Output: expected 6 rows of 4 values (T x H of the case), got 5 rows'],
+    ['an expected row one value short', (t: string) => t.replace(/("Output": \[\n\s+\[[^\]]*), [^\],]*\]/, '$1]'), 'golden/x.json: expected.Output: expected 6 rows of 4 values (T x H of the case), got row 0 of 3 values'],
+  ])('should reject %s, naming file and field', (_what, corrupt, message) => {
+    const text = corrupt(readFileSync(join(ROOT, 'golden', PATH), 'utf8'));
+    expect(() => parseGoldenFile(text, 'golden/x.json')).toThrowError(GoldenFileError);
+    expect(() => parseGoldenFile(text, 'golden/x.json')).toThrowError(message);
+  });
+
+  it.each([
+    ['truncated JSON', (t: string) => t.slice(0, 200), /^golden\/MANIFEST\.json: not valid JSON: /],
+    ['an unknown schema version', (t: string) => t.replace('"schema": 1', '"schema": 7'), /^golden\/MANIFEST\.json: schema version 7 is not supported \(this lstm-parity reads version 1\)$/],
+    ['a malformed hash', (t: string) => t.replace(/"sha256": "[0-9a-f]{64}"/, '"sha256": "abc"'), /^golden\/MANIFEST\.json: files\..*\.sha256: Invalid string: must match pattern/],
+    ['no environment', (t: string) => t.replace(/"environment": \{[^}]*\},\n/s, ''), /^golden\/MANIFEST\.json: environment: /],
+  ])('should reject a manifest with %s', (_what, corrupt, message) => {
+    const manifestDir = mkdtempSync(join(tmpdir(), 'lstm-parity-manifest-'));
+    try {
+      writeFileSync(join(manifestDir, 'MANIFEST.json'), corrupt(readFileSync(join(ROOT, 'golden', 'MANIFEST.json'), 'utf8')));
+      expect(() => readManifest(manifestDir)).toThrowError(GoldenFileError);
+      expect(() => readManifest(manifestDir)).toThrowError(message);
+    } finally {
+      rmSync(manifestDir, { recursive: true, force: true });
+    }
+  });
+
+  it('should say how to make the manifest when there is none', () => {
+    expect(() => readManifest(join(copy, 'type1'))).toThrowError(`${join(copy, 'type1', 'MANIFEST.json')}: missing; run npm run golden:generate`);
+  });
+
+  it('should refuse a file the manifest does not list', () => {
+    expect(() => loadGoldenFile(copy, 'type1/stray.json', readManifest(copy))).toThrowError('golden/type1/stray.json: not listed in MANIFEST.json');
+  });
+
   it('should say which file is missing when the manifest lists one that is not there', () => {
     const manifest = readManifest(copy);
     manifest.files['type1/gone.json'] = { sha256: sha256('') };

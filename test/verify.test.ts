@@ -7,6 +7,7 @@ import type { LstmTrace } from '../src/cells/trace.js';
 import { verifyCommand } from '../src/cli/verify.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { capture } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
 /** Type 1 with its forget and input gates swapped: a plausible porting slip. */
@@ -14,20 +15,6 @@ function swappedGates(cell: CellType, value: unknown, options: ValidationOptions
   if (cell !== 'type1') return runCase(cell, value, options);
   const { S, W } = value as { S: unknown; W: Record<string, unknown> };
   return runCase(cell, { S, W: { ...W, w_i: W.w_g, u_i: W.u_g, b_i: W.b_g, w_g: W.w_i, u_g: W.u_i, b_g: W.b_i } }, options);
-}
-
-async function captureStdout(run: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await run();
-    return { code, out: chunks.join('') };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 describe('campaign sharding', () => {
@@ -85,17 +72,17 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
   });
 
   it('should exit 1 and name the cell when a cell is broken, with --json parsing', async () => {
-    const { code, out } = await captureStdout(() => verifyCommand(['--cases', '20', '--seed', '2', '--json'], swappedGates));
+    const { code, stdout: out } = await capture(() => verifyCommand(['--cases', '20', '--seed', '2', '--json'], swappedGates));
     expect(code).toBe(1);
     const json = JSON.parse(out);
     expect(json.ok).toBe(false);
     expect(json.cells.type1.failures).toBeGreaterThan(0);
     expect(json.cells.type2).toMatchObject({ cases: expect.any(Number), failures: 0 });
-    const text = await captureStdout(() => verifyCommand(['--cases', '20', '--seed', '2'], swappedGates));
+    const text = await capture(() => verifyCommand(['--cases', '20', '--seed', '2'], swappedGates));
     expect(text.code).toBe(1);
-    expect(text.out).toMatch(/verify: FAILED: \d+ of \d+ cases disagree beyond NumPy's own noise: type1 \(\d+\)\n$/);
-    expect(text.out).toMatch(/\nFAIL golden\/type1\/[a-z-]+: PORT BUG: /);
-    expect(text.out).toMatch(/\.\.\. and \d+ more findings \(--json lists them all\)\n/);
+    expect(text.stdout).toMatch(/verify: FAILED: \d+ of \d+ cases disagree beyond NumPy's own noise: type1 \(\d+\)\n$/);
+    expect(text.stdout).toMatch(/\nFAIL golden\/type1\/[a-z-]+: PORT BUG: /);
+    expect(text.stdout).toMatch(/\.\.\. and \d+ more findings \(--json lists them all\)\n/);
   });
 
   it('should exit 0 with the table for the shipped cells (the real binary)', async () => {

@@ -19,9 +19,9 @@ import { goldenPasses, judgeGoldenFile, type CellRunner } from '../golden/compar
 import { loadGoldenFile, readManifest, type GoldenFile } from '../golden/format.js';
 import { FLOAT64_TOLERANCE } from '../numeric/tolerance.js';
 import { ulpDistance } from '../numeric/ulp.js';
-import type { NumpyOracle } from '../oracle/numpy-oracle.js';
+import { NumpyWorkerError, type NumpyOracle } from '../oracle/numpy-oracle.js';
 import { toOracleCase } from '../oracle/oracle-case.js';
-import type { OracleCase } from '../oracle/protocol.js';
+import type { OracleCase, OracleResult } from '../oracle/protocol.js';
 import { probePython } from '../oracle/python.js';
 import { measureNoiseFloors } from './noise-floor.js';
 import { campaignCase, chaoticProbe, type CampaignCase } from './random-case.js';
@@ -98,6 +98,11 @@ export interface VerifyResult {
   shard: string;
   cells: Record<string, { cases: number; failures: number; golden: CellStats; live: CellStats }>;
   liveSkipped?: string;
+  /**
+   * Set when the NumPy worker failed for good mid-campaign (see NumpyOracle): the cases judged
+   * before it are in `cells`, and these were not judged. An incomplete run is not ok.
+   */
+  liveIncomplete?: { reason: string; notJudged: number; planned: number };
   findings: Finding[];
 }
 
@@ -268,6 +273,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   }
 
   let liveSkipped: string | undefined;
+  let liveIncomplete: VerifyResult['liveIncomplete'];
   const oracle = options.oracle;
   if (oracle === undefined) {
     liveSkipped = `NumPy is unavailable: ${environment.problem ?? 'no oracle'}`;
@@ -275,8 +281,15 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     environment.numpyAvailable = true;
     environment.blas = [oracle.info.blas.name, oracle.info.blas.version, oracle.info.blas.corename && `core ${oracle.info.blas.corename}`].filter(Boolean).join(' ');
     for (let start = 0; start < planned.length; start += CHUNK) {
-      await runChunk(oracle, planned.slice(start, start + CHUNK), runner, tally, options.seed);
-      progress(Math.min(CHUNK, planned.length - start));
+      const chunk = planned.slice(start, start + CHUNK);
+      const { failure, notJudged } = await runChunk(oracle, chunk, runner, tally, options.seed);
+      progress(chunk.length);
+      if (failure !== undefined) {
+        // The message without evaluate's own count, which is relative to the chunk.
+        const reason = failure.cause instanceof NumpyWorkerError ? failure.cause.message : failure.message;
+        liveIncomplete = { reason, notJudged: notJudged + planned.length - start - chunk.length, planned: planned.length };
+        break;
+      }
     }
   }
 
@@ -286,7 +299,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     const live = tally.statsFor(cell, 'live');
     cells[cell] = { cases: golden.cases + live.cases, failures: golden.failures + live.failures, golden, live };
   }
-  const ok = Object.values(cells).every((cell) => cell.failures === 0);
+  const ok = Object.values(cells).every((cell) => cell.failures === 0) && liveIncomplete === undefined;
   const result: VerifyResult = {
     ok,
     environment,
@@ -294,18 +307,37 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     shard: `${options.shard.index}/${options.shard.count}`,
     cells,
     liveSkipped,
+    liveIncomplete,
     findings: tally.findings,
   };
   return { result, report: tally.reportData() };
 }
 
-async function runChunk(oracle: NumpyOracle, chunk: readonly CampaignCase[], runner: CellRunner, tally: Tally, seed: number): Promise<void> {
+/**
+ * Judges one chunk of live cases. If the NumPy worker fails for good, the cases it evaluated
+ * before failing are still judged and the failure is returned with how many were not.
+ */
+async function runChunk(
+  oracle: NumpyOracle,
+  chunk: readonly CampaignCase[],
+  runner: CellRunner,
+  tally: Tally,
+  seed: number,
+): Promise<{ failure?: NumpyWorkerError; notJudged: number }> {
   const cases: OracleCase[] = chunk.map((c) => toOracleCase(c.cell, c.value));
-  const results = await oracle.evaluate(cases);
+  let failure: NumpyWorkerError | undefined;
+  let results: readonly OracleResult[];
+  try {
+    results = await oracle.evaluate(cases);
+  } catch (error) {
+    if (!(error instanceof NumpyWorkerError)) throw error;
+    failure = error;
+    results = error.results;
+  }
   const judged: Judged[] = [];
   const unsettled: number[] = [];
-  chunk.forEach((c, k) => {
-    const result = results[k];
+  results.forEach((result, k) => {
+    const c = chunk[k];
     if (!result.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${result.error}`);
     const actual = traceArrays(runner(c.cell, c.value, {}));
     const verdict = judge(cases[k], actual, result.outputs, FLOAT64_TOLERANCE);
@@ -313,17 +345,27 @@ async function runChunk(oracle: NumpyOracle, chunk: readonly CampaignCase[], run
     if (verdict.kind !== 'agrees') unsettled.push(k);
   });
   // Only cases that disagree need their noise floor: a few extra NumPy runs each.
-  if (unsettled.length > 0) {
-    const floors = await measureNoiseFloors(
-      oracle,
-      unsettled.map((k) => cases[k]),
-      unsettled.map((k) => judged[k].expected),
-      { seed },
-    );
-    unsettled.forEach((k, n) => {
-      judged[k].verdict = judge(cases[k], judged[k].actual, judged[k].expected, FLOAT64_TOLERANCE, floors[n]);
-      judged[k].stepSpread = floors[n].stepSpread;
-    });
+  let settled = unsettled.length === 0;
+  if (!settled && failure === undefined) {
+    try {
+      const floors = await measureNoiseFloors(
+        oracle,
+        unsettled.map((k) => cases[k]),
+        unsettled.map((k) => judged[k].expected),
+        { seed },
+      );
+      unsettled.forEach((k, n) => {
+        judged[k].verdict = judge(cases[k], judged[k].actual, judged[k].expected, FLOAT64_TOLERANCE, floors[n]);
+        judged[k].stepSpread = floors[n].stepSpread;
+      });
+      settled = true;
+    } catch (error) {
+      if (!(error instanceof NumpyWorkerError)) throw error;
+      failure = error;
+    }
   }
-  for (const j of judged) tally.add(j);
+  // A disagreement without its noise floor cannot be judged: it counts as not judged.
+  const kept = settled ? judged : judged.filter((_, k) => !unsettled.includes(k));
+  for (const j of kept) tally.add(j);
+  return { failure, notJudged: chunk.length - kept.length };
 }

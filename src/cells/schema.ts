@@ -298,7 +298,11 @@ const schemaCache = new Map<string, ReturnType<typeof makeCaseSchema>>();
 
 /** The zod schema of a case `{S, W}` for one cell; `allowNonFinite` selects the finite check. */
 export function caseSchema(cell: CellType, options: ValidationOptions = {}) {
-  const allowNonFinite = options.allowNonFinite === true;
+  // Checked here, not left to the type: plain JavaScript callers can pass anything.
+  if (!(CELL_TYPES as readonly unknown[]).includes(cell)) {
+    throw new LstmInputError([{ path: 'cell', message: `expected "type1" or "type2", got ${describeValue(cell)}` }]);
+  }
+  const allowNonFinite = options?.allowNonFinite === true;
   const cacheKey = `${cell}:${allowNonFinite}`;
   let schema = schemaCache.get(cacheKey);
   if (schema === undefined) {

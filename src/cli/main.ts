@@ -1,10 +1,11 @@
 /**
  * The `lstm-parity` command. Every failure ends as one line on stderr and an exit code:
- * 2 for bad usage or bad input (nothing on stdout), 1 for a check that found disagreement or an
- * internal error. Set LSTM_PARITY_DEBUG=1 to see stack traces.
+ * 2 for bad usage or bad input (nothing on stdout), 1 for a check that found disagreement, a NumPy
+ * worker that failed, or an internal error. Set LSTM_PARITY_DEBUG=1 to see stack traces.
  */
 import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
+import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { RUN_USAGE, runCommand } from './run.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
@@ -54,8 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const usage = isUsageError(error);
+    // A NumPy worker failure is the environment's, and its message says what happened.
+    const internal = !usage && !(error instanceof NumpyWorkerError);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`lstm-parity: ${usage ? '' : 'internal error: '}${message.split('\n')[0]}\n`);
+    process.stderr.write(`lstm-parity: ${internal ? 'internal error: ' : ''}${message.split('\n')[0]}\n`);
     if (process.env.LSTM_PARITY_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return usage ? EXIT_USAGE : EXIT_FAILED;
   }

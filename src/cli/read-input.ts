@@ -1,19 +1,55 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { formatBytes, MAX_CASE_BYTES } from './limits.js';
 import { UsageError } from './usage-error.js';
 
-/** Reads a whole file, or stdin for "-", turning I/O failures into one-line usage errors. */
-export async function readTextInput(path: string): Promise<string> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+export interface ReadOptions {
+  /** Refuse more than this many bytes; default MAX_CASE_BYTES. */
+  maxBytes?: number;
+  /** Where "-" reads from; default process.stdin. */
+  stdin?: Readable;
+}
+
+function ioReason(error: NodeJS.ErrnoException): string {
+  const code = error.code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : error.message;
+}
+
+/**
+ * Reads at most `maxBytes` from a stream; past that it stops reading and refuses, so an endless or
+ * huge input (a device, a pipe, stdin) never fills memory.
+ */
+async function readCapped(stream: Readable, source: string, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes) {
+      stream.destroy();
+      throw new UsageError(`${source}: more than ${formatBytes(maxBytes)}; a case may be at most ${formatBytes(maxBytes)}`);
+    }
+    chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Reads a whole case file, or stdin for "-", turning I/O failures and oversized inputs into
+ * one-line usage errors. A regular file's size is checked before any of it is read.
+ */
+export async function readTextInput(path: string, options: ReadOptions = {}): Promise<string> {
+  const maxBytes = options.maxBytes ?? MAX_CASE_BYTES;
+  if (path === '-') return readCapped(options.stdin ?? process.stdin, 'stdin', maxBytes);
   try {
-    return await readFile(path, 'utf8');
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (info.isFile() && info.size > maxBytes) {
+      throw new UsageError(`${path}: ${formatBytes(info.size)} is over the ${formatBytes(maxBytes)} limit for a case`);
+    }
+    return await readCapped(createReadStream(path), path, maxBytes);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read ${path}: ${reason}`);
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read ${path}: ${ioReason(error as NodeJS.ErrnoException)}`);
   }
 }

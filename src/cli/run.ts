@@ -4,6 +4,7 @@ import { runCase } from '../cells/run-case.js';
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { parseCaseJson } from '../format/case-file.js';
 import { formatSeedOutput } from '../format/output.js';
+import { checkCaseSize } from './limits.js';
 import { readTextInput } from './read-input.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
@@ -12,7 +13,9 @@ export const RUN_USAGE = `usage: lstm-parity run --cell type1|type2 --case FILE|
 Runs one case through one cell and prints the seed's output dictionary as JSON.
   --cell               type1 (standard LSTM) or type2 (gates read c_{t-1})
   --case               case file {"S": [[...]], "W": {...}}, or - for stdin
-  --allow-non-finite   accept "NaN", "Infinity", "-Infinity" in S and W`;
+  --allow-non-finite   accept "NaN", "Infinity", "-Infinity" in S and W
+A case may be at most 32 MiB of JSON, with T x X <= 2^20 and T x H <= 2^18; the library has no
+such limit.`;
 
 export function parseCell(value: string | undefined): CellType {
   if (value === undefined) throw new UsageError('--cell is required: type1 or type2');
@@ -37,6 +40,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (values.case === undefined) throw new UsageError('--case is required: a case file, or - for stdin');
   const source = values.case === '-' ? 'stdin' : values.case;
   const value = parseCaseJson(await readTextInput(values.case), source);
+  checkCaseSize(value, source);
   const trace = runCase(cell, value, { allowNonFinite: values['allow-non-finite'] });
   process.stdout.write(formatSeedOutput(trace));
   return EXIT_OK;

@@ -26,7 +26,8 @@ live differential campaign against the NumPy reference, judged against each case
   --report FILE  also write an HTML report to FILE: one self-contained page (no network) with the
                  table, the findings and plots of the errors; stdout is unchanged
 Exit 0 when everything agrees (ill-conditioned cases and platform quirks are reported, not
-failed), 1 when a port bug is found, 2 for bad usage.`;
+failed), 1 when a port bug is found or the NumPy worker failed for good mid-campaign (the cases
+not judged are counted), 2 for bad usage.`;
 
 export function positiveInt(name: string, text: string | undefined, fallback: number, min = 0): number {
   if (text === undefined) return fallback;
@@ -92,9 +93,14 @@ export function formatVerify(result: VerifyResult): string {
   if (result.ok) {
     const partial = result.liveSkipped ? ' (golden corpus only: install NumPy for the live campaign)' : '';
     lines.push(`verify: OK: ${total} cases, the TypeScript cells agree with NumPy${partial}`);
-  } else {
+  }
+  if (failures > 0) {
     const which = Object.entries(result.cells).filter(([, c]) => c.failures > 0).map(([cell, c]) => `${cell} (${c.failures})`).join(', ');
     lines.push(`verify: FAILED: ${failures} of ${total} cases disagree beyond NumPy's own noise: ${which}`);
+  }
+  const missing = result.liveIncomplete;
+  if (missing !== undefined) {
+    lines.push(`verify: INCOMPLETE: ${missing.notJudged} of ${missing.planned} live cases were not judged: ${missing.reason}`);
   }
   return `${lines.join('\n')}\n`;
 }

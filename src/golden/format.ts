@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { describeValue, formatIssue, LstmInputError, validateCase } from '../cells/schema.js';
 import { reviveDouble } from '../format/doubles.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 
@@ -89,13 +90,41 @@ export function parseGoldenFile(text: string, name: string): GoldenFile {
   } catch (error) {
     throw new GoldenFileError(`${name}: not valid JSON (truncated or corrupted?): ${(error as Error).message.replace(/, ".*$/s, '')}`);
   }
-  const version = (value as { schema?: unknown } | null)?.schema;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GoldenFileError(`${name}: expected a golden file object {"schema": ${GOLDEN_SCHEMA_VERSION}, ...}, got ${describeValue(value)}`);
+  }
+  if (!('schema' in value)) throw new GoldenFileError(`${name}: schema: missing (this lstm-parity reads version ${GOLDEN_SCHEMA_VERSION})`);
+  const version = (value as { schema: unknown }).schema;
   if (version !== GOLDEN_SCHEMA_VERSION) {
     throw new GoldenFileError(`${name}: schema version ${JSON.stringify(version)} is not supported (this lstm-parity reads version ${GOLDEN_SCHEMA_VERSION})`);
   }
   const result = goldenFileSchema.safeParse(value);
   if (!result.success) throw new GoldenFileError(`${name}: ${describeIssue(result.error.issues[0])}`);
+  checkConsistent(result.data, name);
   return result.data;
+}
+
+/**
+ * What the schema alone cannot see: the case must be a valid case of its cell, and every expected
+ * output must hold T rows of H values for that case, so a file with a corrupted shape fails here,
+ * by name and field, rather than later inside a comparison.
+ */
+function checkConsistent(file: GoldenFile, name: string): void {
+  let shape;
+  try {
+    shape = validateCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
+  } catch (error) {
+    if (!(error instanceof LstmInputError)) throw error;
+    const issue = error.issues[0];
+    throw new GoldenFileError(`${name}: case.${formatIssue(issue)}`);
+  }
+  for (const [key, rows] of Object.entries(file.expected)) {
+    const bad = rows.findIndex((row) => row.length !== shape.hidden);
+    if (rows.length !== shape.steps || bad >= 0) {
+      const got = rows.length !== shape.steps ? `${rows.length} rows` : `row ${bad} of ${rows[bad].length} values`;
+      throw new GoldenFileError(`${name}: expected.${key}: expected ${shape.steps} rows of ${shape.hidden} values (T x H of the case), got ${got}`);
+    }
+  }
 }
 
 export function parseManifest(text: string, name: string): GoldenManifest {
@@ -104,6 +133,10 @@ export function parseManifest(text: string, name: string): GoldenManifest {
     value = JSON.parse(text);
   } catch (error) {
     throw new GoldenFileError(`${name}: not valid JSON: ${(error as Error).message.replace(/, ".*$/s, '')}`);
+  }
+  const version = (value as { schema?: unknown } | null)?.schema;
+  if (version !== undefined && version !== GOLDEN_SCHEMA_VERSION) {
+    throw new GoldenFileError(`${name}: schema version ${JSON.stringify(version)} is not supported (this lstm-parity reads version ${GOLDEN_SCHEMA_VERSION})`);
   }
   const result = manifestSchema.safeParse(value);
   if (!result.success) throw new GoldenFileError(`${name}: ${describeIssue(result.error.issues[0])}`);

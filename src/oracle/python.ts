@@ -4,7 +4,14 @@
  */
 import { execa } from 'execa';
 
-export const MIN_NUMPY = '1.22';
+/**
+ * The oldest NumPy the whole suite, golden:check (every file within tolerance) and verify have
+ * been run against: Debian 12's python3-numpy 1.24.2 on Python 3.11. The reference uses only
+ * np.dot, np.exp, np.tanh and np.zeros, so older releases may well work, but nothing here has
+ * shown it; they are refused rather than trusted. NumPy 1.24 itself needs Python >= 3.8, which
+ * worker.py's syntax also needs, so no separate Python check is required.
+ */
+export const MIN_NUMPY = '1.24';
 
 export type PythonProbe =
   | { ok: true; python: string; pythonVersion: string; numpyVersion: string }
@@ -25,7 +32,11 @@ else:
     print('OK ' + sys.version.split()[0] + ' ' + numpy.__version__)
 `;
 
-function versionAtLeast(version: string, minimum: string): boolean {
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
+
+export function versionAtLeast(version: string, minimum: string): boolean {
   const a = version.split('.').map((part) => Number.parseInt(part, 10));
   const b = minimum.split('.').map((part) => Number.parseInt(part, 10));
   for (let k = 0; k < b.length; k++) {
@@ -33,6 +44,8 @@ function versionAtLeast(version: string, minimum: string): boolean {
   }
   return true;
 }
+
+const PROBE_TIMEOUT_MS = 30_000;
 
 const cache = new Map<string, Promise<PythonProbe>>();
 
@@ -47,23 +60,29 @@ export function probePython(python = pythonCommand()): Promise<PythonProbe> {
 }
 
 async function runProbe(python: string): Promise<PythonProbe> {
-  const result = await execa(python, ['-c', PROBE], { reject: false, timeout: 30_000 });
+  const result = await execa(python, ['-c', PROBE], { reject: false, timeout: PROBE_TIMEOUT_MS });
   const source = python === process.env.LSTM_PARITY_PYTHON ? ' (from LSTM_PARITY_PYTHON)' : '';
-  if (result.failed && (result as { code?: string }).code === 'ENOENT') {
-    return { ok: false, python, reason: `Python not found: ${python}${source} is not on this machine; install Python 3 with NumPy >= ${MIN_NUMPY} (e.g. apt-get install python3-numpy) or set LSTM_PARITY_PYTHON` };
+  const code = (result as { code?: string }).code;
+  if (result.failed && (code === 'ENOENT' || code === 'EACCES')) {
+    const what = code === 'ENOENT' ? 'is not on this machine' : 'cannot be executed (permission denied)';
+    return { ok: false, python, reason: `Python not found: ${python}${source} ${what}; install Python 3 with NumPy >= ${MIN_NUMPY} (e.g. apt-get install python3-numpy) or set LSTM_PARITY_PYTHON` };
   }
-  const line = String(result.stdout).trim().split('\n').pop() ?? '';
+  if (result.timedOut) {
+    return { ok: false, python, reason: `${python}${source} did not answer within ${PROBE_TIMEOUT_MS / 1000} s when asked for its NumPy version` };
+  }
+  const line = lastLine(String(result.stdout));
   const [status, pythonVersion, ...rest] = line.split(' ');
-  if (result.exitCode !== 0 || status === undefined || !['OK', 'NO_NUMPY'].includes(status)) {
-    const detail = String(result.stderr).trim().split('\n').pop() ?? `exit code ${result.exitCode}`;
-    return { ok: false, python, reason: `${python}${source} did not run: ${detail}` };
+  if (result.exitCode !== 0 || !['OK', 'NO_NUMPY'].includes(status)) {
+    const said = lastLine(String(result.stderr)) || (line ? `it printed ${JSON.stringify(line.slice(0, 80))}` : 'it printed nothing');
+    const how = result.signal === undefined ? `exit code ${result.exitCode}` : `killed by ${result.signal}`;
+    return { ok: false, python, reason: `${python}${source} does not run as Python 3 (${how}): ${said}` };
   }
   if (status === 'NO_NUMPY') {
     return { ok: false, python, reason: `NumPy is not importable by ${python}${source} (Python ${pythonVersion}): ${rest.join(' ')}; install it with: ${python} -m pip install numpy` };
   }
   const numpyVersion = rest[0];
   if (!versionAtLeast(numpyVersion, MIN_NUMPY)) {
-    return { ok: false, python, reason: `NumPy ${numpyVersion} is too old (need >= ${MIN_NUMPY}); upgrade it with: ${python} -m pip install -U numpy` };
+    return { ok: false, python, reason: `NumPy ${numpyVersion} at ${python}${source} is too old (need >= ${MIN_NUMPY}); upgrade it with: ${python} -m pip install -U numpy` };
   }
   return { ok: true, python, pythonVersion, numpyVersion };
 }

@@ -1,0 +1,170 @@
+/**
+ * The comparison machinery on hand-made traces, edge values first: the tolerance pair, ULP
+ * distances and neighbours, the mismatch report, the verdicts and the JSON writer. Each expected
+ * value here is worked out by hand, not taken from the code under test.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeVerdict, judge, quirkProne } from '../src/campaign/verdict.js';
+import { stringifyDoubles } from '../src/format/json-writer.js';
+import { compareKey, compareTraces, formatComparison } from '../src/numeric/compare.js';
+import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/numeric/tolerance.js';
+import { nextAfter, ulpDistance, ulpOf } from '../src/numeric/ulp.js';
+
+describe('tolerance', () => {
+  it('should take an (rtol, atol) pair of finite numbers >= 0 and nothing else', () => {
+    expect(makeTolerance(1e-9, 0)).toEqual({ rtol: 1e-9, atol: 0 });
+    expect(Object.isFrozen(makeTolerance(1, 1))).toBe(true);
+    expect(() => makeTolerance(-1, 0)).toThrowError('rtol: expected a finite number >= 0, got -1');
+    expect(() => makeTolerance(0, NaN)).toThrowError('atol: expected a finite number >= 0, got NaN');
+    expect(() => makeTolerance(Infinity, 0)).toThrowError('rtol: expected a finite number >= 0, got Infinity');
+  });
+
+  it('should classify each pair of values', () => {
+    expect(agreement(1, 1, FLOAT64_TOLERANCE)).toBe('equal');
+    expect(agreement(0, -0, FLOAT64_TOLERANCE)).toBe('equal');
+    expect(agreement(NaN, NaN, FLOAT64_TOLERANCE)).toBe('equal');
+    expect(agreement(1 + 2 ** -52, 1, FLOAT64_TOLERANCE)).toBe('close');
+    expect(agreement(1.001, 1, FLOAT64_TOLERANCE)).toBe('value');
+    expect(agreement(NaN, 1, FLOAT64_TOLERANCE)).toBe('nan');
+    expect(agreement(1, NaN, FLOAT64_TOLERANCE)).toBe('nan');
+    expect(agreement(Infinity, 1e308, FLOAT64_TOLERANCE)).toBe('infinity');
+    expect(agreement(Infinity, -Infinity, FLOAT64_TOLERANCE)).toBe('infinity');
+  });
+});
+
+describe('ULP distances and neighbours', () => {
+  it('should count the doubles between two values, across zero too', () => {
+    expect(ulpDistance(1, 1 + 2 ** -52)).toBe(1);
+    expect(ulpDistance(-1, -1 - 2 ** -52)).toBe(1);
+    expect(ulpDistance(5e-324, -5e-324)).toBe(2);
+    expect(ulpDistance(0, -0)).toBe(0);
+    expect(ulpDistance(NaN, 1)).toBeNaN();
+    expect(ulpDistance(Infinity, 1)).toBe(Infinity);
+    expect(ulpDistance(Infinity, Infinity)).toBe(0);
+  });
+
+  it('should give the spacing at a value and step to the neighbours', () => {
+    expect(ulpOf(1)).toBe(2 ** -52);
+    expect(ulpOf(-1)).toBe(2 ** -52);
+    expect(ulpOf(0)).toBe(5e-324);
+    expect(ulpOf(Infinity)).toBeNaN();
+    expect(nextAfter(1, 'up')).toBe(1 + 2 ** -52);
+    expect(nextAfter(1, 'down')).toBe(1 - 2 ** -53);
+    expect(nextAfter(-1, 'up')).toBe(-1 + 2 ** -53);
+    expect(nextAfter(0, 'up')).toBe(5e-324);
+    expect(nextAfter(-0, 'down')).toBe(-5e-324);
+    expect(nextAfter(NaN, 'up')).toBeNaN();
+    expect(nextAfter(-Infinity, 'up')).toBe(-Infinity);
+  });
+});
+
+describe('the mismatch report', () => {
+  const tol = makeTolerance(1e-12, 1e-14);
+
+  it('should refuse arrays of different lengths and keys missing from the actual trace', () => {
+    expect(() => compareKey('Output', [1, 2], [1, 2, 3, 4], 2, tol)).toThrowError('Output: expected 4 values (2 steps), got 2');
+    expect(() => compareTraces({}, { Output: [1] }, 1, tol)).toThrowError('Output: missing from the actual trace');
+  });
+
+  it('should say that everything agrees, with the largest error', () => {
+    const c = compareTraces({ Output: [1, 2 + 2 ** -51] }, { Output: [1, 2] }, 2, tol);
+    expect(c.ok).toBe(true);
+    expect(formatComparison(c, 'case')).toBe('case: 2 elements agree (rtol 1e-12, atol 1e-14); largest error 4.44e-16, 1 ULP');
+  });
+
+  it('should name each kind of mismatch, where it is, and what was allowed', () => {
+    const c = compareTraces({ Output: [1.5, NaN, Infinity, 0], cell: [0] }, { Output: [1, 0, 1, 0], cell: [0] }, 2, tol);
+    expect(c.ok).toBe(false);
+    expect(c.mismatches).toBe(3);
+    const report = formatComparison(c, 'case').split('\n');
+    expect(report[0]).toBe('case: mismatched elements: 3 / 5 (60.0%), allowed |actual - expected| <= 1e-14 + 1e-12 * |expected|');
+    expect(report[1]).toBe('  Output: 3 / 4 differ; first at Output step 0 unit 0: actual 1.5, expected 1, error 5.00e-1 (2251799813685248 ULP), allowed 1.01e-12');
+    expect(report.slice(2)).toEqual([
+      '  largest absolute error: Output step 0 unit 0: actual 1.5, expected 1, error 5.00e-1 (2251799813685248 ULP), allowed 1.01e-12',
+      '  largest ULP distance: Output step 0 unit 0: actual 1.5, expected 1, error 5.00e-1 (2251799813685248 ULP), allowed 1.01e-12',
+    ]);
+    const nan = compareTraces({ h: [NaN] }, { h: [0] }, 1, tol);
+    expect(formatComparison(nan, 'n')).toContain('h step 0 unit 0: actual NaN, expected 0 (NaN positions must match exactly)');
+    const inf = compareTraces({ h: [Infinity] }, { h: [0] }, 1, tol);
+    expect(formatComparison(inf, 'i')).toContain('h step 0 unit 0: actual Infinity, expected 0 (infinities must match exactly)');
+  });
+});
+
+describe('verdicts', () => {
+  const tol = FLOAT64_TOLERANCE;
+  const shape = { hidden: 1, steps: 2, inputs: 1, S: Float64Array.of(0.5, 0.25), W: { w_i: Float64Array.of(0.5) } };
+  const expected = { Output: Float64Array.of(0.1, 0.2) };
+
+  it('should call a case that agrees an agreement', () => {
+    const v = judge(shape, { Output: [0.1, 0.2] }, expected, tol);
+    expect(v.kind).toBe('agrees');
+    expect(describeVerdict(v)).toBe('agrees: 2 elements within rtol 1e-12, atol 1e-14; largest error 0.00e+0 (0 ULP)');
+  });
+
+  it('should call a difference a port bug when no noise floor was measured', () => {
+    const v = judge(shape, { Output: [0.1, 0.3] }, expected, tol);
+    expect(v.kind).toBe('port-bug');
+    expect(describeVerdict(v)).toMatch(/^PORT BUG: 1\/2 elements differ; worst Output step 1 unit 0: port 0\.3, NumPy 0\.2, error 1\.00e-1 \(\d+ ULP\), allowed 2\.10e-13 \(noise floor not measured\)$/);
+  });
+
+  it('should call a difference within NumPy\'s own spread ill-conditioned, and one beyond it a port bug', () => {
+    const floor = (spread: number) => ({ stepSpread: { Output: Float64Array.of(0, spread) } });
+    const ill = judge(shape, { Output: [0.1, 0.3] }, expected, tol, floor(0.05));
+    expect(ill.kind).toBe('ill-conditioned');
+    expect(ill.spread).toBe(0.05);
+    expect(describeVerdict(ill)).toBe(
+      "ill-conditioned: 1/2 elements differ, all within NumPy's own spread under 1-ULP input perturbations (up to 5.00e-2); worst Output step 1 unit 0: error 1.00e-1 vs spread 5.00e-2",
+    );
+    const bug = judge(shape, { Output: [0.1, 0.3] }, expected, tol, floor(0.001));
+    expect(bug.kind).toBe('port-bug');
+    expect(describeVerdict(bug)).toMatch(/allowed 2\.10e-13 \+ 4 x spread 1\.00e-3$/);
+  });
+
+  it('should call a NaN where NumPy is finite a platform quirk only where inputs invite one', () => {
+    expect(quirkProne(shape)).toBe(false);
+    expect(quirkProne({ ...shape, S: Float64Array.of(Infinity, 0) })).toBe(true);
+    expect(quirkProne({ ...shape, W: { w_i: Float64Array.of(1e300) }, S: Float64Array.of(1e10, 0) })).toBe(true);
+    const plain = judge(shape, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, 0) } });
+    expect(plain.kind).toBe('port-bug');
+    const prone = { ...shape, S: Float64Array.of(Infinity, 0) };
+    const quirk = judge(prone, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, 0) } });
+    expect(quirk.kind).toBe('platform-quirk');
+    expect(describeVerdict(quirk)).toBe(
+      'reference platform quirk: NaN-ness differs where inputs are non-finite or products overflow (OpenBLAS: inf * 0 as 0, fused multiply-add); first seen at Output step 1 unit 0: port NaN, NumPy 0.2',
+    );
+    // NaN-ness that moves in NumPy itself under perturbation is noise, not a finding.
+    const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, Infinity) } });
+    expect(noisy.kind).toBe('ill-conditioned');
+    expect(describeVerdict(noisy)).toBe(
+      "ill-conditioned: 1/2 elements differ where NumPy's own output turns NaN or not under 1-ULP input perturbations; e.g. Output step 1 unit 0: port NaN, NumPy 0.2",
+    );
+  });
+});
+
+describe('stringifyDoubles', () => {
+  it('should write rows of doubles on one line, everything else indented, and skip undefined fields', () => {
+    const text = stringifyDoubles({ a: [[1, -0], Float64Array.of(NaN, -Infinity)], b: [], c: {}, d: 'x', e: true, f: null, g: undefined, h: [['s']] });
+    expect(text).toBe(
+      [
+        '{',
+        '  "a": [',
+        '    [1, -0.0],',
+        '    ["NaN", "-Infinity"]',
+        '  ],',
+        '  "b": [],',
+        '  "c": {},',
+        '  "d": "x",',
+        '  "e": true,',
+        '  "f": null,',
+        '  "h": [',
+        '    [',
+        '      "s"',
+        '    ]',
+        '  ]',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(stringifyDoubles(Infinity)).toBe('"Infinity"\n');
+  });
+});
