@@ -82,3 +82,24 @@ export function toSeedOutput(trace: LstmTrace): SeedOutput {
   }
   return out;
 }
+
+/** What a forward pass records: every seed vector ('full', the default) or only h ('output'). */
+export type TraceMode = 'full' | 'output';
+
+/** The recurrent state after a step: h_t and c_t, H values each. */
+export interface LstmState {
+  readonly h: Float64Array;
+  readonly c: Float64Array;
+}
+
+/**
+ * The result of `trace: 'output'`: h_t for every step and the final state, and nothing else,
+ * so its memory is the T x H outputs plus O(H). `finalState` is h_T and c_T (zeros when T = 0).
+ */
+export interface LstmOutputTrace<C extends LstmTrace['cell'] = LstmTrace['cell']> {
+  readonly cell: C;
+  readonly steps: number;
+  readonly hidden: number;
+  readonly output: Float64Array;
+  readonly finalState: LstmState;
+}

@@ -1,0 +1,85 @@
+/**
+ * Prepared weights: validated and packed once, with their workspace, so repeated calls on the same
+ * weights skip both. `lstmType1` / `lstmType2`, their batched forms and the streams accept them
+ * wherever they accept the seed's weight dictionary; only S is validated then.
+ */
+import { LstmInputError, validateCase, type CellType, type ValidationOptions, type WeightsFor } from './schema.js';
+import { wasmSimdAvailable } from './wasm-dots.js';
+import { packType1, packType2, type PackedWeights } from './weights.js';
+import { createWorkspace, type Backend, type Workspace } from './workspace.js';
+
+export type { Backend } from './workspace.js';
+
+export interface PrepareOptions extends ValidationOptions {
+  /**
+   * Where the products run: 'wasm' (WebAssembly SIMD), 'scalar' (plain JavaScript), or 'auto'
+   * (the default): WebAssembly where available, except for weights so small that JavaScript is
+   * as fast. Both give the same bits.
+   */
+  backend?: 'auto' | Backend;
+}
+
+const PREPARED: unique symbol = Symbol('lstm-parity.prepared');
+
+export interface PreparedWeights<C extends CellType = CellType> extends PackedWeights {
+  readonly cell: C;
+  readonly backend: Backend;
+  /** Whether the weights were checked with allowNonFinite (S is checked per call, by its options). */
+  readonly allowNonFinite: boolean;
+  /** Rows of the recurrent matrix: 4H for type 1, 3H for type 2 (its candidate has no U). */
+  readonly recurrentRows: number;
+  readonly workspace: Workspace;
+  readonly [PREPARED]: true;
+}
+
+/**
+ * Below this many weights (4H x (X + H)) 'auto' keeps to JavaScript: a WebAssembly call and its
+ * own memory cost more than they save. Measured: at H 4, X 3 JavaScript is as fast; from H 16 up
+ * WebAssembly wins.
+ */
+export const AUTO_WASM_MIN_WEIGHTS = 1024;
+
+function chooseBackend(choice: PrepareOptions['backend'], weights: number): Backend {
+  if (choice === 'scalar') return 'scalar';
+  if (choice === 'wasm') {
+    if (!wasmSimdAvailable()) throw new Error("lstm-parity: backend 'wasm' needs WebAssembly SIMD, which this engine lacks");
+    return 'wasm';
+  }
+  return wasmSimdAvailable() && weights >= AUTO_WASM_MIN_WEIGHTS ? 'wasm' : 'scalar';
+}
+
+/** Wraps weights packed by packType1 / packType2 (already validated) with their workspace. */
+export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights, options: PrepareOptions = {}): PreparedWeights<C> {
+  const { hidden: H, inputs: X } = packed;
+  const recurrentRows = cell === 'type1' ? 4 * H : 3 * H;
+  const backend = chooseBackend(options.backend, 4 * H * (X + H));
+  return {
+    ...packed,
+    cell,
+    backend,
+    allowNonFinite: options.allowNonFinite === true,
+    recurrentRows,
+    workspace: createWorkspace(backend, packed, recurrentRows),
+    [PREPARED]: true,
+  };
+}
+
+/**
+ * Validates W for `cell` (as lstmType1 / lstmType2 would, throwing LstmInputError) and packs it
+ * once. Pass the result in place of W to run many sequences on the same weights.
+ */
+export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], options: PrepareOptions = {}): PreparedWeights<C> {
+  const shape = validateCase(cell, { S: [], W }, options);
+  const packed = cell === 'type1' ? packType1(W as WeightsFor['type1'], shape) : packType2(W as WeightsFor['type2'], shape);
+  return preparePacked(cell, packed, options);
+}
+
+export function isPreparedWeights(value: unknown): value is PreparedWeights {
+  return typeof value === 'object' && value !== null && (value as Partial<PreparedWeights>)[PREPARED] === true;
+}
+
+/** The prepared weights themselves, after checking they were prepared for this cell. */
+export function preparedFor<C extends CellType>(cell: C, W: PreparedWeights): PreparedWeights<C> {
+  if (W.cell !== cell) throw new LstmInputError([{ path: 'W', message: `prepared for ${W.cell} but the cell is ${cell}` }]);
+  return W as PreparedWeights<C>;
+}
