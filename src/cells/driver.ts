@@ -12,7 +12,7 @@
  * working memory O(H) in T: with trace 'output' a call holds the T x H outputs and O(H) more.
  */
 import type { PreparedWeights } from './prepared.js';
-import type { CellType, Vector } from './schema.js';
+import type { CellType, Matrix, Vector } from './schema.js';
 import type { LstmOutputTrace, LstmState, LstmTrace, TraceMode } from './trace.js';
 
 /**
@@ -49,8 +49,23 @@ function chunkSteps(steps: number, gateRows: number): number {
   return Math.max(1, Math.min(steps, CHUNK_MAX_STEPS, Math.floor(CHUNK_DOUBLES / gateRows)));
 }
 
-function copy(dst: Float64Array, at: number, src: Float64Array, from: number, length: number): void {
-  for (let k = 0; k < length; k++) dst[at + k] = src[from + k];
+/**
+ * A sequence as the driver reads it: packed (T x X row-major) or the caller's rows, read
+ * straight into the workspace so a call needs no packed copy of S.
+ */
+export type SequenceInput = Float64Array | Matrix;
+
+/** Copies steps t0 .. t0 + n - 1 of a sequence into dst from `at`, X values per step. */
+function stage(dst: Float64Array, at: number, x: SequenceInput, t0: number, n: number, X: number): void {
+  if (x instanceof Float64Array) {
+    for (let k = 0; k < n * X; k++) dst[at + k] = x[t0 * X + k];
+    return;
+  }
+  for (let s = 0; s < n; s++) {
+    const row = x[t0 + s];
+    const o = at + s * X;
+    for (let k = 0; k < X; k++) dst[o + k] = row[k];
+  }
 }
 
 interface FullArrays {
@@ -87,8 +102,8 @@ function lastRow(values: Float64Array, steps: number, H: number): Float64Array {
   return steps === 0 ? new Float64Array(H) : values.slice((steps - 1) * H, steps * H);
 }
 
-/** Runs one sequence (x: T x X row-major). */
-export function runSequence(kernel: CellKernel, p: PreparedWeights, x: Float64Array, steps: number, mode: TraceMode): LstmTrace | LstmOutputTrace {
+/** Runs one sequence of T steps. */
+export function runSequence(kernel: CellKernel, p: PreparedWeights, x: SequenceInput, steps: number, mode: TraceMode): LstmTrace | LstmOutputTrace {
   const { hidden: H, inputs: X, bias: b, workspace: ws } = p;
   const G = 4 * H;
   const chunk = chunkSteps(steps, G);
@@ -99,19 +114,18 @@ export function runSequence(kernel: CellKernel, p: PreparedWeights, x: Float64Ar
   const full = mode === 'full';
   const a = full ? fullArrays(kernel.cell, steps, H) : undefined;
   const output = a ? a.output : new Float64Array(steps * H);
-  // Trace 'output' keeps c_t in place and the gates in scratch rows overwritten every step.
-  const c = new Float64Array(H);
-  const i = a ? a.inputGate : new Float64Array(H);
-  const f = a ? a.forgetGate : new Float64Array(H);
-  const o = a ? a.outputGate : new Float64Array(H);
-  const cand = a && kernel.cell === 'type1' ? a.cellInput : new Float64Array(H);
-  const cells = a ? a.cellState : c;
+  // Trace 'output' keeps c_t in place and the gates in the workspace's scratch rows.
+  const i = a ? a.inputGate : ws.scratch.i;
+  const f = a ? a.forgetGate : ws.scratch.f;
+  const o = a ? a.outputGate : ws.scratch.o;
+  const cand = a && kernel.cell === 'type1' ? a.cellInput : ws.scratch.cand;
+  const cells = a ? a.cellState : new Float64Array(H);
   // c_0 = 0 is multiplied, not skipped: NaN or Infinity in the weights must still poison step 0.
-  const zero = new Float64Array(H);
+  const zero = ws.zero;
 
   for (let t0 = 0; t0 < steps; t0 += chunk) {
     const n = Math.min(chunk, steps - t0);
-    copy(xs, 0, x, t0 * X, n * X);
+    stage(xs, 0, x, t0, n, X);
     ws.project(n);
     for (let s = 0; s < n; s++) {
       const t = t0 + s;
@@ -123,11 +137,11 @@ export function runSequence(kernel: CellKernel, p: PreparedWeights, x: Float64Ar
     }
   }
   if (a) return fullTrace(kernel.cell, steps, H, a);
-  return { cell: kernel.cell, steps, hidden: H, output, finalState: { h: lastRow(output, steps, H), c } };
+  return { cell: kernel.cell, steps, hidden: H, output, finalState: { h: lastRow(output, steps, H), c: cells } };
 }
 
-/** Runs B sequences of equal length T in lockstep; xs[b] is sequence b, T x X row-major. */
-export function runBatch(kernel: CellKernel, p: PreparedWeights, xs: readonly Float64Array[], steps: number, mode: TraceMode): (LstmTrace | LstmOutputTrace)[] {
+/** Runs B sequences of equal length T in lockstep; xs[b] is sequence b. */
+export function runBatch(kernel: CellKernel, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode): (LstmTrace | LstmOutputTrace)[] {
   const { hidden: H, inputs: X, bias: b, workspace: ws } = p;
   const G = 4 * H;
   const B = xs.length;
@@ -139,11 +153,10 @@ export function runBatch(kernel: CellKernel, p: PreparedWeights, xs: readonly Fl
   const arrays = xs.map(() => (full ? fullArrays(kernel.cell, steps, H) : undefined));
   const outputs = arrays.map((a) => (a ? a.output : new Float64Array(steps * H)));
   const states = xs.map(() => new Float64Array(H));
-  const scratch = { i: new Float64Array(H), f: new Float64Array(H), o: new Float64Array(H), cand: new Float64Array(H) };
-  const zero = new Float64Array(H);
+  const { scratch, zero } = ws;
 
   for (let t = 0; t < steps; t++) {
-    for (let k = 0; k < B; k++) copy(staged, k * X, xs[k], t * X, X);
+    for (let k = 0; k < B; k++) stage(staged, k * X, xs[k], t, 1, X);
     ws.project(B);
     ws.recur(B);
     const now = full ? t * H : 0;

@@ -20,7 +20,7 @@ import { LstmStream, runBatch, runSequence, type CellKernel, type StepVectors } 
 import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
 import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type1Weights, type ValidationOptions, type Vector } from './schema.js';
 import type { LstmOutputTrace, LstmType1Trace, TraceMode } from './trace.js';
-import { packSequence, packType1, type PackedWeights } from './weights.js';
+import { packType1, type PackedWeights } from './weights.js';
 
 export interface LstmType1Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
@@ -84,8 +84,7 @@ export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Opt
     p = preparePacked('type1', packType1(W, shape), options);
     steps = shape.steps;
   }
-  const x = packSequence(S, { steps, inputs: p.inputs, hidden: p.hidden });
-  return runSequence(TYPE1, p, x, steps, options.trace ?? 'full') as LstmType1Trace | LstmOutputTrace<'type1'>;
+  return runSequence(TYPE1, p, S, steps, options.trace ?? 'full') as LstmType1Trace | LstmOutputTrace<'type1'>;
 }
 
 /** The forward pass on packed weights and a packed T x X sequence, already validated. */
@@ -102,16 +101,14 @@ export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, optio
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
   const p = weightsOf(W, options);
-  const shape = { steps: 0, inputs: p.inputs, hidden: p.hidden };
-  const xs = S.map((sequence, k) => {
+  S.forEach((sequence, k) => {
     const steps = validateSequence(sequence, p.inputs, options, ['S', k]);
     if (steps !== S[0].length) {
       throw new LstmInputError([{ path: `S[${k}]`, message: `expected ${S[0].length} steps like S[0] (a batch has equal T), got ${steps}` }]);
     }
-    return packSequence(sequence, { ...shape, steps });
   });
   const steps = S.length === 0 ? 0 : S[0].length;
-  return runBatch(TYPE1, p, xs, steps, options.trace ?? 'full') as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
+  return runBatch(TYPE1, p, S, steps, options.trace ?? 'full') as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 }
 
 /** The vectors of one streamed type 1 step (reused: copy what you keep). */

@@ -19,7 +19,7 @@ import { LstmStream, runBatch, runSequence, type CellKernel, type StepVectors } 
 import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
 import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type2Weights, type ValidationOptions, type Vector } from './schema.js';
 import type { LstmOutputTrace, LstmType2Trace, TraceMode } from './trace.js';
-import { packSequence, packType2, type PackedWeights } from './weights.js';
+import { packType2, type PackedWeights } from './weights.js';
 
 export interface LstmType2Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
@@ -83,8 +83,7 @@ export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Opt
     p = preparePacked('type2', packType2(W, shape), options);
     steps = shape.steps;
   }
-  const x = packSequence(S, { steps, inputs: p.inputs, hidden: p.hidden });
-  return runSequence(TYPE2, p, x, steps, options.trace ?? 'full') as LstmType2Trace | LstmOutputTrace<'type2'>;
+  return runSequence(TYPE2, p, S, steps, options.trace ?? 'full') as LstmType2Trace | LstmOutputTrace<'type2'>;
 }
 
 /** The forward pass on packed weights and a packed T x X sequence, already validated. */
@@ -101,16 +100,14 @@ export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, optio
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
   const p = weightsOf(W, options);
-  const shape = { steps: 0, inputs: p.inputs, hidden: p.hidden };
-  const xs = S.map((sequence, k) => {
+  S.forEach((sequence, k) => {
     const steps = validateSequence(sequence, p.inputs, options, ['S', k]);
     if (steps !== S[0].length) {
       throw new LstmInputError([{ path: `S[${k}]`, message: `expected ${S[0].length} steps like S[0] (a batch has equal T), got ${steps}` }]);
     }
-    return packSequence(sequence, { ...shape, steps });
   });
   const steps = S.length === 0 ? 0 : S[0].length;
-  return runBatch(TYPE2, p, xs, steps, options.trace ?? 'full') as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
+  return runBatch(TYPE2, p, S, steps, options.trace ?? 'full') as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 }
 
 /** The vectors of one streamed type 2 step (reused: copy what you keep). */

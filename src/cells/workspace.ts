@@ -7,6 +7,9 @@
  *   v   staged recurrent vectors (h or c), `capacity` x H
  *   z   dot(U[r], v[b]) for the first `recurrentRows` rows, `capacity` x 4H
  *
+ * Beside them, plain rows of H: `zero` (c_0, never written) and `scratch` gate rows for results
+ * that do not keep the gates.
+ *
  * Two backends, same bits (both sum every dot product in the order of kernels.ts): plain
  * JavaScript over Float64Arrays, or the WebAssembly SIMD kernel over views of its memory.
  */
@@ -16,8 +19,21 @@ import type { PackedWeights } from './weights.js';
 
 export type Backend = 'wasm' | 'scalar';
 
+export interface ScratchRows {
+  readonly i: Float64Array;
+  readonly f: Float64Array;
+  readonly o: Float64Array;
+  readonly cand: Float64Array;
+}
+
+function scratchRows(H: number): ScratchRows {
+  return { i: new Float64Array(H), f: new Float64Array(H), o: new Float64Array(H), cand: new Float64Array(H) };
+}
+
 export interface Workspace {
   readonly backend: Backend;
+  readonly zero: Float64Array;
+  readonly scratch: ScratchRows;
   x: Float64Array;
   wx: Float64Array;
   v: Float64Array;
@@ -32,6 +48,8 @@ export interface Workspace {
 
 class ScalarWorkspace implements Workspace {
   readonly backend = 'scalar';
+  readonly zero: Float64Array;
+  readonly scratch: ScratchRows;
   x = new Float64Array(0);
   wx = new Float64Array(0);
   v = new Float64Array(0);
@@ -44,6 +62,8 @@ class ScalarWorkspace implements Workspace {
     private readonly recurrentRows: number,
   ) {
     this.gateRows = 4 * weights.hidden;
+    this.zero = new Float64Array(weights.hidden);
+    this.scratch = scratchRows(weights.hidden);
   }
 
   reserve(vectors: number): void {
@@ -72,6 +92,8 @@ const even = (n: number) => n + (n & 1);
 
 class WasmWorkspace implements Workspace {
   readonly backend = 'wasm';
+  readonly zero: Float64Array;
+  readonly scratch: ScratchRows;
   x = new Float64Array(0);
   wx = new Float64Array(0);
   v = new Float64Array(0);
@@ -93,6 +115,8 @@ class WasmWorkspace implements Workspace {
   ) {
     const { hidden: H, inputs: X } = weights;
     this.gateRows = 4 * H;
+    this.zero = new Float64Array(H);
+    this.scratch = scratchRows(H);
     this.instance = instantiateDots();
     this.recurrentAt = 8 * even(panelLength(this.gateRows, X));
     const weightsEnd = this.recurrentAt + 8 * even(panelLength(recurrentRows, H));
