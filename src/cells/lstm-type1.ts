@@ -99,6 +99,7 @@ export function forwardType1(weights: PackedWeights, x: Float64Array, steps: num
  */
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options): (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
   const p = weightsOf(W, options);
   S.forEach((sequence, k) => {

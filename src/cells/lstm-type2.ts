@@ -98,6 +98,7 @@ export function forwardType2(weights: PackedWeights, x: Float64Array, steps: num
  */
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options): (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
   const p = weightsOf(W, options);
   S.forEach((sequence, k) => {
