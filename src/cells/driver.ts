@@ -77,17 +77,25 @@ interface FullArrays {
   cellState: Float64Array;
 }
 
+/**
+ * Float64Arrays of the given lengths, all views of one ArrayBuffer: one allocation instead of
+ * several, which is most of a call's cost at small sizes.
+ */
+function views(...lengths: number[]): Float64Array[] {
+  const buffer = new ArrayBuffer(8 * lengths.reduce((sum, n) => sum + n, 0));
+  let at = 0;
+  return lengths.map((n) => {
+    const view = new Float64Array(buffer, at, n);
+    at += 8 * n;
+    return view;
+  });
+}
+
 function fullArrays(cell: CellType, steps: number, H: number): FullArrays {
   const size = steps * H;
-  return {
-    output: new Float64Array(size),
-    outputGate: new Float64Array(size),
-    inputGate: new Float64Array(size),
-    forgetGate: new Float64Array(size),
-    // Type 2 has no candidate in its trace: its kernel never writes this.
-    cellInput: new Float64Array(cell === 'type1' ? size : 0),
-    cellState: new Float64Array(size),
-  };
+  // Type 2 has no candidate in its trace: its kernel never writes cellInput.
+  const [output, outputGate, inputGate, forgetGate, cellInput, cellState] = views(size, size, size, size, cell === 'type1' ? size : 0, size);
+  return { output, outputGate, inputGate, forgetGate, cellInput, cellState };
 }
 
 function fullTrace(cell: CellType, steps: number, H: number, a: FullArrays): LstmTrace {
@@ -97,9 +105,16 @@ function fullTrace(cell: CellType, steps: number, H: number, a: FullArrays): Lst
     : { cell, steps, hidden: H, output, outputGate, inputGate, forgetGate, cellState };
 }
 
-/** The last row of a T x H array as a copy, or zeros when T = 0. */
-function lastRow(values: Float64Array, steps: number, H: number): Float64Array {
-  return steps === 0 ? new Float64Array(H) : values.slice((steps - 1) * H, steps * H);
+/** Results of trace 'output': h_t for every step, and the final h and c. */
+function outputArrays(steps: number, H: number): { output: Float64Array; h: Float64Array; c: Float64Array } {
+  const [output, h, c] = views(steps * H, H, H);
+  return { output, h, c };
+}
+
+/** Copies the last row of a T x H array into h (which stays zero when T = 0). */
+function copyLastRow(h: Float64Array, values: Float64Array, steps: number, H: number): Float64Array {
+  if (steps > 0) for (let j = 0; j < H; j++) h[j] = values[(steps - 1) * H + j];
+  return h;
 }
 
 /** Runs one sequence of T steps. */
@@ -113,13 +128,14 @@ export function runSequence(kernel: CellKernel, p: PreparedWeights, x: SequenceI
   const step = kernel.step;
   const full = mode === 'full';
   const a = full ? fullArrays(kernel.cell, steps, H) : undefined;
-  const output = a ? a.output : new Float64Array(steps * H);
+  const only = full ? undefined : outputArrays(steps, H);
+  const output = a ? a.output : only!.output;
   // Trace 'output' keeps c_t in place and the gates in the workspace's scratch rows.
   const i = a ? a.inputGate : ws.scratch.i;
   const f = a ? a.forgetGate : ws.scratch.f;
   const o = a ? a.outputGate : ws.scratch.o;
   const cand = a && kernel.cell === 'type1' ? a.cellInput : ws.scratch.cand;
-  const cells = a ? a.cellState : new Float64Array(H);
+  const cells = a ? a.cellState : only!.c;
   // c_0 = 0 is multiplied, not skipped: NaN or Infinity in the weights must still poison step 0.
   const zero = ws.zero;
 
@@ -137,7 +153,7 @@ export function runSequence(kernel: CellKernel, p: PreparedWeights, x: SequenceI
     }
   }
   if (a) return fullTrace(kernel.cell, steps, H, a);
-  return { cell: kernel.cell, steps, hidden: H, output, finalState: { h: lastRow(output, steps, H), c: cells } };
+  return { cell: kernel.cell, steps, hidden: H, output, finalState: { h: copyLastRow(only!.h, output, steps, H), c: cells } };
 }
 
 /** Runs B sequences of equal length T in lockstep; xs[b] is sequence b. */
@@ -151,8 +167,9 @@ export function runBatch(kernel: CellKernel, p: PreparedWeights, xs: readonly Se
   const step = kernel.step;
   const full = mode === 'full';
   const arrays = xs.map(() => (full ? fullArrays(kernel.cell, steps, H) : undefined));
-  const outputs = arrays.map((a) => (a ? a.output : new Float64Array(steps * H)));
-  const states = xs.map(() => new Float64Array(H));
+  const onlies = xs.map(() => (full ? undefined : outputArrays(steps, H)));
+  const outputs = arrays.map((a, k) => (a ? a.output : onlies[k]!.output));
+  const states = onlies.map((only) => (only ? only.c : new Float64Array(0)));
   const { scratch, zero } = ws;
 
   for (let t = 0; t < steps; t++) {
@@ -175,7 +192,8 @@ export function runBatch(kernel: CellKernel, p: PreparedWeights, xs: readonly Se
   return xs.map((_, k) => {
     const a = arrays[k];
     if (a) return fullTrace(kernel.cell, steps, H, a);
-    return { cell: kernel.cell, steps, hidden: H, output: outputs[k], finalState: { h: lastRow(outputs[k], steps, H), c: states[k] } };
+    const only = onlies[k]!;
+    return { cell: kernel.cell, steps, hidden: H, output: only.output, finalState: { h: copyLastRow(only.h, only.output, steps, H), c: only.c } };
   });
 }
 

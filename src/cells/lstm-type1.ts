@@ -62,11 +62,14 @@ function stepType1(
 
 const TYPE1: CellKernel = { cell: 'type1', step: stepType1, feedsBack: 'h' };
 
-/** Prepared weights for W, validating W unless it was prepared already; S is not looked at. */
-function weightsOf(W: Type1WeightsInput, options: LstmType1Options): PreparedWeights<'type1'> {
+/**
+ * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
+ * `reused`: the weights serve many calls (a stream's steps), so any size takes WebAssembly.
+ */
+function weightsOf(W: Type1WeightsInput, options: LstmType1Options, reused: boolean): PreparedWeights<'type1'> {
   if (isPreparedWeights(W)) return preparedFor('type1', W);
   const shape = validateCase('type1', { S: [], W }, options);
-  return preparePacked('type1', packType1(W, shape), options);
+  return preparePacked('type1', packType1(W, shape), options, reused);
 }
 
 /** Runs type 1 over a whole sequence S (T x X) and returns every per-step vector (or only h). */
@@ -101,7 +104,7 @@ export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, optio
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options): (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
-  const p = weightsOf(W, options);
+  const p = weightsOf(W, options, false);
   S.forEach((sequence, k) => {
     const steps = validateSequence(sequence, p.inputs, options, ['S', k]);
     if (steps !== S[0].length) {
@@ -138,5 +141,5 @@ export class LstmType1Stream extends LstmStream {
 
 /** A type 1 stream starting from h_0 = c_0 = 0. */
 export function createLstmType1(W: Type1WeightsInput, options: PrepareOptions = {}): LstmType1Stream {
-  return new LstmType1Stream(weightsOf(W, options), options);
+  return new LstmType1Stream(weightsOf(W, options, true), options);
 }

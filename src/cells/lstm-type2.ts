@@ -61,11 +61,14 @@ function stepType2(
 
 const TYPE2: CellKernel = { cell: 'type2', step: stepType2, feedsBack: 'c' };
 
-/** Prepared weights for W, validating W unless it was prepared already; S is not looked at. */
-function weightsOf(W: Type2WeightsInput, options: LstmType2Options): PreparedWeights<'type2'> {
+/**
+ * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
+ * `reused`: the weights serve many calls (a stream's steps), so any size takes WebAssembly.
+ */
+function weightsOf(W: Type2WeightsInput, options: LstmType2Options, reused: boolean): PreparedWeights<'type2'> {
   if (isPreparedWeights(W)) return preparedFor('type2', W);
   const shape = validateCase('type2', { S: [], W }, options);
-  return preparePacked('type2', packType2(W, shape), options);
+  return preparePacked('type2', packType2(W, shape), options, reused);
 }
 
 /** Runs type 2 over a whole sequence S (T x X) and returns every per-step vector (or only h). */
@@ -100,7 +103,7 @@ export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, optio
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options): (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
-  const p = weightsOf(W, options);
+  const p = weightsOf(W, options, false);
   S.forEach((sequence, k) => {
     const steps = validateSequence(sequence, p.inputs, options, ['S', k]);
     if (steps !== S[0].length) {
@@ -134,5 +137,5 @@ export class LstmType2Stream extends LstmStream {
 
 /** A type 2 stream starting from c_0 = 0 (and h_0 = 0). */
 export function createLstmType2(W: Type2WeightsInput, options: PrepareOptions = {}): LstmType2Stream {
-  return new LstmType2Stream(weightsOf(W, options), options);
+  return new LstmType2Stream(weightsOf(W, options, true), options);
 }

@@ -13,8 +13,8 @@ export type { Backend } from './workspace.js';
 export interface PrepareOptions extends ValidationOptions {
   /**
    * Where the products run: 'wasm' (WebAssembly SIMD), 'scalar' (plain JavaScript), or 'auto'
-   * (the default): WebAssembly where available, except for weights so small that JavaScript is
-   * as fast. Both give the same bits.
+   * (the default): WebAssembly where available, except when weights used for one call only are
+   * too small to repay a WebAssembly instance. Both give the same bits.
    */
   backend?: 'auto' | Backend;
 }
@@ -33,9 +33,11 @@ export interface PreparedWeights<C extends CellType = CellType> extends PackedWe
 }
 
 /**
- * Below this many weights (4H x (X + H)) 'auto' keeps to JavaScript: a WebAssembly call and its
- * own memory cost more than they save. Measured: at H 4, X 3 JavaScript is as fast; from H 16 up
- * WebAssembly wins.
+ * Below this many weights (4H x (X + H)), a call on raw weights keeps to JavaScript: a fresh
+ * WebAssembly instance costs about 16 us, which small weights used once do not repay. Measured
+ * (one call, validation included): H 8, X 4, T 20 is a tie; from H 16, X 8, T 50 WebAssembly
+ * wins. Weights from prepareWeights are meant for reuse and take WebAssembly at any size (at
+ * H 4, X 3, T 6 it was 4.5 us a call against 5.4 us).
  */
 export const AUTO_WASM_MIN_WEIGHTS = 1024;
 
@@ -48,11 +50,14 @@ function chooseBackend(choice: PrepareOptions['backend'], weights: number): Back
   return wasmSimdAvailable() && weights >= AUTO_WASM_MIN_WEIGHTS ? 'wasm' : 'scalar';
 }
 
-/** Wraps weights packed by packType1 / packType2 (already validated) with their workspace. */
-export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights, options: PrepareOptions = {}): PreparedWeights<C> {
+/**
+ * Wraps weights packed by packType1 / packType2 (already validated) with their workspace.
+ * `reused` says whether they will serve many calls (prepareWeights) or one.
+ */
+export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights, options: PrepareOptions = {}, reused = false): PreparedWeights<C> {
   const { hidden: H, inputs: X } = packed;
   const recurrentRows = cell === 'type1' ? 4 * H : 3 * H;
-  const backend = chooseBackend(options.backend, 4 * H * (X + H));
+  const backend = chooseBackend(options.backend, reused ? Infinity : 4 * H * (X + H));
   return {
     ...packed,
     cell,
@@ -71,7 +76,7 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
 export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], options: PrepareOptions = {}): PreparedWeights<C> {
   const shape = validateCase(cell, { S: [], W }, options);
   const packed = cell === 'type1' ? packType1(W as WeightsFor['type1'], shape) : packType2(W as WeightsFor['type2'], shape);
-  return preparePacked(cell, packed, options);
+  return preparePacked(cell, packed, options, true);
 }
 
 export function isPreparedWeights(value: unknown): value is PreparedWeights {

@@ -342,6 +342,16 @@ export function validateSequence(S: unknown, inputs: number, options: Validation
 
 /** Validates one input vector x_t of a stream: X numbers, finite unless allowNonFinite. */
 export function validateInputVector(x: unknown, inputs: number, options: ValidationOptions = {}): void {
+  // Fast path, allocating nothing, for the valid input a stream gets on every step.
+  if (isRow(x) && x.length === inputs) {
+    const allowNonFinite = options.allowNonFinite === true;
+    let k = 0;
+    for (; k < inputs; k++) {
+      const value = x[k];
+      if (typeof value !== 'number' || (!allowNonFinite && value - value !== 0)) break;
+    }
+    if (k === inputs) return;
+  }
   const issues: Issue[] = [];
   checkArray(x, 1, ['x'], options.allowNonFinite === true, {
     push(at, message) {

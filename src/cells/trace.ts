@@ -2,7 +2,8 @@
  * What a forward pass returns, and how it maps onto the seed's output dictionaries.
  *
  * Every per-step quantity is one row-major T x H Float64Array: step t, unit j is at `t * H + j`.
- * That keeps a whole trace in six allocations and lets comparisons run over flat arrays.
+ * The arrays of one result are views of one ArrayBuffer (one allocation), so code that hands on
+ * `.buffer` must take `byteOffset` and `byteLength` with it, or copy with `slice()`.
  * The seed's key names are kept exactly, including type 1's capital `Output_gate_activations`
  * beside type 2's `output_gate_activations`.
  */
