@@ -91,6 +91,16 @@ describe("trace 'output'", () => {
     expect(Array.from(out.finalState.c)).toEqual(Array.from(lstmType2(sequence(6, 3), W).cellState.subarray(20)));
   });
 
+  it('should hold T x H outputs and 2H state, with working buffers that do not grow with T', () => {
+    const [H, X, T] = [8, 3, 5000];
+    const P = prepareWeights('type1', type1Weights(H, X));
+    const out = lstmType1(sequence(T, X), P, { trace: 'output' });
+    // One buffer per result: the outputs, then h_T and c_T.
+    expect(out.output.buffer.byteLength).toBe(8 * (T * H + 2 * H));
+    // Input projections are staged for at most 64 steps at a time.
+    expect(P.workspace.wx.length).toBeLessThanOrEqual(64 * 4 * H);
+  });
+
   it('should give a zero final state for T = 0', () => {
     const out = lstmType1([], type1Weights(3, 2), { trace: 'output' });
     expect(out.output.length).toBe(0);

@@ -24,7 +24,7 @@
 ;;
 ;; Blocking: 4 rows x 2 vectors (8 accumulators) while both remain, so each weight loaded serves
 ;; two vectors; then 4 rows x 1 vector; then single rows. Measured against the same kernel over
-;; row-major rows (4 pointers), the panels were 1.25-1.5x faster for one vector.
+;; row-major rows (4 pointers), the panels were 1.2-1.5x faster for one vector.
 (module
   (memory (export "memory") 1)
 
