@@ -95,10 +95,20 @@ describe("trace 'output'", () => {
     const [H, X, T] = [8, 3, 5000];
     const P = prepareWeights('type1', type1Weights(H, X));
     const out = lstmType1(sequence(T, X), P, { trace: 'output' });
-    // One buffer per result: the outputs, then h_T and c_T.
+    // One buffer per result (this one is too large to share one): the outputs, then h_T and c_T.
     expect(out.output.buffer.byteLength).toBe(8 * (T * H + 2 * H));
+    expect(out.finalState.c.byteOffset).toBe(8 * (T * H + H));
     // Input projections are staged for at most 64 steps at a time.
     expect(P.workspace.wx.length).toBeLessThanOrEqual(64 * 4 * H);
+  });
+
+  it('should never let one small result share memory with another', () => {
+    const P = prepareWeights('type2', type2Weights(3, 2));
+    const first = lstmType2(sequence(4, 2, 5), P, { trace: 'output' });
+    const kept = Array.from(first.output);
+    // 200 full traces of 480 bytes each fill more than one 64 KiB slab.
+    for (let k = 0; k < 200; k++) lstmType2(sequence(4, 2, k), P);
+    expect(Array.from(first.output)).toEqual(kept);
   });
 
   it('should give a zero final state for T = 0', () => {

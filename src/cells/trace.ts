@@ -2,8 +2,9 @@
  * What a forward pass returns, and how it maps onto the seed's output dictionaries.
  *
  * Every per-step quantity is one row-major T x H Float64Array: step t, unit j is at `t * H + j`.
- * The arrays of one result are views of one ArrayBuffer (one allocation), so code that hands on
- * `.buffer` must take `byteOffset` and `byteLength` with it, or copy with `slice()`.
+ * The arrays of one result are views of one ArrayBuffer (one allocation), which small results
+ * (up to 4 KiB) share with other results, so code that hands on `.buffer` must take `byteOffset`
+ * and `byteLength` with it, and copy with `slice()` before transferring it.
  * The seed's key names are kept exactly, including type 1's capital `Output_gate_activations`
  * beside type 2's `output_gate_activations`.
  */
