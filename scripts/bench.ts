@@ -22,6 +22,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Bench } from 'tinybench';
 import {
+  createLstmType1,
+  createLstmType2,
   lstmType1,
   lstmType1Batch,
   lstmType2,
@@ -130,6 +132,15 @@ function tsImpls(cell: CellType, size: Size, data: Data): Impl[] {
         : () => (run1 ? lstmType1(data.S[0], P as never, { trace }) : lstmType2(data.S[0], P as never, { trace }));
       impls.push({ name, cell, measure: (t) => jsSamples(fn, t) });
     }
+  }
+  if (size.batch === 1 && wasmSimdAvailable()) {
+    // The streaming API over the same sequence, one step(x_t) per input, from a reset state.
+    const stream = run1 ? createLstmType1(data.W as unknown as Type1Weights) : createLstmType2(data.W as unknown as Type2Weights);
+    const fn = () => {
+      stream.reset();
+      for (const x of data.S[0]) stream.step(x);
+    };
+    impls.push({ name: 'ts wasm stream (step per input)', cell, measure: (t) => jsSamples(fn, t) });
   }
   if (size.batch === 1) {
     const fn = () => (run1 ? lstmType1(data.S[0], data.W as unknown as Type1Weights, { trace: 'output' }) : lstmType2(data.S[0], data.W as unknown as Type2Weights, { trace: 'output' }));
