@@ -8,8 +8,9 @@
  *   in the fixed order of kernels.ts, whatever the batch, the chunk or the backend.
  *
  * Buffers are allocated once per call (per stream for streams); the loop over steps allocates
- * nothing. Input projections W_in x_t are computed for chunks of steps at a time, which keeps
- * working memory O(H) in T: with trace 'output' a call holds the T x H outputs and O(H) more.
+ * nothing. Input projections W_in x_t are computed for chunks of at most 64 steps at a time, so
+ * working memory does not grow with T: with trace 'output' a call holds the T x H outputs, the
+ * final state and buffers of a size set by H and X only.
  */
 import type { PreparedWeights } from './prepared.js';
 import type { CellType, Matrix, Vector } from './schema.js';

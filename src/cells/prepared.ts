@@ -28,6 +28,7 @@ export interface PreparedWeights<C extends CellType = CellType> extends PackedWe
   readonly allowNonFinite: boolean;
   /** Rows of the recurrent matrix: 4H for type 1, 3H for type 2 (its candidate has no U). */
   readonly recurrentRows: number;
+  /** Where the products run: the packed weights and scratch buffers every call on them reuses. */
   readonly workspace: Workspace;
   readonly [PREPARED]: true;
 }
