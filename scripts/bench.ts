@@ -4,7 +4,7 @@
  * -wasm), on the sizes of the performance issue. Prints a table of medians and ratios and writes
  * bench/results.json.
  *
- * How it measures: every implementation runs in this one session, interleaved: each of
+ * How it measures: every implementation runs in this one process, interleaved: each of
  * BENCH_ROUNDS rounds (default 5) visits every implementation of a size in a fresh random
  * order and takes samples for at least BENCH_TIME_MS (default 300) and 3 calls. A row reports the
  * median of its round medians and their spread (min..max), which shows how noisy the machine
