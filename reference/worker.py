@@ -16,6 +16,13 @@ so every value, NaN payloads aside, arrives exactly. Requests:
          digits until two precisions round to the same float64 outputs; each result also has
          "digits" (the precision that settled) and "converged" (false if even 200 did not).
 
+  {"id": 3, "op": "bench", "impl": "seed" | "fused" | "torch64" | "torch32", "cell": "type1",
+   "steps": T, "inputs": X, "hidden": H, "batch": B, "S": b64 (B x T x X), "W": {...},
+   "min_time": seconds, "min_samples": n, "seed_path": optional path of original_lstm.py}
+      -> {"id": 3, "ok": true, "bench": {"samples": [seconds per call, ...], "impl": ...}}
+  A benchmark: times one implementation on B sequences inside this process, so the timings
+  exclude the transfer. See bench_lstm.py.
+
 A case that cannot be evaluated gets an error result and the batch goes on; a request that
 cannot be read gets {"id": ..., "ok": false, "error": ...}. The worker exits when stdin closes.
 Anything else that writes to stdout (a stray print) is sent to stderr so the protocol stays clean.
@@ -29,6 +36,7 @@ import warnings
 
 import numpy as np
 
+import bench_lstm
 import lstm_reference
 
 PROTOCOL = 1
@@ -169,6 +177,12 @@ def answer(request):
             except Exception as error:
                 results.append({'ok': False, 'error': f'{type(error).__name__}: {error}'})
         return {'ok': True, 'results': results}
+    if op == 'bench':
+        case = dict(request)
+        B, T, X, H = int(case['batch']), int(case['steps']), int(case['inputs']), int(case['hidden'])
+        S = decode(case['S'], (B, T, X), 'S')
+        W = {key: decode(text, weight_shape(key, H, X), f'W.{key}') for key, text in case['W'].items()}
+        return {'ok': True, 'bench': bench_lstm.bench(case, S, W)}
     return {'ok': False, 'error': f'unknown op {op!r}'}
 
 

@@ -1,5 +1,26 @@
-export { lstmType1, forwardType1, type LstmType1Options } from './cells/lstm-type1.js';
-export { lstmType2, forwardType2, type LstmType2Options } from './cells/lstm-type2.js';
+export {
+  lstmType1,
+  lstmType1Batch,
+  createLstmType1,
+  forwardType1,
+  LstmType1Stream,
+  type LstmType1Options,
+  type LstmType1Step,
+  type Type1WeightsInput,
+} from './cells/lstm-type1.js';
+export {
+  lstmType2,
+  lstmType2Batch,
+  createLstmType2,
+  forwardType2,
+  LstmType2Stream,
+  type LstmType2Options,
+  type LstmType2Step,
+  type Type2WeightsInput,
+} from './cells/lstm-type2.js';
+export { LstmStream, type StepVectors } from './cells/driver.js';
+export { prepareWeights, isPreparedWeights, AUTO_WASM_MIN_WEIGHTS, type Backend, type PrepareOptions, type PreparedWeights } from './cells/prepared.js';
+export { wasmSimdAvailable } from './cells/wasm-dots.js';
 export { runCase } from './cells/run-case.js';
 export {
   CELL_TYPES,
@@ -25,7 +46,10 @@ export {
   type LstmTrace,
   type LstmType1Trace,
   type LstmType2Trace,
+  type LstmOutputTrace,
+  type LstmState,
   type SeedOutput,
+  type TraceMode,
 } from './cells/trace.js';
 export { packSequence, packType1, packType2, type PackedWeights } from './cells/weights.js';
 export { CaseFileError, parseCaseJson } from './format/case-file.js';

@@ -4,7 +4,7 @@
  * inside. (Shapes and key sets of well-formed objects are covered key by key in schema.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { caseSchema, LstmInputError, lstmType1, lstmType2, runCase, toOracleCase, validateCase, type Type1Weights, type Type2Weights } from '../src/index.js';
+import { caseSchema, createLstmType1, LstmInputError, lstmType1, lstmType1Batch, lstmType2, prepareWeights, runCase, toOracleCase, validateCase, type Type1Weights, type Type2Weights } from '../src/index.js';
 
 const W1: Type1Weights = {
   w_i: [[0.5]], u_i: [[0.1]], b_i: [0],
@@ -70,6 +70,10 @@ describe.each(CELLS)('%s with bad arguments', (_name, cell, W) => {
 describe('options and cell names from plain JavaScript', () => {
   it('should treat null options as no options', () => {
     expect(lstmType1([[1]], W1, null as never).steps).toBe(1);
+    expect(lstmType1Batch([[[1]], [[2]]], W1, null as never)).toHaveLength(2);
+    expect(createLstmType1(W1, null as never).step([1]).output).toHaveLength(1);
+    expect(lstmType1([[1]], prepareWeights('type1', W1, null as never)).steps).toBe(1);
+    expect(runCase('type1', { S: [[1]], W: W1 }, null as never).steps).toBe(1);
     expect(() => lstmType1([[NaN]], W1, null as never)).toThrowError('S[0][0]: expected a finite number, got NaN');
   });
 

@@ -1,46 +1,50 @@
 /**
- * The dense products both cells share. Plain top-level functions over flat Float64Arrays: V8
- * inlines and optimises these better than closures, and nothing here allocates.
+ * The one dense product both cells need, in plain JavaScript: the fallback when WebAssembly SIMD
+ * is missing, and the faster choice for tiny sizes. A plain top-level function over flat
+ * Float64Arrays: V8 optimises these better than closures, and nothing here allocates.
  *
- * Each dot product is summed left to right from +0, as a textbook loop would; NumPy's BLAS uses
- * a blocked FMA order instead, which is why agreement is judged in ULPs, not bits.
+ * Every dot product is summed in the order of the f64x2 SIMD kernel (wasm/dots.wat), so both
+ * give the same bits:
+ *
+ *   s0 = sum over even k of M[k] v[k], s1 = sum over odd k of M[k] v[k], each left to right
+ *   from +0; dot = s0 + s1, then + M[K-1] v[K-1] when K is odd.
+ *
+ * The order depends on K only, never on how many rows or vectors share a call, so a row's value
+ * never depends on T, on the batch or on the other rows. NumPy's BLAS uses a blocked FMA order
+ * of its own, which is why agreement with it is judged in ULPs, not bits.
  */
-
-/** W x_t for every step: out[t * rows + r] = sum_k W[r, k] x[t, k]. */
-export function inputProjection(W: Float64Array, rows: number, cols: number, x: Float64Array, steps: number): Float64Array {
-  const out = new Float64Array(steps * rows);
-  for (let t = 0; t < steps; t++) {
-    const xo = t * cols;
-    const oo = t * rows;
-    for (let r = 0; r < rows; r++) {
-      const wo = r * cols;
-      let acc = 0;
-      for (let k = 0; k < cols; k++) acc += W[wo + k] * x[xo + k];
-      out[oo + r] = acc;
-    }
-  }
-  return out;
-}
 
 /**
- * Pre-activations of one step, keeping the seed's association ((W x) + (U v)) + b:
- * z[r] = (wx[wxOffset + r] + sum_k U[r, k] v[vOffset + k]) + b[r] for r < rows.
+ * out[outOffset + t * stride + r] = dot(M[r, :], V[vOffset + t * cols ...]) for r < rows, t < n,
+ * with M row-major (rows x cols) from mOffset.
  */
-export function recurrentPreactivation(
-  z: Float64Array,
-  wx: Float64Array,
-  wxOffset: number,
-  U: Float64Array,
+export function dots(
+  M: Float64Array,
+  mOffset: number,
   rows: number,
   cols: number,
-  v: Float64Array,
+  V: Float64Array,
   vOffset: number,
-  b: Float64Array,
+  n: number,
+  out: Float64Array,
+  outOffset: number,
+  stride: number,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    const uo = r * cols;
-    let acc = 0;
-    for (let k = 0; k < cols; k++) acc += U[uo + k] * v[vOffset + k];
-    z[r] = wx[wxOffset + r] + acc + b[r];
+  const pairs = cols - (cols & 1);
+  for (let t = 0; t < n; t++) {
+    const vo = vOffset + t * cols;
+    const oo = outOffset + t * stride;
+    for (let r = 0; r < rows; r++) {
+      const mo = mOffset + r * cols;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < pairs; k += 2) {
+        s0 += M[mo + k] * V[vo + k];
+        s1 += M[mo + k + 1] * V[vo + k + 1];
+      }
+      let dot = s0 + s1;
+      if (pairs !== cols) dot += M[mo + pairs] * V[vo + pairs];
+      out[oo + r] = dot;
+    }
   }
 }

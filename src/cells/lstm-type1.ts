@@ -10,60 +10,139 @@
  *
  * with h_0 = c_0 = 0 and σ(z) = 1 / (1 + exp(-z)), the seed's formula: it saturates to exactly
  * 1 for z >= 36.7368... and to exactly 0 (exp overflowing to Infinity) for z <= -709.78...
+ * Every pre-activation keeps the seed's association ((W x) + (U h)) + b.
+ *
+ * Three ways to run it, all with the same bits: a sequence (`lstmType1`), B sequences in
+ * lockstep (`lstmType1Batch`), one input at a time (`createLstmType1`). W may be the seed's
+ * dictionary (validated and packed on every call) or `prepareWeights('type1', W)`.
  */
-import { inputProjection, recurrentPreactivation } from './kernels.js';
-import { validateCase, type Matrix, type Type1Weights, type ValidationOptions } from './schema.js';
-import type { LstmType1Trace } from './trace.js';
-import { packSequence, packType1, type PackedWeights } from './weights.js';
+import { LstmStream, runBatch, runSequence, type CellKernel, type StepVectors } from './driver.js';
+import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
+import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type1Weights, type ValidationOptions, type Vector } from './schema.js';
+import type { LstmOutputTrace, LstmType1Trace, TraceMode } from './trace.js';
+import { packType1, type PackedWeights } from './weights.js';
 
-export type LstmType1Options = ValidationOptions;
-
-/** Runs type 1 over a whole sequence S (T x X) and returns every per-step vector. */
-export function lstmType1(S: Matrix, W: Type1Weights, options: LstmType1Options = {}): LstmType1Trace {
-  const shape = validateCase('type1', { S, W }, options);
-  return forwardType1(packType1(W, shape), packSequence(S, shape), shape.steps);
+export interface LstmType1Options extends PrepareOptions {
+  /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
+  trace?: TraceMode;
 }
 
-export function forwardType1(weights: PackedWeights, x: Float64Array, steps: number): LstmType1Trace {
-  const { hidden: H, inputs: X, recurrent: U, bias: b } = weights;
-  const G = 4 * H;
-  const trace: LstmType1Trace = {
-    cell: 'type1',
-    steps,
-    hidden: H,
-    output: new Float64Array(steps * H),
-    outputGate: new Float64Array(steps * H),
-    inputGate: new Float64Array(steps * H),
-    forgetGate: new Float64Array(steps * H),
-    cellInput: new Float64Array(steps * H),
-    cellState: new Float64Array(steps * H),
-  };
-  const { output: h, outputGate, inputGate, forgetGate, cellInput, cellState: c } = trace;
-  const wx = inputProjection(weights.input, G, X, x, steps);
-  const z = new Float64Array(G);
-  // h_0 and c_0. The zero state is multiplied, not skipped: NaN or Infinity in U must still
-  // poison the first step, as it does in NumPy.
-  const zero = new Float64Array(H);
+export type Type1WeightsInput = Type1Weights | PreparedWeights<'type1'>;
 
-  for (let t = 0; t < steps; t++) {
-    const now = t * H;
-    const hPrev = t === 0 ? zero : h;
-    const cPrev = t === 0 ? zero : c;
-    const prev = t === 0 ? 0 : now - H;
-    recurrentPreactivation(z, wx, t * G, U, G, H, hPrev, prev, b);
-    for (let j = 0; j < H; j++) {
-      const i = 1 / (1 + Math.exp(-z[j]));
-      const f = 1 / (1 + Math.exp(-z[H + j]));
-      const o = 1 / (1 + Math.exp(-z[2 * H + j]));
-      const cand = Math.tanh(z[3 * H + j]);
-      const cell = f * cPrev[prev + j] + i * cand;
-      inputGate[now + j] = i;
-      forgetGate[now + j] = f;
-      outputGate[now + j] = o;
-      cellInput[now + j] = cand;
-      c[now + j] = cell;
-      h[now + j] = o * Math.tanh(cell);
-    }
+/** One step for one sequence; the gate blocks of wx and z are i, f, o, ĉ (see weights.ts). */
+function stepType1(
+  H: number,
+  wx: Float64Array, wo: number,
+  z: Float64Array, zo: number,
+  b: Float64Array,
+  cPrev: Float64Array, cpo: number,
+  c: Float64Array, co: number,
+  h: Float64Array, ho: number,
+  v: Float64Array, vo: number,
+  iG: Float64Array, fG: Float64Array, oG: Float64Array, cand: Float64Array, go: number,
+): void {
+  const wf = wo + H, wg = wo + 2 * H, wc = wo + 3 * H;
+  const zf = zo + H, zg = zo + 2 * H, zc = zo + 3 * H;
+  for (let j = 0; j < H; j++) {
+    const i = 1 / (1 + Math.exp(-((wx[wo + j] + z[zo + j]) + b[j])));
+    const f = 1 / (1 + Math.exp(-((wx[wf + j] + z[zf + j]) + b[H + j])));
+    const o = 1 / (1 + Math.exp(-((wx[wg + j] + z[zg + j]) + b[2 * H + j])));
+    const cHat = Math.tanh((wx[wc + j] + z[zc + j]) + b[3 * H + j]);
+    const cell = f * cPrev[cpo + j] + i * cHat;
+    const out = o * Math.tanh(cell);
+    iG[go + j] = i;
+    fG[go + j] = f;
+    oG[go + j] = o;
+    cand[go + j] = cHat;
+    c[co + j] = cell;
+    h[ho + j] = out;
+    v[vo + j] = out;
   }
-  return trace;
+}
+
+const TYPE1: CellKernel = { cell: 'type1', step: stepType1, feedsBack: 'h' };
+
+/**
+ * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
+ * `reused`: the weights serve many calls (a stream's steps), so any size takes WebAssembly.
+ */
+function weightsOf(W: Type1WeightsInput, options: LstmType1Options, reused: boolean): PreparedWeights<'type1'> {
+  if (isPreparedWeights(W)) return preparedFor('type1', W);
+  const shape = validateCase('type1', { S: [], W }, options);
+  return preparePacked('type1', packType1(W, shape), options, reused);
+}
+
+/** Runs type 1 over a whole sequence S (T x X) and returns every per-step vector (or only h). */
+export function lstmType1(S: Matrix, W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace;
+export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>;
+export function lstmType1(S: Matrix, W: Type1WeightsInput, options?: LstmType1Options): LstmType1Trace | LstmOutputTrace<'type1'>;
+export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Options = {}): LstmType1Trace | LstmOutputTrace<'type1'> {
+  options ??= {}; // plain JavaScript callers may pass null
+  let p: PreparedWeights<'type1'>;
+  let steps: number;
+  if (isPreparedWeights(W)) {
+    p = preparedFor('type1', W);
+    steps = validateSequence(S, p.inputs, options);
+  } else {
+    const shape = validateCase('type1', { S, W }, options);
+    p = preparePacked('type1', packType1(W, shape), options);
+    steps = shape.steps;
+  }
+  return runSequence(TYPE1, p, S, steps, options.trace ?? 'full') as LstmType1Trace | LstmOutputTrace<'type1'>;
+}
+
+/** The forward pass on packed weights and a packed T x X sequence, already validated. */
+export function forwardType1(weights: PackedWeights, x: Float64Array, steps: number): LstmType1Trace {
+  const p = isPreparedWeights(weights) ? preparedFor('type1', weights) : preparePacked('type1', weights);
+  return runSequence(TYPE1, p, x, steps, 'full') as LstmType1Trace;
+}
+
+/**
+ * Runs B sequences of equal length T in one call (S[b] is T x X) and returns one result per
+ * sequence, each with the same bits as `lstmType1(S[b], W, options)`.
+ */
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options): (LstmType1Trace | LstmOutputTrace<'type1'>)[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
+  options ??= {}; // plain JavaScript callers may pass null
+  const p = weightsOf(W, options, false);
+  S.forEach((sequence, k) => {
+    const steps = validateSequence(sequence, p.inputs, options, ['S', k]);
+    if (steps !== S[0].length) {
+      throw new LstmInputError([{ path: `S[${k}]`, message: `expected ${S[0].length} steps like S[0] (a batch has equal T), got ${steps}` }]);
+    }
+  });
+  const steps = S.length === 0 ? 0 : S[0].length;
+  return runBatch(TYPE1, p, S, steps, options.trace ?? 'full') as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
+}
+
+/** The vectors of one streamed type 1 step (reused: copy what you keep). */
+export interface LstmType1Step extends StepVectors {
+  /** The candidate ĉ_t. */
+  readonly cellInput: Float64Array;
+}
+
+/** Type 1 one input at a time; `step` gives the same bits as the sequence it continues. */
+export class LstmType1Stream extends LstmStream {
+  readonly cell = 'type1';
+
+  constructor(
+    weights: PreparedWeights<'type1'>,
+    private readonly options: ValidationOptions,
+  ) {
+    super(TYPE1, weights);
+  }
+
+  /** Advances one step on x_t (X numbers) and returns h_t, c_t and the gates. */
+  step(x: Vector): LstmType1Step {
+    validateInputVector(x, this.inputs, this.options);
+    return this.advance(x) as LstmType1Step;
+  }
+}
+
+/** A type 1 stream starting from h_0 = c_0 = 0. */
+export function createLstmType1(W: Type1WeightsInput, options: PrepareOptions = {}): LstmType1Stream {
+  options ??= {}; // plain JavaScript callers may pass null
+  return new LstmType1Stream(weightsOf(W, options, true), options);
 }

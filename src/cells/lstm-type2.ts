@@ -9,57 +9,136 @@
  *   h_t = tanh(o_t ⊙ c_t)                       (sic: tanh of the product, as in the seed)
  *
  * with c_0 = 0 and σ(z) = 1 / (1 + exp(-z)). Since every gate lies in [0, 1], |c_t| <= t.
+ * Every gate pre-activation keeps the seed's association ((W x) + (U c)) + b.
+ *
+ * Three ways to run it, all with the same bits: a sequence (`lstmType2`), B sequences in
+ * lockstep (`lstmType2Batch`), one input at a time (`createLstmType2`). W may be the seed's
+ * dictionary (validated and packed on every call) or `prepareWeights('type2', W)`.
  */
-import { inputProjection, recurrentPreactivation } from './kernels.js';
-import { validateCase, type Matrix, type Type2Weights, type ValidationOptions } from './schema.js';
-import type { LstmType2Trace } from './trace.js';
-import { packSequence, packType2, type PackedWeights } from './weights.js';
+import { LstmStream, runBatch, runSequence, type CellKernel, type StepVectors } from './driver.js';
+import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
+import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type2Weights, type ValidationOptions, type Vector } from './schema.js';
+import type { LstmOutputTrace, LstmType2Trace, TraceMode } from './trace.js';
+import { packType2, type PackedWeights } from './weights.js';
 
-export type LstmType2Options = ValidationOptions;
-
-/** Runs type 2 over a whole sequence S (T x X) and returns every per-step vector. */
-export function lstmType2(S: Matrix, W: Type2Weights, options: LstmType2Options = {}): LstmType2Trace {
-  const shape = validateCase('type2', { S, W }, options);
-  return forwardType2(packType2(W, shape), packSequence(S, shape), shape.steps);
+export interface LstmType2Options extends PrepareOptions {
+  /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
+  trace?: TraceMode;
 }
 
-export function forwardType2(weights: PackedWeights, x: Float64Array, steps: number): LstmType2Trace {
-  const { hidden: H, inputs: X, recurrent: U, bias: b } = weights;
-  const G = 4 * H;
-  const trace: LstmType2Trace = {
-    cell: 'type2',
-    steps,
-    hidden: H,
-    output: new Float64Array(steps * H),
-    outputGate: new Float64Array(steps * H),
-    inputGate: new Float64Array(steps * H),
-    forgetGate: new Float64Array(steps * H),
-    cellState: new Float64Array(steps * H),
-  };
-  const { output: h, outputGate, inputGate, forgetGate, cellState: c } = trace;
-  const wx = inputProjection(weights.input, G, X, x, steps);
-  const z = new Float64Array(G);
-  // c_0, multiplied rather than skipped so NaN or Infinity in U poisons step 0 as in NumPy.
-  const zero = new Float64Array(H);
+export type Type2WeightsInput = Type2Weights | PreparedWeights<'type2'>;
 
-  for (let t = 0; t < steps; t++) {
-    const now = t * H;
-    const cPrev = t === 0 ? zero : c;
-    const prev = t === 0 ? 0 : now - H;
-    // Gates (3H rows) read c_{t-1}; the candidate block has no recurrent term: W x + b only.
-    recurrentPreactivation(z, wx, t * G, U, 3 * H, H, cPrev, prev, b);
-    for (let j = 0; j < H; j++) {
-      const i = 1 / (1 + Math.exp(-z[j]));
-      const f = 1 / (1 + Math.exp(-z[H + j]));
-      const o = 1 / (1 + Math.exp(-z[2 * H + j]));
-      const cand = Math.tanh(wx[t * G + 3 * H + j] + b[3 * H + j]);
-      const cell = f * cPrev[prev + j] + i * cand;
-      inputGate[now + j] = i;
-      forgetGate[now + j] = f;
-      outputGate[now + j] = o;
-      c[now + j] = cell;
-      h[now + j] = Math.tanh(o * cell);
-    }
+/**
+ * One step for one sequence; the gate blocks of wx are i, f, o, candidate, and z has the first
+ * three only (the candidate reads no state). `cand` is not written: type 2 does not trace it.
+ */
+function stepType2(
+  H: number,
+  wx: Float64Array, wo: number,
+  z: Float64Array, zo: number,
+  b: Float64Array,
+  cPrev: Float64Array, cpo: number,
+  c: Float64Array, co: number,
+  h: Float64Array, ho: number,
+  v: Float64Array, vo: number,
+  iG: Float64Array, fG: Float64Array, oG: Float64Array, _cand: Float64Array, go: number,
+): void {
+  const wf = wo + H, wg = wo + 2 * H, wc = wo + 3 * H;
+  const zf = zo + H, zg = zo + 2 * H;
+  for (let j = 0; j < H; j++) {
+    const i = 1 / (1 + Math.exp(-((wx[wo + j] + z[zo + j]) + b[j])));
+    const f = 1 / (1 + Math.exp(-((wx[wf + j] + z[zf + j]) + b[H + j])));
+    const o = 1 / (1 + Math.exp(-((wx[wg + j] + z[zg + j]) + b[2 * H + j])));
+    const cell = f * cPrev[cpo + j] + i * Math.tanh(wx[wc + j] + b[3 * H + j]);
+    iG[go + j] = i;
+    fG[go + j] = f;
+    oG[go + j] = o;
+    c[co + j] = cell;
+    h[ho + j] = Math.tanh(o * cell);
+    v[vo + j] = cell;
   }
-  return trace;
+}
+
+const TYPE2: CellKernel = { cell: 'type2', step: stepType2, feedsBack: 'c' };
+
+/**
+ * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
+ * `reused`: the weights serve many calls (a stream's steps), so any size takes WebAssembly.
+ */
+function weightsOf(W: Type2WeightsInput, options: LstmType2Options, reused: boolean): PreparedWeights<'type2'> {
+  if (isPreparedWeights(W)) return preparedFor('type2', W);
+  const shape = validateCase('type2', { S: [], W }, options);
+  return preparePacked('type2', packType2(W, shape), options, reused);
+}
+
+/** Runs type 2 over a whole sequence S (T x X) and returns every per-step vector (or only h). */
+export function lstmType2(S: Matrix, W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace;
+export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>;
+export function lstmType2(S: Matrix, W: Type2WeightsInput, options?: LstmType2Options): LstmType2Trace | LstmOutputTrace<'type2'>;
+export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Options = {}): LstmType2Trace | LstmOutputTrace<'type2'> {
+  options ??= {}; // plain JavaScript callers may pass null
+  let p: PreparedWeights<'type2'>;
+  let steps: number;
+  if (isPreparedWeights(W)) {
+    p = preparedFor('type2', W);
+    steps = validateSequence(S, p.inputs, options);
+  } else {
+    const shape = validateCase('type2', { S, W }, options);
+    p = preparePacked('type2', packType2(W, shape), options);
+    steps = shape.steps;
+  }
+  return runSequence(TYPE2, p, S, steps, options.trace ?? 'full') as LstmType2Trace | LstmOutputTrace<'type2'>;
+}
+
+/** The forward pass on packed weights and a packed T x X sequence, already validated. */
+export function forwardType2(weights: PackedWeights, x: Float64Array, steps: number): LstmType2Trace {
+  const p = isPreparedWeights(weights) ? preparedFor('type2', weights) : preparePacked('type2', weights);
+  return runSequence(TYPE2, p, x, steps, 'full') as LstmType2Trace;
+}
+
+/**
+ * Runs B sequences of equal length T in one call (S[b] is T x X) and returns one result per
+ * sequence, each with the same bits as `lstmType2(S[b], W, options)`.
+ */
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options): (LstmType2Trace | LstmOutputTrace<'type2'>)[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
+  options ??= {}; // plain JavaScript callers may pass null
+  const p = weightsOf(W, options, false);
+  S.forEach((sequence, k) => {
+    const steps = validateSequence(sequence, p.inputs, options, ['S', k]);
+    if (steps !== S[0].length) {
+      throw new LstmInputError([{ path: `S[${k}]`, message: `expected ${S[0].length} steps like S[0] (a batch has equal T), got ${steps}` }]);
+    }
+  });
+  const steps = S.length === 0 ? 0 : S[0].length;
+  return runBatch(TYPE2, p, S, steps, options.trace ?? 'full') as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
+}
+
+/** The vectors of one streamed type 2 step (reused: copy what you keep). */
+export type LstmType2Step = StepVectors;
+
+/** Type 2 one input at a time; `step` gives the same bits as the sequence it continues. */
+export class LstmType2Stream extends LstmStream {
+  readonly cell = 'type2';
+
+  constructor(
+    weights: PreparedWeights<'type2'>,
+    private readonly options: ValidationOptions,
+  ) {
+    super(TYPE2, weights);
+  }
+
+  /** Advances one step on x_t (X numbers) and returns h_t, c_t and the gates. */
+  step(x: Vector): LstmType2Step {
+    validateInputVector(x, this.inputs, this.options);
+    return this.advance(x);
+  }
+}
+
+/** A type 2 stream starting from c_0 = 0 (and h_0 = 0). */
+export function createLstmType2(W: Type2WeightsInput, options: PrepareOptions = {}): LstmType2Stream {
+  options ??= {}; // plain JavaScript callers may pass null
+  return new LstmType2Stream(weightsOf(W, options, true), options);
 }

@@ -9,6 +9,7 @@ import { packSequence, packType1, packType2 } from './weights.js';
  * `lstmType1(S, W)` it also rejects keys beside S and W, since a case file is a closed format.
  */
 export function runCase(cell: CellType, value: unknown, options: ValidationOptions = {}): LstmTrace {
+  options ??= {}; // plain JavaScript callers may pass null
   const shape = validateCase(cell, value, options);
   const { S, W } = value as { S: Matrix; W: unknown };
   const x = packSequence(S, shape);

@@ -322,3 +322,48 @@ export function validateCase(cell: CellType, value: unknown, options: Validation
   const { S, W } = value as { S: Matrix; W: Record<string, Matrix> };
   return { steps: S.length, inputs: W.w_i[0].length, hidden: W.u_i.length };
 }
+
+/**
+ * Validates S alone (T x X numbers, finite unless allowNonFinite) against a known X, for weights
+ * validated earlier by prepareWeights. Returns T. Errors carry the path prefix given, e.g. `S`.
+ */
+export function validateSequence(S: unknown, inputs: number, options: ValidationOptions = {}, path: readonly PathPart[] = ['S']): number {
+  const issues: Issue[] = [];
+  checkArray(S, 2, path, options.allowNonFinite === true, {
+    push(at, message) {
+      issues.push({ path: formatPath(at), message });
+    },
+  });
+  if (issues.length === 0) {
+    const rows = S as Matrix;
+    if (rows.length > 0 && rows[0].length !== inputs) {
+      issues.push({ path: formatPath(path), message: `expected shape ${formatShape([rows.length, inputs])} (T x X), got ${formatShape([rows.length, rows[0].length])}` });
+    }
+  }
+  if (issues.length > 0) throw new LstmInputError(issues);
+  return (S as Matrix).length;
+}
+
+/** Validates one input vector x_t of a stream: X numbers, finite unless allowNonFinite. */
+export function validateInputVector(x: unknown, inputs: number, options: ValidationOptions = {}): void {
+  // Fast path, allocating nothing, for the valid input a stream gets on every step.
+  if (isRow(x) && x.length === inputs) {
+    const allowNonFinite = options.allowNonFinite === true;
+    let k = 0;
+    for (; k < inputs; k++) {
+      const value = x[k];
+      if (typeof value !== 'number' || (!allowNonFinite && value - value !== 0)) break;
+    }
+    if (k === inputs) return;
+  }
+  const issues: Issue[] = [];
+  checkArray(x, 1, ['x'], options.allowNonFinite === true, {
+    push(at, message) {
+      issues.push({ path: formatPath(at), message });
+    },
+  });
+  if (issues.length === 0 && (x as Vector).length !== inputs) {
+    issues.push({ path: 'x', message: `expected ${inputs} values (X), got ${(x as Vector).length}` });
+  }
+  if (issues.length > 0) throw new LstmInputError(issues);
+}

@@ -2,7 +2,9 @@
  * What a forward pass returns, and how it maps onto the seed's output dictionaries.
  *
  * Every per-step quantity is one row-major T x H Float64Array: step t, unit j is at `t * H + j`.
- * That keeps a whole trace in six allocations and lets comparisons run over flat arrays.
+ * The arrays of one result are views of one ArrayBuffer (one allocation), which small results
+ * (up to 4 KiB) share with other results, so code that hands on `.buffer` must take `byteOffset`
+ * and `byteLength` with it, and copy with `slice()` before transferring it.
  * The seed's key names are kept exactly, including type 1's capital `Output_gate_activations`
  * beside type 2's `output_gate_activations`.
  */
@@ -81,4 +83,25 @@ export function toSeedOutput(trace: LstmTrace): SeedOutput {
     out[key] = rows;
   }
   return out;
+}
+
+/** What a forward pass records: every seed vector ('full', the default) or only h ('output'). */
+export type TraceMode = 'full' | 'output';
+
+/** The recurrent state after a step: h_t and c_t, H values each. */
+export interface LstmState {
+  readonly h: Float64Array;
+  readonly c: Float64Array;
+}
+
+/**
+ * The result of `trace: 'output'`: h_t for every step and the final state, and nothing else,
+ * so its memory is the T x H outputs plus O(H). `finalState` is h_T and c_T (zeros when T = 0).
+ */
+export interface LstmOutputTrace<C extends LstmTrace['cell'] = LstmTrace['cell']> {
+  readonly cell: C;
+  readonly steps: number;
+  readonly hidden: number;
+  readonly output: Float64Array;
+  readonly finalState: LstmState;
 }

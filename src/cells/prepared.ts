@@ -1,0 +1,92 @@
+/**
+ * Prepared weights: validated and packed once, with their workspace, so repeated calls on the same
+ * weights skip both. `lstmType1` / `lstmType2`, their batched forms and the streams accept them
+ * wherever they accept the seed's weight dictionary; only S is validated then.
+ */
+import { LstmInputError, validateCase, type CellType, type ValidationOptions, type WeightsFor } from './schema.js';
+import { wasmSimdAvailable } from './wasm-dots.js';
+import { packType1, packType2, type PackedWeights } from './weights.js';
+import { createWorkspace, type Backend, type Workspace } from './workspace.js';
+
+export type { Backend } from './workspace.js';
+
+export interface PrepareOptions extends ValidationOptions {
+  /**
+   * Where the products run: 'wasm' (WebAssembly SIMD), 'scalar' (plain JavaScript), or 'auto'
+   * (the default): WebAssembly where available, except when weights used for one call only are
+   * too small to repay a WebAssembly instance. Both give the same bits.
+   */
+  backend?: 'auto' | Backend;
+}
+
+const PREPARED: unique symbol = Symbol('lstm-parity.prepared');
+
+export interface PreparedWeights<C extends CellType = CellType> extends PackedWeights {
+  readonly cell: C;
+  readonly backend: Backend;
+  /** Whether the weights were checked with allowNonFinite (S is checked per call, by its options). */
+  readonly allowNonFinite: boolean;
+  /** Rows of the recurrent matrix: 4H for type 1, 3H for type 2 (its candidate has no U). */
+  readonly recurrentRows: number;
+  /** Where the products run: the packed weights and scratch buffers every call on them reuses. */
+  readonly workspace: Workspace;
+  readonly [PREPARED]: true;
+}
+
+/**
+ * Below this many weights (4H x (X + H)), a call on raw weights keeps to JavaScript: a fresh
+ * WebAssembly instance costs about 16 us, which small weights used once do not repay. Measured
+ * (one call, validation included): H 8, X 4, T 20 is a tie; from H 16, X 8, T 50 WebAssembly
+ * wins. Weights from prepareWeights are meant for reuse and take WebAssembly at any size (at
+ * H 4, X 3, T 6 it was 4.5 us a call against 5.4 us).
+ */
+export const AUTO_WASM_MIN_WEIGHTS = 1024;
+
+function chooseBackend(choice: PrepareOptions['backend'], weights: number): Backend {
+  if (choice === 'scalar') return 'scalar';
+  if (choice === 'wasm') {
+    if (!wasmSimdAvailable()) throw new Error("lstm-parity: backend 'wasm' needs WebAssembly SIMD, which this engine lacks");
+    return 'wasm';
+  }
+  return wasmSimdAvailable() && weights >= AUTO_WASM_MIN_WEIGHTS ? 'wasm' : 'scalar';
+}
+
+/**
+ * Wraps weights packed by packType1 / packType2 (already validated) with their workspace.
+ * `reused` says whether they will serve many calls (prepareWeights) or one.
+ */
+export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights, options: PrepareOptions = {}, reused = false): PreparedWeights<C> {
+  const { hidden: H, inputs: X } = packed;
+  const recurrentRows = cell === 'type1' ? 4 * H : 3 * H;
+  const backend = chooseBackend(options.backend, reused ? Infinity : 4 * H * (X + H));
+  return {
+    ...packed,
+    cell,
+    backend,
+    allowNonFinite: options.allowNonFinite === true,
+    recurrentRows,
+    workspace: createWorkspace(backend, packed, recurrentRows),
+    [PREPARED]: true,
+  };
+}
+
+/**
+ * Validates W for `cell` (as lstmType1 / lstmType2 would, throwing LstmInputError) and packs it
+ * once. Pass the result in place of W to run many sequences on the same weights.
+ */
+export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], options: PrepareOptions = {}): PreparedWeights<C> {
+  options ??= {}; // plain JavaScript callers may pass null
+  const shape = validateCase(cell, { S: [], W }, options);
+  const packed = cell === 'type1' ? packType1(W as WeightsFor['type1'], shape) : packType2(W as WeightsFor['type2'], shape);
+  return preparePacked(cell, packed, options, true);
+}
+
+export function isPreparedWeights(value: unknown): value is PreparedWeights {
+  return typeof value === 'object' && value !== null && (value as Partial<PreparedWeights>)[PREPARED] === true;
+}
+
+/** The prepared weights themselves, after checking they were prepared for this cell. */
+export function preparedFor<C extends CellType>(cell: C, W: PreparedWeights): PreparedWeights<C> {
+  if (W.cell !== cell) throw new LstmInputError([{ path: 'W', message: `prepared for ${W.cell} but the cell is ${cell}` }]);
+  return W as PreparedWeights<C>;
+}

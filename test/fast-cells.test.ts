@@ -1,0 +1,167 @@
+/**
+ * Prepared weights, trace 'output', batches and streams: their API contracts and errors. The
+ * bit-for-bit agreement of all of them with the sequence API is a property (properties/fast-apis).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  createLstmType1,
+  createLstmType2,
+  forwardType1,
+  LstmInputError,
+  lstmType1,
+  lstmType1Batch,
+  lstmType2,
+  packSequence,
+  packType1,
+  prepareWeights,
+  wasmSimdAvailable,
+  type Type1Weights,
+  type Type2Weights,
+} from '../src/index.js';
+import { assembleDots, MODULE_PATH, renderModule } from '../scripts/wasm-assemble.js';
+
+/** Deterministic weights in [-0.5, 0.5): a linear congruential generator, so failures replay. */
+function numbers(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+function type1Weights(H: number, X: number, seed = 1): Type1Weights {
+  const r = numbers(seed);
+  const m = (rows: number, cols: number) => Array.from({ length: rows }, () => Array.from({ length: cols }, r));
+  const v = (n: number) => Array.from({ length: n }, r);
+  return { w_i: m(H, X), u_i: m(H, H), b_i: v(H), w_g: m(H, X), u_g: m(H, H), b_g: v(H), w_o: m(H, X), u_o: m(H, H), b_o: v(H), w_c: m(H, X), u_c: m(H, H), b_c: v(H) };
+}
+
+function type2Weights(H: number, X: number, seed = 2): Type2Weights {
+  const { w_c, u_c: _u, b_c, ...rest } = type1Weights(H, X, seed);
+  return { ...rest, w_cell: w_c, b_cell: b_c };
+}
+
+function sequence(T: number, X: number, seed = 3): number[][] {
+  const r = numbers(seed);
+  return Array.from({ length: T }, () => Array.from({ length: X }, r));
+}
+
+describe('prepareWeights', () => {
+  it('should validate W once, as lstmType1 would', () => {
+    const W = type1Weights(3, 2);
+    (W.u_g as number[][])[1] = [1, 2];
+    expect(() => prepareWeights('type1', W)).toThrow('W.u_g[1]: expected 3 columns, got 2');
+  });
+
+  it('should validate S against the prepared X', () => {
+    const P = prepareWeights('type1', type1Weights(3, 2));
+    expect(() => lstmType1([[1, 2, 3]], P)).toThrow('S: expected shape [1, 2] (T x X), got [1, 3]');
+    expect(() => lstmType1([[1, Number.NaN]], P)).toThrow(LstmInputError);
+    expect(lstmType1([[1, Number.NaN]], P, { allowNonFinite: true }).output[0]).toBeNaN();
+  });
+
+  it('should refuse weights prepared for the other cell', () => {
+    const P = prepareWeights('type2', type2Weights(3, 2));
+    expect(() => lstmType1(sequence(2, 2), P as never)).toThrow('W: prepared for type2 but the cell is type1');
+  });
+
+  it('should give the same trace as the raw weights, on either backend', () => {
+    const W = type1Weights(5, 3);
+    const S = sequence(7, 3);
+    const raw = lstmType1(S, W);
+    expect(lstmType1(S, prepareWeights('type1', W, { backend: 'scalar' }))).toEqual(raw);
+    if (wasmSimdAvailable()) expect(lstmType1(S, prepareWeights('type1', W, { backend: 'wasm' }))).toEqual(raw);
+  });
+
+  it('should still run forwardType1 on weights packed by packType1', () => {
+    const W = type1Weights(4, 3);
+    const S = sequence(5, 3);
+    const shape = { steps: 5, inputs: 3, hidden: 4 };
+    expect(forwardType1(packType1(W, shape), packSequence(S, shape), 5)).toEqual(lstmType1(S, W));
+  });
+});
+
+describe("trace 'output'", () => {
+  it('should hold only the outputs and the final state', () => {
+    const W = type2Weights(4, 3);
+    const out = lstmType2(sequence(6, 3), W, { trace: 'output' });
+    expect(Object.keys(out).sort()).toEqual(['cell', 'finalState', 'hidden', 'output', 'steps']);
+    expect(out.output.length).toBe(24);
+    expect(Array.from(out.finalState.c)).toEqual(Array.from(lstmType2(sequence(6, 3), W).cellState.subarray(20)));
+  });
+
+  it('should hold T x H outputs and 2H state, with working buffers that do not grow with T', () => {
+    const [H, X, T] = [8, 3, 5000];
+    const P = prepareWeights('type1', type1Weights(H, X));
+    const out = lstmType1(sequence(T, X), P, { trace: 'output' });
+    // One buffer per result (this one is too large to share one): the outputs, then h_T and c_T.
+    expect(out.output.buffer.byteLength).toBe(8 * (T * H + 2 * H));
+    expect(out.finalState.c.byteOffset).toBe(8 * (T * H + H));
+    // Input projections are staged for at most 64 steps at a time.
+    expect(P.workspace.wx.length).toBeLessThanOrEqual(64 * 4 * H);
+  });
+
+  it('should never let one small result share memory with another', () => {
+    const P = prepareWeights('type2', type2Weights(3, 2));
+    const first = lstmType2(sequence(4, 2, 5), P, { trace: 'output' });
+    const kept = Array.from(first.output);
+    // 200 full traces of 480 bytes each fill more than one 64 KiB slab.
+    for (let k = 0; k < 200; k++) lstmType2(sequence(4, 2, k), P);
+    expect(Array.from(first.output)).toEqual(kept);
+  });
+
+  it('should give a zero final state for T = 0', () => {
+    const out = lstmType1([], type1Weights(3, 2), { trace: 'output' });
+    expect(out.output.length).toBe(0);
+    expect(Array.from(out.finalState.h)).toEqual([0, 0, 0]);
+    expect(Array.from(out.finalState.c)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('batches', () => {
+  it('should refuse sequences of unequal length, naming the odd one', () => {
+    expect(() => lstmType1Batch([sequence(3, 2), sequence(4, 2)], type1Weights(3, 2))).toThrow('S[1]: expected 3 steps like S[0] (a batch has equal T), got 4');
+  });
+
+  it('should name the sequence and element of a bad value', () => {
+    const S = [sequence(2, 2), [[1, 2], [3, 'x']]] as unknown as number[][][];
+    expect(() => lstmType1Batch(S, type1Weights(3, 2))).toThrow('S[1][1][1]: expected a number, got string "x"');
+  });
+
+  it('should return nothing for an empty batch', () => {
+    expect(lstmType1Batch([], type1Weights(3, 2))).toEqual([]);
+  });
+});
+
+describe('streams', () => {
+  it('should keep its state explicit: readable, and reset to zeros or to a given state', () => {
+    const W = type1Weights(3, 2);
+    const S = sequence(4, 2);
+    const stream = createLstmType1(W);
+    for (const x of S.slice(0, 2)) stream.step(x);
+    const h = Array.from(stream.state.h);
+    const c = Array.from(stream.state.c);
+    stream.step(S[2]);
+    const third = Array.from(stream.step(S[3]).output);
+    stream.reset({ h, c });
+    stream.step(S[2]);
+    expect(Array.from(stream.step(S[3]).output)).toEqual(third);
+    expect(third).toEqual(Array.from(lstmType1(S, W).output.subarray(9)));
+    stream.reset();
+    expect(Array.from(stream.state.h)).toEqual([0, 0, 0]);
+  });
+
+  it('should validate each input and a reset state', () => {
+    const stream = createLstmType2(type2Weights(3, 2));
+    expect(() => stream.step([1, 2, 3])).toThrow('x: expected 2 values (X), got 3');
+    expect(() => stream.step([1, Infinity])).toThrow('x[1]: expected a finite number');
+    expect(() => stream.reset({ h: [0], c: [0, 0, 0] })).toThrow('reset: expected h and c of 3 values (H)');
+  });
+});
+
+describe('the WebAssembly kernel', () => {
+  it('should be committed as assembled from dots.wat (run npm run wasm:build if not)', async () => {
+    expect(readFileSync(MODULE_PATH, 'utf8')).toBe(renderModule(await assembleDots()));
+  });
+});
