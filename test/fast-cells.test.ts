@@ -8,13 +8,17 @@ import {
   createLstmType1,
   createLstmType2,
   forwardType1,
+  forwardType2,
   LstmInputError,
   lstmType1,
   lstmType1Batch,
   lstmType2,
+  lstmType2Batch,
   packSequence,
   packType1,
+  packType2,
   prepareWeights,
+  stepOf,
   wasmSimdAvailable,
   type Type1Weights,
   type Type2Weights,
@@ -163,5 +167,61 @@ describe('streams', () => {
 describe('the WebAssembly kernel', () => {
   it('should be committed as assembled from dots.wat (run npm run wasm:build if not)', async () => {
     expect(readFileSync(MODULE_PATH, 'utf8')).toBe(renderModule(await assembleDots()));
+  });
+});
+
+describe('backends and flags of prepared weights', () => {
+  it('should use the backend asked for, and WebAssembly for prepared weights on auto', () => {
+    const W = type1Weights(3, 2);
+    expect(prepareWeights('type1', W, { backend: 'scalar' }).backend).toBe('scalar');
+    expect(prepareWeights('type1', W, { backend: 'wasm' }).backend).toBe(wasmSimdAvailable() ? 'wasm' : expect.anything());
+    expect(prepareWeights('type1', W).backend).toBe(wasmSimdAvailable() ? 'wasm' : 'scalar');
+    expect(prepareWeights('type2', type2Weights(3, 2)).recurrentRows).toBe(9);
+    expect(prepareWeights('type1', W).recurrentRows).toBe(12);
+  });
+
+  it('should remember allowNonFinite, and check S against it', () => {
+    const W = type1Weights(2, 1);
+    const strict = prepareWeights('type1', W);
+    const lenient = prepareWeights('type1', W, { allowNonFinite: true });
+    expect([strict.allowNonFinite, lenient.allowNonFinite]).toEqual([false, true]);
+    expect(() => lstmType1([[NaN]], strict)).toThrow('S[0][0]: expected a finite number, got NaN');
+    expect(Number.isNaN(lstmType1([[NaN]], strict, { allowNonFinite: true }).output[0])).toBe(true);
+  });
+
+  it('should run type 2 on weights packed by packType2 through forwardType2', () => {
+    const W = type2Weights(3, 2);
+    const S = sequence(4, 2);
+    const shape = { steps: 4, inputs: 2, hidden: 3 };
+    expect(Array.from(forwardType2(packType2(W, shape), packSequence(S, shape), 4).cellState)).toEqual(Array.from(lstmType2(S, W).cellState));
+  });
+});
+
+describe('type 2 batches, output traces and streams', () => {
+  it('should refuse unequal lengths and run an empty batch', () => {
+    expect(() => lstmType2Batch([sequence(3, 2), sequence(2, 2)], type2Weights(3, 2))).toThrow('S[1]: expected 3 steps like S[0] (a batch has equal T), got 2');
+    expect(lstmType2Batch([], type2Weights(3, 2))).toEqual([]);
+  });
+
+  it("should give each sequence of a batch its own outputs and final state with trace 'output'", () => {
+    for (const backend of ['scalar', 'wasm'] as const) {
+      if (backend === 'wasm' && !wasmSimdAvailable()) continue;
+      const W = prepareWeights('type1', type1Weights(3, 2), { backend });
+      const S = [sequence(5, 2, 7), sequence(5, 2, 8)];
+      const batch = lstmType1Batch(S, W, { trace: 'output' });
+      S.forEach((s, b) => {
+        const one = lstmType1(s, W);
+        expect(Array.from(batch[b].output), backend).toEqual(Array.from(one.output));
+        expect(Array.from(batch[b].finalState.h)).toEqual(Array.from(one.output.subarray(12)));
+        expect(Array.from(batch[b].finalState.c)).toEqual(Array.from(one.cellState.subarray(12)));
+      });
+    }
+  });
+
+  it('should name its cell and give step t of a trace as a view', () => {
+    expect(createLstmType1(type1Weights(2, 1)).cell).toBe('type1');
+    expect(createLstmType2(type2Weights(2, 1)).cell).toBe('type2');
+    const trace = lstmType2(sequence(3, 2), type2Weights(2, 2));
+    expect(Array.from(stepOf(trace.cellState, 2, 2))).toEqual(Array.from(trace.cellState.subarray(4, 6)));
   });
 });

@@ -141,3 +141,67 @@ describe('what validation accepts', () => {
     }
   });
 });
+
+/** Every issue of a case as `path: message` lines (none when it is valid). */
+function allIssues(cell: CellType, value: unknown): string[] {
+  try {
+    validateCase(cell, value);
+  } catch (error) {
+    return (error as LstmInputError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  return [];
+}
+
+describe('the validation error itself', () => {
+  it('should be an LstmInputError whose message is the one problem, with no count when there is one', () => {
+    const c = validCase('type1');
+    c.W.b_i = [1];
+    try {
+      validateCase('type1', c);
+      expect.fail('accepted');
+    } catch (error) {
+      expect((error as Error).name).toBe('LstmInputError');
+      expect((error as Error).message).toBe('W.b_i: expected shape [4], got [1]');
+    }
+    expect(() => validateCase('type1', 7)).toThrowError(/^expected a case object \{"S": \[\.\.\.\], "W": \{\.\.\.\}\}, got 7$/);
+  });
+
+  it('should cut a long string it quotes to 20 characters', () => {
+    const c = validCase('type1');
+    c.W.w_i = 'abcdefghijklmnopqrstuvwxyz';
+    expect(firstMessage('type1', c)).toBe('W.w_i: expected a matrix (array of rows), got string "abcdefghijklmnopqrst..."');
+  });
+
+  it('should still check the other keys\' shapes when one key is malformed', () => {
+    const c = validCase('type1');
+    c.W.w_o = 'x';
+    c.W.u_g = matrix(4, 3);
+    expect(allIssues('type1', c)).toEqual([
+      'W.w_o: expected a matrix (array of rows), got string "x"',
+      'W.u_g: expected shape [4, 4], got [4, 3]',
+    ]);
+  });
+
+  it('should infer H from b_i, then w_i, when u_i is malformed, and X from S when w_i is', () => {
+    const fromBias = validCase('type1');
+    fromBias.W.u_i = 'x';
+    fromBias.W.w_g = matrix(5, 3);
+    expect(firstMessage('type1', fromBias)).toBe('W.u_i: expected a matrix (array of rows), got string "x"');
+    expect(() => validateCase('type1', fromBias)).toThrowError(/and 1 more/);
+    const issues = allIssues('type1', fromBias);
+    expect(issues).toContain('W.w_g: expected shape [4, 3], got [5, 3]');
+
+    const fromRows = validCase('type1');
+    fromRows.W.u_i = 'x';
+    fromRows.W.b_i = 'y';
+    fromRows.W.u_o = matrix(4, 5);
+    const rowsIssues = allIssues('type1', fromRows);
+    expect(rowsIssues).toContain('W.u_o: expected shape [4, 4], got [4, 5]');
+
+    const fromS = validCase('type2');
+    fromS.W.w_i = 'x';
+    fromS.W.w_cell = matrix(4, 2);
+    const sIssues = allIssues('type2', fromS);
+    expect(sIssues).toContain('W.w_cell: expected shape [4, 3], got [4, 2]');
+  });
+});

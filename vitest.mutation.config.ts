@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// The suites Stryker runs against each mutant of src/cells: the tests of the cells that need no
+// Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant). The
+// NumPy-backed suites (differential, live verify, explore) would kill more, so the score measured
+// here is a lower bound.
+export default defineConfig({
+  test: {
+    include: [
+      'test/cells.test.ts',
+      'test/schema.test.ts',
+      'test/api-input.test.ts',
+      'test/fast-cells.test.ts',
+      'test/golden.test.ts',
+      'test/golden-integrity.test.ts',
+      'test/cli-input.test.ts',
+      'test/verify-usage.test.ts',
+      'properties/bounds.test.ts',
+      'properties/fast-apis.test.ts',
+      'properties/gates.test.ts',
+      'properties/robustness.test.ts',
+      'properties/symmetry.test.ts',
+      'properties/trace.test.ts',
+      'properties/zero-weights.test.ts',
+    ],
+    testTimeout: 60_000,
+  },
+});
