@@ -63,6 +63,8 @@ describe('prepareWeights', () => {
     expect(() => lstmType1([[1, 2, 3]], P)).toThrow('S: expected shape [1, 2] (T x X), got [1, 3]');
     expect(() => lstmType1([[1, Number.NaN]], P)).toThrow(LstmInputError);
     expect(lstmType1([[1, Number.NaN]], P, { allowNonFinite: true }).output[0]).toBeNaN();
+    expect(() => lstmType1(null as never, P)).toThrow(new LstmInputError([{ path: 'S', message: 'expected a matrix (array of rows), got null' }]));
+    expect(() => lstmType1('abc' as never, P)).toThrow(new LstmInputError([{ path: 'S', message: 'expected a matrix (array of rows), got string "abc"' }]));
   });
 
   it('should refuse weights prepared for the other cell', () => {
@@ -223,5 +225,104 @@ describe('type 2 batches, output traces and streams', () => {
     expect(createLstmType2(type2Weights(2, 1)).cell).toBe('type2');
     const trace = lstmType2(sequence(3, 2), type2Weights(2, 2));
     expect(Array.from(stepOf(trace.cellState, 2, 2))).toEqual(Array.from(trace.cellState.subarray(4, 6)));
+  });
+});
+
+describe('prepared weights through every entry point', () => {
+  const shape = { steps: 4, inputs: 2, hidden: 3 };
+  const S = sequence(4, 2);
+
+  it('should run type 1 prepared weights in forwardType1, and refuse type 2 ones there', () => {
+    const W = type1Weights(3, 2);
+    expect(forwardType1(prepareWeights('type1', W), packSequence(S, shape), 4)).toEqual(lstmType1(S, W));
+    expect(() => forwardType1(prepareWeights('type2', type2Weights(3, 2)), packSequence(S, shape), 4)).toThrow('W: prepared for type2 but the cell is type1');
+  });
+
+  it('should run type 2 prepared weights in every type 2 entry point, and refuse type 1 ones', () => {
+    const W = type2Weights(3, 2);
+    const P = prepareWeights('type2', W);
+    const raw = lstmType2(S, W);
+    expect(lstmType2(S, P)).toEqual(raw);
+    expect(forwardType2(P, packSequence(S, shape), 4)).toEqual(raw);
+    expect(lstmType2Batch([S], P)[0]).toEqual(raw);
+    const stream = createLstmType2(P);
+    for (const x of S) stream.step(x);
+    expect(Array.from(stream.state.c)).toEqual(Array.from(raw.cellState.subarray(9)));
+    const other = prepareWeights('type1', type1Weights(3, 2));
+    expect(() => forwardType2(other, packSequence(S, shape), 4)).toThrow('W: prepared for type1 but the cell is type2');
+    expect(() => lstmType2Batch([S], other as never)).toThrow('W: prepared for type1 but the cell is type2');
+  });
+
+  it('should name the sequence and element of a bad value in a type 2 batch', () => {
+    const bad = [sequence(2, 2), [[1, 2], [3, 'x']]] as unknown as number[][][];
+    expect(() => lstmType2Batch(bad, type2Weights(3, 2))).toThrow('S[1][1][1]: expected a number, got string "x"');
+  });
+
+  it('should start every call from a zero state, however often the weights are reused', () => {
+    for (const backend of ['scalar', 'wasm'] as const) {
+      if (backend === 'wasm' && !wasmSimdAvailable()) continue;
+      const P = prepareWeights('type1', type1Weights(3, 2), { backend });
+      const batch = [sequence(5, 2, 7), sequence(5, 2, 8)];
+      const first = lstmType1Batch(batch, P).map((trace) => Array.from(trace.output));
+      lstmType1(sequence(9, 2, 9), P);
+      expect(lstmType1Batch(batch, P).map((trace) => Array.from(trace.output)), backend).toEqual(first);
+      expect(lstmType1Batch(batch, P, { trace: 'output' }).map((trace) => Array.from(trace.output)), backend).toEqual(first);
+    }
+  });
+
+  it('should run its products on the backend it reports', () => {
+    for (const backend of ['scalar', 'wasm', 'auto'] as const) {
+      if (backend !== 'scalar' && !wasmSimdAvailable()) continue;
+      const P = prepareWeights('type2', type2Weights(3, 2), { backend });
+      expect(P.workspace.backend).toBe(P.backend);
+    }
+  });
+});
+
+describe('type 2 has no candidate in its results, as in the seed', () => {
+  it('should leave cellInput out of traces, batches and stream steps', () => {
+    const W = type2Weights(3, 2);
+    const S = sequence(3, 2);
+    expect('cellInput' in lstmType2(S, W)).toBe(false);
+    expect('cellInput' in lstmType2Batch([S], W)[0]).toBe(false);
+    expect('cellInput' in createLstmType2(W).step(S[0])).toBe(false);
+    expect(createLstmType1(type1Weights(3, 2)).step(S[0]).cellInput).toHaveLength(3);
+  });
+});
+
+describe('stream input checks', () => {
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (error) {
+      expect(error).toBeInstanceOf(LstmInputError);
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('should refuse numeric strings, and non-finite values even when every value is one', () => {
+    const stream = createLstmType1(type1Weights(3, 2));
+    expect(message(() => stream.step(['1', 2] as never))).toBe('x[0]: expected a number, got string "1"');
+    expect(message(() => stream.step([NaN, Infinity]))).toBe('x[0]: expected a finite number, got NaN; non-finite values need allowNonFinite (--allow-non-finite)');
+    expect(message(() => stream.step('abc' as never))).toBe('x: expected a vector (array of numbers), got string "abc"');
+    expect(message(() => stream.step(Float64Array.of(0.5, -0.5)))).toBe('accepted');
+  });
+
+  it('should, with allowNonFinite, accept NaN and still name a value that is not a number', () => {
+    const stream = createLstmType2(type2Weights(3, 2), { allowNonFinite: true });
+    expect(message(() => stream.step([NaN, -Infinity]))).toBe('accepted');
+    expect(message(() => stream.step([NaN, 'a'] as never))).toBe('x[1]: expected a number, got string "a"');
+  });
+
+  it('should refuse a reset state whose c has the wrong length', () => {
+    const stream = createLstmType1(type1Weights(3, 2));
+    expect(() => stream.reset({ h: [0, 0, 0], c: [0] })).toThrow('reset: expected h and c of 3 values (H), got 3 and 1');
+  });
+});
+
+describe('the engine', () => {
+  it('should have WebAssembly SIMD on every Node this package supports (>= 20), so the fast kernel loads', () => {
+    expect(wasmSimdAvailable()).toBe(true);
   });
 });

@@ -68,6 +68,20 @@ const BREAKS: [string, (c: Case) => unknown, string][] = [
     'W.w_i: expected at least one input feature (X >= 1), got 0 columns'],
 ];
 
+// First in this file on purpose: the schema of a cell is built on its first use and then cached,
+// so these tests are the ones that see the building code run (mutation testing credits a mutant
+// of that code only to them).
+describe('a schema from its first use', () => {
+  it.each(['type1', 'type2'] as const)('should name a %s case or weights that are not objects, and check shapes past a malformed key', (cell) => {
+    expect(allIssues(cell, [])).toEqual(['expected a case object {"S": [...], "W": {...}}, got an array']);
+    expect(allIssues(cell, { S: [], W: 3 })).toEqual(['W: expected an object of weight arrays, got 3']);
+    const c = validCase(cell);
+    c.W.w_o = 'x';
+    c.W.u_g = matrix(4, 3);
+    expect(allIssues(cell, c)).toEqual(['W.w_o: expected a matrix (array of rows), got string "x"', 'W.u_g: expected shape [4, 4], got [4, 3]']);
+  });
+});
+
 describe('validation of a type 1 case', () => {
   it('should accept the valid case', () => {
     expect(firstMessage('type1', validCase('type1'))).toBe('accepted');
@@ -147,7 +161,7 @@ function allIssues(cell: CellType, value: unknown): string[] {
   try {
     validateCase(cell, value);
   } catch (error) {
-    return (error as LstmInputError).issues.map((i) => `${i.path}: ${i.message}`);
+    return (error as LstmInputError).issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
   }
   return [];
 }
@@ -170,6 +184,8 @@ describe('the validation error itself', () => {
     const c = validCase('type1');
     c.W.w_i = 'abcdefghijklmnopqrstuvwxyz';
     expect(firstMessage('type1', c)).toBe('W.w_i: expected a matrix (array of rows), got string "abcdefghijklmnopqrst..."');
+    c.W.w_i = 'abcdefghijklmnopqrst';
+    expect(firstMessage('type1', c)).toBe('W.w_i: expected a matrix (array of rows), got string "abcdefghijklmnopqrst"');
   });
 
   it('should still check the other keys\' shapes when one key is malformed', () => {
@@ -203,5 +219,70 @@ describe('the validation error itself', () => {
     fromS.W.w_cell = matrix(4, 2);
     const sIssues = allIssues('type2', fromS);
     expect(sIssues).toContain('W.w_cell: expected shape [4, 3], got [4, 2]');
+  });
+});
+
+/**
+ * The full list of issues, not just the first: a malformed key gets one issue, and the shape checks
+ * that relate keys run only where H and X are known, so they never add an issue of their own
+ * making (an "expected shape" built from an unknown H, or a rank error reported twice).
+ */
+describe('every issue and no other', () => {
+  it('should report one issue for a vector with several bad elements', () => {
+    const c = validCase('type1');
+    c.W.b_o = ['a', 'b', 0, 0];
+    expect(allIssues('type1', c)).toEqual(['W.b_o[0]: expected a number, got string "a"']);
+    c.W.b_o = [NaN, Infinity, 0, 0];
+    expect(allIssues('type1', c)).toEqual([`W.b_o[0]: expected a finite number, got NaN; ${NON_FINITE_HINT}`]);
+  });
+
+  it('should report a matrix given as a vector once, as a rank error', () => {
+    const c = validCase('type2');
+    c.W.u_g = vector(4);
+    expect(allIssues('type2', c)).toEqual(['W.u_g: expected a matrix (array of rows), got shape [4]']);
+  });
+
+  it('should check no shape when H cannot be inferred (u_i, b_i and w_i all malformed)', () => {
+    const c = validCase('type1');
+    Object.assign(c.W, { u_i: 'x', b_i: 'y', w_i: 'z' });
+    expect(allIssues('type1', c)).toEqual([
+      'W.w_i: expected a matrix (array of rows), got string "z"',
+      'W.u_i: expected a matrix (array of rows), got string "x"',
+      'W.b_i: expected a vector (array of numbers), got string "y"',
+    ]);
+  });
+
+  it('should check no shape when X cannot be inferred (w_i and S malformed)', () => {
+    const c = validCase('type1');
+    c.W.w_i = 'z';
+    c.S = 'x';
+    expect(allIssues('type1', c)).toEqual([
+      'W.w_i: expected a matrix (array of rows), got string "z"',
+      'S: expected a matrix (array of rows), got string "x"',
+    ]);
+  });
+
+  it('should name each missing key of empty weights, and nothing else', () => {
+    expect(allIssues('type2', { S: 'x', W: {} })).toEqual([
+      ...['w_i', 'u_i', 'b_i', 'w_g', 'u_g', 'b_g', 'w_o', 'u_o', 'b_o', 'w_cell', 'b_cell'].map((key) => `W.${key}: missing`),
+      'S: expected a matrix (array of rows), got string "x"',
+    ]);
+  });
+
+  it('should stop at H = 0, without comparing other keys to zero rows', () => {
+    const c = validCase('type1');
+    delete c.W.u_i;
+    c.W.b_i = [];
+    expect(allIssues('type1', c)).toEqual(['W.u_i: missing', 'W.u_i: expected at least one hidden unit (H >= 1), got 0 rows']);
+  });
+
+  it('should stop at X = 0, without comparing other keys to zero columns', () => {
+    const c = validCase('type1');
+    c.W.w_i = [[], [], [], []];
+    expect(allIssues('type1', c)).toEqual(['W.w_i: expected at least one input feature (X >= 1), got 0 columns']);
+  });
+
+  it('should treat null options from plain JavaScript as none', () => {
+    expect(validateCase('type1', validCase('type1'), null as never)).toEqual({ steps: 6, inputs: 3, hidden: 4 });
   });
 });
