@@ -11,6 +11,7 @@ export default defineConfig({
       'test/schema.test.ts',
       'test/api-input.test.ts',
       'test/fast-cells.test.ts',
+      'test/backends.test.ts',
       'test/golden.test.ts',
       'test/golden-integrity.test.ts',
       'test/cli-input.test.ts',
