@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites Stryker runs against each mutant of src/cells: the tests of the cells that need no
+// The suites Stryker runs against each mutant of src/cells and src/numeric: the tests that need no
 // Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant). The
 // NumPy-backed suites (differential, live verify, explore) would kill more, so the score measured
 // here is a lower bound.
@@ -12,6 +12,7 @@ export default defineConfig({
       'test/api-input.test.ts',
       'test/fast-cells.test.ts',
       'test/backends.test.ts',
+      'test/numeric.test.ts',
       'test/golden.test.ts',
       'test/golden-integrity.test.ts',
       'test/cli-input.test.ts',

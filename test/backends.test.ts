@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { preparePacked } from '../src/cells/prepared.js';
 import { packType1 } from '../src/cells/weights.js';
-import { AUTO_WASM_MIN_WEIGHTS, lstmType1, prepareWeights, wasmSimdAvailable, type Type1Weights } from '../src/index.js';
+import * as cellsAsLoaded from '../src/index.js';
+import { AUTO_WASM_MIN_WEIGHTS, prepareWeights, type Type1Weights } from '../src/index.js';
 
 function type1Weights(H: number, X: number): Type1Weights {
   let s = 7;
@@ -24,7 +25,7 @@ function oneOffBackend(H: number, X: number): string {
   return preparePacked('type1', packType1(type1Weights(H, X), { steps: 0, inputs: X, hidden: H })).backend;
 }
 
-describe.runIf(wasmSimdAvailable())('the automatic backend, where WebAssembly SIMD is available', () => {
+describe('the automatic backend, where WebAssembly SIMD is available (every supported Node)', () => {
   it(`should keep one-off calls below ${AUTO_WASM_MIN_WEIGHTS} weights (4H(X + H)) in JavaScript, and take WebAssembly from there`, () => {
     // 4 * 8 * (24 + 8) = 1024 exactly, one input feature fewer is 992.
     expect(oneOffBackend(8, 24)).toBe('wasm');
@@ -39,34 +40,81 @@ describe.runIf(wasmSimdAvailable())('the automatic backend, where WebAssembly SI
   });
 });
 
+type Cells = typeof import('../src/index.js');
+
+/**
+ * Every entry point of both cells on raw and on prepared weights: sequences, batches (both
+ * traces) and streams. Returns plain arrays so results from two module instances compare.
+ */
+function everyEntryPoint(cells: Cells, backend?: 'scalar') {
+  const W1 = type1Weights(16, 8);
+  const { w_c, u_c: _u, b_c, ...rest } = type1Weights(16, 8);
+  const W2 = { ...rest, w_cell: w_c, b_cell: b_c };
+  const S = Array.from({ length: 5 }, (_, t) => Array.from({ length: 8 }, (_, k) => Math.sin(t + k)));
+  const plain = (trace: object) => Object.fromEntries(Object.entries(trace).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v]));
+  const streamed = (stream: { step(x: number[]): { output: Float64Array; cellState: Float64Array } }) =>
+    S.map((x) => { const r = stream.step(x); return [...r.output, ...r.cellState]; });
+  const options = backend === undefined ? {} : { backend };
+  const P1 = cells.prepareWeights('type1', W1, options);
+  const P2 = cells.prepareWeights('type2', W2, options);
+  return {
+    backends: [P1.backend, P2.backend],
+    type1: [cells.lstmType1(S, W1), cells.lstmType1(S, P1), ...cells.lstmType1Batch([S, S], P1), cells.lstmType1Batch([S], W1)[0]].map(plain),
+    type1Output: [cells.lstmType1(S, P1, { trace: 'output' }), ...cells.lstmType1Batch([S], P1, { trace: 'output' })].map((t) => Array.from(t.output)),
+    type1Stream: [streamed(cells.createLstmType1(W1)), streamed(cells.createLstmType1(P1))],
+    type2: [cells.lstmType2(S, W2), cells.lstmType2(S, P2), ...cells.lstmType2Batch([S, S], P2), cells.lstmType2Batch([S], W2)[0]].map(plain),
+    type2Output: [cells.lstmType2(S, P2, { trace: 'output' }), ...cells.lstmType2Batch([S], P2, { trace: 'output' })].map((t) => Array.from(t.output)),
+    type2Stream: [streamed(cells.createLstmType2(W2)), streamed(cells.createLstmType2(P2))],
+  };
+}
+
+/** What every entry point gives on the JavaScript backend, from the module loaded normally (before any stub). */
+function javascriptBits() {
+  const expected = everyEntryPoint(cellsAsLoaded, 'scalar');
+  const same = <T>(runs: T[]) => runs.map(() => runs[0]);
+  return {
+    type1: same(expected.type1), type1Output: same(expected.type1Output), type1Stream: same(expected.type1Stream),
+    type2: same(expected.type2), type2Output: same(expected.type2Output), type2Stream: same(expected.type2Stream),
+  };
+}
+
+const ENGINES = {
+  'WebAssembly SIMD': () => WebAssembly,
+  'no WebAssembly at all': () => undefined,
+  'WebAssembly without SIMD': () => Object.create(WebAssembly, { validate: { value: () => false } }),
+};
+type Engine = keyof typeof ENGINES;
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.resetModules();
+});
+
+/** The package's modules evaluated afresh, in an engine whose WebAssembly is as given. */
+async function freshCells(engine: Engine): Promise<Cells> {
+  vi.resetModules();
+  vi.stubGlobal('WebAssembly', ENGINES[engine]());
+  return import('../src/index.js');
+}
+
 describe.each([
-  ['no WebAssembly at all', () => undefined],
-  ['WebAssembly without SIMD', () => Object.create(WebAssembly, { validate: { value: () => false } })],
-])('an engine with %s', (_, engine) => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.resetModules();
+  ['WebAssembly SIMD', true],
+  ['no WebAssembly at all', false],
+  ['WebAssembly without SIMD', false],
+] as const)('an engine with %s, the cells loaded afresh', (engine, simd) => {
+  it(`should ${simd ? 'use' : 'do without'} the WebAssembly kernel, and give the bits of the JavaScript backend at every entry point of both cells`, async () => {
+    const expected = javascriptBits();
+    const cells = await freshCells(engine);
+    expect(cells.wasmSimdAvailable()).toBe(simd);
+    const { backends, ...results } = everyEntryPoint(cells);
+    expect(backends).toEqual(simd ? ['wasm', 'wasm'] : ['scalar', 'scalar']);
+    expect(results).toEqual(expected);
   });
+});
 
-  async function freshCells() {
-    vi.resetModules();
-    vi.stubGlobal('WebAssembly', engine());
-    return import('../src/index.js');
-  }
-
-  it('should run every call in JavaScript, with the bits of the JavaScript backend', async () => {
-    const W = type1Weights(16, 8);
-    const S = Array.from({ length: 5 }, (_, t) => Array.from({ length: 8 }, (_, k) => Math.sin(t + k)));
-    const expected = lstmType1(S, prepareWeights('type1', W, { backend: 'scalar' }));
-    const cells = await freshCells();
-    expect(cells.wasmSimdAvailable()).toBe(false);
-    expect(cells.prepareWeights('type1', W).backend).toBe('scalar');
-    expect(cells.lstmType1(S, W)).toEqual(expected);
-    expect(cells.lstmType1(S, cells.prepareWeights('type1', W))).toEqual(expected);
-  });
-
+describe.each(['no WebAssembly at all', 'WebAssembly without SIMD'] as const)('an engine with %s', (engine) => {
   it("should refuse backend 'wasm' with a message that says why", async () => {
-    const cells = await freshCells();
+    const cells = await freshCells(engine);
     expect(() => cells.prepareWeights('type1', type1Weights(2, 1), { backend: 'wasm' })).toThrow(
       "lstm-parity: backend 'wasm' needs WebAssembly SIMD, which this engine lacks",
     );

@@ -303,7 +303,7 @@ describe('stream input checks', () => {
 
   it('should refuse numeric strings, and non-finite values even when every value is one', () => {
     const stream = createLstmType1(type1Weights(3, 2));
-    expect(message(() => stream.step(['1', 2] as never))).toBe('x[0]: expected a number, got string "1"');
+    expect(message(() => stream.step(['1', '2'] as never))).toBe('x[0]: expected a number, got string "1"');
     expect(message(() => stream.step([NaN, Infinity]))).toBe('x[0]: expected a finite number, got NaN; non-finite values need allowNonFinite (--allow-non-finite)');
     expect(message(() => stream.step('abc' as never))).toBe('x: expected a vector (array of numbers), got string "abc"');
     expect(message(() => stream.step(Float64Array.of(0.5, -0.5)))).toBe('accepted');
