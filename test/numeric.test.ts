@@ -25,6 +25,9 @@ describe('tolerance', () => {
     expect(agreement(NaN, NaN, FLOAT64_TOLERANCE)).toBe('equal');
     expect(agreement(1 + 2 ** -52, 1, FLOAT64_TOLERANCE)).toBe('close');
     expect(agreement(1.001, 1, FLOAT64_TOLERANCE)).toBe('value');
+    // The bound is inclusive: |actual - expected| = atol + rtol * |expected| exactly is close.
+    expect(agreement(1.5, 1, makeTolerance(0.25, 0.25))).toBe('close');
+    expect(agreement(1.5 + 2 ** -52 * 2, 1, makeTolerance(0.25, 0.25))).toBe('value');
     expect(agreement(NaN, 1, FLOAT64_TOLERANCE)).toBe('nan');
     expect(agreement(1, NaN, FLOAT64_TOLERANCE)).toBe('nan');
     expect(agreement(Infinity, 1e308, FLOAT64_TOLERANCE)).toBe('infinity');
@@ -41,6 +44,11 @@ describe('ULP distances and neighbours', () => {
     expect(ulpDistance(NaN, 1)).toBeNaN();
     expect(ulpDistance(Infinity, 1)).toBe(Infinity);
     expect(ulpDistance(Infinity, Infinity)).toBe(0);
+    // Across zero the distances to zero add: 1 is 0x3ff0000000000000 doubles above +0.
+    expect(ulpDistance(1, -1)).toBe(2 * 0x3ff0000000000000);
+    // 2 and the double below it differ in both 32-bit halves (0x40000000_00000000 vs 0x3fffffff_ffffffff).
+    expect(ulpDistance(2, 2 - 2 ** -52)).toBe(1);
+    expect(ulpDistance(2 - 2 ** -52, 2)).toBe(1);
   });
 
   it('should give the spacing at a value and step to the neighbours', () => {
@@ -87,6 +95,36 @@ describe('the mismatch report', () => {
     expect(formatComparison(nan, 'n')).toContain('h step 0 unit 0: actual NaN, expected 0 (NaN positions must match exactly)');
     const inf = compareTraces({ h: [Infinity] }, { h: [0] }, 1, tol);
     expect(formatComparison(inf, 'i')).toContain('h step 0 unit 0: actual Infinity, expected 0 (infinities must match exactly)');
+  });
+});
+
+describe('where the report points', () => {
+  const tol = makeTolerance(0, 0);
+
+  it('should keep the largest error of a key, whatever comes after it, and the first of equals', () => {
+    const c = compareKey('h', [1.5, 1.25, 2.5, 1.25], [1, 1, 2, 1], 2, tol);
+    expect([c.maxAbs, c.worstAbs?.step, c.worstAbs?.unit]).toEqual([0.5, 0, 0]);
+    expect([c.maxUlps, c.worstUlps?.step, c.worstUlps?.unit]).toEqual([2 ** 51, 0, 0]);
+    const later = compareKey('h', [1, 1.25, 1.5, 1.5], [1, 1, 1, 1], 2, tol);
+    expect([later.maxAbs, later.worstAbs?.step, later.worstAbs?.unit]).toEqual([0.5, 1, 0]);
+  });
+
+  it('should take the worst element over all keys, from the first key on a tie', () => {
+    const small = { a: [1.25], b: [1.5], c: [1.5] };
+    const c = compareTraces(small, { a: [1], b: [1], c: [1] }, 1, tol);
+    expect([c.worstAbs?.key, c.worstUlps?.key]).toEqual(['b', 'b']);
+    const first = compareTraces({ a: [1.5], b: [1.25] }, { a: [1], b: [1] }, 1, tol);
+    expect([first.worstAbs?.key, first.worstUlps?.key]).toEqual(['a', 'a']);
+  });
+
+  it('should print values in shortest exponent form, and the report one line per fact', () => {
+    const c = compareTraces({ h: [1.5e21] }, { h: [1e21] }, 1, tol);
+    expect(formatComparison(c, 'case')).toBe([
+      'case: mismatched elements: 1 / 1 (100.0%), allowed |actual - expected| <= 0 + 0 * |expected|',
+      `  h: 1 / 1 differ; first at h step 0 unit 0: actual 1.5e+21, expected 1e+21, error 5.00e+20 (${ulpDistance(1.5e21, 1e21)} ULP), allowed 0.00e+0`,
+      `  largest absolute error: h step 0 unit 0: actual 1.5e+21, expected 1e+21, error 5.00e+20 (${ulpDistance(1.5e21, 1e21)} ULP), allowed 0.00e+0`,
+      `  largest ULP distance: h step 0 unit 0: actual 1.5e+21, expected 1e+21, error 5.00e+20 (${ulpDistance(1.5e21, 1e21)} ULP), allowed 0.00e+0`,
+    ].join('\n'));
   });
 });
 

@@ -25,7 +25,7 @@ export const NOISE_FACTOR = 4;
 
 export type VerdictKind = 'agrees' | 'ill-conditioned' | 'platform-quirk' | 'port-bug';
 
-export interface JudgedElement extends Omit<ElementDiff, 'kind' | 'rel'> {
+export interface JudgedElement extends Omit<ElementDiff, 'kind'> {
   /** NumPy's spread at this element's step (0 when no floor was measured). */
   spread: number;
   /** abs / (allowed + κ · spread): above 1 means beyond the noise floor. */

@@ -14,7 +14,6 @@ export interface ElementDiff {
   actual: number;
   expected: number;
   abs: number;
-  rel: number;
   ulps: number;
   allowed: number;
   kind: 'value' | 'nan' | 'infinity' | 'close';
@@ -28,9 +27,9 @@ export interface KeyComparison {
   maxUlps: number;
   /** The first mismatching element, in step-major order, if any. */
   firstMismatch?: ElementDiff;
-  /** The element with the largest absolute error among finite pairs, if any differ. */
+  /** The element with the largest absolute error among finite pairs, if any differ (the first of equals). */
   worstAbs?: ElementDiff;
-  /** The element with the largest ULP distance among finite pairs, if any differ. */
+  /** The element with the largest ULP distance among finite pairs, if any differ (the first of equals). */
   worstUlps?: ElementDiff;
 }
 
@@ -49,9 +48,8 @@ export interface Comparison {
 /** Arrays by seed key, each row-major T x H. */
 export type TraceArrays = Record<string, ArrayLike<number>>;
 
-function diffAt(key: string, k: number, hidden: number, actual: number, expected: number, tolerance: Tolerance): ElementDiff {
+function diffAt(key: string, k: number, hidden: number, actual: number, expected: number, kind: ElementDiff['kind'], tolerance: Tolerance): ElementDiff {
   const abs = Math.abs(actual - expected);
-  const kind = agreement(actual, expected, tolerance);
   return {
     key,
     step: Math.floor(k / hidden),
@@ -59,10 +57,9 @@ function diffAt(key: string, k: number, hidden: number, actual: number, expected
     actual,
     expected,
     abs: Number.isNaN(abs) ? Infinity : abs,
-    rel: expected === 0 ? (abs === 0 ? 0 : Infinity) : abs / Math.abs(expected),
     ulps: ulpDistance(actual, expected),
     allowed: allowedError(expected, tolerance),
-    kind: kind === 'equal' ? 'close' : kind,
+    kind,
   };
 }
 
@@ -79,18 +76,18 @@ export function compareKey(key: string, actual: ArrayLike<number>, expected: Arr
     if (kind === 'equal') continue;
     if (kind !== 'close') {
       result.mismatches++;
-      result.firstMismatch ??= diffAt(key, k, hidden, a, e, tolerance);
+      result.firstMismatch ??= diffAt(key, k, hidden, a, e, kind, tolerance);
     }
     if (kind === 'close' || kind === 'value') {
       const abs = Math.abs(a - e);
       const ulps = ulpDistance(a, e);
       if (abs > result.maxAbs) {
         result.maxAbs = abs;
-        result.worstAbs = diffAt(key, k, hidden, a, e, tolerance);
+        result.worstAbs = diffAt(key, k, hidden, a, e, kind, tolerance);
       }
       if (ulps > result.maxUlps) {
         result.maxUlps = ulps;
-        result.worstUlps = diffAt(key, k, hidden, a, e, tolerance);
+        result.worstUlps = diffAt(key, k, hidden, a, e, kind, tolerance);
       }
     }
   }
