@@ -1,7 +1,7 @@
 /**
  * Element-wise comparison of two traces, key by key, and the mismatch report (after PyTorch's
- * assert_close): how many elements differ out of how many, the largest absolute and relative
- * error and the largest ULP distance with their key, step and unit, and what was allowed.
+ * assert_close): how many elements differ out of how many, the largest absolute error and the
+ * largest ULP distance with their key, step and unit, and what was allowed there.
  */
 import { agreement, allowedError, type Tolerance } from './tolerance.js';
 import { ulpDistance } from './ulp.js';
