@@ -107,6 +107,7 @@ describe('where the report points', () => {
     expect([c.maxUlps, c.worstUlps?.step, c.worstUlps?.unit]).toEqual([2 ** 51, 0, 0]);
     const later = compareKey('h', [1, 1.25, 1.5, 1.5], [1, 1, 1, 1], 2, tol);
     expect([later.maxAbs, later.worstAbs?.step, later.worstAbs?.unit]).toEqual([0.5, 1, 0]);
+    expect([later.maxUlps, later.worstUlps?.step, later.worstUlps?.unit]).toEqual([2 ** 51, 1, 0]);
   });
 
   it('should take the worst element over all keys, from the first key on a tie', () => {

@@ -139,13 +139,11 @@ function describeDiff(diff: ElementDiff): string {
 /** A multi-line report; the first line alone says whether and how badly the traces disagree. */
 export function formatComparison(comparison: Comparison, label: string): string {
   const { tolerance: tol } = comparison;
-  const allowed = `rtol ${tol.rtol}, atol ${tol.atol}`;
-  const lines: string[] = [];
   if (comparison.ok) {
-    lines.push(`${label}: ${comparison.elements} elements agree (${allowed}); largest error ${e(comparison.maxAbs)}, ${comparison.maxUlps} ULP`);
-    return lines.join('\n');
+    return `${label}: ${comparison.elements} elements agree (rtol ${tol.rtol}, atol ${tol.atol}); largest error ${e(comparison.maxAbs)}, ${comparison.maxUlps} ULP`;
   }
   const share = ((100 * comparison.mismatches) / comparison.elements).toFixed(1);
+  const lines: string[] = [];
   lines.push(`${label}: mismatched elements: ${comparison.mismatches} / ${comparison.elements} (${share}%), allowed |actual - expected| <= ${tol.atol} + ${tol.rtol} * |expected|`);
   for (const key of comparison.keys) {
     if (key.firstMismatch === undefined) continue;
