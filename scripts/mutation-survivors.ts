@@ -51,8 +51,7 @@ function readJson<T>(path: string, what: string): T {
 }
 
 /** The source text a mutant replaces (Stryker's lines are 1-based, columns 1-based). */
-function originalText(source: string, at: Location): string {
-  const lines = source.split('\n');
+function originalText(lines: readonly string[], at: Location): string {
   const { start, end } = at;
   if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
   const first = lines[start.line - 1].slice(start.column - 1);
@@ -73,13 +72,14 @@ const counts = new Map<string, number>();
 const explained: { file: string; line: number; original: string; replacement: string; mutator: string; reason: string }[] = [];
 const unexplained: string[] = [];
 for (const [file, { source, mutants }] of Object.entries(report.files)) {
+  const lines = source.split('\n');
   for (const m of mutants) {
     counts.set(m.status, (counts.get(m.status) ?? 0) + 1);
     if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
-    const original = oneLine(originalText(source, m.location));
+    const original = oneLine(originalText(lines, m.location));
     const replacement = oneLine(m.replacement ?? '');
     const line = m.location.start.line;
-    const entry = byKey.get(keyOf(file, source.split('\n')[line - 1], original, replacement));
+    const entry = byKey.get(keyOf(file, lines[line - 1], original, replacement));
     if (entry === undefined) {
       unexplained.push(`${file}:${line}: ${m.status.toLowerCase()} ${m.mutatorName}: ${original}  ->  ${replacement}`);
     } else {

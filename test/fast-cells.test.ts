@@ -20,36 +20,10 @@ import {
   prepareWeights,
   stepOf,
   wasmSimdAvailable,
-  type Type1Weights,
-  type Type2Weights,
 } from '../src/index.js';
 import { assembleDots, MODULE_PATH, renderModule } from '../scripts/wasm-assemble.js';
+import { sequence, type1Weights, type2Weights } from './helpers/weights.js';
 
-/** Deterministic weights in [-0.5, 0.5): a linear congruential generator, so failures replay. */
-function numbers(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
-
-function type1Weights(H: number, X: number, seed = 1): Type1Weights {
-  const r = numbers(seed);
-  const m = (rows: number, cols: number) => Array.from({ length: rows }, () => Array.from({ length: cols }, r));
-  const v = (n: number) => Array.from({ length: n }, r);
-  return { w_i: m(H, X), u_i: m(H, H), b_i: v(H), w_g: m(H, X), u_g: m(H, H), b_g: v(H), w_o: m(H, X), u_o: m(H, H), b_o: v(H), w_c: m(H, X), u_c: m(H, H), b_c: v(H) };
-}
-
-function type2Weights(H: number, X: number, seed = 2): Type2Weights {
-  const { w_c, u_c: _u, b_c, ...rest } = type1Weights(H, X, seed);
-  return { ...rest, w_cell: w_c, b_cell: b_c };
-}
-
-function sequence(T: number, X: number, seed = 3): number[][] {
-  const r = numbers(seed);
-  return Array.from({ length: T }, () => Array.from({ length: X }, r));
-}
 
 describe('prepareWeights', () => {
   it('should validate W once, as lstmType1 would', () => {

@@ -143,8 +143,7 @@ export function formatComparison(comparison: Comparison, label: string): string 
     return `${label}: ${comparison.elements} elements agree (rtol ${tol.rtol}, atol ${tol.atol}); largest error ${e(comparison.maxAbs)}, ${comparison.maxUlps} ULP`;
   }
   const share = ((100 * comparison.mismatches) / comparison.elements).toFixed(1);
-  const lines: string[] = [];
-  lines.push(`${label}: mismatched elements: ${comparison.mismatches} / ${comparison.elements} (${share}%), allowed |actual - expected| <= ${tol.atol} + ${tol.rtol} * |expected|`);
+  const lines = [`${label}: mismatched elements: ${comparison.mismatches} / ${comparison.elements} (${share}%), allowed |actual - expected| <= ${tol.atol} + ${tol.rtol} * |expected|`];
   for (const key of comparison.keys) {
     if (key.firstMismatch === undefined) continue;
     lines.push(`  ${key.key}: ${key.mismatches} / ${key.elements} differ; first at ${describeDiff(key.firstMismatch)}`);
