@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites Stryker runs against each mutant of src/cells and src/numeric: the tests that need no
-// Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant). The
+// The suites Stryker runs against each mutant of src/cells, src/numeric/ulp.ts and src/judge's
+// tolerance and comparison: the tests that need no Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant). The
 // NumPy-backed suites (differential, live verify, explore) would kill more, so the score measured
 // here is a lower bound.
 export default defineConfig({

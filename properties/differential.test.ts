@@ -1,7 +1,7 @@
 /**
  * The TypeScript cells against NumPy, live: random well-conditioned cases go through the NumPy
  * worker (reference/worker.py, the seed's computation op for op) and both answers are compared
- * under the tolerance policy (src/numeric/tolerance.ts: |ts - np| <= 1e-14 + 1e-12 |np|; NaN and
+ * under the tolerance policy (src/judge/tolerance.ts: |ts - np| <= 1e-14 + 1e-12 |np|; NaN and
  * infinities exactly). Bit equality is out of reach (OpenBLAS sums with FMA in blocks; NumPy's
  * exp and tanh are SIMD code a few ULP from V8's), and the policy is sized for well-conditioned
  * cases only, so the weights here are well-scaled (N(0, 1/H)-like) or unit (the seed's N(0, 1)),
@@ -20,19 +20,20 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lstmType1 } from '../src/cells/lstm-type1.js';
 import { CELL_TYPES, type Type1Weights } from '../src/cells/schema.js';
 import { seedFields, type LstmTrace } from '../src/cells/trace.js';
-import { judgeGoldenFile } from '../src/golden/compare.js';
-import { loadGoldenFile, readManifest } from '../src/golden/format.js';
-import { measureNoiseFloors } from '../src/campaign/noise-floor.js';
-import { describeVerdict, judge } from '../src/campaign/verdict.js';
-import { compareTraces, formatComparison, type Comparison } from '../src/numeric/compare.js';
-import { FLOAT64_TOLERANCE } from '../src/numeric/tolerance.js';
+import { judgeGoldenFile } from '../src/judge/golden.js';
+import { loadGoldenFile, readManifest } from '../src/golden/files.js';
+import { measureNoiseFloors } from '../src/judge/noise-floor.js';
+import { describeVerdict, judge } from '../src/judge/verdict.js';
+import { compareTraces, formatComparison, type Comparison } from '../src/judge/compare.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
-import { toOracleCase } from '../src/oracle/oracle-case.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
 import { describeWithNumpy } from '../test/helpers/numpy.js';
 import { cellCase, type CellCase } from './arbitraries/cell-case.js';
 import { CELL_LABEL, run } from './support/cells.js';
 import { SAVE_REGRESSIONS_VARIABLE, goldenDir, saveCounterexamples, savingRegressions } from './support/regressions.js';
 import { failureReport, propertySuite } from './support/runner.js';
+import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
 
 const BATCH = 8;
 
@@ -40,7 +41,7 @@ type Port = (c: CellCase) => LstmTrace;
 
 /** Each case's comparison of `port` with NumPy, from one request. */
 async function compareWithNumpy(oracle: NumpyOracle, cases: readonly CellCase[], port: Port = run): Promise<Comparison[]> {
-  const results = await oracle.evaluate(cases.map((c) => toOracleCase(c.cell, { S: c.S, W: c.W })));
+  const results = await oracle.evaluate(cases.map((c) => toFlatCase(c.cell, { S: c.S, W: c.W })));
   return cases.map((c, k) => {
     const result = results[k];
     if (!result.ok) throw new Error(`NumPy could not evaluate case ${k}: ${result.error}`);
@@ -105,7 +106,7 @@ describeWithNumpy('differential: TypeScript against NumPy', () => {
   for (const cell of CELL_TYPES) {
     suite.property(`${CELL_LABEL[cell]}: any difference from NumPy on cases with saturating weights and edge inputs stays within NumPy's own noise floor (never a port bug)`, () =>
       fc.asyncProperty(wide(cell), async (cases) => {
-        const oracleCases = cases.map((c) => toOracleCase(c.cell, { S: c.S, W: c.W }));
+        const oracleCases = cases.map((c) => toFlatCase(c.cell, { S: c.S, W: c.W }));
         const results = await oracle.evaluate(oracleCases);
         const bugs: string[] = [];
         for (const [k, c] of cases.entries()) {
@@ -154,9 +155,9 @@ describeWithNumpy('differential: TypeScript against NumPy', () => {
       const [saved] = await saveCounterexamples(oracle, [c], { property: 'wrong b_o', seed: details.seed, path: details.counterexamplePath! }, copy);
       const file = loadGoldenFile(copy, saved.replace(/^golden\//, ''), readManifest(copy));
       expect(file.source).toEqual({ kind: 'property', seed: 20261129, detail: expect.stringContaining(`path ${details.counterexamplePath}`) });
-      const [fresh] = await oracle.evaluate([toOracleCase('type1', file.case)]);
+      const [fresh] = await oracle.evaluate([toFlatCase('type1', file.case)]);
       expect(fresh.ok && Object.fromEntries(Object.entries(fresh.outputs).map(([key, values]) => [key, [Array.from(values)]]))).toEqual(file.expected);
-      const comparison = judgeGoldenFile(file).verdict.comparison;
+      const comparison = (await judgeGoldenFile(file, lstmParityImplementation())).verdict.comparison;
       expect(comparison.ok, formatComparison(comparison, saved)).toBe(true);
     } finally {
       rmSync(copy, { recursive: true, force: true });

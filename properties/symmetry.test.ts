@@ -1,5 +1,5 @@
 /**
- * Symmetries, within the tolerance policy (src/numeric/tolerance.ts: rtol 1e-12, atol 1e-14;
+ * Symmetries, within the tolerance policy (src/judge/tolerance.ts: rtol 1e-12, atol 1e-14;
  * NaN and infinities exactly), not bit for bit: both reorder the terms of the dot products, and
  * a reordered float sum differs in the last bits (the design notes measure ~1 ULP).
  *
@@ -16,8 +16,8 @@
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { CELL_TYPES, WEIGHT_KEYS } from '../src/cells/schema.js';
-import { compareTraces, formatComparison } from '../src/numeric/compare.js';
-import { FLOAT64_TOLERANCE } from '../src/numeric/tolerance.js';
+import { compareTraces, formatComparison } from '../src/judge/compare.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import { cellCase, type CellCase } from './arbitraries/cell-case.js';
 import { permutationKeys, permutationOf } from './arbitraries/permutation.js';
 import { PropertyViolation } from './support/assertions.js';

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { concat, measureAccuracy, median, type AccuracyResult } from '../src/accuracy/accuracy.js';
 import type { CellType } from '../src/cells/schema.js';
-import { loadGoldenFile, readManifest } from '../src/golden/format.js';
-import { randomMatrix, randomWeights, SeededRandom } from '../src/golden/random.js';
+import { loadGoldenFile, readManifest } from '../src/golden/files.js';
+import { randomMatrix, randomWeights, SeededRandom } from '../src/numeric/seeded-random.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { packageRoot } from '../src/package-root.js';
 

@@ -4,10 +4,10 @@
  * changed inputs or on table rows without a file; never writes (golden:generate does).
  */
 import { join } from 'node:path';
-import { readManifest } from '../src/golden/format.js';
+import { readManifest } from '../src/golden/files.js';
 import { checkDrift } from '../src/golden/drift.js';
 import { environmentOf } from '../src/golden/generate.js';
-import { formatComparison } from '../src/numeric/compare.js';
+import { formatComparison } from '../src/judge/compare.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { packageRoot } from '../src/package-root.js';
 

@@ -6,7 +6,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_SEED } from '../src/golden/case-table.js';
-import { formatGoldenFile, sha256, type GoldenManifest } from '../src/golden/format.js';
+import { formatGoldenFile, type GoldenManifest } from '../src/golden/format.js';
+import { sha256 } from '../src/golden/files.js';
 import { environmentOf, evaluateGolden, generatorInfo, tableInputs } from '../src/golden/generate.js';
 import { packageRoot } from '../src/package-root.js';
 import { readRegressions } from '../src/golden/regressions.js';

@@ -1,3 +1,9 @@
+/**
+ * lstm-parity: the cells, their inputs and outputs, and the judging of given arrays. Everything
+ * exported here runs in a browser as well as in Node: nothing below imports a Node built-in or
+ * does anything at import. The Node harness (the NumPy bridge, the golden corpus on disk,
+ * campaigns, reports) is `lstm-parity/node`.
+ */
 export {
   lstmType1,
   lstmType1Batch,
@@ -53,23 +59,35 @@ export {
 } from './cells/trace.js';
 export { packSequence, packType1, packType2, type PackedWeights } from './cells/weights.js';
 export { CaseFileError, parseCaseJson } from './format/case-file.js';
-export { encodeDouble, reviveDouble } from './format/doubles.js';
+export { encodeDouble, reviveDouble, reviveDoubles } from './format/doubles.js';
 export { formatSeedOutput } from './format/output.js';
 export { stringifyDoubles } from './format/json-writer.js';
-export { ulpDistance, ulpOf } from './numeric/ulp.js';
-export { FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, type Agreement, type Tolerance } from './numeric/tolerance.js';
+export { nextAfter, ulpDistance, ulpOf } from './numeric/ulp.js';
+export { FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, type Agreement, type Tolerance } from './judge/tolerance.js';
 export {
   compareKey,
   compareTraces,
   formatComparison,
+  where,
   type Comparison,
   type ElementDiff,
   type KeyComparison,
   type TraceArrays,
-} from './numeric/compare.js';
-export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
-export { toOracleCase } from './oracle/oracle-case.js';
-export type { OracleCase, OracleResult, WorkerInfo } from './oracle/protocol.js';
-export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
-export { GoldenFileError, loadGoldenFile, parseGoldenFile, readManifest, type GoldenFile, type GoldenManifest } from './golden/format.js';
-export { goldenPasses, judgeGoldenFile, type CellRunner, type GoldenJudgement } from './golden/compare.js';
+} from './judge/compare.js';
+export { NOISE_FACTOR, describeVerdict, judge, quirkProne, type JudgedElement, type Verdict, type VerdictKind } from './judge/verdict.js';
+export { DEFAULT_COPIES, measureNoiseFloors, perturbedCopies, type NoiseFloor } from './judge/noise-floor.js';
+export { toFlatCase, type FlatCase, type FlatOutputs, type Reference, type ReferenceResult } from './judge/flat-case.js';
+export {
+  ImplementationError,
+  caseInput,
+  runImplementation,
+  seedKeysOf,
+  type CaseInput,
+  type Dtype,
+  type Implementation,
+  type ImplementationOutputs,
+} from './judge/implementation.js';
+export { expectedArrays, goldenPasses, judgeGoldenFile, toleranceOf, type GoldenJudgement } from './judge/golden.js';
+export { GOLDEN_SCHEMA_VERSION, GoldenFileError, formatGoldenFile, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './golden/format.js';
+export { lstmParityImplementation, traceImplementation, type LstmParityImplementationOptions, type TraceRunner } from './implementations/lstm-parity.js';
+export { VERSION } from './version.js';

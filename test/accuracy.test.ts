@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { measureAccuracy, median } from '../src/accuracy/accuracy.js';
-import { runCase } from '../src/cells/run-case.js';
-import type { CellRunner } from '../src/golden/compare.js';
-import { loadGoldenFile, readManifest } from '../src/golden/format.js';
+import { loadGoldenFile, readManifest } from '../src/golden/files.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
+import { brokenCells } from './helpers/implementations.js';
 
 const dir = join(ROOT, 'golden');
 const manifest = readManifest(dir);
@@ -48,11 +47,11 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
     expect(result.overall.port.maxAbs).toBeLessThan(1e-15);
     expect(Number.isFinite(result.overall.port.maxUlps)).toBe(true);
     // The port made a NaN where the truth has a number: that distance is Infinity, not NaN.
-    const broken: CellRunner = (cell, value, options) => {
-      const trace = runCase(cell, value, options);
+    const broken = brokenCells('NaN first', (cell, value, cells) => {
+      const trace = cells(cell, value);
       trace.output[0] = NaN;
       return trace;
-    };
+    });
     const wrong = await measureAccuracy(oracle, 'type2', file.case, true, broken);
     expect(wrong.keys.find((k) => k.key === 'Output')?.port.maxUlps).toBe(Infinity);
     expect(wrong.keys.find((k) => k.key === 'Output')?.closer).not.toBe('port');
@@ -61,10 +60,7 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
   it('should put the error on the port side when the port is wrong', async () => {
     const file = loadGoldenFile(dir, 'type1/seed-shape.json', manifest);
     // A port that forgets the output gate's bias.
-    const wrong: CellRunner = (cell, value, options) => {
-      const { S, W } = value as { S: unknown; W: Record<string, unknown> };
-      return runCase(cell, { S, W: { ...W, b_o: (W.b_o as number[]).map(() => 0) } }, options);
-    };
+    const wrong = brokenCells('no output bias', (cell, { S, W }, cells) => cells(cell, { S, W: { ...W, b_o: (W.b_o as number[]).map(() => 0) } }));
     const result = await measureAccuracy(oracle, 'type1', file.case, false, wrong);
     const gate = result.keys.find((k) => k.key === 'Output_gate_activations')!;
     expect(gate.port.maxAbs).toBeGreaterThan(1e-3);

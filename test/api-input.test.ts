@@ -4,7 +4,7 @@
  * inside. (Shapes and key sets of well-formed objects are covered key by key in schema.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { caseSchema, createLstmType1, LstmInputError, lstmType1, lstmType1Batch, lstmType2, prepareWeights, runCase, toOracleCase, validateCase, type Type1Weights, type Type2Weights } from '../src/index.js';
+import { caseSchema, createLstmType1, LstmInputError, lstmType1, lstmType1Batch, lstmType2, prepareWeights, runCase, toFlatCase, validateCase, type Type1Weights, type Type2Weights } from '../src/index.js';
 
 const W1: Type1Weights = {
   w_i: [[0.5]], u_i: [[0.1]], b_i: [0],
@@ -88,7 +88,7 @@ describe('options and cell names from plain JavaScript', () => {
     ['a number', 1, 'cell: expected "type1" or "type2", got 1'],
   ])('should reject a cell given as %s at every entry point that takes one', (_what, name, message) => {
     const value = { S: [[1]], W: W1 };
-    for (const call of [() => runCase(name as never, value), () => validateCase(name as never, value), () => toOracleCase(name as never, value), () => caseSchema(name as never)]) {
+    for (const call of [() => runCase(name as never, value), () => validateCase(name as never, value), () => toFlatCase(name as never, value), () => caseSchema(name as never)]) {
       expect(call).toThrowError(LstmInputError);
       expect(call).toThrowError(message);
     }
@@ -97,7 +97,7 @@ describe('options and cell names from plain JavaScript', () => {
   it('should reject a case value that is not a case at every entry point that takes one', () => {
     for (const value of [null, [], 'S', { S: [[1]] }]) {
       expect(() => runCase('type1', value)).toThrowError(LstmInputError);
-      expect(() => toOracleCase('type1', value)).toThrowError(LstmInputError);
+      expect(() => toFlatCase('type1', value)).toThrowError(LstmInputError);
     }
     expect(() => runCase('type1', null)).toThrowError('expected a case object {"S": [...], "W": {...}}, got null');
   });

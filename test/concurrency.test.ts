@@ -12,8 +12,8 @@ import { formatSeedOutput } from '../src/format/output.js';
 import { runCase } from '../src/cells/run-case.js';
 import { buildCase, CASE_TABLE } from '../src/golden/case-table.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
-import { toOracleCase } from '../src/oracle/oracle-case.js';
-import type { OracleCase, OracleResult } from '../src/oracle/protocol.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
+import type { FlatCase, ReferenceResult } from '../src/oracle/protocol.js';
 import { cli } from './helpers/cli.js';
 import { pythonsRunning, scratch, taggedPython } from './helpers/faults.js';
 import { describeWithNumpy } from './helpers/numpy.js';
@@ -22,8 +22,8 @@ const tmp = scratch('concurrency');
 afterAll(() => tmp.remove());
 
 const rows = CASE_TABLE.filter((row) => row.steps > 0 && row.steps < 100);
-const casesOf = (cell: 'type1' | 'type2'): OracleCase[] =>
-  rows.filter((row) => row.cell === cell).map((row) => toOracleCase(row.cell, buildCase(row), { allowNonFinite: row.allowNonFinite }));
+const casesOf = (cell: 'type1' | 'type2'): FlatCase[] =>
+  rows.filter((row) => row.cell === cell).map((row) => toFlatCase(row.cell, buildCase(row), { allowNonFinite: row.allowNonFinite }));
 
 it('should give two CLI runs at once each its own output', async () => {
   // Varied cases of both cells (-0, NaN, infinities, subnormals), so a mix-up cannot go unseen.
@@ -58,7 +58,7 @@ describeWithNumpy('NumPy workers side by side', () => {
       const alone1 = await a.evaluate(type1);
       const alone2 = await b.evaluate(type2);
       expect(a.pid).not.toBe(b.pid);
-      const rounds: Promise<OracleResult[]>[] = [];
+      const rounds: Promise<ReferenceResult[]>[] = [];
       for (let round = 0; round < 4; round++) rounds.push(a.evaluate(type1), b.evaluate(type2));
       process.kill(b.pid!, 'SIGKILL');
       const answers = await Promise.all(rounds);

@@ -3,19 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { judge } from '../src/campaign/verdict.js';
+import { judge } from '../src/judge/verdict.js';
 import { categorize, type Evaluated } from '../src/explore/categories.js';
-import { FLOAT64_TOLERANCE } from '../src/numeric/tolerance.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import { runCase } from '../src/cells/run-case.js';
-import type { CellType, ValidationOptions } from '../src/cells/schema.js';
 import { extremeCase } from '../src/explore/arbitraries.js';
 import { explore } from '../src/explore/explore.js';
-import { goldenPasses, judgeGoldenFile } from '../src/golden/compare.js';
-import { loadGoldenFile, readManifest } from '../src/golden/format.js';
+import { goldenPasses, judgeGoldenFile } from '../src/judge/golden.js';
+import { loadGoldenFile, readManifest } from '../src/golden/files.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { ROOT } from './helpers/cli.js';
 import { runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
+import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
+import { brokenCells } from './helpers/implementations.js';
 
 it('should refuse bad constraints, naming the key', () => {
   expect(() => extremeCase('type1', { maxHidden: 0 })).toThrowError('maxHidden: expected an integer >= 1, got 0');
@@ -55,12 +56,12 @@ describeWithNumpy('lstm-parity explore', () => {
 
   it('should report a broken cell as a port bug with a minimal example', async () => {
     // Type 2 with h = o * tanh(c) (type 1's formula) instead of the seed's tanh(o * c).
-    const broken = (cell: CellType, value: unknown, options: ValidationOptions) => {
-      const trace = runCase(cell, value, options);
+    const broken = brokenCells('type 1 output formula', (cell, value, cells) => {
+      const trace = cells(cell, value);
       for (let k = 0; k < trace.output.length; k++) trace.output[k] = trace.outputGate[k] * Math.tanh(trace.cellState[k]);
       return trace;
-    };
-    const result = await explore({ cell: 'type2', runs: 60, seed: 2, oracle, runner: broken });
+    });
+    const result = await explore({ cell: 'type2', runs: 60, seed: 2, oracle, implementation: broken });
     const bug = result.categories.find((c) => c.id === 'port-bug')!;
     expect(bug.count).toBeGreaterThan(0);
     expect(bug.example?.shape.steps).toBe(1);
@@ -77,7 +78,7 @@ describeWithNumpy('lstm-parity explore', () => {
       expect(path).toMatch(/^regressions\/type2-explore-[a-z-]+-seed-3\.json$/);
       const file = loadGoldenFile(golden, path, manifest);
       expect(file.source.kind).toBe('explore');
-      expect(goldenPasses(file, judgeGoldenFile(file).verdict)).toBe(true);
+      expect(goldenPasses(file, (await judgeGoldenFile(file, lstmParityImplementation())).verdict)).toBe(true);
     }
   });
 
@@ -110,13 +111,9 @@ it('should exit 2 before exploring when the report cannot be written or the opti
 describe('explore categories', () => {
   const value = { S: [[0.5]], W: {} as Record<string, unknown> };
   const evaluated = (output: number[], numpyOutput: number[], warnings: string[] = []): Evaluated => {
-    const trace = runCase('type1', {
-      S: [[0.5], [0.5]],
-      W: { w_i: [[0]], u_i: [[0]], b_i: [0], w_g: [[0]], u_g: [[0]], b_g: [0], w_o: [[0]], u_o: [[0]], b_o: [0], w_c: [[0]], u_c: [[0]], b_c: [0] },
-    });
-    trace.output.set(output);
+    const port = { Output: Float64Array.from(output) };
     const numpy = { Output: Float64Array.from(numpyOutput) };
-    return { cell: 'type1', value, trace, warnings, numpy, verdict: judge({ hidden: 1, steps: 2, inputs: 1, S: Float64Array.of(0.5, 0.5), W: {} }, { Output: trace.output }, numpy, FLOAT64_TOLERANCE) };
+    return { cell: 'type1', value, steps: 2, hidden: 1, port, warnings, numpy, verdict: judge({ hidden: 1, steps: 2, inputs: 1, S: Float64Array.of(0.5, 0.5), W: {} }, port, numpy, FLOAT64_TOLERANCE) };
   };
 
   it('should say which side made a NaN from finite inputs, NumPy first', () => {

@@ -3,10 +3,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { judgeGoldenFile } from '../src/golden/compare.js';
-import { GoldenFileError, loadGoldenFile, parseGoldenFile, readManifest, sha256 } from '../src/golden/format.js';
-import { formatComparison } from '../src/numeric/compare.js';
+import { judgeGoldenFile } from '../src/judge/golden.js';
+import { GoldenFileError, parseGoldenFile } from '../src/golden/format.js';
+import { loadGoldenFile, readManifest, sha256 } from '../src/golden/files.js';
+import { formatComparison } from '../src/judge/compare.js';
 import { ROOT } from './helpers/cli.js';
+import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
 
 const copy = mkdtempSync(join(tmpdir(), 'lstm-parity-golden-'));
 cpSync(join(ROOT, 'golden'), copy, { recursive: true });
@@ -34,9 +36,9 @@ describe('golden file integrity', () => {
     writeFileSync(join(copy, PATH), original);
   });
 
-  it('should fail the comparison on a changed digit even when the hash was updated too', () => {
+  it('should fail the comparison on a changed digit even when the hash was updated too', async () => {
     const edited = editOneDigit(readFileSync(join(copy, PATH), 'utf8'));
-    const { verdict } = judgeGoldenFile(parseGoldenFile(edited, `golden/${PATH}`));
+    const { verdict } = await judgeGoldenFile(parseGoldenFile(edited, `golden/${PATH}`), lstmParityImplementation());
     expect(verdict.kind).toBe('port-bug');
     const comparison = verdict.comparison;
     expect(comparison.ok).toBe(false);

@@ -7,11 +7,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE } from '../src/golden/case-table.js';
-import { describeVerdict } from '../src/campaign/verdict.js';
-import { goldenPasses, judgeGoldenFile } from '../src/golden/compare.js';
-import { loadGoldenFile, readManifest } from '../src/golden/format.js';
-import { formatComparison } from '../src/numeric/compare.js';
+import { describeVerdict } from '../src/judge/verdict.js';
+import { goldenPasses, judgeGoldenFile } from '../src/judge/golden.js';
+import { loadGoldenFile, readManifest } from '../src/golden/files.js';
+import { formatComparison } from '../src/judge/compare.js';
 import { ROOT } from './helpers/cli.js';
+import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
 
 const dir = join(ROOT, 'golden');
 const manifest = readManifest(dir);
@@ -30,9 +31,9 @@ describe('golden corpus', () => {
     expect(onDisk.sort()).toEqual(paths);
   });
 
-  it.each(paths)('golden/%s: the TypeScript cell should agree with NumPy', (path) => {
+  it.each(paths)('golden/%s: the TypeScript cell should agree with NumPy', async (path) => {
     const file = loadGoldenFile(dir, path, manifest);
-    const { verdict } = judgeGoldenFile(file);
+    const { verdict } = await judgeGoldenFile(file, lstmParityImplementation());
     const comparison = verdict.comparison;
     if (!goldenPasses(file, verdict)) expect.fail(`${describeVerdict(verdict)}\n${formatComparison(comparison, `golden/${path}`)}`);
     expect(comparison.elements).toBe(Object.values(file.expected).reduce((n, rows) => n + rows.length * (rows[0]?.length ?? 0), 0));

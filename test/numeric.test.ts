@@ -4,10 +4,10 @@
  * value here is worked out by hand, not taken from the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { describeVerdict, judge, quirkProne } from '../src/campaign/verdict.js';
+import { describeVerdict, judge, quirkProne } from '../src/judge/verdict.js';
 import { stringifyDoubles } from '../src/format/json-writer.js';
-import { compareKey, compareTraces, formatComparison } from '../src/numeric/compare.js';
-import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/numeric/tolerance.js';
+import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
+import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
 import { nextAfter, ulpDistance, ulpOf } from '../src/numeric/ulp.js';
 
 describe('tolerance', () => {

@@ -11,8 +11,8 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCase, CASE_TABLE } from '../src/golden/case-table.js';
 import { NumpyOracle, NumpyWorkerError, type OracleOptions } from '../src/oracle/numpy-oracle.js';
-import { toOracleCase } from '../src/oracle/oracle-case.js';
-import type { OracleCase, OracleResult } from '../src/oracle/protocol.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
+import type { FlatCase, ReferenceResult } from '../src/oracle/protocol.js';
 import { MIN_NUMPY, probePython, versionAtLeast } from '../src/oracle/python.js';
 import { ROOT } from './helpers/cli.js';
 import { fakePython, faultEnv, firings, FIXTURES, isRunning, processesMatching, pythonsRunning, scratch, taggedPython, type Fault, type FaultPlan } from './helpers/faults.js';
@@ -72,14 +72,14 @@ describe('finding Python and NumPy', () => {
 });
 
 /** Six small cases of both cells, some raising NumPy warnings. */
-const CASES: OracleCase[] = ['seed-shape', 'one-step', 'scalar-unit', 'saturated-gates', 'forget-bias-overflow', 'zero-weights'].map((name, k) => {
+const CASES: FlatCase[] = ['seed-shape', 'one-step', 'scalar-unit', 'saturated-gates', 'forget-bias-overflow', 'zero-weights'].map((name, k) => {
   const row = CASE_TABLE.find((r) => r.name === name && r.cell === (k % 2 === 0 ? 'type1' : 'type2'))!;
-  return toOracleCase(row.cell, buildCase(row), { allowNonFinite: row.allowNonFinite });
+  return toFlatCase(row.cell, buildCase(row), { allowNonFinite: row.allowNonFinite });
 });
 
 describeWithNumpy('NumPy worker faults', () => {
   /** What a healthy worker answers for CASES: every faulty run must end with exactly this. */
-  let expected: OracleResult[];
+  let expected: ReferenceResult[];
   const opened: NumpyOracle[] = [];
   let folder = 0;
 
@@ -311,11 +311,11 @@ describeWithNumpy('NumPy worker faults', () => {
     const python = taggedPython(tmp.dir, 'orphan');
     const script = `
       import { NumpyOracle } from './dist/src/oracle/numpy-oracle.js';
-      import { toOracleCase } from './dist/src/oracle/oracle-case.js';
+      import { toFlatCase } from './dist/src/judge/flat-case.js';
       import { buildCase, CASE_TABLE } from './dist/src/golden/case-table.js';
       const [python, env] = process.argv.slice(1);
       const oracle = await NumpyOracle.start({ python, env: JSON.parse(env) });
-      await oracle.evaluate(CASE_TABLE.slice(0, 2).map((row) => toOracleCase(row.cell, buildCase(row))));`;
+      await oracle.evaluate(CASE_TABLE.slice(0, 2).map((row) => toFlatCase(row.cell, buildCase(row))));`;
     const parent = execa('node', ['--input-type=module', '-e', script, python, JSON.stringify(faultEnv(dir, 'hang'))], { cwd: ROOT, reject: false });
     try {
       await vi.waitFor(() => expect(firings(dir)).toBe(1), { timeout: 20_000 });

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCase } from '../src/cells/run-case.js';
 import { seedFields } from '../src/cells/trace.js';
 import { buildCase, CASE_TABLE } from '../src/golden/case-table.js';
-import { compareTraces } from '../src/numeric/compare.js';
-import { FLOAT64_TOLERANCE } from '../src/numeric/tolerance.js';
+import { compareTraces } from '../src/judge/compare.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import { NumpyOracle, NumpyWorkerError } from '../src/oracle/numpy-oracle.js';
-import { toOracleCase } from '../src/oracle/oracle-case.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
 import { decodeFloat64, encodeFloat64 } from '../src/oracle/protocol.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
@@ -45,7 +45,7 @@ describeWithNumpy('NumPy oracle', () => {
 
   it('should answer a batch larger than maxBatch, in order, agreeing with the cells', async () => {
     const rows = CASE_TABLE.filter((row) => row.steps < 100);
-    const cases = rows.map((row) => toOracleCase(row.cell, buildCase(row), { allowNonFinite: row.allowNonFinite }));
+    const cases = rows.map((row) => toFlatCase(row.cell, buildCase(row), { allowNonFinite: row.allowNonFinite }));
     const results = await oracle.evaluate(cases);
     expect(results).toHaveLength(rows.length);
     rows.forEach((row, k) => {
@@ -59,13 +59,13 @@ describeWithNumpy('NumPy oracle', () => {
 
   it("should return NumPy's warnings with the case that raised them", async () => {
     const row = CASE_TABLE.find((r) => r.name === 'forget-bias-overflow' && r.cell === 'type1')!;
-    const [result] = await oracle.evaluate([toOracleCase(row.cell, buildCase(row))]);
+    const [result] = await oracle.evaluate([toFlatCase(row.cell, buildCase(row))]);
     expect(result.ok && result.warnings).toEqual(['overflow encountered in exp']);
   });
 
   it('should answer a bad case with an error result and go on with the batch', async () => {
     const row = CASE_TABLE.find((r) => r.name === 'seed-shape' && r.cell === 'type2')!;
-    const good = toOracleCase(row.cell, buildCase(row));
+    const good = toFlatCase(row.cell, buildCase(row));
     const bad = { ...good, W: { ...good.W, w_i: new Float64Array(5) } };
     const results = await oracle.evaluate([good, bad, good]);
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
@@ -79,6 +79,6 @@ describeWithNumpy('NumPy oracle', () => {
     await extra.close();
     expect((await pythonProcesses()).some((line) => line.trim().startsWith(`${pid} `))).toBe(false);
     await expect(extra.evaluate([])).resolves.toEqual([]);
-    await expect(extra.evaluate([toOracleCase('type1', buildCase(CASE_TABLE[0]))])).rejects.toThrowError(NumpyWorkerError);
+    await expect(extra.evaluate([toFlatCase('type1', buildCase(CASE_TABLE[0]))])).rejects.toThrowError(NumpyWorkerError);
   });
 });

@@ -1,21 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { plannedCases, verify } from '../src/campaign/verify.js';
-import { runCase } from '../src/cells/run-case.js';
-import type { CellType, ValidationOptions } from '../src/cells/schema.js';
-import type { LstmTrace } from '../src/cells/trace.js';
+import type { CellType } from '../src/cells/schema.js';
 import { verifyCommand } from '../src/cli/verify.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { capture } from './helpers/in-process.js';
+import { swappedGates } from './helpers/implementations.js';
 import { describeWithNumpy } from './helpers/numpy.js';
-
-/** Type 1 with its forget and input gates swapped: a plausible porting slip. */
-function swappedGates(cell: CellType, value: unknown, options: ValidationOptions): LstmTrace {
-  if (cell !== 'type1') return runCase(cell, value, options);
-  const { S, W } = value as { S: unknown; W: Record<string, unknown> };
-  return runCase(cell, { S, W: { ...W, w_i: W.w_g, u_i: W.u_g, b_i: W.b_g, w_g: W.w_i, u_g: W.u_i, b_g: W.b_i } }, options);
-}
 
 describe('campaign sharding', () => {
   it('should split a campaign into disjoint shards whose union is the whole', () => {
@@ -63,7 +55,7 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
   });
 
   it('should report a deliberately wrong cell as a port bug, on the chaotic probe too', async () => {
-    const { result } = await verify({ ...options(), runner: swappedGates });
+    const { result } = await verify({ ...options(), implementation: swappedGates });
     expect(result.ok).toBe(false);
     // Swapping i and f changes every type 1 case with T > 0 except those where the two gates coincide.
     expect(result.cells.type1.live.failures).toBeGreaterThan(result.cells.type1.live.cases * 0.8);

@@ -6,7 +6,8 @@
  * on every run, with or without Python.
  */
 import { join } from 'node:path';
-import { sha256, type GoldenFile } from '../../src/golden/format.js';
+import { type GoldenFile } from '../../src/golden/format.js';
+import { sha256 } from '../../src/golden/files.js';
 import { environmentOf, evaluateGolden, type GoldenInput } from '../../src/golden/generate.js';
 import { saveRegression } from '../../src/golden/regressions.js';
 import type { NumpyOracle } from '../../src/oracle/numpy-oracle.js';

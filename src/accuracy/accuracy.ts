@@ -4,12 +4,11 @@
  * error. Differences between port and NumPy say which of the two is wrong only against this.
  */
 import type { CellType } from '../cells/schema.js';
-import { seedFields } from '../cells/trace.js';
-import { runCase } from '../cells/run-case.js';
-import type { CellRunner } from '../golden/compare.js';
+import { lstmParityImplementation } from '../implementations/lstm-parity.js';
+import { runImplementation, type CaseInput, type Implementation } from '../judge/implementation.js';
 import { ulpDistance } from '../numeric/ulp.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
-import { toOracleCase } from '../oracle/oracle-case.js';
+import { toFlatCase } from '../judge/flat-case.js';
 
 export interface ErrorSummary {
   maxUlps: number;
@@ -80,10 +79,10 @@ export async function measureAccuracy(
   cell: CellType,
   value: unknown,
   allowNonFinite = false,
-  runner: CellRunner = runCase,
+  impl: Implementation = lstmParityImplementation(),
 ): Promise<AccuracyResult> {
-  const c = toOracleCase(cell, value, { allowNonFinite });
-  const port = Object.fromEntries(seedFields(runner(cell, value, { allowNonFinite })));
+  const c = toFlatCase(cell, value, { allowNonFinite });
+  const port = await runImplementation(impl, c, 'the case', value as CaseInput);
   const [numpy] = await oracle.evaluate([c]);
   const [truth] = await oracle.truth([c]);
   if (!numpy.ok) throw new Error(`NumPy could not evaluate the case: ${numpy.error}`);
@@ -93,6 +92,7 @@ export async function measureAccuracy(
   const numpyUlps: Float64Array[] = [];
   const raw: AccuracyResult['distances'] = {};
   for (const [key, exact] of Object.entries(truth.outputs)) {
+    if (!(key in port)) continue;
     const { ulps: pu, ...p } = summarize(port[key], exact);
     const { ulps: nu, ...n } = summarize(numpy.outputs[key], exact);
     portUlps.push(pu);

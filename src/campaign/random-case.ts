@@ -9,7 +9,7 @@
  * Both are well-conditioned at these sizes: the port must agree within the tolerance policy.
  */
 import type { CellType } from '../cells/schema.js';
-import { randomMatrix, randomWeights, SeededRandom, type CaseValue } from '../golden/random.js';
+import { randomMatrix, randomWeights, SeededRandom, type CaseValue } from '../numeric/seeded-random.js';
 
 export interface CampaignCase {
   /** Stable name: `<cell>/live-<seed>-<index>`. */

@@ -10,22 +10,21 @@
  * Everything not 'agrees' becomes a finding. Port bugs are failures; ill-conditioned cases and
  * reference platform quirks are reported with their evidence but do not fail the run.
  */
-import { runCase } from '../cells/run-case.js';
 import type { CellType } from '../cells/schema.js';
-
-export type { CellRunner };
-import { seedFields, type LstmTrace } from '../cells/trace.js';
-import { goldenPasses, judgeGoldenFile, type CellRunner } from '../golden/compare.js';
-import { loadGoldenFile, readManifest, type GoldenFile } from '../golden/format.js';
-import { FLOAT64_TOLERANCE } from '../numeric/tolerance.js';
+import { lstmParityImplementation } from '../implementations/lstm-parity.js';
+import { goldenPasses, judgeGoldenFile } from '../judge/golden.js';
+import { runImplementation, type Implementation } from '../judge/implementation.js';
+import { type GoldenFile } from '../golden/format.js';
+import { loadGoldenFile, readManifest } from '../golden/files.js';
+import { FLOAT64_TOLERANCE } from '../judge/tolerance.js';
 import { ulpDistance } from '../numeric/ulp.js';
 import { NumpyWorkerError, type NumpyOracle } from '../oracle/numpy-oracle.js';
-import { toOracleCase } from '../oracle/oracle-case.js';
-import type { OracleCase, OracleResult } from '../oracle/protocol.js';
+import { toFlatCase } from '../judge/flat-case.js';
+import type { FlatCase, ReferenceResult } from '../judge/flat-case.js';
 import { probePython } from '../oracle/python.js';
-import { measureNoiseFloors } from './noise-floor.js';
+import { measureNoiseFloors } from '../judge/noise-floor.js';
 import { campaignCase, chaoticProbe, type CampaignCase } from './random-case.js';
-import { describeVerdict, judge, type JudgedElement, type Verdict, type VerdictKind } from './verdict.js';
+import { describeVerdict, judge, type JudgedElement, type Verdict, type VerdictKind } from '../judge/verdict.js';
 
 export interface VerifyOptions {
   /** Live cases per cell (before sharding). */
@@ -37,7 +36,8 @@ export interface VerifyOptions {
   goldenDir: string;
   /** Include the chaotic probe (in shard 1 only). */
   probes: boolean;
-  runner?: CellRunner;
+  /** What is judged; this package's cells when not given. */
+  implementation?: Implementation;
   /** Started by the caller, or undefined when NumPy is unavailable. */
   oracle?: NumpyOracle;
   onProgress?: (done: number, total: number) => void;
@@ -222,16 +222,17 @@ class Tally {
   }
 }
 
-function traceArrays(trace: LstmTrace): Record<string, Float64Array> {
-  return Object.fromEntries(seedFields(trace));
-}
-
-function judgeGolden(file: GoldenFile, runner: CellRunner): Judged {
-  const judged = judgeGoldenFile(file, runner);
+async function judgeGolden(file: GoldenFile, impl: Implementation): Promise<Judged> {
+  const judged = await judgeGoldenFile(file, impl);
   // A golden file fails unless it agrees or gets exactly the verdict it was kept for: a case that
   // used to agree and now is merely "ill-conditioned" means the port moved.
   const verdict: Verdict = goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
   return { name: `golden/${file.cell}/${file.name}`, cell: file.cell, source: 'golden', ...judged, verdict };
+}
+
+/** NumPy's outputs for the keys the implementation returned. */
+function pick(outputs: Record<string, Float64Array>, actual: Record<string, Float64Array>): Record<string, Float64Array> {
+  return Object.fromEntries(Object.keys(actual).map((key) => [key, outputs[key]]));
 }
 
 /** The live cases of this shard, in a deterministic order: per cell, probe first, then by index. */
@@ -249,7 +250,7 @@ export function plannedCases(options: Pick<VerifyOptions, 'cells' | 'casesPerCel
 const CHUNK = 256;
 
 export async function verify(options: VerifyOptions): Promise<{ result: VerifyResult; report: ReportData }> {
-  const runner = options.runner ?? runCase;
+  const impl = options.implementation ?? lstmParityImplementation();
   const tally = new Tally();
   const environment: VerifyResult['environment'] = { node: process.version, numpyAvailable: false };
   const probe = await probePython();
@@ -268,7 +269,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
 
   for (const path of goldenPaths) {
     const file = loadGoldenFile(options.goldenDir, path, manifest);
-    if (options.cells.includes(file.cell)) tally.add(judgeGolden(file, runner));
+    if (options.cells.includes(file.cell)) tally.add(await judgeGolden(file, impl));
     progress(1);
   }
 
@@ -282,7 +283,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     environment.blas = [oracle.info.blas.name, oracle.info.blas.version, oracle.info.blas.corename && `core ${oracle.info.blas.corename}`].filter(Boolean).join(' ');
     for (let start = 0; start < planned.length; start += CHUNK) {
       const chunk = planned.slice(start, start + CHUNK);
-      const { failure, notJudged } = await runChunk(oracle, chunk, runner, tally, options.seed);
+      const { failure, notJudged } = await runChunk(oracle, chunk, impl, tally, options.seed);
       progress(chunk.length);
       if (failure !== undefined) {
         // The message without evaluate's own count, which is relative to the chunk.
@@ -320,13 +321,13 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
 async function runChunk(
   oracle: NumpyOracle,
   chunk: readonly CampaignCase[],
-  runner: CellRunner,
+  impl: Implementation,
   tally: Tally,
   seed: number,
 ): Promise<{ failure?: NumpyWorkerError; notJudged: number }> {
-  const cases: OracleCase[] = chunk.map((c) => toOracleCase(c.cell, c.value));
+  const cases: FlatCase[] = chunk.map((c) => toFlatCase(c.cell, c.value));
   let failure: NumpyWorkerError | undefined;
-  let results: readonly OracleResult[];
+  let results: readonly ReferenceResult[];
   try {
     results = await oracle.evaluate(cases);
   } catch (error) {
@@ -336,14 +337,15 @@ async function runChunk(
   }
   const judged: Judged[] = [];
   const unsettled: number[] = [];
-  results.forEach((result, k) => {
+  for (const [k, result] of results.entries()) {
     const c = chunk[k];
     if (!result.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${result.error}`);
-    const actual = traceArrays(runner(c.cell, c.value, {}));
-    const verdict = judge(cases[k], actual, result.outputs, FLOAT64_TOLERANCE);
-    judged.push({ name: c.name, cell: c.cell, source: c.index < 0 ? 'probe' : 'live', verdict, actual, expected: result.outputs, hidden: cases[k].hidden });
+    const actual = await runImplementation(impl, cases[k], c.name, c.value);
+    const expected = pick(result.outputs, actual);
+    const verdict = judge(cases[k], actual, expected, FLOAT64_TOLERANCE);
+    judged.push({ name: c.name, cell: c.cell, source: c.index < 0 ? 'probe' : 'live', verdict, actual, expected, hidden: cases[k].hidden });
     if (verdict.kind !== 'agrees') unsettled.push(k);
-  });
+  }
   // Only cases that disagree need their noise floor: a few extra NumPy runs each.
   let settled = unsettled.length === 0;
   if (!settled && failure === undefined) {

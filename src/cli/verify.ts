@@ -1,7 +1,8 @@
 /** `lstm-parity verify`: the main job. Exit 0 when everything agrees, 1 when anything does not. */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { verify, type CellRunner, type CellStats, type Location, type VerifyResult } from '../campaign/verify.js';
+import type { Implementation } from '../judge/implementation.js';
+import { verify, type CellStats, type Location, type VerifyResult } from '../campaign/verify.js';
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { NumpyOracle, NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
@@ -105,7 +106,7 @@ export function formatVerify(result: VerifyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function verifyCommand(argv: string[], runner?: CellRunner): Promise<number> {
+export async function verifyCommand(argv: string[], implementation?: Implementation): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -127,7 +128,7 @@ export async function verifyCommand(argv: string[], runner?: CellRunner): Promis
     cells,
     goldenDir: join(packageRoot(), 'golden'),
     probes: true,
-    runner,
+    implementation,
   };
   const reportPath = checkReportPath(values.report);
   let oracle: NumpyOracle | undefined;

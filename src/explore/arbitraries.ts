@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { WEIGHT_KEYS, type CellType } from '../cells/schema.js';
-import type { CaseValue } from '../golden/random.js';
+import type { CaseValue } from '../numeric/seeded-random.js';
 import { nextAfter } from '../numeric/ulp.js';
 
 /** σ(z) is exactly 1 from here up (exp(-z) < 2^-53 vanishes beside 1). */

@@ -3,9 +3,9 @@
  * in one line; a case may fall into several.
  */
 import type { CellType } from '../cells/schema.js';
-import { SEED_KEYS, type LstmTrace } from '../cells/trace.js';
-import { where } from '../numeric/compare.js';
-import { describeVerdict, type Verdict } from '../campaign/verdict.js';
+import type { FlatOutputs } from '../judge/flat-case.js';
+import { where } from '../judge/compare.js';
+import { describeVerdict, type Verdict } from '../judge/verdict.js';
 
 export type CategoryId =
   | 'port-bug'
@@ -46,17 +46,20 @@ export const CATEGORY_ORDER: readonly CategoryId[] = [
 export interface Evaluated {
   cell: CellType;
   value: { S: number[][]; W: Record<string, unknown> };
-  trace: LstmTrace;
+  steps: number;
+  hidden: number;
+  /** The implementation's outputs, flat T x H, for the seed keys it returns. */
+  port: FlatOutputs;
   warnings: readonly string[];
-  numpy: Record<string, Float64Array>;
+  numpy: FlatOutputs;
   verdict: Verdict;
 }
 
-const GATE_FIELDS = ['inputGate', 'forgetGate', 'outputGate'] as const;
-
-function seedKeyOf(cell: CellType, field: string): string {
-  return Object.entries(SEED_KEYS[cell]).find(([, f]) => f === field)?.[0] ?? field;
-}
+/** Each cell's gate keys, in the seed's spelling. */
+const GATE_KEYS: Record<CellType, readonly string[]> = {
+  type1: ['input_gate_activations', 'forget_gate_activations', 'Output_gate_activations'],
+  type2: ['input_gate_activations', 'forget_gate_activations', 'output_gate_activations'],
+};
 
 function allFinite(value: Evaluated['value']): boolean {
   const finite = (rows: unknown): boolean =>
@@ -69,12 +72,14 @@ function firstIndex(values: Float64Array, test: (x: number) => boolean): number 
   return -1;
 }
 
-/** The categories this case falls into, each with a one-line detail. */
+/**
+ * The categories this case falls into, each with a one-line detail. Categories about the port's
+ * own values look only at the keys the implementation returned.
+ */
 export function categorize(e: Evaluated): Map<CategoryId, string> {
   const found = new Map<CategoryId, string>();
-  const { trace, cell } = e;
-  const H = trace.hidden;
-  const at = (field: string, k: number) => where({ key: seedKeyOf(cell, field), step: Math.floor(k / H), unit: k % H });
+  const { port, cell, hidden: H } = e;
+  const at = (key: string, k: number) => where({ key, step: Math.floor(k / H), unit: k % H });
 
   if (e.verdict.kind !== 'agrees') found.set(e.verdict.kind, describeVerdict(e.verdict));
   for (const warning of e.warnings) {
@@ -82,29 +87,29 @@ export function categorize(e: Evaluated): Map<CategoryId, string> {
     found.set(id, found.has(id) ? `${found.get(id)}; ${warning}` : warning);
   }
 
-  for (const field of GATE_FIELDS) {
-    const k = firstIndex(trace[field], (x) => x === 0 || x === 1);
+  for (const key of GATE_KEYS[cell].filter((key) => key in port)) {
+    const k = firstIndex(port[key], (x) => x === 0 || x === 1);
     if (k >= 0) {
-      found.set('gate-exact', `${at(field, k)} = ${trace[field][k]} in the port`);
+      found.set('gate-exact', `${at(key, k)} = ${port[key][k]} in the port`);
       break;
     }
   }
-  const h = firstIndex(trace.output, (x) => Math.abs(x) === 1);
-  if (h >= 0) found.set('h-unit', `${at('output', h)} = ${trace.output[h]} in the port`);
+  const h = firstIndex(port.Output, (x) => Math.abs(x) === 1);
+  if (h >= 0) found.set('h-unit', `${at('Output', h)} = ${port.Output[h]} in the port`);
 
   if (allFinite(e.value)) {
     for (const [key, values] of Object.entries(e.numpy)) {
       const k = firstIndex(values, Number.isNaN);
       if (k >= 0) {
-        found.set('nan-from-finite', `NumPy: NaN first at ${where({ key, step: Math.floor(k / H), unit: k % H })}`);
+        found.set('nan-from-finite', `NumPy: NaN first at ${at(key, k)}`);
         break;
       }
     }
     if (!found.has('nan-from-finite')) {
-      for (const field of ['output', 'cellState', ...GATE_FIELDS] as const) {
-        const k = firstIndex(trace[field], Number.isNaN);
+      for (const key of ['Output', 'cell_state_vectors', ...GATE_KEYS[cell]].filter((key) => key in port)) {
+        const k = firstIndex(port[key], Number.isNaN);
         if (k >= 0) {
-          found.set('nan-from-finite', `port: NaN first at ${at(field, k)}`);
+          found.set('nan-from-finite', `port: NaN first at ${at(key, k)}`);
           break;
         }
       }

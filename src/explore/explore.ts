@@ -9,17 +9,16 @@
  *    it to a minimal one. Every evaluation is cached, so the replay up to that case costs nothing.
  */
 import fc from 'fast-check';
-import { judge } from '../campaign/verdict.js';
-import { measureNoiseFloors } from '../campaign/noise-floor.js';
-import { runCase } from '../cells/run-case.js';
 import type { CellType } from '../cells/schema.js';
-import { seedFields } from '../cells/trace.js';
-import type { CellRunner } from '../golden/compare.js';
-import type { CaseValue } from '../golden/random.js';
 import { stringifyDoubles } from '../format/json-writer.js';
-import { FLOAT64_TOLERANCE } from '../numeric/tolerance.js';
+import { lstmParityImplementation } from '../implementations/lstm-parity.js';
+import { toFlatCase } from '../judge/flat-case.js';
+import { runImplementation, type Implementation } from '../judge/implementation.js';
+import { measureNoiseFloors } from '../judge/noise-floor.js';
+import { FLOAT64_TOLERANCE } from '../judge/tolerance.js';
+import { judge } from '../judge/verdict.js';
+import type { CaseValue } from '../numeric/seeded-random.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
-import { toOracleCase } from '../oracle/oracle-case.js';
 import { extremeCase } from './arbitraries.js';
 import { categorize, CATEGORY_ORDER, CATEGORY_TITLES, type CategoryId, type Evaluated } from './categories.js';
 
@@ -28,7 +27,8 @@ export interface ExploreOptions {
   runs: number;
   seed: number;
   oracle: NumpyOracle;
-  runner?: CellRunner;
+  /** What is explored; this package's cells when not given. */
+  implementation?: Implementation;
   onProgress?: (phase: 'survey' | 'shrink', done: number, total: number) => void;
 }
 
@@ -76,7 +76,7 @@ class Evaluator {
   constructor(
     private readonly cell: CellType,
     private readonly oracle: NumpyOracle,
-    private readonly runner: CellRunner,
+    private readonly impl: Implementation,
     private readonly seed: number,
   ) {}
 
@@ -90,21 +90,23 @@ class Evaluator {
       return true;
     });
     if (fresh.length > 0) {
-      const cases = fresh.map((value) => toOracleCase(this.cell, value, { allowNonFinite: true }));
+      const cases = fresh.map((value) => toFlatCase(this.cell, value, { allowNonFinite: true }));
       const results = await this.oracle.evaluate(cases);
-      const evaluated = fresh.map((value, k): Evaluated => {
+      const evaluated: Evaluated[] = [];
+      for (const [k, value] of fresh.entries()) {
         const result = results[k];
         if (!result.ok) throw new Error(`NumPy could not evaluate an explored case: ${result.error}`);
-        const trace = this.runner(this.cell, value, { allowNonFinite: true });
-        const verdict = judge(cases[k], Object.fromEntries(seedFields(trace)), result.outputs, FLOAT64_TOLERANCE);
-        return { cell: this.cell, value, trace, warnings: result.warnings, numpy: result.outputs, verdict };
-      });
+        const port = await runImplementation(this.impl, cases[k], 'an explored case', value);
+        const numpy = Object.fromEntries(Object.keys(port).map((key) => [key, result.outputs[key]]));
+        const verdict = judge(cases[k], port, numpy, FLOAT64_TOLERANCE);
+        evaluated.push({ cell: this.cell, value, steps: cases[k].steps, hidden: cases[k].hidden, port, warnings: result.warnings, numpy, verdict });
+      }
       const differ = evaluated.map((e, k) => (e.verdict.kind === 'agrees' ? -1 : k)).filter((k) => k >= 0);
       if (differ.length > 0) {
         const floors = await measureNoiseFloors(this.oracle, differ.map((k) => cases[k]), differ.map((k) => evaluated[k].numpy), { seed: this.seed });
         differ.forEach((k, n) => {
           const e = evaluated[k];
-          e.verdict = judge(cases[k], Object.fromEntries(seedFields(e.trace)), e.numpy, FLOAT64_TOLERANCE, floors[n]);
+          e.verdict = judge(cases[k], e.port, e.numpy, FLOAT64_TOLERANCE, floors[n]);
         });
       }
       fresh.forEach((value, k) => this.cache.set(keyOf(value), { evaluated: evaluated[k], categories: categorize(evaluated[k]) }));
@@ -113,11 +115,10 @@ class Evaluator {
   }
 }
 
-function partingVectors({ verdict, trace, numpy }: Evaluated): ExampleVector[] | undefined {
+function partingVectors({ verdict, port: outputs, numpy, hidden: H }: Evaluated): ExampleVector[] | undefined {
   const worst = verdict.worst;
   if (verdict.kind === 'agrees' || worst === undefined) return undefined;
-  const port = Object.fromEntries(seedFields(trace))[worst.key];
-  const H = trace.hidden;
+  const port = outputs[worst.key];
   const at = (values: Float64Array) => Array.from(values.subarray(worst.step * H, (worst.step + 1) * H));
   return [
     { label: `${worst.key}, TypeScript`, step: worst.step, values: at(port) },
@@ -128,7 +129,7 @@ function partingVectors({ verdict, trace, numpy }: Evaluated): ExampleVector[] |
 export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const { cell, runs, seed, oracle } = options;
   const arbitrary = extremeCase(cell);
-  const evaluator = new Evaluator(cell, oracle, options.runner ?? runCase, seed);
+  const evaluator = new Evaluator(cell, oracle, options.implementation ?? lstmParityImplementation(), seed);
   const counts = new Map<CategoryId, number>();
 
   const values = fc.sample(arbitrary, { seed, numRuns: runs });
@@ -153,7 +154,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
         finding.example = {
           value,
           detail: found.get(id) ?? '',
-          shape: { steps: evaluated.trace.steps, hidden: evaluated.trace.hidden, inputs: (value.W.w_i as number[][])[0].length },
+          shape: { steps: evaluated.steps, hidden: evaluated.hidden, inputs: (value.W.w_i as number[][])[0].length },
           path: details.counterexamplePath ?? '',
           shrinks: details.numShrinks,
           warnings: evaluated.warnings,

@@ -20,3 +20,13 @@ export function encodeDouble(x: number): string {
 export function reviveDouble(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value;
 }
+
+/**
+ * The same revival applied to a value already parsed without the reviver (a fetched JSON object,
+ * say): a copy in which the three non-finite strings are numbers again. -0 survives either way.
+ */
+export function reviveDoubles(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reviveDoubles);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, reviveDoubles(v)]));
+  return reviveDouble('', value);
+}

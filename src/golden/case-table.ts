@@ -5,8 +5,8 @@
  * A row that needs more than the default tolerance carries the tolerance and the reason.
  */
 import type { CellType } from '../cells/schema.js';
-import type { Tolerance } from '../numeric/tolerance.js';
-import { randomMatrix, randomWeights, SeededRandom, type CaseValue, type Draw } from './random.js';
+import type { Tolerance } from '../judge/tolerance.js';
+import { randomMatrix, randomWeights, SeededRandom, type CaseValue, type Draw } from '../numeric/seeded-random.js';
 
 export const TABLE_SEED = 20261129;
 

@@ -3,10 +3,11 @@
  * file's inputs in memory (never writing), compares NumPy's fresh outputs with the recorded ones
  * under each file's tolerance, and checks that the case table still draws the committed inputs.
  */
-import { compareTraces, type Comparison } from '../numeric/compare.js';
+import { compareTraces, type Comparison } from '../judge/compare.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
-import { expectedArrays, hiddenOf, toleranceOf } from './compare.js';
-import { loadGoldenFile, type GoldenFile, type GoldenManifest } from './format.js';
+import { expectedArrays, hiddenOf, toleranceOf } from '../judge/golden.js';
+import { type GoldenFile, type GoldenManifest } from './format.js';
+import { loadGoldenFile } from './files.js';
 import { evaluateGolden, tableInputs } from './generate.js';
 
 export interface DriftRow {

@@ -3,13 +3,13 @@
  * the inputs, the outputs NumPy produced for them, and the NumPy warnings raised. Doubles are
  * encoded exactly (./format/doubles.ts). golden/MANIFEST.json records where the corpus came
  * from and a sha256 of every file, so an edited or corrupted file is caught by name.
+ *
+ * This module parses and writes text only, so it runs in a browser too; reading the corpus from
+ * disk, with its checksums, is ./files.ts.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as z from 'zod';
 import { describeValue, formatIssue, LstmInputError, validateCase } from '../cells/schema.js';
-import { reviveDouble } from '../format/doubles.js';
+import { reviveDouble, reviveDoubles } from '../format/doubles.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 
 export const GOLDEN_SCHEMA_VERSION = 1;
@@ -46,13 +46,13 @@ export const goldenFileSchema = z.strictObject({
   tolerance: z.strictObject({ rtol: z.number().min(0), atol: z.number().min(0), reason: z.string().min(1) }).optional(),
   /**
    * Set only for cases kept because the port and NumPy differ for a known reason; the golden test
-   * then requires exactly this verdict (src/campaign/verdict.ts) and never accepts a port bug.
+   * then requires exactly this verdict (src/judge/verdict.ts) and never accepts a port bug.
    */
   expectedVerdict: z.enum(['ill-conditioned', 'platform-quirk']).optional(),
   case: z.strictObject({ S: matrix, W: z.record(z.string(), z.union([matrix, vector])) }),
   expected: z.record(z.string(), matrix),
   numpyWarnings: z.array(z.string()),
-  /** NumPy's own spread under 1-ULP input perturbations, per key and step (src/campaign/noise-floor.ts). */
+  /** NumPy's own spread under 1-ULP input perturbations, per key and step (src/judge/noise-floor.ts). */
   noiseFloor: z.strictObject({ copies: z.number().int().min(1), seed: z.number().int(), stepSpread: z.record(z.string(), vector) }),
   /** Regression files, written one at a time, carry their own environment. */
   environment: environmentSchema.optional(),
@@ -69,10 +69,6 @@ export const manifestSchema = z.strictObject({
 });
 export type GoldenManifest = z.infer<typeof manifestSchema>;
 
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 export function formatGoldenFile(file: GoldenFile): string {
   return stringifyDoubles(file);
 }
@@ -82,13 +78,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${path || '(top level)'}: ${issue.message}`;
 }
 
-/** Parses and validates golden file text; every failure names the file and the field. */
-export function parseGoldenFile(text: string, name: string): GoldenFile {
+/**
+ * Parses and validates a golden file, given as its text or as the value JSON.parse made of it
+ * (in a browser, say, from `fetch(...).json()`); every failure names the file and the field.
+ */
+export function parseGoldenFile(text: string | object, name: string): GoldenFile {
   let value: unknown;
-  try {
-    value = JSON.parse(text, reviveDouble);
-  } catch (error) {
-    throw new GoldenFileError(`${name}: not valid JSON (truncated or corrupted?): ${(error as Error).message.replace(/, ".*$/s, '')}`);
+  if (typeof text === 'string') {
+    try {
+      value = JSON.parse(text, reviveDouble);
+    } catch (error) {
+      throw new GoldenFileError(`${name}: not valid JSON (truncated or corrupted?): ${(error as Error).message.replace(/, ".*$/s, '')}`);
+    }
+  } else {
+    value = reviveDoubles(text);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new GoldenFileError(`${name}: expected a golden file object {"schema": ${GOLDEN_SCHEMA_VERSION}, ...}, got ${describeValue(value)}`);
@@ -141,38 +144,4 @@ export function parseManifest(text: string, name: string): GoldenManifest {
   const result = manifestSchema.safeParse(value);
   if (!result.success) throw new GoldenFileError(`${name}: ${describeIssue(result.error.issues[0])}`);
   return result.data;
-}
-
-/** Reads and validates golden/MANIFEST.json. */
-export function readManifest(dir: string): GoldenManifest {
-  const manifestPath = join(dir, 'MANIFEST.json');
-  let text: string;
-  try {
-    text = readFileSync(manifestPath, 'utf8');
-  } catch {
-    throw new GoldenFileError(`${manifestPath}: missing; run npm run golden:generate`);
-  }
-  return parseManifest(text, 'golden/MANIFEST.json');
-}
-
-/**
- * Loads one file listed in the manifest, checking its sha256 first: a file edited by hand or
- * corrupted fails here, by name, before any comparison runs.
- */
-export function loadGoldenFile(dir: string, path: string, manifest: GoldenManifest): GoldenFile {
-  const entry = manifest.files[path];
-  if (entry === undefined) throw new GoldenFileError(`golden/${path}: not listed in MANIFEST.json`);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(dir, path));
-  } catch {
-    throw new GoldenFileError(`golden/${path}: listed in MANIFEST.json but missing`);
-  }
-  const actual = sha256(bytes);
-  if (actual !== entry.sha256) {
-    throw new GoldenFileError(
-      `golden/${path}: sha256 ${actual.slice(0, 12)}... does not match MANIFEST.json (${entry.sha256.slice(0, 12)}...): changed by hand or corrupted; regenerate with npm run golden:generate`,
-    );
-  }
-  return parseGoldenFile(bytes.toString('utf8'), `golden/${path}`);
 }

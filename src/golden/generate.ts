@@ -5,18 +5,19 @@
 import { readFileSync } from 'node:fs';
 import type { CellType } from '../cells/schema.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
-import { toOracleCase } from '../oracle/oracle-case.js';
+import { toFlatCase } from '../judge/flat-case.js';
 import { packageRoot } from '../package-root.js';
-import { measureNoiseFloors } from '../campaign/noise-floor.js';
+import { measureNoiseFloors } from '../judge/noise-floor.js';
 import { buildCase, CASE_TABLE, caseSeed } from './case-table.js';
-import { GOLDEN_SCHEMA_VERSION, sha256, type GoldenEnvironment, type GoldenFile } from './format.js';
+import { GOLDEN_SCHEMA_VERSION, type GoldenEnvironment, type GoldenFile } from './format.js';
+import { sha256 } from './files.js';
 
 /** Files whose content decides the corpus: the table, its generator and the reference. */
 const GENERATOR_SOURCES = [
   'src/golden/case-table.ts',
-  'src/golden/random.ts',
+  'src/numeric/seeded-random.ts',
   'src/golden/generate.ts',
-  'src/campaign/noise-floor.ts',
+  'src/judge/noise-floor.ts',
   'reference/lstm_reference.py',
   'reference/worker.py',
 ];
@@ -54,7 +55,7 @@ function toRows(values: Float64Array, steps: number, hidden: number): number[][]
  * its noise floor (NumPy's spread under 1-ULP perturbations, seeded by the file's own seed).
  */
 export async function evaluateGolden(oracle: NumpyOracle, inputs: readonly GoldenInput[]): Promise<GoldenFile[]> {
-  const cases = inputs.map((input) => toOracleCase(input.cell as CellType, input.case, { allowNonFinite: input.allowNonFinite }));
+  const cases = inputs.map((input) => toFlatCase(input.cell as CellType, input.case, { allowNonFinite: input.allowNonFinite }));
   const results = await oracle.evaluate(cases);
   const outputs = results.map((result, k) => {
     if (!result.ok) throw new Error(`${inputs[k].cell}/${inputs[k].name}: NumPy could not evaluate it: ${result.error}`);

@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatGoldenFile, parseGoldenFile, readManifest, sha256, type GoldenFile } from './format.js';
+import { formatGoldenFile, parseGoldenFile, type GoldenFile } from './format.js';
+import { readManifest, sha256 } from './files.js';
 
 export function readRegressions(dir: string): { path: string; file: GoldenFile }[] {
   const folder = join(dir, 'regressions');

@@ -17,12 +17,14 @@
  *   cleanup kills the worker if this process exits first, and the worker asks the kernel to kill
  *   it if this process dies (see worker.py), so no Python process outlives the run.
  */
+import { endianness } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import type { Reference } from '../judge/flat-case.js';
 import { packageRoot } from '../package-root.js';
 import { probePython, pythonCommand } from './python.js';
-import { decodeResult, encodeCase, replySchema, type OracleCase, type OracleResult, type Reply, type WorkerInfo } from './protocol.js';
+import { decodeResult, encodeCase, replySchema, type FlatCase, type ReferenceResult, type Reply, type WorkerInfo } from './protocol.js';
 
 export const workerPath = () => join(packageRoot(), 'reference', 'worker.py');
 
@@ -34,7 +36,7 @@ export class NumpyWorkerError extends Error {
    * When `evaluate` fails: the results of the cases evaluated before the failure, in order (a
    * prefix of the cases passed in). Together with `notEvaluated` it accounts for every case.
    */
-  results: readonly OracleResult[] = [];
+  results: readonly ReferenceResult[] = [];
   /** When `evaluate` fails: how many cases, following `results`, were not evaluated. */
   notEvaluated = 0;
 
@@ -103,7 +105,7 @@ function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
 }
 
-export class NumpyOracle {
+export class NumpyOracle implements Reference {
   private worker: Worker | undefined;
   /** Every worker started and not yet exited, so close() can wait for all of them. */
   private readonly running = new Set<ResultPromise>();
@@ -126,6 +128,8 @@ export class NumpyOracle {
   /** Probes Python and NumPy, starts the worker and reads its versions. */
   static async start(options: OracleOptions = {}): Promise<NumpyOracle> {
     checkOptions(options);
+    // Arrays cross as the bytes of little-endian float64 (./protocol.ts).
+    if (endianness() !== 'LE') throw new NumpyWorkerError('unavailable', 'the NumPy bridge needs a little-endian machine');
     const python = options.python ?? pythonCommand();
     const probe = await probePython(python);
     if (!probe.ok) throw new NumpyWorkerError('unavailable', probe.reason);
@@ -287,7 +291,7 @@ export class NumpyOracle {
    * answers nonsense, rejects with a NumpyWorkerError whose message says how many cases were not
    * evaluated, and whose `results` hold those that were.
    */
-  evaluate(cases: readonly OracleCase[]): Promise<OracleResult[]> {
+  evaluate(cases: readonly FlatCase[]): Promise<ReferenceResult[]> {
     return this.enqueue(cases, 'run', this.options.maxBatch);
   }
 
@@ -295,19 +299,19 @@ export class NumpyOracle {
    * Evaluates cases in high precision (reference/lstm_mpmath.py), one per request since each can
    * take seconds: the truth both the port and NumPy are judged by. Fails as `evaluate` does.
    */
-  truth(cases: readonly OracleCase[]): Promise<OracleResult[]> {
+  truth(cases: readonly FlatCase[]): Promise<ReferenceResult[]> {
     return this.enqueue(cases, 'truth', 1);
   }
 
-  private enqueue(cases: readonly OracleCase[], op: 'run' | 'truth', batchSize: number): Promise<OracleResult[]> {
+  private enqueue(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number): Promise<ReferenceResult[]> {
     if (!Array.isArray(cases)) return Promise.reject(new TypeError(`${op === 'run' ? 'evaluate' : 'truth'}: expected an array of cases, got ${cases === null ? 'null' : typeof cases}`));
     const run = this.queue.then(() => this.evaluateNow(cases, op, batchSize));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async evaluateNow(cases: readonly OracleCase[], op: 'run' | 'truth', batchSize: number): Promise<OracleResult[]> {
-    const results: OracleResult[] = [];
+  private async evaluateNow(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number): Promise<ReferenceResult[]> {
+    const results: ReferenceResult[] = [];
     for (let start = 0; start < cases.length; start += batchSize) {
       const batch = cases.slice(start, start + batchSize);
       try {
@@ -326,7 +330,7 @@ export class NumpyOracle {
   }
 
   /** The results of one batch, or a protocol error if the reply does not account for every case. */
-  private readResults(reply: Reply, batch: readonly OracleCase[]): OracleResult[] {
+  private readResults(reply: Reply, batch: readonly FlatCase[]): ReferenceResult[] {
     if (!('results' in reply)) throw new NumpyWorkerError('protocol', `NumPy worker refused the request: ${'error' in reply ? reply.error : 'no results'}`);
     if (reply.results.length !== batch.length) {
       throw new NumpyWorkerError('protocol', `NumPy worker answered ${reply.results.length} results for ${batch.length} cases`);

@@ -3,32 +3,10 @@
  * as base64 of little-endian float64 (exact, and about 2.7x denser than decimal text). Every
  * reply is validated here before anything reads it.
  */
-import { endianness } from 'node:os';
 import * as z from 'zod';
-import type { CellType } from '../cells/schema.js';
+import type { FlatCase, ReferenceResult } from '../judge/flat-case.js';
 
-if (endianness() !== 'LE') throw new Error('lstm-parity: the NumPy bridge needs a little-endian machine');
-
-/** One case as the worker takes it: every array flat and row-major. */
-export interface OracleCase {
-  cell: CellType;
-  steps: number;
-  inputs: number;
-  hidden: number;
-  S: Float64Array;
-  W: Record<string, Float64Array>;
-}
-
-export type OracleResult =
-  | {
-      ok: true;
-      outputs: Record<string, Float64Array>;
-      warnings: string[];
-      /** High-precision results only: the digits that settled, and whether they did. */
-      digits?: number;
-      converged?: boolean;
-    }
-  | { ok: false; error: string };
+export type { FlatCase, ReferenceResult };
 
 export function encodeFloat64(values: Float64Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
@@ -74,14 +52,14 @@ export const replySchema = z.union([
 ]);
 export type Reply = z.infer<typeof replySchema>;
 
-export function encodeCase(c: OracleCase): object {
+export function encodeCase(c: FlatCase): object {
   const W: Record<string, string> = {};
   for (const [key, values] of Object.entries(c.W)) W[key] = encodeFloat64(values);
   return { cell: c.cell, steps: c.steps, inputs: c.inputs, hidden: c.hidden, S: encodeFloat64(c.S), W };
 }
 
 /** Decodes one case's result and checks every output holds exactly T x H values. */
-export function decodeResult(result: z.infer<typeof caseResultSchema>, c: OracleCase): OracleResult {
+export function decodeResult(result: z.infer<typeof caseResultSchema>, c: FlatCase): ReferenceResult {
   if (!result.ok) return result;
   const outputs: Record<string, Float64Array> = {};
   for (const [key, text] of Object.entries(result.outputs)) {

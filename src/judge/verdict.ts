@@ -15,10 +15,10 @@
  * factor; a real port bug exceeds it by orders of magnitude (its error shows at the first step,
  * where the spread is a few ULP).
  */
-import { compareTraces, where, type Comparison, type ElementDiff, type TraceArrays } from '../numeric/compare.js';
-import { agreement, allowedError, type Tolerance } from '../numeric/tolerance.js';
+import { compareTraces, where, type Comparison, type ElementDiff, type TraceArrays } from '../judge/compare.js';
+import { agreement, allowedError, type Tolerance } from '../judge/tolerance.js';
 import { ulpDistance } from '../numeric/ulp.js';
-import type { OracleCase } from '../oracle/protocol.js';
+import type { FlatCase } from './flat-case.js';
 import type { NoiseFloor } from './noise-floor.js';
 
 export const NOISE_FACTOR = 4;
@@ -45,7 +45,7 @@ export interface Verdict {
 
 /** A case where some product may overflow, or that holds non-finite values: OpenBLAS's FMA and
  * its inf * 0 handling can then differ from left-to-right arithmetic in NaN-ness. */
-export function quirkProne(c: Pick<OracleCase, 'S' | 'W' | 'steps' | 'inputs' | 'hidden'>): boolean {
+export function quirkProne(c: Pick<FlatCase, 'S' | 'W' | 'steps' | 'inputs' | 'hidden'>): boolean {
   let maxW = 0;
   for (const values of Object.values(c.W)) for (const w of values) maxW = Math.max(maxW, Math.abs(w));
   let maxS = 0;
@@ -55,7 +55,7 @@ export function quirkProne(c: Pick<OracleCase, 'S' | 'W' | 'steps' | 'inputs' | 
 }
 
 export function judge(
-  c: Pick<OracleCase, 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>,
+  c: Pick<FlatCase, 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>,
   actual: TraceArrays,
   expected: Record<string, Float64Array>,
   tolerance: Tolerance,

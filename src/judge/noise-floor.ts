@@ -11,9 +11,8 @@
  * trajectory has parted, any unit can land anywhere, and a few copies say little about one unit
  * but reliably how far the step as a whole can move.
  */
-import type { NumpyOracle } from '../oracle/numpy-oracle.js';
-import type { OracleCase } from '../oracle/protocol.js';
-import { SeededRandom } from '../golden/random.js';
+import type { FlatCase, Reference } from './flat-case.js';
+import { SeededRandom } from '../numeric/seeded-random.js';
 import { nextAfter } from '../numeric/ulp.js';
 
 export interface NoiseFloor {
@@ -37,7 +36,7 @@ function perturb(values: Float64Array, random: SeededRandom): Float64Array {
 }
 
 /** K perturbed copies of a case, drawn from `seed`. */
-export function perturbedCopies(c: OracleCase, copies: number, seed: number): OracleCase[] {
+export function perturbedCopies(c: FlatCase, copies: number, seed: number): FlatCase[] {
   const random = new SeededRandom(seed);
   return Array.from({ length: copies }, () => ({
     ...c,
@@ -66,15 +65,15 @@ function stepSpreadOf(base: Float64Array, runs: readonly Float64Array[], hidden:
  * case, as the oracle returned them). All copies of all cases go to the worker in one call.
  */
 export async function measureNoiseFloors(
-  oracle: NumpyOracle,
-  cases: readonly OracleCase[],
+  reference: Reference,
+  cases: readonly FlatCase[],
   bases: readonly Record<string, Float64Array>[],
   options: { copies?: number; seed?: number } = {},
 ): Promise<NoiseFloor[]> {
   const copies = options.copies ?? DEFAULT_COPIES;
   const seed = options.seed ?? 1;
   const all = cases.flatMap((c, k) => perturbedCopies(c, copies, seed + k));
-  const results = await oracle.evaluate(all);
+  const results = await reference.evaluate(all);
   return cases.map((_, k) => {
     const runs = results.slice(k * copies, (k + 1) * copies);
     const stepSpread: Record<string, Float64Array> = {};

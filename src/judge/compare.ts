@@ -4,7 +4,7 @@
  * largest ULP distance with their key, step and unit, and what was allowed there.
  */
 import { agreement, allowedError, type Tolerance } from './tolerance.js';
-import { ulpDistance } from './ulp.js';
+import { ulpDistance } from '../numeric/ulp.js';
 
 /** One element: where it is, both values and how far apart. */
 export interface ElementDiff {

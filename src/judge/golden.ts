@@ -1,0 +1,59 @@
+/** Judging an implementation, or a fresh NumPy run, against a golden file. */
+import type { GoldenFile } from '../golden/format.js';
+import { toFlatCase, type FlatOutputs } from './flat-case.js';
+import { runImplementation, type Implementation } from './implementation.js';
+import { FLOAT64_TOLERANCE, type Tolerance } from './tolerance.js';
+import { judge, type Verdict } from './verdict.js';
+
+export function flattenRows(rows: readonly (readonly number[])[]): Float64Array {
+  const cols = rows.length === 0 ? 0 : rows[0].length;
+  const out = new Float64Array(rows.length * cols);
+  rows.forEach((row, t) => out.set(row, t * cols));
+  return out;
+}
+
+/** The file's expected outputs as flat T x H arrays, by seed key. */
+export function expectedArrays(file: GoldenFile): Record<string, Float64Array> {
+  return Object.fromEntries(Object.entries(file.expected).map(([key, rows]) => [key, flattenRows(rows)]));
+}
+
+export function hiddenOf(file: GoldenFile): number {
+  return (file.case.W.u_i as number[][]).length;
+}
+
+/** The file's own tolerance where the table widened it, else the float64 default. */
+export function toleranceOf(file: GoldenFile): Tolerance {
+  return file.tolerance ?? FLOAT64_TOLERANCE;
+}
+
+export interface GoldenJudgement {
+  verdict: Verdict;
+  actual: FlatOutputs;
+  /** NumPy's recorded outputs, for the keys the implementation returned. */
+  expected: FlatOutputs;
+  stepSpread: Record<string, Float64Array>;
+  hidden: number;
+}
+
+/**
+ * Runs the implementation on the file's inputs and judges it against NumPy's recorded outputs and
+ * the recorded noise floor, on the keys it returned. The file passes when the verdict is 'agrees',
+ * or exactly the verdict it was kept for (`expectedVerdict`).
+ */
+export async function judgeGoldenFile(file: GoldenFile, impl: Implementation): Promise<GoldenJudgement> {
+  const c = toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
+  const actual = await runImplementation(impl, c, `golden/${file.cell}/${file.name}`, file.case);
+  const recorded = expectedArrays(file);
+  const expected: FlatOutputs = {};
+  for (const key of Object.keys(actual)) {
+    if (!(key in recorded)) throw new Error(`golden/${file.cell}/${file.name}: golden file lacks key ${key}`);
+    expected[key] = recorded[key];
+  }
+  const stepSpread = Object.fromEntries(Object.entries(file.noiseFloor.stepSpread).map(([key, values]) => [key, Float64Array.from(values)]));
+  const verdict = judge(c, actual, expected, toleranceOf(file), { stepSpread });
+  return { verdict, actual, expected, stepSpread, hidden: c.hidden };
+}
+
+export function goldenPasses(file: GoldenFile, verdict: Verdict): boolean {
+  return verdict.kind === 'agrees' || verdict.kind === file.expectedVerdict;
+}

@@ -1,0 +1,23 @@
+/**
+ * lstm-parity/node: the harness that needs Node. The NumPy bridge (one long-lived Python worker),
+ * the golden corpus on disk with its checksums, the live campaign behind `lstm-parity verify`,
+ * the explorer, the accuracy check against a high-precision truth, and the HTML reports.
+ * Everything browser-safe is exported from `lstm-parity` itself.
+ */
+export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
+export type { WorkerInfo } from './oracle/protocol.js';
+export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
+export { loadGoldenFile, readManifest, sha256 } from './golden/files.js';
+export {
+  verify,
+  type CellStats,
+  type Finding,
+  type Location,
+  type ReportData,
+  type VerifyOptions,
+  type VerifyResult,
+} from './campaign/verify.js';
+export { explore, type CategoryFinding, type ExploreOptions, type ExploreResult } from './explore/explore.js';
+export { measureAccuracy, type AccuracyResult, type KeyAccuracy } from './accuracy/accuracy.js';
+export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';
+export { exploreReportHtml } from './report/explore-section.js';

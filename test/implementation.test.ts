@@ -1,0 +1,90 @@
+/**
+ * The interface every checker judges through: replies are checked before anything compares them,
+ * and every complaint names the implementation and the case.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lstmType1, lstmType2 } from '../src/index.js';
+import { caseInput, runImplementation, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
+import { judgeGoldenFile } from '../src/judge/golden.js';
+import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
+import { parseGoldenFile } from '../src/golden/format.js';
+import { reviveDoubles } from '../src/format/doubles.js';
+import { ROOT } from './helpers/cli.js';
+import { sequence, type1Weights, type2Weights } from './helpers/weights.js';
+
+const S = sequence(3, 2);
+const W = type1Weights(2, 2);
+const asInput = (value: { S: number[][]; W: object }) => value as CaseInput;
+const flat = toFlatCase('type1', { S, W });
+
+function replying(reply: unknown, cells: Implementation['cells'] = ['type1']): Implementation {
+  return { name: 'fake', cells, dtype: 'float64', run: () => reply as ImplementationOutputs };
+}
+
+const run = (impl: Implementation) => runImplementation(impl, flat, 'case 7', asInput({ S, W }));
+
+describe('runImplementation', () => {
+  it('should take T x H rows or one flat T x H array per key, and return the seed order', async () => {
+    const trace = lstmType1(S, W);
+    const rows = (values: Float64Array) => [0, 1, 2].map((t) => Array.from(values.subarray(2 * t, 2 * t + 2)));
+    const out = await run(replying({ cell_state_vectors: Float32Array.from(trace.cellState), Output: rows(trace.output) }));
+    expect(Object.keys(out)).toEqual(['Output', 'cell_state_vectors']);
+    expect(out.Output).toEqual(trace.output);
+    expect(out.cell_state_vectors).toEqual(Float64Array.from(Float32Array.from(trace.cellState)));
+  });
+
+  it('should give this package cells every seed key, bit for bit, through the interface', async () => {
+    const own = lstmParityImplementation({ backend: 'scalar' });
+    expect(own).toMatchObject({ name: 'lstm-parity (scalar)', cells: ['type1', 'type2'], dtype: 'float64' });
+    const out1 = await runImplementation(own, flat, 'case', asInput({ S, W }));
+    expect(Object.keys(out1)).toEqual(seedKeysOf('type1'));
+    expect(out1.Output).toEqual(lstmType1(S, W).output);
+    const W2 = type2Weights(2, 2);
+    const out2 = await runImplementation(lstmParityImplementation(), toFlatCase('type2', { S, W: W2 }), 'case', asInput({ S, W: W2 }));
+    expect(Object.keys(out2)).toEqual(seedKeysOf('type2'));
+    expect(out2.cell_state_vectors).toEqual(lstmType2(S, W2).cellState);
+  });
+
+  it.each([
+    [{ Output: [[0, 0]] }, 'fake: case 7: Output: expected 3 rows of 2 numbers (T x H), got 1 rows'],
+    [{ Output: [[0, 0], [0], [0, 0]] }, 'fake: case 7: Output[1]: expected 2 numbers (H), got 1'],
+    [{ Output: [[0, 0], [0, '1'], [0, 0]] }, 'fake: case 7: Output[1][1]: expected a number, got string'],
+    [{ Output: [[0, 0], null, [0, 0]] }, 'fake: case 7: Output[1]: expected a row of 2 numbers, got null'],
+    [{ Output: new Float64Array(5) }, 'fake: case 7: Output: expected 3 x 2 = 6 values, got 5'],
+    [{ Output: 'none' }, 'fake: case 7: Output: expected 3 rows of 2 numbers, got string'],
+    [{ cell_state_vectors: new Float64Array(6) }, 'fake: case 7: missing Output (every implementation must return at least Output)'],
+    [{ Output: new Float64Array(6), cell_input: [] }, 'fake: case 7: unknown output key "cell_input"; type1 has Output, Output_gate_activations, input_gate_activations, forget_gate_activations, cell_input_activations, cell_state_vectors'],
+    [[], 'fake: case 7: expected an object of outputs by seed key, got an array'],
+    [null, 'fake: case 7: expected an object of outputs by seed key, got null'],
+    [6, 'fake: case 7: expected an object of outputs by seed key, got number'],
+  ])('should refuse a reply that breaks the interface (%#)', async (reply, message) => {
+    await expect(run(replying(reply))).rejects.toThrow(message);
+  });
+
+  it('should name the implementation and case when it throws, and when it lacks the cell', async () => {
+    const throwing: Implementation = { name: 'boom', cells: ['type1'], dtype: 'float64', run: async () => Promise.reject(new Error('out of memory')) };
+    await expect(run(throwing)).rejects.toThrow('boom: case 7: failed: out of memory');
+    await expect(run(replying({}, ['type2']))).rejects.toThrow('fake: case 7: does not implement type1 (it implements type2)');
+    await expect(run(replying({}, []))).rejects.toThrow('fake: case 7: does not implement type1 (it implements no cell)');
+  });
+
+  it('should rebuild S and W from a flat case with the shapes the seed uses', () => {
+    expect(caseInput(flat)).toEqual({ S, W });
+    const W2 = type2Weights(3, 1);
+    expect(caseInput(toFlatCase('type2', { S: [], W: W2 }))).toEqual({ S: [], W: W2 });
+  });
+});
+
+describe('golden files in a browser', () => {
+  it('should parse a golden file from the object JSON.parse made of it, NaN and -0 included', async () => {
+    const text = readFileSync(join(ROOT, 'golden/type2/nan-input.json'), 'utf8');
+    const fromObject = parseGoldenFile(JSON.parse(text) as object, 'nan-input');
+    expect(fromObject).toEqual(parseGoldenFile(text, 'nan-input'));
+    expect((await judgeGoldenFile(fromObject, lstmParityImplementation())).verdict.kind).toBe('agrees');
+    expect(Object.is((reviveDoubles(JSON.parse('{"a": [-0.0, "NaN", "-Infinity", "x"]}')) as { a: unknown[] }).a[0], -0)).toBe(true);
+    expect(reviveDoubles({ a: [-0, 'NaN', '-Infinity', 'x'] })).toEqual({ a: [-0, NaN, -Infinity, 'x'] });
+  });
+});
