@@ -68,11 +68,19 @@ function javascriptBits() {
   };
 }
 
-/** Each engine's WebAssembly global, and whether the SIMD kernel can load there. */
+/** What a browser throws when a page's Content-Security-Policy forbids compiling WebAssembly (Chromium's wording, shortened). */
+const REFUSED = "WebAssembly.Module(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script";
+
+/** Each engine's WebAssembly global, whether the SIMD kernel can load there, and why not. */
 const ENGINES = {
-  'WebAssembly SIMD': { global: () => WebAssembly, simd: true },
-  'no WebAssembly at all': { global: () => undefined, simd: false },
-  'WebAssembly without SIMD': { global: () => Object.create(WebAssembly, { validate: { value: () => false } }), simd: false },
+  'WebAssembly SIMD': { global: () => WebAssembly, simd: true, why: '' },
+  'no WebAssembly at all': { global: () => undefined, simd: false, why: 'this engine has no WebAssembly' },
+  'WebAssembly without SIMD': { global: () => Object.create(WebAssembly, { validate: { value: () => false } }), simd: false, why: "this engine's WebAssembly lacks SIMD" },
+  'WebAssembly that a Content-Security-Policy forbids to compile': {
+    global: () => Object.create(WebAssembly, { Module: { value: function Module() { throw new WebAssembly.CompileError(REFUSED); } } }),
+    simd: false,
+    why: `compiling WebAssembly was refused here (CompileError: ${REFUSED}); a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src`,
+  },
 };
 type Engine = keyof typeof ENGINES;
 const engines = Object.keys(ENGINES) as Engine[];
@@ -101,6 +109,8 @@ describe.each(engines)('an engine with %s, the cells loaded afresh', (engine) =>
     const expected = javascriptBits();
     const cells = await freshCells(engine);
     expect(cells.wasmSimdAvailable()).toBe(simd);
+    const { wasmUnavailableReason } = await import('../src/cells/wasm-dots.js');
+    expect(wasmUnavailableReason()).toBe(simd ? undefined : ENGINES[engine].why);
     const { backends, ...results } = everyEntryPoint(cells);
     expect(backends).toEqual(simd ? ['wasm', 'wasm'] : ['scalar', 'scalar']);
     expect(results).toEqual(expected);
@@ -109,11 +119,11 @@ describe.each(engines)('an engine with %s, the cells loaded afresh', (engine) =>
 
 describe.each(engines.filter((engine) => !ENGINES[engine].simd))('an engine with %s', (engine) => {
   it("should refuse backend 'wasm' with a message that says why", async () => {
+    const { why } = ENGINES[engine];
     const cells = await freshCells(engine);
-    expect(() => cells.prepareWeights('type1', type1Weights(2, 1), { backend: 'wasm' })).toThrow(
-      "lstm-parity: backend 'wasm' needs WebAssembly SIMD, which this engine lacks",
-    );
-    const { instantiateDots } = await import('../src/cells/wasm-dots.js');
-    expect(() => instantiateDots()).toThrow('lstm-parity: WebAssembly SIMD is not available here');
+    expect(() => cells.prepareWeights('type1', type1Weights(2, 1), { backend: 'wasm' })).toThrow(`lstm-parity: backend 'wasm' needs WebAssembly SIMD: ${why}`);
+    const { instantiateDots, wasmUnavailableReason } = await import('../src/cells/wasm-dots.js');
+    expect(wasmUnavailableReason()).toBe(why);
+    expect(() => instantiateDots()).toThrow(`lstm-parity: WebAssembly SIMD is not available: ${why}`);
   });
 });

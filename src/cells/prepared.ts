@@ -4,7 +4,7 @@
  * wherever they accept the seed's weight dictionary; only S is validated then.
  */
 import { LstmInputError, validateCase, type CellType, type ValidationOptions, type WeightsFor } from './schema.js';
-import { wasmSimdAvailable } from './wasm-dots.js';
+import { wasmSimdAvailable, wasmUnavailableReason } from './wasm-dots.js';
 import { packType1, packType2, type PackedWeights } from './weights.js';
 import { createWorkspace, type Backend, type Workspace } from './workspace.js';
 
@@ -45,7 +45,8 @@ export const AUTO_WASM_MIN_WEIGHTS = 1024;
 function chooseBackend(choice: PrepareOptions['backend'], weights: number): Backend {
   if (choice === 'scalar') return 'scalar';
   if (choice === 'wasm') {
-    if (!wasmSimdAvailable()) throw new Error("lstm-parity: backend 'wasm' needs WebAssembly SIMD, which this engine lacks");
+    const why = wasmUnavailableReason();
+    if (why !== undefined) throw new Error(`lstm-parity: backend 'wasm' needs WebAssembly SIMD: ${why}`);
     return 'wasm';
   }
   return wasmSimdAvailable() && weights >= AUTO_WASM_MIN_WEIGHTS ? 'wasm' : 'scalar';

@@ -24,15 +24,29 @@ export interface DotsInstance {
 export const WASM_PAGE_BYTES = 65536;
 
 let compiled: object | null | undefined;
+/** Why the kernel cannot load here, once dotsModule() has found it cannot. */
+let unavailable = '';
 
-/** The compiled module, or null where WebAssembly or its SIMD proposal is missing. */
+/**
+ * The compiled module, or null where WebAssembly or its SIMD proposal is missing, or where the
+ * engine refuses to compile it: a page whose Content-Security-Policy lacks 'wasm-unsafe-eval'
+ * gets a CompileError from the constructor, and the cells then keep to JavaScript.
+ */
 function dotsModule(): object | null {
   if (compiled === undefined) {
     compiled = null;
-    if (typeof WebAssembly === 'object') {
+    if (typeof WebAssembly !== 'object') unavailable = 'this engine has no WebAssembly';
+    else {
       const bytes = Uint8Array.from(atob(DOTS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-      // validate() is false, not a throw, on engines without SIMD.
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+      // validate() is false, not a throw, on engines without SIMD; it compiles nothing, so CSP allows it.
+      if (!WebAssembly.validate(bytes)) unavailable = "this engine's WebAssembly lacks SIMD";
+      else {
+        try {
+          compiled = new WebAssembly.Module(bytes);
+        } catch (error) {
+          unavailable = `compiling WebAssembly was refused here (${String(error)}); a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src`;
+        }
+      }
     }
   }
   return compiled;
@@ -42,10 +56,15 @@ export function wasmSimdAvailable(): boolean {
   return dotsModule() !== null;
 }
 
+/** Why wasmSimdAvailable() is false, or undefined where it is true. */
+export function wasmUnavailableReason(): string | undefined {
+  return dotsModule() === null ? unavailable : undefined;
+}
+
 /** A fresh instance with its own memory; throws where wasmSimdAvailable() is false. */
 export function instantiateDots(): DotsInstance {
   const module = dotsModule();
-  if (module === null) throw new Error('lstm-parity: WebAssembly SIMD is not available here');
+  if (module === null) throw new Error(`lstm-parity: WebAssembly SIMD is not available: ${unavailable}`);
   return new WebAssembly.Instance(module, {}).exports as DotsInstance;
 }
 
