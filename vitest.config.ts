@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from './scripts/headless-chromium.js';
 
 // The coverage thresholds need the NumPy-backed suites: without NumPy they are skipped (each says
 // why) and the bridge goes unmeasured. There the thresholds are not enforced, and this says so,
@@ -10,14 +12,48 @@ if (!numpyAvailable && process.argv.includes('--coverage')) {
   console.warn(`coverage thresholds (95% lines, 90% branches of src/) NOT enforced: ${python} cannot import numpy, so the NumPy-backed code is not exercised`);
 }
 
+// test/browser/ runs inside Debian's Chromium (vitest's browser mode, driven by Playwright, which
+// launches that binary and never downloads a browser of its own). Without it, the project is left
+// out and this says so.
+const chromium = chromiumMissing();
+if (chromium !== undefined) console.warn(`SKIPPED browser project "chromium" (test/browser/): ${chromium}`);
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'properties/**/*.test.ts'],
     // Two cores here: two workers keep the machine responsive and each runs one NumPy worker.
     // Each test file starts its own NumpyOracle, so its own worker process: workers share no
     // files, sockets or ports, only their own pipes (test/concurrency.test.ts runs them side by side).
     maxWorkers: 2,
     testTimeout: 60_000,
+    // Set-up hooks start NumPy workers, verify campaigns and browsers; on a loaded 2-core machine
+    // that takes longer than vitest's default of 10 s.
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/**/*.test.ts', 'properties/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/browser/**'] },
+      },
+      ...(chromium !== undefined
+        ? []
+        : [
+            {
+              extends: true as const,
+              test: {
+                name: 'chromium',
+                include: ['test/browser/**/*.test.ts'],
+                // Node's answers for the same cases, which the browser's must equal bit for bit.
+                globalSetup: ['test/browser/node-digests.ts'],
+                browser: {
+                  enabled: true,
+                  headless: true,
+                  screenshotFailures: false,
+                  provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
+                  instances: [{ browser: 'chromium' as const }],
+                },
+              },
+            },
+          ]),
+    ],
     // `npm test` runs with --coverage; a single file run with `npx vitest run FILE` does not.
     coverage: {
       provider: 'v8',
