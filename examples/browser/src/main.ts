@@ -67,7 +67,7 @@ if (!results.wasmSimd) {
 document.getElementById('engine')!.textContent = results.wasmSimd
   ? 'WebAssembly SIMD: available'
   : `WebAssembly SIMD: not available here, so the cells run in JavaScript (same bits). ${results.wasmRefusal}`;
-const body = document.getElementById('results')!;
+const body = document.getElementById('results') as HTMLTableSectionElement;
 for (const cell of ['type1', 'type2'] as const) {
   const r = results[cell];
   const last = r.output.slice((r.steps - 1) * r.hidden, (r.steps - 1) * r.hidden + 4);
