@@ -1,7 +1,8 @@
 /**
  * Debian's Chromium, driven by playwright-core (which never downloads a browser of its own), for
- * the browser test of the HTML report and for the README's screenshot. No network: besides the
- * flags that stop Chromium's own background traffic, the context is offline.
+ * the browser tests and for the README's screenshots. No network: besides the flags that stop
+ * Chromium's own background traffic, the context is offline, unless a test serves its page from
+ * this machine (the playground, on 127.0.0.1) and checks every request itself.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -25,6 +26,6 @@ export function chromiumMissing(): string | undefined {
 }
 
 /** A fresh browser whose profile lives in `profileDir` (made anew by the caller, removed after). */
-export function launchChromium(profileDir: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport, offline: true });
+export function launchChromium(profileDir: string, viewport = { width: 1280, height: 900 }, { offline = true } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport, offline });
 }

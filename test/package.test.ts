@@ -68,7 +68,7 @@ describe('the packed tarball', () => {
   it('should hold the entry points with their types, the CLI, the NumPy reference, the golden corpus, README and LICENSE', () => {
     const targets = [pkg.main, pkg.types, ...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))];
     for (const target of targets) expect(paths, target).toContain(target.replace(/^\.\//, ''));
-    for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'reference/worker.py', 'reference/lstm_reference.py', 'golden/MANIFEST.json']) expect(paths, file).toContain(file);
+    for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'reference/worker.py', 'reference/lstm_reference.py', 'golden/MANIFEST.json', 'dist/playground/index.html']) expect(paths, file).toContain(file);
     const manifest = JSON.parse(readFileSync(join(ROOT, 'golden/MANIFEST.json'), 'utf8')) as { files: Record<string, unknown> };
     for (const file of Object.keys(manifest.files)) expect(paths, file).toContain(`golden/${file}`);
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 the lstm-parity authors\n/);
@@ -133,6 +133,27 @@ describe('a Vite app built from the packed tarball', () => {
     expect(install.all.split('\n').filter((line) => /warn|err/i.test(line))).toEqual([]);
     expect(existsSync(join(app, 'node_modules/lstm-parity/dist/src/index.js'))).toBe(true);
     expect(existsSync(join(app, 'node_modules/.bin/lstm-parity'))).toBe(true);
+  });
+
+  it('should serve the playground and the golden corpus from the installed package (npx lstm-parity serve)', async () => {
+    const server = execa(join(app, 'node_modules/.bin/lstm-parity'), ['serve', '--port', '0'], { cwd: app, reject: false });
+    try {
+      const url = await new Promise<string>((resolve) => {
+        let out = '';
+        server.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (match !== null) resolve(match[1]);
+        });
+      });
+      const page = await (await fetch(url)).text();
+      const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(page)![1];
+      expect((await fetch(new URL(script, url))).status).toBe(200);
+      expect((await fetch(new URL('golden/type2/seed-shape.json', url))).status).toBe(200);
+    } finally {
+      server.kill('SIGINT');
+    }
+    expect((await server).exitCode).toBe(0);
   });
 
   it('should build the example (both cells) with no warning and no Node module in the bundle', async () => {

@@ -7,6 +7,7 @@ import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
 import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { RUN_USAGE, runCommand } from './run.js';
+import { SERVE_USAGE, serveCommand } from './serve.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
@@ -19,6 +20,7 @@ commands:
   explore  hunt for numerical edge cases; one shrunk minimal example per category
   accuracy how far the port and NumPy each are from a high-precision (mpmath) truth
   run      run one case through one cell and print the seed's output dictionary
+  serve    the playground: run the cells in your browser, on golden or pasted cases
 
 Run "lstm-parity <command> --help" for a command's options.`;
 
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   explore: { usage: EXPLORE_USAGE, run: exploreCommand },
   accuracy: { usage: ACCURACY_USAGE, run: accuracyCommand },
   run: { usage: RUN_USAGE, run: runCommand },
+  serve: { usage: SERVE_USAGE, run: serveCommand },
 };
 
 function isUsageError(error: unknown): boolean {
