@@ -37,7 +37,7 @@ import { ULP_BUCKETS, paint, reduce, ulpColour, valueScale, type Grid } from './
 import './style.css';
 
 /** How the page names pasted text in messages, where the CLI says "stdin" or the file's path. */
-export const PASTED = 'pasted case';
+const PASTED = 'pasted case';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const caseSelect = $<HTMLSelectElement>('case');
