@@ -7,7 +7,7 @@
  * The built example then runs both cells in Chromium, with and without a Content-Security-Policy
  * that forbids compiling WebAssembly.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -103,7 +103,7 @@ async function viteBuild(root: string) {
   };
   await build({ root, configFile: false, logLevel: 'warn', customLogger: logger, plugins: [collect], build: { outDir: 'dist', emptyOutDir: true, reportCompressedSize: false } });
   const assets = join(root, 'dist/assets');
-  const scripts = (await import('node:fs')).readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f)));
+  const scripts = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f)));
   const bytes = scripts.reduce((n, s) => n + s.length, 0);
   const gzipBytes = scripts.reduce((n, s) => n + gzipSync(s).length, 0);
   return { warnings, modules, code: scripts.map(String).join('\n'), bytes, gzipBytes };
@@ -163,12 +163,12 @@ describe('a Vite app built from the packed tarball', () => {
     expect(example.modules.filter((m) => m.startsWith('node:') || m.includes('__vite-browser-external') || /node_modules\/(execa|echarts|fast-check)\//.test(m))).toEqual([]);
     expect(example.code).not.toMatch(/["'`]node:/);
     // The WebAssembly is inlined: nothing but the page and its script to serve.
-    expect((await import('node:fs')).readdirSync(join(app, 'dist/assets')).map((f) => extname(f))).toEqual(['.js']);
+    expect(readdirSync(join(app, 'dist/assets')).map((f) => extname(f))).toEqual(['.js']);
   });
 
   it(`should keep an app that imports one cell within ${kB(BUDGET_GZIP_BYTES)} gzip`, async () => {
     const root = join(app, 'one-cell');
-    (await import('node:fs')).mkdirSync(root);
+    mkdirSync(root);
     writeFileSync(join(root, 'index.html'), '<!doctype html><html><body><pre id="out"></pre><script type="module" src="./main.js"></script></body></html>\n');
     writeFileSync(join(root, 'main.js'), "import { lstmType1 } from 'lstm-parity';\nconst W = JSON.parse(document.getElementById('out').dataset.weights ?? '{}');\ndocument.getElementById('out').textContent = String(lstmType1([], W).steps);\n");
     const oneCell = await viteBuild(root);
