@@ -24,31 +24,36 @@ export interface DotsInstance {
 export const WASM_PAGE_BYTES = 65536;
 
 let compiled: object | null | undefined;
-/** Why the kernel cannot load here, once dotsModule() has found it cannot. */
+/** Why compile() last returned null. */
 let unavailable = '';
 
 /**
- * The compiled module, or null where WebAssembly or its SIMD proposal is missing, or where the
- * engine refuses to compile it: a page whose Content-Security-Policy lacks 'wasm-unsafe-eval'
+ * The module from base64, or null where WebAssembly or a proposal it uses is missing, or where
+ * the engine refuses to compile it: a page whose Content-Security-Policy lacks 'wasm-unsafe-eval'
  * gets a CompileError from the constructor, and the cells then keep to JavaScript.
  */
-function dotsModule(): object | null {
-  if (compiled === undefined) {
-    compiled = null;
-    if (typeof WebAssembly !== 'object') unavailable = 'this engine has no WebAssembly';
-    else {
-      const bytes = Uint8Array.from(atob(DOTS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-      // validate() is false, not a throw, on engines without SIMD; it compiles nothing, so CSP allows it.
-      if (!WebAssembly.validate(bytes)) unavailable = "this engine's WebAssembly lacks SIMD";
-      else {
-        try {
-          compiled = new WebAssembly.Module(bytes);
-        } catch (error) {
-          unavailable = `compiling WebAssembly was refused here (${String(error)}); a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src`;
-        }
-      }
-    }
+function compile(base64: string): object | null {
+  if (typeof WebAssembly !== 'object') {
+    unavailable = 'this engine has no WebAssembly';
+    return null;
   }
+  const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+  // validate() is false, not a throw, on engines without SIMD; it compiles nothing, so a CSP allows it.
+  if (!WebAssembly.validate(bytes)) {
+    unavailable = "this engine's WebAssembly lacks SIMD";
+    return null;
+  }
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (error) {
+    unavailable = `compiling WebAssembly was refused here (${String(error)}); a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src`;
+    return null;
+  }
+}
+
+/** The compiled module, or null where it cannot be had (see compile). */
+function dotsModule(): object | null {
+  if (compiled === undefined) compiled = compile(DOTS_WASM_BASE64);
   return compiled;
 }
 

@@ -14,8 +14,8 @@ export type NodeDigests = Record<string, Record<Backend, Record<string, string>>
 declare module 'vitest' {
   export interface ProvidedContext {
     nodeDigests: NodeDigests;
-    /** Node's Math.exp and Math.tanh on LIBM_PROBES, as canonical bytes (hex digest). */
-    nodeLibm: string;
+    /** SHA-256 (hex) of Node's Math.exp and of its Math.tanh on LIBM_PROBES. */
+    nodeLibm: Record<LibmFunction, string>;
   }
 }
 
@@ -52,9 +52,13 @@ export const LIBM_PROBES = (() => {
   });
 })();
 
-/** This engine's Math.exp then Math.tanh on LIBM_PROBES. */
-export function libmValues(): Float64Array {
-  return Float64Array.from([...LIBM_PROBES.map(Math.exp), ...LIBM_PROBES.map(Math.tanh)]);
+/** The engine functions the cells may call whose last bit engines may round differently. */
+export const LIBM_FUNCTIONS = ['exp', 'tanh'] as const;
+export type LibmFunction = (typeof LIBM_FUNCTIONS)[number];
+
+/** This engine's Math[name] on LIBM_PROBES. */
+export function libmValues(name: LibmFunction): Float64Array {
+  return LIBM_PROBES.map(Math[name]);
 }
 
 export { seedFields };
