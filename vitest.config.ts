@@ -18,6 +18,9 @@ if (!numpyAvailable && process.argv.includes('--coverage')) {
 const chromium = chromiumMissing();
 if (chromium !== undefined) console.warn(`SKIPPED browser project "chromium" (test/browser/): ${chromium}`);
 
+/** The suites that build, install and serve the package and drive Chromium. */
+const PACKAGING = ['test/package.test.ts', 'test/playground-browser.test.ts'];
+
 export default defineConfig({
   test: {
     // Two cores here: two workers keep the machine responsive and each runs one NumPy worker.
@@ -31,8 +34,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['test/**/*.test.ts', 'properties/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/browser/**'] },
+        test: { name: 'node', include: ['test/**/*.test.ts', 'properties/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/browser/**', ...PACKAGING] },
       },
+      // npm pack and install, Vite builds, Chromium and servers: after the suites above, so that
+      // their subprocesses do not crowd the NumPy workers and campaigns on two cores.
+      { extends: true, test: { name: 'packaging', include: PACKAGING, sequence: { groupOrder: 1 } } },
       ...(chromium !== undefined
         ? []
         : [
@@ -41,6 +47,7 @@ export default defineConfig({
               test: {
                 name: 'chromium',
                 include: ['test/browser/**/*.test.ts'],
+                sequence: { groupOrder: 2 },
                 // Node's answers for the same cases, which the browser's must equal bit for bit.
                 globalSetup: ['test/browser/node-digests.ts'],
                 browser: {
