@@ -65,7 +65,7 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
     backend,
     allowNonFinite: options.allowNonFinite === true,
     recurrentRows,
-    workspace: createWorkspace(backend, packed, recurrentRows),
+    workspace: createWorkspace(backend, packed, cell, recurrentRows),
     [PREPARED]: true,
   };
 }
