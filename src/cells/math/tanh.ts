@@ -25,7 +25,7 @@ import { POW2, POW2_BIAS } from './pow2.js';
 /** Below this |x| the polynomial, from here on the exponential. */
 export const TANH_POLY_UPTO = 0.125;
 /** 2^27 + 1: Veltkamp's splitting constant for doubles. */
-const SPLIT = 134217729;
+export const SPLIT = 134217729;
 
 /** The package's tanh: at most 1 ULP from the true value, and the bits of the WebAssembly kernel. */
 export function tanh(x: number): number {
