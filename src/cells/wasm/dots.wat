@@ -270,24 +270,24 @@
             ;; 1 - 2 / (exp(2|x|) + 1) in double-double (tanh.ts), 2|x| clamped to 40
             (local.set $a (f64x2.abs (local.get $x)))
             (local.set $a (f64x2.pmin (f64x2.add (local.get $a) (local.get $a)) (v128.const f64x2 40 40)))
-            ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
-            (local.set $kd (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
-            (local.set $k (local.get $kd))
-            (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
-            (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
-            (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
-            (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
-            (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
-            (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-            ;; tmp = ((tail_j + r) + r^2 (C2 + C3 r)) + r^4 (C4 + C5 r)
-            (local.set $tmp (f64x2.add
-              (f64x2.add
-                (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
-                (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
-              (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
-            (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
-            ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
-            (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
+                ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
+                (local.set $kd (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+                (local.set $k (local.get $kd))
+                (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+                (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
+                (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+                (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
+                (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
+                (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+                ;; tmp = ((tail_j + r) + r^2 (C2 + C3 r)) + r^4 (C4 + C5 r)
+                (local.set $tmp (f64x2.add
+                  (f64x2.add
+                    (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
+                    (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
+                  (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+                (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
+                ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
+                (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
             (local.set $S (f64x2.mul (local.get $hi) (i64x2.shl (i32x4.add (local.get $m) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))))
             (local.set $U (f64x2.mul (local.get $S) (local.get $tmp)))
             (local.set $Eh (f64x2.add (local.get $S) (local.get $U)))
@@ -296,12 +296,12 @@
             (local.set $dl (f64x2.add (f64x2.add (f64x2.sub (local.get $Eh) (local.get $dh)) (v128.const f64x2 1 1)) (local.get $El)))
             (local.set $qh (f64x2.div (v128.const f64x2 2 2) (local.get $dh)))
             (local.set $p (f64x2.mul (local.get $qh) (local.get $dh)))
-            (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
-            (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
-            (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
-            (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
-            (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
-            (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
+                (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
+                (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
+                (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
+                (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
+                (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
+                (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
             ;; rem = ((2 - p) - pe) - qh dl, pe = qh dh - p exactly (Dekker)
             (local.set $rem (f64x2.sub
               (f64x2.sub
@@ -373,24 +373,18 @@
   ;;   c = f c_prev + i cand;  h = tanh(c) then o h (type 1), or tanh(o c) (type 2)
   (func $rows (export "rows") (param $cell i32) (param $count i32) (param $H i32)
     (param $wx i32) (param $z i32) (param $b i32) (param $g i32) (param $sPrev i32) (param $sOut i32) (param $h i32)
-    (local $k i32) (local $hb i32) (local $gb i32) (local $u i32) (local $c f64) (local $gates i32)
+    (local $k i32) (local $hb i32) (local $gb i32) (local $u i32) (local $gates i32)
     (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
     (local.set $gb (i32.shl (local.get $hb) (i32.const 2)))
     (local.set $gates (i32.mul (local.get $H) (i32.const 3)))
     (block $done
       (loop $row
         (br_if $done (i32.ge_u (local.get $k) (local.get $count)))
-        (local.set $u (i32.const 0))
-        (block $preDone
-          (loop $pre
-            (br_if $preDone (i32.ge_u (local.get $u) (local.get $gb)))
-            (if (i32.or (i32.lt_u (local.get $u) (i32.mul (local.get $hb) (i32.const 3))) (i32.eq (local.get $cell) (i32.const 1)))
-              (then (local.set $c (f64.add (f64.add (f64.load (i32.add (local.get $wx) (local.get $u))) (f64.load (i32.add (local.get $z) (local.get $u)))) (f64.load (i32.add (local.get $b) (local.get $u))))))
-              (else (local.set $c (f64.add (f64.load (i32.add (local.get $wx) (local.get $u))) (f64.load (i32.add (local.get $b) (local.get $u)))))))
-            (f64.store (i32.add (local.get $g) (local.get $u))
-              (select (f64.neg (local.get $c)) (local.get $c) (i32.lt_u (local.get $u) (i32.mul (local.get $hb) (i32.const 3)))))
-            (local.set $u (i32.add (local.get $u) (i32.const 8)))
-            (br $pre)))
+        (call $pre (local.get $g) (local.get $wx) (local.get $z) (local.get $b) (local.get $gates) (i32.const 1))
+        (local.set $u (i32.mul (local.get $hb) (i32.const 3)))
+        (call $pre (i32.add (local.get $g) (local.get $u)) (i32.add (local.get $wx) (local.get $u))
+          (select (i32.add (local.get $z) (local.get $u)) (i32.const -1) (i32.eq (local.get $cell) (i32.const 1)))
+          (i32.add (local.get $b) (local.get $u)) (local.get $H) (i32.const 0))
         (call $expBlock (local.get $g) (local.get $g) (local.get $gates))
         (call $sigmoidOfExp (local.get $g) (local.get $g) (local.get $gates))
         (call $tanhBlock (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (local.get $H))
@@ -404,33 +398,75 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $row))))
 
-  ;; c = f c_prev + i cand to sOut; h = o tanh(c) (type 1) or tanh(o c) (type 2) to h.
-  (func $cellState (param $cell i32) (param $H i32) (param $g i32) (param $sPrev i32) (param $sOut i32) (param $h i32)
-    (local $u i32) (local $hb i32) (local $c f64) (local $o f64)
-    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+  ;; dst[u] = (wx[u] + z[u]) + b[u], negated when neg is 1, for u < n; without z when z is -1.
+  (func $pre (param $dst i32) (param $wx i32) (param $z i32) (param $b i32) (param $n i32) (param $neg i32)
+    (local $end i32) (local $v v128) (local $x f64)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
     (block $done
-      (loop $unit
-        (br_if $done (i32.ge_u (local.get $u) (local.get $hb)))
-        (local.set $c (f64.add
-          (f64.mul (f64.load (i32.add (i32.add (local.get $g) (local.get $hb)) (local.get $u))) (f64.load (i32.add (local.get $sPrev) (local.get $u))))
-          (f64.mul (f64.load (i32.add (local.get $g) (local.get $u))) (f64.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (local.get $u))))))
-        (f64.store (i32.add (local.get $sOut) (local.get $u)) (local.get $c))
-        (local.set $o (f64.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $hb) (i32.const 1))) (local.get $u))))
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (local.set $v (v128.load (local.get $wx)))
+        (if (i32.ge_s (local.get $z) (i32.const 0))
+          (then
+            (local.set $v (f64x2.add (local.get $v) (v128.load (local.get $z))))
+            (local.set $z (i32.add (local.get $z) (i32.const 16)))))
+        (local.set $v (f64x2.add (local.get $v) (v128.load (local.get $b))))
+        (v128.store (local.get $dst) (select (f64x2.neg (local.get $v)) (local.get $v) (local.get $neg)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $wx (i32.add (local.get $wx) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $x (f64.load (local.get $wx)))
+        (if (i32.ge_s (local.get $z) (i32.const 0))
+          (then (local.set $x (f64.add (local.get $x) (f64.load (local.get $z))))))
+        (local.set $x (f64.add (local.get $x) (f64.load (local.get $b))))
+        (f64.store (local.get $dst) (select (f64.neg (local.get $x)) (local.get $x) (local.get $neg))))))
+
+  ;; c = f c_prev + i cand to sOut; h = o tanh(c) (type 1) or tanh(o c) (type 2) to h. Gate row g
+  ;; holds i, f, o, cand in blocks of H.
+  (func $cellState (param $cell i32) (param $H i32) (param $g i32) (param $sPrev i32) (param $sOut i32) (param $h i32)
+    (local $hb i32) (local $end i32) (local $u i32) (local $c v128) (local $cs f64) (local $gi i32) (local $gf i32) (local $go i32) (local $gc i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $end (i32.shl (i32.and (local.get $H) (i32.const -2)) (i32.const 3)))
+    (local.set $gi (local.get $g))
+    (local.set $gf (i32.add (local.get $g) (local.get $hb)))
+    (local.set $go (i32.add (local.get $gf) (local.get $hb)))
+    (local.set $gc (i32.add (local.get $go) (local.get $hb)))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $c (f64x2.add
+          (f64x2.mul (v128.load (i32.add (local.get $gf) (local.get $u))) (v128.load (i32.add (local.get $sPrev) (local.get $u))))
+          (f64x2.mul (v128.load (i32.add (local.get $gi) (local.get $u))) (v128.load (i32.add (local.get $gc) (local.get $u))))))
+        (v128.store (i32.add (local.get $sOut) (local.get $u)) (local.get $c))
+        (v128.store (i32.add (local.get $h) (local.get $u))
+          (select (local.get $c) (f64x2.mul (v128.load (i32.add (local.get $go) (local.get $u))) (local.get $c)) (i32.eq (local.get $cell) (i32.const 1))))
+        (local.set $u (i32.add (local.get $u) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $H) (i32.const 1))
+      (then
+        (local.set $cs (f64.add
+          (f64.mul (f64.load (i32.add (local.get $gf) (local.get $u))) (f64.load (i32.add (local.get $sPrev) (local.get $u))))
+          (f64.mul (f64.load (i32.add (local.get $gi) (local.get $u))) (f64.load (i32.add (local.get $gc) (local.get $u))))))
+        (f64.store (i32.add (local.get $sOut) (local.get $u)) (local.get $cs))
         (f64.store (i32.add (local.get $h) (local.get $u))
-          (select (local.get $c) (f64.mul (local.get $o) (local.get $c)) (i32.eq (local.get $cell) (i32.const 1))))
-        (local.set $u (i32.add (local.get $u) (i32.const 8)))
-        (br $unit)))
+          (select (local.get $cs) (f64.mul (f64.load (i32.add (local.get $go) (local.get $u))) (local.get $cs)) (i32.eq (local.get $cell) (i32.const 1))))))
     (call $tanhBlock (local.get $h) (local.get $h) (local.get $H))
     (if (i32.eq (local.get $cell) (i32.const 1))
       (then
         (local.set $u (i32.const 0))
         (block $done1
-          (loop $unit1
-            (br_if $done1 (i32.ge_u (local.get $u) (local.get $hb)))
-            (f64.store (i32.add (local.get $h) (local.get $u))
-              (f64.mul (f64.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $hb) (i32.const 1))) (local.get $u))) (f64.load (i32.add (local.get $h) (local.get $u)))))
-            (local.set $u (i32.add (local.get $u) (i32.const 8)))
-            (br $unit1))))))
+          (loop $pair1
+            (br_if $done1 (i32.ge_u (local.get $u) (local.get $end)))
+            (v128.store (i32.add (local.get $h) (local.get $u))
+              (f64x2.mul (v128.load (i32.add (local.get $go) (local.get $u))) (v128.load (i32.add (local.get $h) (local.get $u)))))
+            (local.set $u (i32.add (local.get $u) (i32.const 16)))
+            (br $pair1)))
+        (if (i32.and (local.get $H) (i32.const 1))
+          (then (f64.store (i32.add (local.get $h) (local.get $u))
+            (f64.mul (f64.load (i32.add (local.get $go) (local.get $u))) (f64.load (i32.add (local.get $h) (local.get $u))))))))))
 
   ;; n steps of one sequence. Row 0 of the state rows s and h holds c_{t-1} and h_{t-1}; step k
   ;; multiplies U (panels at $U, R rows) by its state (h row k for type 1, s row k for type 2),
