@@ -6,8 +6,8 @@
  * σ(z) = 1 / (1 + exp(-z)) is exactly 1 once exp(-z) <= 2^-53 (1 + 2^-53 rounds to 1), which
  * first happens at z = 36.73680056967711, and exactly 0 once exp(-z) overflows to Infinity, at
  * z <= -709.7827128933841. Between them it lies strictly inside (0, 1): next to the lower
- * constant σ is about 5.6e-309, a subnormal but not zero. These are the correctly rounded
- * function's boundaries, and V8's Math.exp has the same two.
+ * constant σ is about 5.6e-309, a subnormal but not zero. The cells' σ keeps these boundaries
+ * of the seed's formula (and is correctly rounded between them); V8's Math.exp gives the same two.
  */
 
 /** The smallest z with σ(z) === 1. */

@@ -328,25 +328,86 @@
             (br $pair)))
         (v128.store64_lane 0 (local.get $dst) (local.get $y)))))
 
-  ;; dst[k] = 1 / (1 + src[k]) for k < n: σ(z) once src holds exp(-z).
-  (func $sigmoidOfExp (param $dst i32) (param $src i32) (param $n i32)
-    (local $end i32)
+
+  ;; dst[k] = σ(-src[k]) for k < n: the gates take their pre-activations negated.
+  (func $sigmoidNegBlock (export "sigmoidNegBlock") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $kd v128) (local $k v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $hi v128) (local $m v128) (local $u v128) (local $p v128) (local $m1 v128) (local $d v128) (local $pl v128) (local $cm v128) (local $c v128) (local $dh v128) (local $bb v128) (local $dl v128) (local $qh v128) (local $prod v128) (local $qhh v128) (local $qhl v128) (local $dhh v128) (local $dhl v128) (local $rem v128)
     (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
     (block $done
       (loop $pair
-        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
-        (v128.store (local.get $dst) (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (v128.load (local.get $src)))))
-        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-        (br $pair)))
-    (if (i32.and (local.get $n) (i32.const 1))
-      (then (f64.store (local.get $dst) (f64.div (f64.const 1) (f64.add (f64.const 1) (f64.load (local.get $src))))))))
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then (local.set $x (v128.load (local.get $src))))
+          (else
+            (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
+            (local.set $x (v128.load64_zero (local.get $src)))))
+        ;; σ(-x) for the lane x = -z (sigmoid.ts): the seed's d = 1 + exp(x) decides the saturated lanes
+        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.const f64x2 -746 -746)) (v128.const f64x2 710 710)))
 
-  ;; dst[k] = σ(src[k]) = 1 / (1 + exp(-src[k])) for k < n.
+        ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
+        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $k (local.get $kd))
+        (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
+        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+        (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
+        (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        ;; tmp = ((tail_j + r) + r^2 (C2 + C3 r)) + r^4 (C4 + C5 r)
+        (local.set $tmp (f64x2.add
+          (f64x2.add
+            (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
+            (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
+          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+        (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
+        ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
+        (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
+
+        (local.set $u (f64x2.mul (local.get $hi) (local.get $tmp)))
+        (local.set $p (f64x2.add (local.get $hi) (local.get $u)))
+        (local.set $m1 (i32x4.shr_s (local.get $m) (i32.const 1)))
+        (local.set $d (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (f64x2.mul (local.get $p) (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))) (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))))
+        (local.set $pl (f64x2.add (f64x2.sub (local.get $hi) (local.get $p)) (local.get $u)))
+        ;; c = 2^-m as 2^-m1 2^-(m - m1)
+        (local.set $cm (f64x2.mul
+          (i64x2.shl (i32x4.sub (v128.const i32x4 1023 0 1023 0) (local.get $m1)) (i32.const 52))
+          (i64x2.shl (i32x4.sub (v128.const i32x4 1023 0 1023 0) (i32x4.sub (local.get $m) (local.get $m1))) (i32.const 52))))
+        (local.set $dh (f64x2.add (local.get $cm) (local.get $p)))
+        (local.set $bb (f64x2.sub (local.get $dh) (local.get $cm)))
+        (local.set $dl (f64x2.add
+          (f64x2.add (f64x2.sub (local.get $cm) (f64x2.sub (local.get $dh) (local.get $bb))) (f64x2.sub (local.get $p) (local.get $bb)))
+          (local.get $pl)))
+        (local.set $qh (f64x2.div (local.get $cm) (local.get $dh)))
+        (local.set $prod (f64x2.mul (local.get $qh) (local.get $dh)))
+        (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
+        (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
+        (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
+        (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
+        (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
+        (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
+        (local.set $rem (f64x2.sub
+          (f64x2.sub
+            (f64x2.sub (local.get $cm) (local.get $prod))
+            (f64x2.add
+              (f64x2.add
+                (f64x2.add (f64x2.sub (f64x2.mul (local.get $qhh) (local.get $dhh)) (local.get $prod)) (f64x2.mul (local.get $qhh) (local.get $dhl)))
+                (f64x2.mul (local.get $qhl) (local.get $dhh)))
+              (f64x2.mul (local.get $qhl) (local.get $dhl))))
+          (f64x2.mul (local.get $qh) (local.get $dl))))
+        (local.set $y (f64x2.add (local.get $qh) (f64x2.div (local.get $rem) (local.get $dh))))
+        (local.set $y (v128.bitselect (v128.const f64x2 1 1) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 1 1))))
+        (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 inf inf))))
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then
+            (v128.store (local.get $dst) (local.get $y))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (br $pair)))
+        (v128.store64_lane 0 (local.get $dst) (local.get $y)))))
+
+  ;; dst[k] = σ(src[k]) for k < n.
   (func (export "sigmoidBlock") (param $dst i32) (param $src i32) (param $n i32)
     (call $negate (local.get $dst) (local.get $src) (local.get $n))
-    (call $expBlock (local.get $dst) (local.get $dst) (local.get $n))
-    (call $sigmoidOfExp (local.get $dst) (local.get $dst) (local.get $n)))
+    (call $sigmoidNegBlock (local.get $dst) (local.get $dst) (local.get $n)))
 
   ;; dst[k] = -src[k]
   (func $negate (param $dst i32) (param $src i32) (param $n i32)
@@ -368,7 +429,7 @@
   ;; the candidate to g + k 4H (the same blocks), c_t to sOut + k H and h_t to h + k H. sPrev may
   ;; equal sOut. Pointers are byte offsets. Each row runs as a few passes over its blocks, every
   ;; value taking the scalar operations in their order:
-  ;;   g[0, 3H) = -((wx + z) + b), exp, 1 / (1 + .)     σ of the gates
+  ;;   g[0, 3H) = -((wx + z) + b), then σ of its negation   the gates
   ;;   g[3H, 4H) = (wx + z) + b, tanh (type 2: wx + b)  the candidate
   ;;   c = f c_prev + i cand;  h = tanh(c) then o h (type 1), or tanh(o c) (type 2)
   (func $rows (export "rows") (param $cell i32) (param $count i32) (param $H i32)
@@ -385,8 +446,7 @@
         (call $pre (i32.add (local.get $g) (local.get $u)) (i32.add (local.get $wx) (local.get $u))
           (select (i32.add (local.get $z) (local.get $u)) (i32.const -1) (i32.eq (local.get $cell) (i32.const 1)))
           (i32.add (local.get $b) (local.get $u)) (local.get $H) (i32.const 0))
-        (call $expBlock (local.get $g) (local.get $g) (local.get $gates))
-        (call $sigmoidOfExp (local.get $g) (local.get $g) (local.get $gates))
+        (call $sigmoidNegBlock (local.get $g) (local.get $g) (local.get $gates))
         (call $tanhBlock (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (local.get $H))
         (call $cellState (local.get $cell) (local.get $H) (local.get $g) (local.get $sPrev) (local.get $sOut) (local.get $h))
         (local.set $wx (i32.add (local.get $wx) (local.get $gb)))
