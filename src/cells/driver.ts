@@ -14,6 +14,7 @@
  * call holds the T x H outputs, the final state and buffers of a size set by H and X only.
  */
 import type { PreparedWeights } from './prepared.js';
+import type { BatchThreads } from './threads.js';
 import type { CellType, Matrix, Vector } from './schema.js';
 import type { LstmOutputTrace, LstmState, LstmTrace, TraceMode } from './trace.js';
 
@@ -114,9 +115,9 @@ function copy(dst: Float64Array, d: number, src: Float64Array, from: number, n: 
   for (let k = 0; k < n; k++) dst[d + k] = src[from + k];
 }
 
-/** Copies gate row `row` of g (4H: i, f, o, candidate) to step `at` of the trace's gate arrays. */
-function copyGates(a: FullArrays, cell: CellType, g: Float64Array, row: number, H: number, at: number): void {
-  const from = row * 4 * H;
+/** Copies gate row `row` of g (4H: i, f, o, candidate; from `base`) to step `at` of the trace's gate arrays. */
+function copyGates(a: FullArrays, cell: CellType, g: Float64Array, row: number, H: number, at: number, base = 0): void {
+  const from = base + row * 4 * H;
   copy(a.inputGate, at, g, from, H);
   copy(a.forgetGate, at, g, from + H, H);
   copy(a.outputGate, at, g, from + 2 * H, H);
@@ -158,15 +159,19 @@ export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput
 
 /** Runs B sequences of equal length T in lockstep; xs[b] is sequence b. */
 export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode): (LstmTrace | LstmOutputTrace)[] {
-  const { hidden: H, inputs: X, workspace: ws } = p;
+  const { hidden: H, inputs: X, workspace: ws, batchThreads } = p;
   const B = xs.length;
+  const full = mode === 'full';
+  const arrays = xs.map(() => (full ? fullArrays(cell, steps, H) : undefined));
+  const onlies = xs.map(() => (full ? undefined : outputArrays(steps, H)));
+  if (batchThreads !== null && B > 1 && batchThreads.ready()) {
+    runShares(cell, batchThreads, xs, steps, H, X, arrays, onlies);
+    return batchResults(cell, steps, H, arrays, onlies);
+  }
   ws.reserve(Math.max(1, B));
   const { x: staged, g, s, h } = ws;
   s.fill(0, 0, (B + 1) * H);
   h.fill(0, 0, (B + 1) * H);
-  const full = mode === 'full';
-  const arrays = xs.map(() => (full ? fullArrays(cell, steps, H) : undefined));
-  const onlies = xs.map(() => (full ? undefined : outputArrays(steps, H)));
 
   for (let t = 0; t < steps; t++) {
     for (let k = 0; k < B; k++) stage(staged, k * X, xs[k], t, 1, X);
@@ -183,14 +188,70 @@ export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly Sequen
       }
     }
   }
-  return xs.map((_, k) => {
-    const a = arrays[k];
-    if (a) return fullTrace(cell, steps, H, a);
-    const only = onlies[k]!;
+  onlies.forEach((only, k) => {
+    if (only === undefined) return;
     copy(only.h, 0, h, (k + 1) * H, H);
     copy(only.c, 0, s, (k + 1) * H, H);
+  });
+  return batchResults(cell, steps, H, arrays, onlies);
+}
+
+type OutputArrays = ReturnType<typeof outputArrays>;
+
+function batchResults(cell: CellType, steps: number, H: number, arrays: (FullArrays | undefined)[], onlies: (OutputArrays | undefined)[]): (LstmTrace | LstmOutputTrace)[] {
+  return arrays.map((a, k) => {
+    if (a) return fullTrace(cell, steps, H, a);
+    const only = onlies[k]!;
     return { cell, steps, hidden: H, output: only.output, finalState: { h: only.h, c: only.c } };
   });
+}
+
+/**
+ * A batch split over threads (threads.ts): each chunk of steps, stage every share's inputs, run
+ * the shares, copy each sequence's rows (h, or h, c and the gate row) into its results.
+ */
+function runShares(cell: CellType, threads: BatchThreads, xs: readonly SequenceInput[], steps: number, H: number, X: number, arrays: (FullArrays | undefined)[], onlies: (OutputArrays | undefined)[]): void {
+  const full = arrays[0] !== undefined;
+  const W = full ? 6 * H : H;
+  threads.plan(xs.length, steps, W);
+  const { chunk, parts } = threads;
+  for (let t0 = 0; t0 < steps; t0 += chunk) {
+    const n = Math.min(chunk, steps - t0);
+    let memory = threads.doubles();
+    for (const part of parts) {
+      for (let t = 0; t < n; t++) {
+        for (let k = 0; k < part.count; k++) stage(memory, part.xsAt / 8 + (t * part.count + k) * X, xs[part.first + k], t0 + t, 1, X);
+      }
+    }
+    threads.step(n, full);
+    memory = threads.doubles();
+    for (const part of parts) {
+      for (let t = 0; t < n; t++) {
+        for (let k = 0; k < part.count; k++) {
+          const row = part.outAt / 8 + (t * part.count + k) * W;
+          const at = (t0 + t) * H;
+          const a = arrays[part.first + k];
+          if (a) {
+            copy(a.output, at, memory, row, H);
+            copy(a.cellState, at, memory, row + H, H);
+            copyGates(a, cell, memory, 0, H, at, row + 2 * H);
+          } else {
+            copy(onlies[part.first + k]!.output, at, memory, row, H);
+          }
+        }
+      }
+    }
+  }
+  if (full) return;
+  // The final state is each share's rows after the last step.
+  const memory = threads.doubles();
+  for (const part of parts) {
+    for (let k = 0; k < part.count; k++) {
+      const only = onlies[part.first + k]!;
+      copy(only.h, 0, memory, part.hAt / 8 + (k + 1) * H, H);
+      copy(only.c, 0, memory, part.sAt / 8 + (k + 1) * H, H);
+    }
+  }
 }
 
 /** The vectors of the latest step of a stream; rewritten in place by the next step. */

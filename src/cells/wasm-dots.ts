@@ -4,10 +4,10 @@
  * in math/, the step of each cell in lstm-type1.ts and lstm-type2.ts.
  */
 import { EXP_TABLE } from './math/constants.js';
-import { DOTS_WASM_BASE64 } from './wasm/dots-module.js';
+import { DOTS_SHARED_WASM_BASE64, DOTS_WASM_BASE64 } from './wasm/dots-module.js';
 
 // The few WebAssembly APIs used here: lib.dom has them, but this package compiles without DOM.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -15,6 +15,7 @@ declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 };
 
 /** The cells by number, as the kernel takes them. */
@@ -34,6 +35,8 @@ export interface DotsInstance {
   rows(cell: number, count: number, H: number, wx: number, z: number, b: number, g: number, sPrev: number, sOut: number, h: number): void;
   /** n steps of one sequence from the state in row 0 of s and h (see dots.wat). */
   run(cell: number, n: number, H: number, U: number, R: number, wx: number, z: number, b: number, g: number, s: number, h: number): void;
+  /** n steps of B sequences, each step's rows copied to out (see dots.wat). */
+  batchRun(cell: number, B: number, n: number, H: number, X: number, P: number, U: number, R: number, b: number, xs: number, wx: number, z: number, g: number, s: number, h: number, out: number, full: number): void;
 }
 
 export const WASM_PAGE_BYTES = 65536;
@@ -42,18 +45,40 @@ export const WASM_PAGE_BYTES = 65536;
 export const TABLE_BYTES = EXP_TABLE.byteLength;
 
 let compiled: object | null | undefined;
+let compiledShared: object | null | undefined;
+
+/** The module from base64, or null where WebAssembly or a proposal it uses is missing. */
+function compile(base64: string): object | null {
+  if (typeof WebAssembly !== 'object') return null;
+  const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+  // validate() is false, not a throw, on engines without SIMD (or, for the shared one, threads).
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+}
 
 /** The compiled module, or null where WebAssembly or its SIMD proposal is missing. */
 function dotsModule(): object | null {
-  if (compiled === undefined) {
-    compiled = null;
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(DOTS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-      // validate() is false, not a throw, on engines without SIMD.
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  }
+  if (compiled === undefined) compiled = compile(DOTS_WASM_BASE64);
   return compiled;
+}
+
+/** The kernel importing a shared memory, or null where the engine cannot run it. */
+export function sharedDotsModule(): object | null {
+  if (compiledShared === undefined) compiledShared = dotsModule() === null ? null : compile(DOTS_SHARED_WASM_BASE64);
+  return compiledShared;
+}
+
+/** A shared memory of `pages` 64 KiB pages, exp's table written at its start. */
+export function sharedMemory(pages: number): WasmMemory {
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  new Float64Array(memory.buffer, 0, EXP_TABLE.length).set(EXP_TABLE);
+  return memory;
+}
+
+/** An instance of the shared kernel on `memory` (from sharedMemory); throws where sharedDotsModule() is null. */
+export function instantiateSharedDots(memory: WasmMemory): DotsInstance {
+  const module = sharedDotsModule();
+  if (module === null) throw new Error('lstm-parity: shared WebAssembly memory is not available here');
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as DotsInstance;
 }
 
 export function wasmSimdAvailable(): boolean {
@@ -96,4 +121,40 @@ export function packPanels(M: Float64Array, rows: number, cols: number, out: Flo
     if (pairs !== cols) for (let q = 0; q < 4; q++) out[d++] = M[(r + q) * cols + pairs];
   }
   for (; r < rows; r++) for (let k = 0; k < cols; k++) out[d++] = M[r * cols + k];
+}
+
+/** Rounds a count of doubles up to an even one, so every buffer starts 16-byte aligned. */
+export const even = (n: number) => n + (n & 1);
+
+/** Byte offsets of packed weights in a kernel's memory, and where free memory starts after them. */
+export interface WeightsLayout {
+  readonly inputAt: number;
+  readonly recurrentAt: number;
+  readonly biasAt: number;
+  readonly end: number;
+}
+
+/**
+ * Writes the input and recurrent matrices as panels and the bias after exp's table, growing the
+ * memory as needed: the layout every instance of the kernel reads its weights from.
+ */
+export function writeWeights(memory: WasmMemory, weights: { hidden: number; inputs: number; input: Float64Array; recurrent: Float64Array; bias: Float64Array }, recurrentRows: number): WeightsLayout {
+  const { hidden: H, inputs: X } = weights;
+  const G = 4 * H;
+  const inputAt = TABLE_BYTES;
+  const recurrentAt = inputAt + 8 * even(panelLength(G, X));
+  const biasAt = recurrentAt + 8 * even(panelLength(recurrentRows, H));
+  const end = biasAt + 8 * even(G);
+  growTo(memory, end);
+  const doubles = new Float64Array(memory.buffer);
+  packPanels(weights.input, G, X, doubles, inputAt / 8);
+  packPanels(weights.recurrent, recurrentRows, H, doubles, recurrentAt / 8);
+  doubles.set(weights.bias, biasAt / 8);
+  return { inputAt, recurrentAt, biasAt, end };
+}
+
+/** Grows the memory to at least `bytes`. */
+export function growTo(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
 }

@@ -19,7 +19,7 @@
 import { dots } from './kernels.js';
 import type { CellType } from './schema.js';
 import { STEPS, type StepKernel } from './steps.js';
-import { CELL_CODE, instantiateDots, packPanels, panelLength, TABLE_BYTES, WASM_PAGE_BYTES, type DotsInstance } from './wasm-dots.js';
+import { CELL_CODE, even, growTo, instantiateDots, writeWeights, type DotsInstance } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
 
 export type Backend = 'wasm' | 'scalar';
@@ -99,9 +99,6 @@ class ScalarWorkspace implements Workspace {
   }
 }
 
-/** Rounds a count of doubles up to an even one, so every buffer starts 16-byte aligned. */
-const even = (n: number) => n + (n & 1);
-
 class WasmWorkspace implements Workspace {
   readonly backend = 'wasm';
   x = new Float64Array(0);
@@ -114,7 +111,7 @@ class WasmWorkspace implements Workspace {
   private readonly cellCode: number;
   private readonly gateRows: number;
   // Byte offsets into the instance's memory: exp's table, the weights and bias, then the buffers.
-  private readonly inputAt = TABLE_BYTES;
+  private readonly inputAt: number;
   private readonly recurrentAt: number;
   private readonly biasAt: number;
   private readonly xAt: number;
@@ -129,23 +126,10 @@ class WasmWorkspace implements Workspace {
     cell: CellType,
     private readonly recurrentRows: number,
   ) {
-    const { hidden: H, inputs: X } = weights;
-    this.gateRows = 4 * H;
+    this.gateRows = 4 * weights.hidden;
     this.cellCode = CELL_CODE[cell];
     this.instance = instantiateDots();
-    this.recurrentAt = this.inputAt + 8 * even(panelLength(this.gateRows, X));
-    this.biasAt = this.recurrentAt + 8 * even(panelLength(recurrentRows, H));
-    this.xAt = this.biasAt + 8 * even(this.gateRows);
-    this.grow(this.xAt);
-    const memory = new Float64Array(this.instance.memory.buffer);
-    packPanels(weights.input, this.gateRows, X, memory, this.inputAt / 8);
-    packPanels(weights.recurrent, recurrentRows, H, memory, this.recurrentAt / 8);
-    memory.set(weights.bias, this.biasAt / 8);
-  }
-
-  private grow(bytes: number): void {
-    const have = this.instance.memory.buffer.byteLength;
-    if (bytes > have) this.instance.memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+    ({ inputAt: this.inputAt, recurrentAt: this.recurrentAt, biasAt: this.biasAt, end: this.xAt } = writeWeights(this.instance.memory, weights, recurrentRows));
   }
 
   reserve(vectors: number): void {
@@ -158,7 +142,7 @@ class WasmWorkspace implements Workspace {
     this.gAt = this.zAt + 8 * vectors * G;
     this.sAt = this.gAt + 8 * vectors * G;
     this.hAt = this.sAt + 8 * even((vectors + 1) * H);
-    this.grow(this.hAt + 8 * (vectors + 1) * H);
+    growTo(this.instance.memory, this.hAt + 8 * (vectors + 1) * H);
     const buffer = this.instance.memory.buffer;
     this.x = new Float64Array(buffer, this.xAt, vectors * X);
     this.wx = new Float64Array(buffer, this.wxAt, vectors * G);

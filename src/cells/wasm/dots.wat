@@ -548,4 +548,40 @@
         (local.set $s (i32.add (local.get $s) (local.get $hb)))
         (local.set $h (i32.add (local.get $h) (local.get $hb)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $step))))
+
+  ;; n steps of B sequences in lockstep (a batch, or one thread's share of it). Step t's inputs are
+  ;; at xs + t B X (B rows of X); sequence k's state is in rows k + 1 of s and h, its gates in row k
+  ;; of g. After each step the rows go to out, sequence k of step t at out + (t B + k) W with W = H
+  ;; (h) or, when full is 1, W = 6H (h, c, then the gates i, f, o and the candidate).
+  (func (export "batchRun") (param $cell i32) (param $B i32) (param $n i32) (param $H i32) (param $X i32)
+    (param $P i32) (param $U i32) (param $R i32) (param $b i32) (param $xs i32) (param $wx i32) (param $z i32)
+    (param $g i32) (param $s i32) (param $h i32) (param $out i32) (param $full i32)
+    (local $t i32) (local $k i32) (local $hb i32) (local $G i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $G (i32.shl (local.get $H) (i32.const 2)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (call $dots (local.get $P) (local.get $G) (local.get $X) (local.get $xs) (local.get $B) (local.get $wx) (local.get $G))
+        (call $dots (local.get $U) (local.get $R) (local.get $H)
+          (i32.add (select (local.get $h) (local.get $s) (i32.eq (local.get $cell) (i32.const 1))) (local.get $hb))
+          (local.get $B) (local.get $z) (local.get $G))
+        (call $rows (local.get $cell) (local.get $B) (local.get $H) (local.get $wx) (local.get $z) (local.get $b) (local.get $g)
+          (i32.add (local.get $s) (local.get $hb)) (i32.add (local.get $s) (local.get $hb)) (i32.add (local.get $h) (local.get $hb)))
+        (local.set $k (i32.const 0))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_u (local.get $k) (local.get $B)))
+            (memory.copy (local.get $out) (i32.add (local.get $h) (i32.mul (i32.add (local.get $k) (i32.const 1)) (local.get $hb))) (local.get $hb))
+            (local.set $out (i32.add (local.get $out) (local.get $hb)))
+            (if (local.get $full)
+              (then
+                (memory.copy (local.get $out) (i32.add (local.get $s) (i32.mul (i32.add (local.get $k) (i32.const 1)) (local.get $hb))) (local.get $hb))
+                (memory.copy (i32.add (local.get $out) (local.get $hb)) (i32.add (local.get $g) (i32.mul (local.get $k) (i32.shl (local.get $hb) (i32.const 2)))) (i32.shl (local.get $hb) (i32.const 2)))
+                (local.set $out (i32.add (local.get $out) (i32.mul (local.get $hb) (i32.const 5))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $copy)))
+        (local.set $xs (i32.add (local.get $xs) (i32.mul (i32.mul (local.get $B) (local.get $X)) (i32.const 8))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $step)))))
