@@ -25,9 +25,10 @@ describe('threads for batches', () => {
     expect(threadsAvailable()).toBe(true);
   });
 
+  type Run = (S: number[][][], W: unknown, options?: { trace?: 'full' | 'output' }) => (LstmTrace | LstmOutputTrace)[];
   it.each([
-    ['type1', lstmType1Batch, type1Weights],
-    ['type2', lstmType2Batch, type2Weights],
+    ['type1', lstmType1Batch as Run, type1Weights],
+    ['type2', lstmType2Batch as Run, type2Weights],
   ] as const)('%s: should give every sequence the bits of one thread, with either trace, over several chunks and uneven shares', (cell, run, weights) => {
     const [H, X] = [64, 5];
     const W = weights(H, X);
@@ -39,15 +40,15 @@ describe('threads for batches', () => {
     // chunks of 140 steps, and the shares are 20 + 19 and 13 + 13 + 13.
     const S = batch(39, 150, X, 1);
     for (const trace of ['full', 'output'] as const) {
-      const expected = plain(run(S, one as never, { trace }));
-      expect(plain(run(S, two as never, { trace })), trace).toEqual(expected);
-      expect(plain(run(S, three as never, { trace })), trace).toEqual(expected);
+      const expected = plain(run(S, one, { trace }));
+      expect(plain(run(S, two, { trace })), trace).toEqual(expected);
+      expect(plain(run(S, three, { trace })), trace).toEqual(expected);
     }
     // Again on the same threads, with another batch size: nothing carries over.
     const small = batch(3, 4, X, 2);
-    expect(plain(run(small, two as never))).toEqual(plain(run(small, one as never)));
-    expect(plain(run([small[0]], two as never))).toEqual(plain(run([small[0]], one as never)));
-    expect(run([], two as never)).toEqual([]);
+    expect(plain(run(small, two))).toEqual(plain(run(small, one)));
+    expect(plain(run([small[0]], two))).toEqual(plain(run([small[0]], one)));
+    expect(run([], two)).toEqual([]);
   });
 
   it('should keep one thread where none was asked for, on the JavaScript backend, and for weights used once', () => {

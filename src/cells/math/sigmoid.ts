@@ -11,7 +11,7 @@
  *     d = Infinity  -> σ = 0 exactly      (z <= -709.7827128933841: exp(-z) overflows)
  *   otherwise, scaling by c = 2^-m (exact):  σ = c / (c + p + pl), in double-double:
  *     (dh, dl) = TwoSum(c, p) + pl;  qh = c / dh;  rem = (c - qh dh) - qh dl with qh dh exact
- *     (Dekker's product);  σ = qh + rem / dh.
+ *     (Dekker's product);  σ = qh + rem (qh 2^m)   (qh 2^m = qh / c ~ 1 / dh).
  *
  * So the gates keep the seed's exact 0 and 1 at the same constants, and are strictly inside (0, 1)
  * between them (next to the lower constant σ is about 5.6e-309, subnormal but not zero), while
@@ -39,7 +39,9 @@ export function sigmoid(z: number): number {
   const u = hi * tmp;
   const p = hi + u;
   const m1 = m >> 1;
-  const d = 1 + (p * POW2[POW2_BIAS + m1]) * POW2[POW2_BIAS + m - m1];
+  const s1 = POW2[POW2_BIAS + m1];
+  const s2 = POW2[POW2_BIAS + m - m1];
+  const d = 1 + (p * s1) * s2;
   if (d === 1) return 1;
   if (d === Infinity) return 0;
   const pl = (hi - p) + u;
@@ -57,5 +59,6 @@ export function sigmoid(z: number): number {
   const dhl = dh - dhh;
   const pe = (((qhh * dhh - prod) + qhh * dhl) + qhl * dhh) + qhl * dhl;
   const rem = ((c - prod) - pe) - qh * dl;
-  return qh + rem / dh;
+  // 1 / dh = (qh / c)(1 + δ), |δ| <= 2^-53, and qh / c = qh 2^m exactly: no second division.
+  return qh + rem * ((qh * s1) * s2);
 }

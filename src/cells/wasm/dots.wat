@@ -331,7 +331,7 @@
 
   ;; dst[k] = σ(-src[k]) for k < n: the gates take their pre-activations negated.
   (func $sigmoidNegBlock (export "sigmoidNegBlock") (param $dst i32) (param $src i32) (param $n i32)
-    (local $end i32) (local $x v128) (local $y v128) (local $kd v128) (local $k v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $hi v128) (local $m v128) (local $u v128) (local $p v128) (local $m1 v128) (local $d v128) (local $pl v128) (local $cm v128) (local $c v128) (local $dh v128) (local $bb v128) (local $dl v128) (local $qh v128) (local $prod v128) (local $qhh v128) (local $qhl v128) (local $dhh v128) (local $dhl v128) (local $rem v128)
+    (local $end i32) (local $x v128) (local $y v128) (local $kd v128) (local $k v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $hi v128) (local $m v128) (local $s1 v128) (local $s2 v128) (local $u v128) (local $p v128) (local $m1 v128) (local $d v128) (local $pl v128) (local $cm v128) (local $c v128) (local $dh v128) (local $bb v128) (local $dl v128) (local $qh v128) (local $prod v128) (local $qhh v128) (local $qhl v128) (local $dhh v128) (local $dhl v128) (local $rem v128)
     (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
     (block $done
       (loop $pair
@@ -365,7 +365,9 @@
         (local.set $u (f64x2.mul (local.get $hi) (local.get $tmp)))
         (local.set $p (f64x2.add (local.get $hi) (local.get $u)))
         (local.set $m1 (i32x4.shr_s (local.get $m) (i32.const 1)))
-        (local.set $d (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (f64x2.mul (local.get $p) (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))) (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))))
+        (local.set $s1 (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
+        (local.set $s2 (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
+        (local.set $d (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (f64x2.mul (local.get $p) (local.get $s1)) (local.get $s2))))
         (local.set $pl (f64x2.add (f64x2.sub (local.get $hi) (local.get $p)) (local.get $u)))
         ;; c = 2^-m as 2^-m1 2^-(m - m1)
         (local.set $cm (f64x2.mul
@@ -393,7 +395,8 @@
                 (f64x2.mul (local.get $qhl) (local.get $dhh)))
               (f64x2.mul (local.get $qhl) (local.get $dhl))))
           (f64x2.mul (local.get $qh) (local.get $dl))))
-        (local.set $y (f64x2.add (local.get $qh) (f64x2.div (local.get $rem) (local.get $dh))))
+        ;; qh 2^m = qh / c ~ 1 / dh: no second division
+        (local.set $y (f64x2.add (local.get $qh) (f64x2.mul (local.get $rem) (f64x2.mul (f64x2.mul (local.get $qh) (local.get $s1)) (local.get $s2)))))
         (local.set $y (v128.bitselect (v128.const f64x2 1 1) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 1 1))))
         (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 inf inf))))
         (if (i32.lt_u (local.get $src) (local.get $end))
