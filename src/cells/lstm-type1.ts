@@ -113,5 +113,6 @@ export class LstmType1Stream extends LstmStream {
 /** A type 1 stream starting from h_0 = c_0 = 0. */
 export function createLstmType1(W: Type1WeightsInput, options: PrepareOptions = {}): LstmType1Stream {
   options ??= {}; // plain JavaScript callers may pass null
-  return new LstmType1Stream(weightsOf(W, options, true), options);
+  // A stream steps one input at a time: threads, which split batches, would only idle.
+  return new LstmType1Stream(weightsOf(W, { ...options, threads: 1 }, true), options);
 }

@@ -109,5 +109,6 @@ export class LstmType2Stream extends LstmStream {
 /** A type 2 stream starting from c_0 = 0 (and h_0 = 0). */
 export function createLstmType2(W: Type2WeightsInput, options: PrepareOptions = {}): LstmType2Stream {
   options ??= {}; // plain JavaScript callers may pass null
-  return new LstmType2Stream(weightsOf(W, options, true), options);
+  // A stream steps one input at a time: threads, which split batches, would only idle.
+  return new LstmType2Stream(weightsOf(W, { ...options, threads: 1 }, true), options);
 }
