@@ -11,12 +11,14 @@
  *   row (w_cell, b_cell) is untouched. (Only a ĉ of -0 would come back as +0, and ĉ = tanh(z) is
  *   -0 only for z = -0, which a sum from +0 plus a bias that is never -0 cannot give.)
  * - h from o and c: type 1 h_t = o_t * tanh(c_t), type 2 h_t = tanh(o_t * c_t), with tanh the
- *   cells' Math.tanh (this is the one fact here that names the activation's implementation);
+ *   package's own, the cells' activation (this is the one fact here that names the activation's
+ *   implementation);
  * - determinism: the same inputs give the same bits, with other calls in between, and the cells
  *   leave their inputs untouched.
  */
 import fc from 'fast-check';
 import { describe } from 'vitest';
+import { tanh } from '../src/index.js';
 import { CELL_TYPES } from '../src/cells/schema.js';
 import type { LstmTrace } from '../src/cells/trace.js';
 import { cellCase, type CellCase } from './arbitraries/cell-case.js';
@@ -94,7 +96,7 @@ describe('trace', () => {
         const trace = run(c);
         const o = trace.outputGate;
         const s = trace.cellState;
-        const expected = trace.output.map((_, k) => (cell === 'type1' ? o[k] * Math.tanh(s[k]) : Math.tanh(o[k] * s[k])));
+        const expected = trace.output.map((_, k) => (cell === 'type1' ? o[k] * tanh(s[k]) : tanh(o[k] * s[k])));
         assertSameBits(trace.output, expected, trace.hidden, `Output against ${hFact}:`);
       }),
     );

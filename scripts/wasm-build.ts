@@ -4,9 +4,9 @@
  * when the committed module is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { assembleDots, MODULE_PATH, renderModule } from './wasm-assemble.js';
+import { assembleDots, MODULE_PATH, renderModule, type DotsBinaries } from './wasm-assemble.js';
 
-let bytes: Uint8Array;
+let bytes: DotsBinaries;
 try {
   bytes = await assembleDots();
 } catch (error) {

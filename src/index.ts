@@ -27,6 +27,9 @@ export {
 export { LstmStream, type StepVectors } from './cells/driver.js';
 export { prepareWeights, isPreparedWeights, AUTO_WASM_MIN_WEIGHTS, type Backend, type PrepareOptions, type PreparedWeights } from './cells/prepared.js';
 export { wasmSimdAvailable } from './cells/wasm-dots.js';
+export { exp } from './cells/math/exp.js';
+export { sigmoid } from './cells/math/sigmoid.js';
+export { tanh } from './cells/math/tanh.js';
 export { runCase } from './cells/run-case.js';
 export {
   CELL_TYPES,

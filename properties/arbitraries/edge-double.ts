@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { checkInteger, checkPositive } from '../support/constraints.js';
-import { MIN_NORMAL, SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM_NUMPY, TANH_ONE_FROM_V8, stepUlps } from '../support/float64.js';
+import { MIN_NORMAL, SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY, stepUlps } from '../support/float64.js';
 
 export interface EdgeDoubleConstraints {
   /** Largest magnitude produced (finite, > 0). Default Number.MAX_VALUE: every family. */
@@ -16,7 +16,7 @@ export interface EdgeDoubleConstraints {
 }
 
 /** The saturation constants, positive; each is also drawn negated. */
-export const SATURATION_CONSTANTS: readonly number[] = [SIGMOID_ONE_FROM, -SIGMOID_ZERO_UPTO, TANH_ONE_FROM_V8, TANH_ONE_FROM_NUMPY];
+export const SATURATION_CONSTANTS: readonly number[] = [SIGMOID_ONE_FROM, -SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY];
 
 export function edgeDouble(constraints: EdgeDoubleConstraints = {}): fc.Arbitrary<number> {
   const { maxAbs = Number.MAX_VALUE, ulpsAround = 2 } = constraints;

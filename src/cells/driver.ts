@@ -1,46 +1,22 @@
 /**
- * Drives a cell's step kernel over a sequence, a batch of sequences, or one input at a time.
- * The cells (lstm-type1.ts, lstm-type2.ts) own their arithmetic; this module owns the loops, the
- * buffers and the staging of vectors into the workspace, so the three ways of running a cell
+ * Drives a cell over a sequence, a batch of sequences, or one input at a time. The arithmetic
+ * lives in the workspace (workspace.ts: the products, and the cell's step in steps.ts or its
+ * WebAssembly twin); this module owns the loops over chunks and sequences, the staging of inputs
+ * and the copying of each step's vectors into the results, so the three ways of running a cell
  * share one code path and give the same bits:
  *
  *   every row of every step computes ((dot(W_in[r], x_t) + dot(U[r], s_{t-1})) + b[r]), each dot
  *   in the fixed order of kernels.ts, whatever the batch, the chunk or the backend.
  *
  * Buffers are allocated once per call (per stream for streams); the loop over steps allocates
- * nothing. Input projections W_in x_t are computed for chunks of at most 64 steps at a time, so
- * working memory does not grow with T: with trace 'output' a call holds the T x H outputs, the
- * final state and buffers of a size set by H and X only.
+ * nothing. A sequence runs in chunks of at most 64 steps (input projections, then the steps, then
+ * the chunk's vectors copied out), so working memory does not grow with T: with trace 'output' a
+ * call holds the T x H outputs, the final state and buffers of a size set by H and X only.
  */
 import type { PreparedWeights } from './prepared.js';
+import type { BatchThreads } from './threads.js';
 import type { CellType, Matrix, Vector } from './schema.js';
 import type { LstmOutputTrace, LstmState, LstmTrace, TraceMode } from './trace.js';
-
-/**
- * One step of a cell for one sequence: reads the pre-activation parts wx[wo ..] and z[zo ..]
- * (4H each, gate blocks i, f, o, candidate) and bias b, and c_{t-1} at cPrev[cpo ..]; writes
- * c_t to c[co ..], h_t to h[ho ..], the state fed back (h_t or c_t) to v[vo ..], and the gates
- * and candidate to iG, fG, oG, cand at go. Reading c_{t-1} and writing c_t at the same place
- * is allowed (each unit reads its own entry before writing it).
- */
-export type StepKernel = (
-  H: number,
-  wx: Float64Array, wo: number,
-  z: Float64Array, zo: number,
-  b: Float64Array,
-  cPrev: Float64Array, cpo: number,
-  c: Float64Array, co: number,
-  h: Float64Array, ho: number,
-  v: Float64Array, vo: number,
-  iG: Float64Array, fG: Float64Array, oG: Float64Array, cand: Float64Array, go: number,
-) => void;
-
-export interface CellKernel {
-  readonly cell: CellType;
-  readonly step: StepKernel;
-  /** The state the gates read back: h_{t-1} (type 1) or c_{t-1} (type 2). */
-  readonly feedsBack: 'h' | 'c';
-}
 
 /** Steps whose input projections are computed in one product: enough to reuse each loaded weight. */
 const CHUNK_DOUBLES = 32768;
@@ -134,90 +110,148 @@ function outputArrays(steps: number, H: number): { output: Float64Array; h: Floa
   return { output, h, c };
 }
 
-/** Copies the last row of a T x H array into h (which stays zero when T = 0). */
-function copyLastRow(h: Float64Array, values: Float64Array, steps: number, H: number): Float64Array {
-  if (steps > 0) for (let j = 0; j < H; j++) h[j] = values[(steps - 1) * H + j];
-  return h;
+/** dst[d + k] = src[from + k] for k < n: plain loops, which beat creating subarray views at small n. */
+function copy(dst: Float64Array, d: number, src: Float64Array, from: number, n: number): void {
+  for (let k = 0; k < n; k++) dst[d + k] = src[from + k];
+}
+
+/** Copies gate row `row` of g (4H: i, f, o, candidate; from `base`) to step `at` of the trace's gate arrays. */
+function copyGates(a: FullArrays, cell: CellType, g: Float64Array, row: number, H: number, at: number, base = 0): void {
+  const from = base + row * 4 * H;
+  copy(a.inputGate, at, g, from, H);
+  copy(a.forgetGate, at, g, from + H, H);
+  copy(a.outputGate, at, g, from + 2 * H, H);
+  if (cell === 'type1') copy(a.cellInput, at, g, from + 3 * H, H);
 }
 
 /** Runs one sequence of T steps. */
-export function runSequence(kernel: CellKernel, p: PreparedWeights, x: SequenceInput, steps: number, mode: TraceMode): LstmTrace | LstmOutputTrace {
-  const { hidden: H, inputs: X, bias: b, workspace: ws } = p;
-  const G = 4 * H;
-  const chunk = chunkSteps(steps, G);
+export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput, steps: number, mode: TraceMode): LstmTrace | LstmOutputTrace {
+  const { hidden: H, inputs: X, workspace: ws } = p;
+  const chunk = chunkSteps(steps, 4 * H);
   ws.reserve(chunk);
-  const { x: xs, wx, v, z } = ws;
-  v.fill(0, 0, H);
-  const step = kernel.step;
-  const full = mode === 'full';
-  const a = full ? fullArrays(kernel.cell, steps, H) : undefined;
-  const only = full ? undefined : outputArrays(steps, H);
+  const { x: xs, g, s, h } = ws;
+  // c_0 = h_0 = 0, multiplied, not skipped: NaN or Infinity in the weights must still poison step 0.
+  s.fill(0, 0, H);
+  h.fill(0, 0, H);
+  const a = mode === 'full' ? fullArrays(cell, steps, H) : undefined;
+  const only = a ? undefined : outputArrays(steps, H);
   const output = a ? a.output : only!.output;
-  // Trace 'output' keeps c_t in place and the gates in the workspace's scratch rows.
-  const i = a ? a.inputGate : ws.scratch.i;
-  const f = a ? a.forgetGate : ws.scratch.f;
-  const o = a ? a.outputGate : ws.scratch.o;
-  const cand = a && kernel.cell === 'type1' ? a.cellInput : ws.scratch.cand;
-  const cells = a ? a.cellState : only!.c;
-  // c_0 = 0 is multiplied, not skipped: NaN or Infinity in the weights must still poison step 0.
-  const zero = ws.zero;
 
   for (let t0 = 0; t0 < steps; t0 += chunk) {
     const n = Math.min(chunk, steps - t0);
     stage(xs, 0, x, t0, n, X);
     ws.project(n);
-    for (let s = 0; s < n; s++) {
-      const t = t0 + s;
-      ws.recur(1);
-      const now = full ? t * H : 0;
-      const cPrev = full && t === 0 ? zero : cells;
-      const cpo = full && t > 0 ? now - H : 0;
-      step(H, wx, s * G, z, 0, b, cPrev, cpo, cells, now, output, t * H, v, 0, i, f, o, cand, now);
+    ws.run(n);
+    copy(output, t0 * H, h, H, n * H);
+    if (a) {
+      copy(a.cellState, t0 * H, s, H, n * H);
+      for (let k = 0; k < n; k++) copyGates(a, cell, g, k, H, (t0 + k) * H);
     }
+    // The last state is where the next chunk starts.
+    copy(s, 0, s, n * H, H);
+    copy(h, 0, h, n * H, H);
   }
-  if (a) return fullTrace(kernel.cell, steps, H, a);
-  return { cell: kernel.cell, steps, hidden: H, output, finalState: { h: copyLastRow(only!.h, output, steps, H), c: cells } };
+  if (a) return fullTrace(cell, steps, H, a);
+  copy(only!.h, 0, h, 0, H);
+  copy(only!.c, 0, s, 0, H);
+  return { cell, steps, hidden: H, output, finalState: { h: only!.h, c: only!.c } };
 }
 
 /** Runs B sequences of equal length T in lockstep; xs[b] is sequence b. */
-export function runBatch(kernel: CellKernel, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode): (LstmTrace | LstmOutputTrace)[] {
-  const { hidden: H, inputs: X, bias: b, workspace: ws } = p;
-  const G = 4 * H;
+export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode): (LstmTrace | LstmOutputTrace)[] {
+  const { hidden: H, inputs: X, workspace: ws, batchThreads } = p;
   const B = xs.length;
-  ws.reserve(Math.max(1, B));
-  const { x: staged, wx, v, z } = ws;
-  v.fill(0, 0, B * H);
-  const step = kernel.step;
   const full = mode === 'full';
-  const arrays = xs.map(() => (full ? fullArrays(kernel.cell, steps, H) : undefined));
+  const arrays = xs.map(() => (full ? fullArrays(cell, steps, H) : undefined));
   const onlies = xs.map(() => (full ? undefined : outputArrays(steps, H)));
-  const outputs = arrays.map((a, k) => (a ? a.output : onlies[k]!.output));
-  const states = onlies.map((only) => (only ? only.c : new Float64Array(0)));
-  const { scratch, zero } = ws;
+  if (batchThreads !== null && B > 1 && batchThreads.ready()) {
+    runShares(cell, batchThreads, xs, steps, H, X, arrays, onlies);
+    return batchResults(cell, steps, H, arrays, onlies);
+  }
+  ws.reserve(Math.max(1, B));
+  const { x: staged, g, s, h } = ws;
+  s.fill(0, 0, (B + 1) * H);
+  h.fill(0, 0, (B + 1) * H);
 
   for (let t = 0; t < steps; t++) {
     for (let k = 0; k < B; k++) stage(staged, k * X, xs[k], t, 1, X);
     ws.project(B);
-    ws.recur(B);
-    const now = full ? t * H : 0;
+    ws.batch(B);
     for (let k = 0; k < B; k++) {
       const a = arrays[k];
       if (a) {
-        const cand = kernel.cell === 'type1' ? a.cellInput : scratch.cand;
-        const cPrev = t === 0 ? zero : a.cellState;
-        step(H, wx, k * G, z, k * G, b, cPrev, t === 0 ? 0 : now - H, a.cellState, now, outputs[k], t * H, v, k * H, a.inputGate, a.forgetGate, a.outputGate, cand, now);
+        copy(a.output, t * H, h, (k + 1) * H, H);
+        copy(a.cellState, t * H, s, (k + 1) * H, H);
+        copyGates(a, cell, g, k, H, t * H);
       } else {
-        const c = states[k];
-        step(H, wx, k * G, z, k * G, b, c, 0, c, 0, outputs[k], t * H, v, k * H, scratch.i, scratch.f, scratch.o, scratch.cand, 0);
+        copy(onlies[k]!.output, t * H, h, (k + 1) * H, H);
       }
     }
   }
-  return xs.map((_, k) => {
-    const a = arrays[k];
-    if (a) return fullTrace(kernel.cell, steps, H, a);
-    const only = onlies[k]!;
-    return { cell: kernel.cell, steps, hidden: H, output: only.output, finalState: { h: copyLastRow(only.h, only.output, steps, H), c: only.c } };
+  onlies.forEach((only, k) => {
+    if (only === undefined) return;
+    copy(only.h, 0, h, (k + 1) * H, H);
+    copy(only.c, 0, s, (k + 1) * H, H);
   });
+  return batchResults(cell, steps, H, arrays, onlies);
+}
+
+type OutputArrays = ReturnType<typeof outputArrays>;
+
+function batchResults(cell: CellType, steps: number, H: number, arrays: (FullArrays | undefined)[], onlies: (OutputArrays | undefined)[]): (LstmTrace | LstmOutputTrace)[] {
+  return arrays.map((a, k) => {
+    if (a) return fullTrace(cell, steps, H, a);
+    const only = onlies[k]!;
+    return { cell, steps, hidden: H, output: only.output, finalState: { h: only.h, c: only.c } };
+  });
+}
+
+/**
+ * A batch split over threads (threads.ts): each chunk of steps, stage every share's inputs, run
+ * the shares, copy each sequence's rows (h, or h, c and the gate row) into its results.
+ */
+function runShares(cell: CellType, threads: BatchThreads, xs: readonly SequenceInput[], steps: number, H: number, X: number, arrays: (FullArrays | undefined)[], onlies: (OutputArrays | undefined)[]): void {
+  const full = arrays[0] !== undefined;
+  const W = full ? 6 * H : H;
+  threads.plan(xs.length, steps, W);
+  const { chunk, parts } = threads;
+  for (let t0 = 0; t0 < steps; t0 += chunk) {
+    const n = Math.min(chunk, steps - t0);
+    let memory = threads.doubles();
+    for (const part of parts) {
+      for (let t = 0; t < n; t++) {
+        for (let k = 0; k < part.count; k++) stage(memory, part.xsAt / 8 + (t * part.count + k) * X, xs[part.first + k], t0 + t, 1, X);
+      }
+    }
+    threads.step(n, full);
+    memory = threads.doubles();
+    for (const part of parts) {
+      for (let t = 0; t < n; t++) {
+        for (let k = 0; k < part.count; k++) {
+          const row = part.outAt / 8 + (t * part.count + k) * W;
+          const at = (t0 + t) * H;
+          const a = arrays[part.first + k];
+          if (a) {
+            copy(a.output, at, memory, row, H);
+            copy(a.cellState, at, memory, row + H, H);
+            copyGates(a, cell, memory, 0, H, at, row + 2 * H);
+          } else {
+            copy(onlies[part.first + k]!.output, at, memory, row, H);
+          }
+        }
+      }
+    }
+  }
+  if (full) return;
+  // The final state is each share's rows after the last step.
+  const memory = threads.doubles();
+  for (const part of parts) {
+    for (let k = 0; k < part.count; k++) {
+      const only = onlies[part.first + k]!;
+      copy(only.h, 0, memory, part.hAt / 8 + (k + 1) * H, H);
+      copy(only.c, 0, memory, part.sAt / 8 + (k + 1) * H, H);
+    }
+  }
 }
 
 /** The vectors of the latest step of a stream; rewritten in place by the next step. */
@@ -243,20 +277,18 @@ export class LstmStream {
   readonly state: LstmState;
   /** Type 1's vectors carry its candidate ĉ_t too; type 2 does not trace one. */
   protected readonly vectors: StepVectors & { cellInput?: Float64Array };
-  private readonly candidate: Float64Array;
 
   constructor(
-    private readonly kernel: CellKernel,
+    private readonly cellType: CellType,
     private readonly weights: PreparedWeights,
   ) {
     const H = weights.hidden;
     this.hidden = H;
     this.inputs = weights.inputs;
     this.state = { h: new Float64Array(H), c: new Float64Array(H) };
-    this.candidate = new Float64Array(H);
     const gates = { inputGate: new Float64Array(H), forgetGate: new Float64Array(H), outputGate: new Float64Array(H) };
-    this.vectors = kernel.cell === 'type1'
-      ? { output: this.state.h, cellState: this.state.c, ...gates, cellInput: this.candidate }
+    this.vectors = cellType === 'type1'
+      ? { output: this.state.h, cellState: this.state.c, ...gates, cellInput: new Float64Array(H) }
       : { output: this.state.h, cellState: this.state.c, ...gates };
   }
 
@@ -279,17 +311,22 @@ export class LstmStream {
 
   /** Advances one step on x (X numbers, already validated) and returns the step's vectors. */
   protected advance(x: Vector): StepVectors & { cellInput?: Float64Array } {
-    const { hidden: H, inputs: X, bias: b, workspace: ws } = this.weights;
+    const { hidden: H, inputs: X, workspace: ws } = this.weights;
     ws.reserve(1);
-    const { x: staged, wx, v, z } = ws;
+    const { x: staged, g, s, h } = ws;
     for (let k = 0; k < X; k++) staged[k] = x[k];
-    const back = this.kernel.feedsBack === 'h' ? this.state.h : this.state.c;
-    for (let j = 0; j < H; j++) v[j] = back[j];
+    // A batch of one: the state in row 1, rewritten in place.
+    copy(h, H, this.state.h, 0, H);
+    copy(s, H, this.state.c, 0, H);
     ws.project(1);
-    ws.recur(1);
-    const s = this.vectors;
-    const c = this.state.c;
-    this.kernel.step(H, wx, 0, z, 0, b, c, 0, c, 0, this.state.h, 0, v, 0, s.inputGate, s.forgetGate, s.outputGate, this.candidate, 0);
-    return s;
+    ws.batch(1);
+    const v = this.vectors;
+    copy(this.state.h, 0, h, H, H);
+    copy(this.state.c, 0, s, H, H);
+    copy(v.inputGate, 0, g, 0, H);
+    copy(v.forgetGate, 0, g, H, H);
+    copy(v.outputGate, 0, g, 2 * H, H);
+    if (v.cellInput) copy(v.cellInput, 0, g, 3 * H, H);
+    return v;
   }
 }

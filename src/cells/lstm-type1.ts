@@ -10,13 +10,15 @@
  *
  * with h_0 = c_0 = 0 and σ(z) = 1 / (1 + exp(-z)), the seed's formula: it saturates to exactly
  * 1 for z >= 36.7368... and to exactly 0 (exp overflowing to Infinity) for z <= -709.78...
- * Every pre-activation keeps the seed's association ((W x) + (U h)) + b.
+ * Every pre-activation keeps the seed's association ((W x) + (U h)) + b. exp, σ and tanh are the
+ * package's own (math/), correctly rounded far more often than V8's or NumPy's; the step itself
+ * is in steps.ts and, for the WebAssembly backend, wasm/dots.wat.
  *
  * Three ways to run it, all with the same bits: a sequence (`lstmType1`), B sequences in
  * lockstep (`lstmType1Batch`), one input at a time (`createLstmType1`). W may be the seed's
  * dictionary (validated and packed on every call) or `prepareWeights('type1', W)`.
  */
-import { LstmStream, runBatch, runSequence, type CellKernel, type StepVectors } from './driver.js';
+import { LstmStream, runBatch, runSequence, type StepVectors } from './driver.js';
 import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
 import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type1Weights, type ValidationOptions, type Vector } from './schema.js';
 import type { LstmOutputTrace, LstmType1Trace, TraceMode } from './trace.js';
@@ -28,39 +30,6 @@ export interface LstmType1Options extends PrepareOptions {
 }
 
 export type Type1WeightsInput = Type1Weights | PreparedWeights<'type1'>;
-
-/** One step for one sequence; the gate blocks of wx and z are i, f, o, ĉ (see weights.ts). */
-function stepType1(
-  H: number,
-  wx: Float64Array, wo: number,
-  z: Float64Array, zo: number,
-  b: Float64Array,
-  cPrev: Float64Array, cpo: number,
-  c: Float64Array, co: number,
-  h: Float64Array, ho: number,
-  v: Float64Array, vo: number,
-  iG: Float64Array, fG: Float64Array, oG: Float64Array, cand: Float64Array, go: number,
-): void {
-  const wf = wo + H, wg = wo + 2 * H, wc = wo + 3 * H;
-  const zf = zo + H, zg = zo + 2 * H, zc = zo + 3 * H;
-  for (let j = 0; j < H; j++) {
-    const i = 1 / (1 + Math.exp(-((wx[wo + j] + z[zo + j]) + b[j])));
-    const f = 1 / (1 + Math.exp(-((wx[wf + j] + z[zf + j]) + b[H + j])));
-    const o = 1 / (1 + Math.exp(-((wx[wg + j] + z[zg + j]) + b[2 * H + j])));
-    const cHat = Math.tanh((wx[wc + j] + z[zc + j]) + b[3 * H + j]);
-    const cell = f * cPrev[cpo + j] + i * cHat;
-    const out = o * Math.tanh(cell);
-    iG[go + j] = i;
-    fG[go + j] = f;
-    oG[go + j] = o;
-    cand[go + j] = cHat;
-    c[co + j] = cell;
-    h[ho + j] = out;
-    v[vo + j] = out;
-  }
-}
-
-const TYPE1: CellKernel = { cell: 'type1', step: stepType1, feedsBack: 'h' };
 
 /**
  * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
@@ -88,13 +57,13 @@ export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Opt
     p = preparePacked('type1', packType1(W, shape), options);
     steps = shape.steps;
   }
-  return runSequence(TYPE1, p, S, steps, options.trace ?? 'full') as LstmType1Trace | LstmOutputTrace<'type1'>;
+  return runSequence('type1', p, S, steps, options.trace ?? 'full') as LstmType1Trace | LstmOutputTrace<'type1'>;
 }
 
 /** The forward pass on packed weights and a packed T x X sequence, already validated. */
 export function forwardType1(weights: PackedWeights, x: Float64Array, steps: number): LstmType1Trace {
   const p = isPreparedWeights(weights) ? preparedFor('type1', weights) : preparePacked('type1', weights);
-  return runSequence(TYPE1, p, x, steps, 'full') as LstmType1Trace;
+  return runSequence('type1', p, x, steps, 'full') as LstmType1Trace;
 }
 
 /**
@@ -114,7 +83,7 @@ export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, optio
     }
   });
   const steps = S.length === 0 ? 0 : S[0].length;
-  return runBatch(TYPE1, p, S, steps, options.trace ?? 'full') as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
+  return runBatch('type1', p, S, steps, options.trace ?? 'full') as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 }
 
 /** The vectors of one streamed type 1 step (reused: copy what you keep). */
@@ -131,7 +100,7 @@ export class LstmType1Stream extends LstmStream {
     weights: PreparedWeights<'type1'>,
     private readonly options: ValidationOptions,
   ) {
-    super(TYPE1, weights);
+    super('type1', weights);
   }
 
   /** Advances one step on x_t (X numbers) and returns h_t, c_t and the gates. */
@@ -144,5 +113,6 @@ export class LstmType1Stream extends LstmStream {
 /** A type 1 stream starting from h_0 = c_0 = 0. */
 export function createLstmType1(W: Type1WeightsInput, options: PrepareOptions = {}): LstmType1Stream {
   options ??= {}; // plain JavaScript callers may pass null
-  return new LstmType1Stream(weightsOf(W, options, true), options);
+  // A stream steps one input at a time: threads, which split batches, would only idle.
+  return new LstmType1Stream(weightsOf(W, { ...options, threads: 1 }, true), options);
 }

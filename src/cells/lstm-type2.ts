@@ -9,13 +9,15 @@
  *   h_t = tanh(o_t ⊙ c_t)                       (sic: tanh of the product, as in the seed)
  *
  * with c_0 = 0 and σ(z) = 1 / (1 + exp(-z)). Since every gate lies in [0, 1], |c_t| <= t.
- * Every gate pre-activation keeps the seed's association ((W x) + (U c)) + b.
+ * Every gate pre-activation keeps the seed's association ((W x) + (U c)) + b. exp, σ and tanh are
+ * the package's own (math/); the step itself is in steps.ts and, for the WebAssembly backend,
+ * wasm/dots.wat.
  *
  * Three ways to run it, all with the same bits: a sequence (`lstmType2`), B sequences in
  * lockstep (`lstmType2Batch`), one input at a time (`createLstmType2`). W may be the seed's
  * dictionary (validated and packed on every call) or `prepareWeights('type2', W)`.
  */
-import { LstmStream, runBatch, runSequence, type CellKernel, type StepVectors } from './driver.js';
+import { LstmStream, runBatch, runSequence, type StepVectors } from './driver.js';
 import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
 import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type2Weights, type ValidationOptions, type Vector } from './schema.js';
 import type { LstmOutputTrace, LstmType2Trace, TraceMode } from './trace.js';
@@ -27,39 +29,6 @@ export interface LstmType2Options extends PrepareOptions {
 }
 
 export type Type2WeightsInput = Type2Weights | PreparedWeights<'type2'>;
-
-/**
- * One step for one sequence; the gate blocks of wx are i, f, o, candidate, and z has the first
- * three only (the candidate reads no state). `cand` is not written: type 2 does not trace it.
- */
-function stepType2(
-  H: number,
-  wx: Float64Array, wo: number,
-  z: Float64Array, zo: number,
-  b: Float64Array,
-  cPrev: Float64Array, cpo: number,
-  c: Float64Array, co: number,
-  h: Float64Array, ho: number,
-  v: Float64Array, vo: number,
-  iG: Float64Array, fG: Float64Array, oG: Float64Array, _cand: Float64Array, go: number,
-): void {
-  const wf = wo + H, wg = wo + 2 * H, wc = wo + 3 * H;
-  const zf = zo + H, zg = zo + 2 * H;
-  for (let j = 0; j < H; j++) {
-    const i = 1 / (1 + Math.exp(-((wx[wo + j] + z[zo + j]) + b[j])));
-    const f = 1 / (1 + Math.exp(-((wx[wf + j] + z[zf + j]) + b[H + j])));
-    const o = 1 / (1 + Math.exp(-((wx[wg + j] + z[zg + j]) + b[2 * H + j])));
-    const cell = f * cPrev[cpo + j] + i * Math.tanh(wx[wc + j] + b[3 * H + j]);
-    iG[go + j] = i;
-    fG[go + j] = f;
-    oG[go + j] = o;
-    c[co + j] = cell;
-    h[ho + j] = Math.tanh(o * cell);
-    v[vo + j] = cell;
-  }
-}
-
-const TYPE2: CellKernel = { cell: 'type2', step: stepType2, feedsBack: 'c' };
 
 /**
  * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
@@ -87,13 +56,13 @@ export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Opt
     p = preparePacked('type2', packType2(W, shape), options);
     steps = shape.steps;
   }
-  return runSequence(TYPE2, p, S, steps, options.trace ?? 'full') as LstmType2Trace | LstmOutputTrace<'type2'>;
+  return runSequence('type2', p, S, steps, options.trace ?? 'full') as LstmType2Trace | LstmOutputTrace<'type2'>;
 }
 
 /** The forward pass on packed weights and a packed T x X sequence, already validated. */
 export function forwardType2(weights: PackedWeights, x: Float64Array, steps: number): LstmType2Trace {
   const p = isPreparedWeights(weights) ? preparedFor('type2', weights) : preparePacked('type2', weights);
-  return runSequence(TYPE2, p, x, steps, 'full') as LstmType2Trace;
+  return runSequence('type2', p, x, steps, 'full') as LstmType2Trace;
 }
 
 /**
@@ -113,7 +82,7 @@ export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, optio
     }
   });
   const steps = S.length === 0 ? 0 : S[0].length;
-  return runBatch(TYPE2, p, S, steps, options.trace ?? 'full') as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
+  return runBatch('type2', p, S, steps, options.trace ?? 'full') as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 }
 
 /** The vectors of one streamed type 2 step (reused: copy what you keep). */
@@ -127,7 +96,7 @@ export class LstmType2Stream extends LstmStream {
     weights: PreparedWeights<'type2'>,
     private readonly options: ValidationOptions,
   ) {
-    super(TYPE2, weights);
+    super('type2', weights);
   }
 
   /** Advances one step on x_t (X numbers) and returns h_t, c_t and the gates. */
@@ -140,5 +109,6 @@ export class LstmType2Stream extends LstmStream {
 /** A type 2 stream starting from c_0 = 0 (and h_0 = 0). */
 export function createLstmType2(W: Type2WeightsInput, options: PrepareOptions = {}): LstmType2Stream {
   options ??= {}; // plain JavaScript callers may pass null
-  return new LstmType2Stream(weightsOf(W, options, true), options);
+  // A stream steps one input at a time: threads, which split batches, would only idle.
+  return new LstmType2Stream(weightsOf(W, { ...options, threads: 1 }, true), options);
 }

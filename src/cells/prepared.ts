@@ -6,6 +6,7 @@
 import { LstmInputError, validateCase, type CellType, type ValidationOptions, type WeightsFor } from './schema.js';
 import { wasmSimdAvailable, wasmUnavailableReason } from './wasm-dots.js';
 import { packType1, packType2, type PackedWeights } from './weights.js';
+import { BatchThreads } from './threads.js';
 import { createWorkspace, type Backend, type Workspace } from './workspace.js';
 
 export type { Backend } from './workspace.js';
@@ -17,6 +18,13 @@ export interface PrepareOptions extends ValidationOptions {
    * too small to repay a WebAssembly instance. Both give the same bits.
    */
   backend?: 'auto' | Backend;
+  /**
+   * Threads a batch may be split over, this one included (default 1). Takes effect for prepared
+   * weights on the WebAssembly backend where threads can run (Node; browsers with cross-origin
+   * isolation), otherwise one thread runs; the bits are the same either way. Each extra thread
+   * holds its own copy of nothing but a WebAssembly instance: the weights are shared.
+   */
+  threads?: number;
 }
 
 const PREPARED: unique symbol = Symbol('lstm-parity.prepared');
@@ -30,6 +38,10 @@ export interface PreparedWeights<C extends CellType = CellType> extends PackedWe
   readonly recurrentRows: number;
   /** Where the products run: the packed weights and scratch buffers every call on them reuses. */
   readonly workspace: Workspace;
+  /** Threads a batch is split over (1 where threads were not asked for or cannot run here). */
+  readonly threads: number;
+  /** The threads themselves, when more than one. */
+  readonly batchThreads: BatchThreads | null;
   readonly [PREPARED]: true;
 }
 
@@ -60,13 +72,19 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
   const { hidden: H, inputs: X } = packed;
   const recurrentRows = cell === 'type1' ? 4 * H : 3 * H;
   const backend = chooseBackend(options.backend, reused ? Infinity : 4 * H * (X + H));
+  const asked = options.threads ?? 1;
+  if (!Number.isInteger(asked) || asked < 1) throw new RangeError(`threads: expected an integer >= 1, got ${asked}`);
+  // Threads start once per set of weights, so weights used for one call only keep to one.
+  const batchThreads = reused && backend === 'wasm' ? BatchThreads.create(packed, cell, recurrentRows, asked) : null;
   return {
     ...packed,
     cell,
     backend,
     allowNonFinite: options.allowNonFinite === true,
     recurrentRows,
-    workspace: createWorkspace(backend, packed, recurrentRows),
+    workspace: createWorkspace(backend, packed, cell, recurrentRows),
+    threads: batchThreads === null ? 1 : batchThreads.count,
+    batchThreads,
     [PREPARED]: true,
   };
 }

@@ -1,11 +1,13 @@
 /**
- * The WebAssembly SIMD (f64x2) dot-product kernel of wasm/dots.wat: loading it, and packing
- * matrices into the panel layout it reads. Same products, same bits as `dots` in kernels.ts.
+ * The WebAssembly SIMD (f64x2) kernel of wasm/dots.wat: loading it, and packing matrices into the
+ * panel layout it reads. Same bits as its JavaScript twins: `dots` in kernels.ts, the activations
+ * in math/, the step of each cell in lstm-type1.ts and lstm-type2.ts.
  */
-import { DOTS_WASM_BASE64 } from './wasm/dots-module.js';
+import { EXP_TABLE } from './math/constants.js';
+import { DOTS_SHARED_WASM_BASE64, DOTS_WASM_BASE64 } from './wasm/dots-module.js';
 
 // The few WebAssembly APIs used here: lib.dom has them, but this package compiles without DOM.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -13,17 +15,38 @@ declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
 };
+
+/** The cells by number, as the kernel takes them. */
+export const CELL_CODE = { type1: 1, type2: 2 } as const;
 
 export interface DotsInstance {
   readonly memory: WasmMemory;
   /** out[t * stride + r] = dot(M[r, :], V[t, :]); M as panels at byte offset P, V row-major. */
   dots(P: number, rows: number, cols: number, V: number, n: number, out: number, stride: number): void;
+  /** dst[k] = exp(src[k]) for k < n (byte offsets; dst may equal src). */
+  expBlock(dst: number, src: number, n: number): void;
+  /** dst[k] = σ(src[k]) for k < n. */
+  sigmoidBlock(dst: number, src: number, n: number): void;
+  /** dst[k] = tanh(src[k]) for k < n. */
+  tanhBlock(dst: number, src: number, n: number): void;
+  /** One step of `count` rows (see dots.wat); every pointer a byte offset. */
+  rows(cell: number, count: number, H: number, wx: number, z: number, b: number, g: number, sPrev: number, sOut: number, h: number): void;
+  /** n steps of one sequence from the state in row 0 of s and h (see dots.wat). */
+  run(cell: number, n: number, H: number, U: number, R: number, wx: number, z: number, b: number, g: number, s: number, h: number): void;
+  /** n steps of B sequences, each step's rows copied to out (see dots.wat). */
+  batchRun(cell: number, B: number, n: number, H: number, X: number, P: number, U: number, R: number, b: number, xs: number, wx: number, z: number, g: number, s: number, h: number, out: number, full: number): void;
 }
 
 export const WASM_PAGE_BYTES = 65536;
 
+/** Bytes at the start of every instance's memory that hold exp's table (read by the kernel at address 0). */
+export const TABLE_BYTES = EXP_TABLE.byteLength;
+
 let compiled: object | null | undefined;
+let compiledShared: object | null | undefined;
+
 /** Why compile() last returned null. */
 let unavailable = '';
 
@@ -57,6 +80,26 @@ function dotsModule(): object | null {
   return compiled;
 }
 
+/** The kernel importing a shared memory, or null where the engine cannot run it. */
+export function sharedDotsModule(): object | null {
+  if (compiledShared === undefined) compiledShared = dotsModule() === null ? null : compile(DOTS_SHARED_WASM_BASE64);
+  return compiledShared;
+}
+
+/** A shared memory of `pages` 64 KiB pages, exp's table written at its start. */
+export function sharedMemory(pages: number): WasmMemory {
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  new Float64Array(memory.buffer, 0, EXP_TABLE.length).set(EXP_TABLE);
+  return memory;
+}
+
+/** An instance of the shared kernel on `memory` (from sharedMemory); throws where sharedDotsModule() is null. */
+export function instantiateSharedDots(memory: WasmMemory): DotsInstance {
+  const module = sharedDotsModule();
+  if (module === null) throw new Error('lstm-parity: shared WebAssembly memory is not available here');
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as DotsInstance;
+}
+
 export function wasmSimdAvailable(): boolean {
   return dotsModule() !== null;
 }
@@ -66,11 +109,16 @@ export function wasmUnavailableReason(): string | undefined {
   return dotsModule() === null ? unavailable : undefined;
 }
 
-/** A fresh instance with its own memory; throws where wasmSimdAvailable() is false. */
+/**
+ * A fresh instance with its own memory, exp's table written at its start; throws where
+ * wasmSimdAvailable() is false.
+ */
 export function instantiateDots(): DotsInstance {
   const module = dotsModule();
   if (module === null) throw new Error(`lstm-parity: WebAssembly SIMD is not available: ${unavailable}`);
-  return new WebAssembly.Instance(module, {}).exports as DotsInstance;
+  const instance = new WebAssembly.Instance(module, {}).exports as DotsInstance;
+  new Float64Array(instance.memory.buffer, 0, EXP_TABLE.length).set(EXP_TABLE);
+  return instance;
 }
 
 /** Doubles a rows x cols matrix takes as panels: the same as row-major. */
@@ -97,4 +145,40 @@ export function packPanels(M: Float64Array, rows: number, cols: number, out: Flo
     if (pairs !== cols) for (let q = 0; q < 4; q++) out[d++] = M[(r + q) * cols + pairs];
   }
   for (; r < rows; r++) for (let k = 0; k < cols; k++) out[d++] = M[r * cols + k];
+}
+
+/** Rounds a count of doubles up to an even one, so every buffer starts 16-byte aligned. */
+export const even = (n: number) => n + (n & 1);
+
+/** Byte offsets of packed weights in a kernel's memory, and where free memory starts after them. */
+export interface WeightsLayout {
+  readonly inputAt: number;
+  readonly recurrentAt: number;
+  readonly biasAt: number;
+  readonly end: number;
+}
+
+/**
+ * Writes the input and recurrent matrices as panels and the bias after exp's table, growing the
+ * memory as needed: the layout every instance of the kernel reads its weights from.
+ */
+export function writeWeights(memory: WasmMemory, weights: { hidden: number; inputs: number; input: Float64Array; recurrent: Float64Array; bias: Float64Array }, recurrentRows: number): WeightsLayout {
+  const { hidden: H, inputs: X } = weights;
+  const G = 4 * H;
+  const inputAt = TABLE_BYTES;
+  const recurrentAt = inputAt + 8 * even(panelLength(G, X));
+  const biasAt = recurrentAt + 8 * even(panelLength(recurrentRows, H));
+  const end = biasAt + 8 * even(G);
+  growTo(memory, end);
+  const doubles = new Float64Array(memory.buffer);
+  packPanels(weights.input, G, X, doubles, inputAt / 8);
+  packPanels(weights.recurrent, recurrentRows, H, doubles, recurrentAt / 8);
+  doubles.set(weights.bias, biasAt / 8);
+  return { inputAt, recurrentAt, biasAt, end };
+}
+
+/** Grows the memory to at least `bytes`. */
+export function growTo(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
 }

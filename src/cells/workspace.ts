@@ -1,79 +1,79 @@
 /**
- * Where a forward pass does its products: the packed weights plus four scratch buffers, and the
- * two products every step needs. One workspace belongs to one set of prepared weights and is
- * reused by every call on them (calls are synchronous, so they never interleave).
+ * Where a forward pass runs: the packed weights, the buffers of a step, and the operations every
+ * step needs. One workspace belongs to one set of prepared weights and is reused by every call on
+ * them (calls are synchronous, so they never interleave). With `capacity` vectors reserved:
  *
- *   x   staged input vectors, `capacity` x X       wx  dot(W_in[r], x[t]), `capacity` x 4H
- *   v   staged recurrent vectors (h or c), `capacity` x H
- *   z   dot(U[r], v[b]) for the first `recurrentRows` rows, `capacity` x 4H
+ *   x   staged input vectors, capacity x X        wx  dot(W_in[r], x[t]), capacity x 4H
+ *   z   dot(U[r], state[b]), capacity x 4H (the first `recurrentRows` rows of each vector)
+ *   g   gate rows, capacity x 4H: i, f, o and the candidate (type 2's candidate is not traced)
+ *   s   cell-state rows and h output rows, (capacity + 1) x H each: row 0 holds the state a run
+ *   h   starts from, row k + 1 the state after gate row k
  *
- * Beside them, plain rows of H: `zero` (c_0, never written) and `scratch` gate rows for results
- * that do not keep the gates.
+ * A sequence runs n steps at a time (`run`): step k reads state row k and writes row k + 1. A
+ * batch runs one step of B sequences (`batch`): sequence k's state is row k + 1, read and
+ * rewritten in place. Either way gate row k goes with state row k + 1.
  *
- * Two backends, same bits (both sum every dot product in the order of kernels.ts): plain
- * JavaScript over Float64Arrays, or the WebAssembly SIMD kernel over views of its memory.
+ * Two backends, same bits: plain JavaScript over Float64Arrays (kernels.ts and steps.ts), or the WebAssembly SIMD kernel over views of its memory (wasm/dots.wat), whose every
+ * dot product, activation and state update follows the JavaScript's operations in order.
  */
 import { dots } from './kernels.js';
-import { instantiateDots, packPanels, panelLength, WASM_PAGE_BYTES, type DotsInstance } from './wasm-dots.js';
+import type { CellType } from './schema.js';
+import { STEPS, type StepKernel } from './steps.js';
+import { CELL_CODE, even, growTo, instantiateDots, writeWeights, type DotsInstance } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
 
 export type Backend = 'wasm' | 'scalar';
 
-export interface ScratchRows {
-  readonly i: Float64Array;
-  readonly f: Float64Array;
-  readonly o: Float64Array;
-  readonly cand: Float64Array;
-}
-
-function scratchRows(H: number): ScratchRows {
-  return { i: new Float64Array(H), f: new Float64Array(H), o: new Float64Array(H), cand: new Float64Array(H) };
-}
-
 export interface Workspace {
   readonly backend: Backend;
-  readonly zero: Float64Array;
-  readonly scratch: ScratchRows;
   x: Float64Array;
   wx: Float64Array;
-  v: Float64Array;
-  z: Float64Array;
+  g: Float64Array;
+  s: Float64Array;
+  h: Float64Array;
   /** Makes room for `vectors` staged vectors; the buffer fields may be replaced, so read them after. */
   reserve(vectors: number): void;
-  /** wx[t * 4H + r] = dot(W_in[r], x[t]) for every row, t < n. */
+  /** wx[t] = W_in x[t] for t < n. */
   project(n: number): void;
-  /** z[b * 4H + r] = dot(U[r], v[b]) for the recurrent rows, b < n. */
-  recur(n: number): void;
+  /** n steps of one sequence from state row 0, input projections wx rows 0 .. n - 1. */
+  run(n: number): void;
+  /** One step of B sequences, sequence k's input projection in wx row k and its state in row k + 1. */
+  batch(B: number): void;
 }
 
 class ScalarWorkspace implements Workspace {
   readonly backend = 'scalar';
-  readonly zero: Float64Array;
-  readonly scratch: ScratchRows;
   x = new Float64Array(0);
   wx = new Float64Array(0);
-  v = new Float64Array(0);
-  z = new Float64Array(0);
+  g = new Float64Array(0);
+  s = new Float64Array(0);
+  h = new Float64Array(0);
+  private z = new Float64Array(0);
   private capacity = 0;
   private readonly gateRows: number;
 
+  private readonly step: StepKernel;
+
   constructor(
     private readonly weights: PackedWeights,
+    private readonly cell: CellType,
     private readonly recurrentRows: number,
   ) {
     this.gateRows = 4 * weights.hidden;
-    this.zero = new Float64Array(weights.hidden);
-    this.scratch = scratchRows(weights.hidden);
+    this.step = STEPS[cell];
   }
 
   reserve(vectors: number): void {
     if (vectors <= this.capacity) return;
     const { hidden: H, inputs: X } = this.weights;
+    const G = this.gateRows;
     this.capacity = vectors;
     this.x = new Float64Array(vectors * X);
-    this.wx = new Float64Array(vectors * this.gateRows);
-    this.v = new Float64Array(vectors * H);
-    this.z = new Float64Array(vectors * this.gateRows);
+    this.wx = new Float64Array(vectors * G);
+    this.z = new Float64Array(vectors * G);
+    this.g = new Float64Array(vectors * G);
+    this.s = new Float64Array((vectors + 1) * H);
+    this.h = new Float64Array((vectors + 1) * H);
   }
 
   project(n: number): void {
@@ -81,55 +81,55 @@ class ScalarWorkspace implements Workspace {
     dots(this.weights.input, 0, G, this.weights.inputs, this.x, 0, n, this.wx, 0, G);
   }
 
-  recur(n: number): void {
+  run(n: number): void {
+    const { hidden: H, recurrent: U, bias: b } = this.weights;
     const G = this.gateRows;
-    dots(this.weights.recurrent, 0, this.recurrentRows, this.weights.hidden, this.v, 0, n, this.z, 0, G);
+    const state = this.cell === 'type1' ? this.h : this.s;
+    for (let k = 0; k < n; k++) {
+      dots(U, 0, this.recurrentRows, H, state, k * H, 1, this.z, 0, G);
+      this.step(1, H, this.wx, k * G, this.z, b, this.g, k * G, this.s, k * H, (k + 1) * H, this.h, (k + 1) * H);
+    }
+  }
+
+  batch(B: number): void {
+    const { hidden: H, recurrent: U, bias: b } = this.weights;
+    const G = this.gateRows;
+    dots(U, 0, this.recurrentRows, H, this.cell === 'type1' ? this.h : this.s, H, B, this.z, 0, G);
+    this.step(B, H, this.wx, 0, this.z, b, this.g, 0, this.s, H, H, this.h, H);
   }
 }
 
-/** Rounds a count of doubles up to an even one, so every buffer starts 16-byte aligned. */
-const even = (n: number) => n + (n & 1);
-
 class WasmWorkspace implements Workspace {
   readonly backend = 'wasm';
-  readonly zero: Float64Array;
-  readonly scratch: ScratchRows;
   x = new Float64Array(0);
   wx = new Float64Array(0);
-  v = new Float64Array(0);
-  z = new Float64Array(0);
+  g = new Float64Array(0);
+  s = new Float64Array(0);
+  h = new Float64Array(0);
   private capacity = 0;
   private readonly instance: DotsInstance;
+  private readonly cellCode: number;
   private readonly gateRows: number;
-  // Byte offsets into the instance's memory: weights first, then the buffers.
-  private readonly inputAt = 0;
+  // Byte offsets into the instance's memory: exp's table, the weights and bias, then the buffers.
+  private readonly inputAt: number;
   private readonly recurrentAt: number;
-  private xAt = 0;
+  private readonly biasAt: number;
+  private readonly xAt: number;
   private wxAt = 0;
-  private vAt = 0;
   private zAt = 0;
+  private gAt = 0;
+  private sAt = 0;
+  private hAt = 0;
 
   constructor(
     private readonly weights: PackedWeights,
+    cell: CellType,
     private readonly recurrentRows: number,
   ) {
-    const { hidden: H, inputs: X } = weights;
-    this.gateRows = 4 * H;
-    this.zero = new Float64Array(H);
-    this.scratch = scratchRows(H);
+    this.gateRows = 4 * weights.hidden;
+    this.cellCode = CELL_CODE[cell];
     this.instance = instantiateDots();
-    this.recurrentAt = 8 * even(panelLength(this.gateRows, X));
-    const weightsEnd = this.recurrentAt + 8 * even(panelLength(recurrentRows, H));
-    this.grow(weightsEnd);
-    const memory = new Float64Array(this.instance.memory.buffer);
-    packPanels(weights.input, this.gateRows, X, memory, this.inputAt / 8);
-    packPanels(weights.recurrent, recurrentRows, H, memory, this.recurrentAt / 8);
-    this.xAt = weightsEnd;
-  }
-
-  private grow(bytes: number): void {
-    const have = this.instance.memory.buffer.byteLength;
-    if (bytes > have) this.instance.memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+    ({ inputAt: this.inputAt, recurrentAt: this.recurrentAt, biasAt: this.biasAt, end: this.xAt } = writeWeights(this.instance.memory, weights, recurrentRows));
   }
 
   reserve(vectors: number): void {
@@ -138,14 +138,17 @@ class WasmWorkspace implements Workspace {
     const G = this.gateRows;
     this.capacity = vectors;
     this.wxAt = this.xAt + 8 * even(vectors * X);
-    this.vAt = this.wxAt + 8 * even(vectors * G);
-    this.zAt = this.vAt + 8 * even(vectors * H);
-    this.grow(this.zAt + 8 * vectors * G);
+    this.zAt = this.wxAt + 8 * vectors * G;
+    this.gAt = this.zAt + 8 * vectors * G;
+    this.sAt = this.gAt + 8 * vectors * G;
+    this.hAt = this.sAt + 8 * even((vectors + 1) * H);
+    growTo(this.instance.memory, this.hAt + 8 * (vectors + 1) * H);
     const buffer = this.instance.memory.buffer;
     this.x = new Float64Array(buffer, this.xAt, vectors * X);
     this.wx = new Float64Array(buffer, this.wxAt, vectors * G);
-    this.v = new Float64Array(buffer, this.vAt, vectors * H);
-    this.z = new Float64Array(buffer, this.zAt, vectors * G);
+    this.g = new Float64Array(buffer, this.gAt, vectors * G);
+    this.s = new Float64Array(buffer, this.sAt, (vectors + 1) * H);
+    this.h = new Float64Array(buffer, this.hAt, (vectors + 1) * H);
   }
 
   project(n: number): void {
@@ -153,11 +156,19 @@ class WasmWorkspace implements Workspace {
     this.instance.dots(this.inputAt, G, this.weights.inputs, this.xAt, n, this.wxAt, G);
   }
 
-  recur(n: number): void {
-    this.instance.dots(this.recurrentAt, this.recurrentRows, this.weights.hidden, this.vAt, n, this.zAt, this.gateRows);
+  run(n: number): void {
+    this.instance.run(this.cellCode, n, this.weights.hidden, this.recurrentAt, this.recurrentRows, this.wxAt, this.zAt, this.biasAt, this.gAt, this.sAt, this.hAt);
+  }
+
+  batch(B: number): void {
+    const H = this.weights.hidden;
+    const row1 = 8 * H;
+    const state = this.cellCode === CELL_CODE.type1 ? this.hAt : this.sAt;
+    this.instance.dots(this.recurrentAt, this.recurrentRows, H, state + row1, B, this.zAt, this.gateRows);
+    this.instance.rows(this.cellCode, B, H, this.wxAt, this.zAt, this.biasAt, this.gAt, this.sAt + row1, this.sAt + row1, this.hAt + row1);
   }
 }
 
-export function createWorkspace(backend: Backend, weights: PackedWeights, recurrentRows: number): Workspace {
-  return backend === 'wasm' ? new WasmWorkspace(weights, recurrentRows) : new ScalarWorkspace(weights, recurrentRows);
+export function createWorkspace(backend: Backend, weights: PackedWeights, cell: CellType, recurrentRows: number): Workspace {
+  return backend === 'wasm' ? new WasmWorkspace(weights, cell, recurrentRows) : new ScalarWorkspace(weights, cell, recurrentRows);
 }

@@ -15,10 +15,10 @@ export const SIGMOID_ONE = 36.73680056967711;
 export const SIGMOID_ZERO = -709.7827128933841;
 /** np.tanh is exactly ±1 from here on, on the machines measured. */
 export const NUMPY_TANH_ONE = 18.990341103219276;
-/** Math.tanh (V8) is exactly ±1 from here on. */
-export const V8_TANH_ONE = 19.061547465398498;
+/** The cells' tanh (and V8's Math.tanh) is exactly ±1 from here on. */
+export const TANH_ONE = 19.061547465398498;
 
-const CONSTANTS = [SIGMOID_ONE, SIGMOID_ZERO, NUMPY_TANH_ONE, -NUMPY_TANH_ONE, V8_TANH_ONE, -V8_TANH_ONE, 1000, -1000];
+const CONSTANTS = [SIGMOID_ONE, SIGMOID_ZERO, NUMPY_TANH_ONE, -NUMPY_TANH_ONE, TANH_ONE, -TANH_ONE, 1000, -1000];
 
 function nudged(x: number, steps: number): number {
   let y = x;

@@ -31,7 +31,7 @@
 (module
   (memory (export "memory") 1)
 
-  (func (export "dots")
+  (func $dots (export "dots")
     (param $P i32) (param $rows i32) (param $cols i32) (param $V i32) (param $n i32)
     (param $out i32) (param $stride i32)
     (local $rowBytes i32) (local $pairBytes i32) (local $panelPairs i32) (local $strideBytes i32)
@@ -188,4 +188,403 @@
     (f64.store offset=0 (local.get $o) (f64.add (f64.load offset=0 (local.get $o)) (f64.mul (f64.load offset=0 (local.get $m)) (local.get $x))))
     (f64.store offset=8 (local.get $o) (f64.add (f64.load offset=8 (local.get $o)) (f64.mul (f64.load offset=8 (local.get $m)) (local.get $x))))
     (f64.store offset=16 (local.get $o) (f64.add (f64.load offset=16 (local.get $o)) (f64.mul (f64.load offset=16 (local.get $m)) (local.get $x))))
-    (f64.store offset=24 (local.get $o) (f64.add (f64.load offset=24 (local.get $o)) (f64.mul (f64.load offset=24 (local.get $m)) (local.get $x))))))
+    (f64.store offset=24 (local.get $o) (f64.add (f64.load offset=24 (local.get $o)) (f64.mul (f64.load offset=24 (local.get $m)) (local.get $x)))))
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Activations over arrays, two lanes at a time: the twins of ../math/exp.ts and tanh.ts, which
+  ;; explain the method. Every lane performs the same IEEE operations in the same order as the
+  ;; scalar code (no fused multiply-add), so lanes and scalars agree bit for bit. The table of
+  ;; 2^(j/128) (hi_j, tail_j pairs, 16 bytes each) sits at address 0 (wasm-dots.ts writes it). The
+  ;; constants carry their names from ../math/constants.ts; a test compares each with it. dst may
+  ;; equal src. Each function is one loop with the arithmetic written out: V8 does not inline
+  ;; WebAssembly calls, and a call per pair cost about 15%.
+
+  ;; dst[k] = exp(src[k]) for k < n.
+  (func $expBlock (export "expBlock") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $kd v128) (local $k v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $hi v128) (local $m v128) (local $m1 v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then (local.set $x (v128.load (local.get $src))))
+          (else
+            (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
+            (local.set $x (v128.load64_zero (local.get $src)))))
+        ;; x clamped to [-746, 710] with pmax/pmin, which keep NaN like the scalar comparisons
+        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.const f64x2 -746 -746)) (v128.const f64x2 710 710)))
+
+        ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
+        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $k (local.get $kd))
+        (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
+        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+        (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
+        (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        ;; tmp = ((tail_j + r) + r^2 (C2 + C3 r)) + r^4 (C4 + C5 r)
+        (local.set $tmp (f64x2.add
+          (f64x2.add
+            (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
+            (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
+          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+        (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
+        ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
+        (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
+
+        (local.set $m1 (i32x4.shr_s (local.get $m) (i32.const 1)))
+        ;; ((hi + hi tmp) 2^m1) 2^m2, m2 = m - m1: both factors normal, so only the last product rounds
+        (local.set $y (f64x2.mul
+          (f64x2.mul (f64x2.add (local.get $hi) (f64x2.mul (local.get $hi) (local.get $tmp))) (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
+          (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))))
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then
+            (v128.store (local.get $dst) (local.get $y))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (br $pair)))
+        (v128.store64_lane 0 (local.get $dst) (local.get $y)))))
+
+  ;; dst[k] = tanh(src[k]) for k < n. A pair with lanes on both sides of 1/8 computes both ways.
+  (func $tanhBlock (export "tanhBlock") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $kd v128) (local $k v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $hi v128) (local $m v128) (local $small v128) (local $s v128) (local $poly v128) (local $a v128) (local $S v128) (local $U v128) (local $Eh v128) (local $El v128) (local $dh v128) (local $dl v128) (local $qh v128) (local $p v128) (local $c v128) (local $qhh v128) (local $qhl v128) (local $dhh v128) (local $dhl v128) (local $rem v128) (local $rh v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then (local.set $x (v128.load (local.get $src))))
+          (else
+            (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
+            (local.set $x (v128.load64_zero (local.get $src)))))
+        (local.set $small (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0.125 0.125)))
+        (if (v128.any_true (local.get $small))
+          (then
+            ;; |x| < 1/8: x + x s Q(s), s = x^2; zero keeps its sign
+            (local.set $s (f64x2.mul (local.get $x) (local.get $x)))
+            (local.set $poly (v128.bitselect
+              (local.get $x)
+              (f64x2.add (local.get $x) (f64x2.mul (local.get $x) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 -0x1.5555555555555p-2 -0x1.5555555555555p-2) (;TANH_Q0;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 0x1.1111111110a7cp-3 0x1.1111111110a7cp-3) (;TANH_Q1;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 -0x1.ba1ba1b54e397p-5 -0x1.ba1ba1b54e397p-5) (;TANH_Q2;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 0x1.664f3e418c74ap-6 0x1.664f3e418c74ap-6) (;TANH_Q3;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 -0x1.22644d5cb6df3p-7 -0x1.22644d5cb6df3p-7) (;TANH_Q4;) (f64x2.mul (local.get $s) (v128.const f64x2 0x1.cdfceabb13934p-9 0x1.cdfceabb13934p-9) (;TANH_Q5;))))))))))))))
+              (f64x2.eq (local.get $x) (v128.const f64x2 0 0))))))
+        (if (i64x2.all_true (local.get $small))
+          (then (local.set $y (local.get $poly)))
+          (else
+            ;; 1 - 2 / (exp(2|x|) + 1) in double-double (tanh.ts), 2|x| clamped to 40
+            (local.set $a (f64x2.abs (local.get $x)))
+            (local.set $a (f64x2.pmin (f64x2.add (local.get $a) (local.get $a)) (v128.const f64x2 40 40)))
+                ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
+                (local.set $kd (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+                (local.set $k (local.get $kd))
+                (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+                (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
+                (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+                (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
+                (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
+                (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+                ;; tmp = ((tail_j + r) + r^2 (C2 + C3 r)) + r^4 (C4 + C5 r)
+                (local.set $tmp (f64x2.add
+                  (f64x2.add
+                    (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
+                    (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
+                  (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+                (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
+                ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
+                (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
+            (local.set $S (f64x2.mul (local.get $hi) (i64x2.shl (i32x4.add (local.get $m) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))))
+            (local.set $U (f64x2.mul (local.get $S) (local.get $tmp)))
+            (local.set $Eh (f64x2.add (local.get $S) (local.get $U)))
+            (local.set $El (f64x2.add (f64x2.sub (local.get $S) (local.get $Eh)) (local.get $U)))
+            (local.set $dh (f64x2.add (local.get $Eh) (v128.const f64x2 1 1)))
+            (local.set $dl (f64x2.add (f64x2.add (f64x2.sub (local.get $Eh) (local.get $dh)) (v128.const f64x2 1 1)) (local.get $El)))
+            (local.set $qh (f64x2.div (v128.const f64x2 2 2) (local.get $dh)))
+            (local.set $p (f64x2.mul (local.get $qh) (local.get $dh)))
+                (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
+                (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
+                (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
+                (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
+                (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
+                (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
+            ;; rem = ((2 - p) - pe) - qh dl, pe = qh dh - p exactly (Dekker)
+            (local.set $rem (f64x2.sub
+              (f64x2.sub
+                (f64x2.sub (v128.const f64x2 2 2) (local.get $p))
+                (f64x2.add
+                  (f64x2.add
+                    (f64x2.add (f64x2.sub (f64x2.mul (local.get $qhh) (local.get $dhh)) (local.get $p)) (f64x2.mul (local.get $qhh) (local.get $dhl)))
+                    (f64x2.mul (local.get $qhl) (local.get $dhh)))
+                  (f64x2.mul (local.get $qhl) (local.get $dhl))))
+              (f64x2.mul (local.get $qh) (local.get $dl))))
+            (local.set $rh (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
+            ;; t = rh + (((1 - rh) - qh) - rem (qh / 2)), then the sign of x
+            (local.set $y (f64x2.add (local.get $rh)
+              (f64x2.sub
+                (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $rh)) (local.get $qh))
+                (f64x2.mul (local.get $rem) (f64x2.mul (local.get $qh) (v128.const f64x2 0.5 0.5))))))
+            (local.set $y (v128.bitselect (f64x2.neg (local.get $y)) (local.get $y) (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+            (local.set $y (v128.bitselect (local.get $poly) (local.get $y) (local.get $small)))))
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then
+            (v128.store (local.get $dst) (local.get $y))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (br $pair)))
+        (v128.store64_lane 0 (local.get $dst) (local.get $y)))))
+
+
+  ;; dst[k] = σ(-src[k]) for k < n: the gates take their pre-activations negated.
+  (func $sigmoidNegBlock (export "sigmoidNegBlock") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $kd v128) (local $k v128) (local $r v128) (local $j v128) (local $e0 v128) (local $e1 v128) (local $r2 v128) (local $tmp v128) (local $hi v128) (local $m v128) (local $s1 v128) (local $s2 v128) (local $u v128) (local $p v128) (local $m1 v128) (local $d v128) (local $pl v128) (local $cm v128) (local $c v128) (local $dh v128) (local $bb v128) (local $dl v128) (local $qh v128) (local $prod v128) (local $qhh v128) (local $qhl v128) (local $dhh v128) (local $dhl v128) (local $rem v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then (local.set $x (v128.load (local.get $src))))
+          (else
+            (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
+            (local.set $x (v128.load64_zero (local.get $src)))))
+        ;; σ(-x) for the lane x = -z (sigmoid.ts): the seed's d = 1 + exp(x) decides the saturated lanes
+        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.const f64x2 -746 -746)) (v128.const f64x2 710 710)))
+
+        ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
+        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $k (local.get $kd))
+        (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
+        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+        (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
+        (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        ;; tmp = ((tail_j + r) + r^2 (C2 + C3 r)) + r^4 (C4 + C5 r)
+        (local.set $tmp (f64x2.add
+          (f64x2.add
+            (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
+            (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
+          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+        (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
+        ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
+        (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
+
+        (local.set $u (f64x2.mul (local.get $hi) (local.get $tmp)))
+        (local.set $p (f64x2.add (local.get $hi) (local.get $u)))
+        (local.set $m1 (i32x4.shr_s (local.get $m) (i32.const 1)))
+        (local.set $s1 (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
+        (local.set $s2 (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
+        (local.set $d (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (f64x2.mul (local.get $p) (local.get $s1)) (local.get $s2))))
+        (local.set $pl (f64x2.add (f64x2.sub (local.get $hi) (local.get $p)) (local.get $u)))
+        ;; c = 2^-m as 2^-m1 2^-(m - m1)
+        (local.set $cm (f64x2.mul
+          (i64x2.shl (i32x4.sub (v128.const i32x4 1023 0 1023 0) (local.get $m1)) (i32.const 52))
+          (i64x2.shl (i32x4.sub (v128.const i32x4 1023 0 1023 0) (i32x4.sub (local.get $m) (local.get $m1))) (i32.const 52))))
+        (local.set $dh (f64x2.add (local.get $cm) (local.get $p)))
+        (local.set $bb (f64x2.sub (local.get $dh) (local.get $cm)))
+        (local.set $dl (f64x2.add
+          (f64x2.add (f64x2.sub (local.get $cm) (f64x2.sub (local.get $dh) (local.get $bb))) (f64x2.sub (local.get $p) (local.get $bb)))
+          (local.get $pl)))
+        (local.set $qh (f64x2.div (local.get $cm) (local.get $dh)))
+        (local.set $prod (f64x2.mul (local.get $qh) (local.get $dh)))
+        (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
+        (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
+        (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
+        (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
+        (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
+        (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
+        (local.set $rem (f64x2.sub
+          (f64x2.sub
+            (f64x2.sub (local.get $cm) (local.get $prod))
+            (f64x2.add
+              (f64x2.add
+                (f64x2.add (f64x2.sub (f64x2.mul (local.get $qhh) (local.get $dhh)) (local.get $prod)) (f64x2.mul (local.get $qhh) (local.get $dhl)))
+                (f64x2.mul (local.get $qhl) (local.get $dhh)))
+              (f64x2.mul (local.get $qhl) (local.get $dhl))))
+          (f64x2.mul (local.get $qh) (local.get $dl))))
+        ;; qh 2^m = qh / c ~ 1 / dh: no second division
+        (local.set $y (f64x2.add (local.get $qh) (f64x2.mul (local.get $rem) (f64x2.mul (f64x2.mul (local.get $qh) (local.get $s1)) (local.get $s2)))))
+        (local.set $y (v128.bitselect (v128.const f64x2 1 1) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 1 1))))
+        (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 inf inf))))
+        (if (i32.lt_u (local.get $src) (local.get $end))
+          (then
+            (v128.store (local.get $dst) (local.get $y))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+            (br $pair)))
+        (v128.store64_lane 0 (local.get $dst) (local.get $y)))))
+
+  ;; dst[k] = σ(src[k]) for k < n.
+  (func (export "sigmoidBlock") (param $dst i32) (param $src i32) (param $n i32)
+    (call $negate (local.get $dst) (local.get $src) (local.get $n))
+    (call $sigmoidNegBlock (local.get $dst) (local.get $dst) (local.get $n)))
+
+  ;; dst[k] = -src[k]
+  (func $negate (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (f64.store (local.get $dst) (f64.neg (f64.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (br $one))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; One LSTM step for `count` rows (the sequences of a batch, or one step of one sequence): the
+  ;; twins of stepType1 in ../lstm-type1.ts and stepType2 in ../lstm-type2.ts, which give the
+  ;; equations. Row k reads wx and z at k 4H (gate blocks i, f, o, candidate; type 2's z has no
+  ;; candidate block), the bias b (4H) and c_{t-1} at sPrev + k H; it writes the gates i, f, o and
+  ;; the candidate to g + k 4H (the same blocks), c_t to sOut + k H and h_t to h + k H. sPrev may
+  ;; equal sOut. Pointers are byte offsets. Each row runs as a few passes over its blocks, every
+  ;; value taking the scalar operations in their order:
+  ;;   g[0, 3H) = -((wx + z) + b), then σ of its negation   the gates
+  ;;   g[3H, 4H) = (wx + z) + b, tanh (type 2: wx + b)  the candidate
+  ;;   c = f c_prev + i cand;  h = tanh(c) then o h (type 1), or tanh(o c) (type 2)
+  (func $rows (export "rows") (param $cell i32) (param $count i32) (param $H i32)
+    (param $wx i32) (param $z i32) (param $b i32) (param $g i32) (param $sPrev i32) (param $sOut i32) (param $h i32)
+    (local $k i32) (local $hb i32) (local $gb i32) (local $u i32) (local $gates i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $gb (i32.shl (local.get $hb) (i32.const 2)))
+    (local.set $gates (i32.mul (local.get $H) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $k) (local.get $count)))
+        (call $pre (local.get $g) (local.get $wx) (local.get $z) (local.get $b) (local.get $gates) (i32.const 1))
+        (local.set $u (i32.mul (local.get $hb) (i32.const 3)))
+        (call $pre (i32.add (local.get $g) (local.get $u)) (i32.add (local.get $wx) (local.get $u))
+          (select (i32.add (local.get $z) (local.get $u)) (i32.const -1) (i32.eq (local.get $cell) (i32.const 1)))
+          (i32.add (local.get $b) (local.get $u)) (local.get $H) (i32.const 0))
+        (call $sigmoidNegBlock (local.get $g) (local.get $g) (local.get $gates))
+        (call $tanhBlock (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (i32.add (local.get $g) (i32.mul (local.get $hb) (i32.const 3))) (local.get $H))
+        (call $cellState (local.get $cell) (local.get $H) (local.get $g) (local.get $sPrev) (local.get $sOut) (local.get $h))
+        (local.set $wx (i32.add (local.get $wx) (local.get $gb)))
+        (local.set $z (i32.add (local.get $z) (local.get $gb)))
+        (local.set $g (i32.add (local.get $g) (local.get $gb)))
+        (local.set $sPrev (i32.add (local.get $sPrev) (local.get $hb)))
+        (local.set $sOut (i32.add (local.get $sOut) (local.get $hb)))
+        (local.set $h (i32.add (local.get $h) (local.get $hb)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $row))))
+
+  ;; dst[u] = (wx[u] + z[u]) + b[u], negated when neg is 1, for u < n; without z when z is -1.
+  (func $pre (param $dst i32) (param $wx i32) (param $z i32) (param $b i32) (param $n i32) (param $neg i32)
+    (local $end i32) (local $v v128) (local $x f64)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (local.set $v (v128.load (local.get $wx)))
+        (if (i32.ge_s (local.get $z) (i32.const 0))
+          (then
+            (local.set $v (f64x2.add (local.get $v) (v128.load (local.get $z))))
+            (local.set $z (i32.add (local.get $z) (i32.const 16)))))
+        (local.set $v (f64x2.add (local.get $v) (v128.load (local.get $b))))
+        (v128.store (local.get $dst) (select (f64x2.neg (local.get $v)) (local.get $v) (local.get $neg)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $wx (i32.add (local.get $wx) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $x (f64.load (local.get $wx)))
+        (if (i32.ge_s (local.get $z) (i32.const 0))
+          (then (local.set $x (f64.add (local.get $x) (f64.load (local.get $z))))))
+        (local.set $x (f64.add (local.get $x) (f64.load (local.get $b))))
+        (f64.store (local.get $dst) (select (f64.neg (local.get $x)) (local.get $x) (local.get $neg))))))
+
+  ;; c = f c_prev + i cand to sOut; h = o tanh(c) (type 1) or tanh(o c) (type 2) to h. Gate row g
+  ;; holds i, f, o, cand in blocks of H.
+  (func $cellState (param $cell i32) (param $H i32) (param $g i32) (param $sPrev i32) (param $sOut i32) (param $h i32)
+    (local $hb i32) (local $end i32) (local $u i32) (local $c v128) (local $cs f64) (local $gi i32) (local $gf i32) (local $go i32) (local $gc i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $end (i32.shl (i32.and (local.get $H) (i32.const -2)) (i32.const 3)))
+    (local.set $gi (local.get $g))
+    (local.set $gf (i32.add (local.get $g) (local.get $hb)))
+    (local.set $go (i32.add (local.get $gf) (local.get $hb)))
+    (local.set $gc (i32.add (local.get $go) (local.get $hb)))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $c (f64x2.add
+          (f64x2.mul (v128.load (i32.add (local.get $gf) (local.get $u))) (v128.load (i32.add (local.get $sPrev) (local.get $u))))
+          (f64x2.mul (v128.load (i32.add (local.get $gi) (local.get $u))) (v128.load (i32.add (local.get $gc) (local.get $u))))))
+        (v128.store (i32.add (local.get $sOut) (local.get $u)) (local.get $c))
+        (v128.store (i32.add (local.get $h) (local.get $u))
+          (select (local.get $c) (f64x2.mul (v128.load (i32.add (local.get $go) (local.get $u))) (local.get $c)) (i32.eq (local.get $cell) (i32.const 1))))
+        (local.set $u (i32.add (local.get $u) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $H) (i32.const 1))
+      (then
+        (local.set $cs (f64.add
+          (f64.mul (f64.load (i32.add (local.get $gf) (local.get $u))) (f64.load (i32.add (local.get $sPrev) (local.get $u))))
+          (f64.mul (f64.load (i32.add (local.get $gi) (local.get $u))) (f64.load (i32.add (local.get $gc) (local.get $u))))))
+        (f64.store (i32.add (local.get $sOut) (local.get $u)) (local.get $cs))
+        (f64.store (i32.add (local.get $h) (local.get $u))
+          (select (local.get $cs) (f64.mul (f64.load (i32.add (local.get $go) (local.get $u))) (local.get $cs)) (i32.eq (local.get $cell) (i32.const 1))))))
+    (call $tanhBlock (local.get $h) (local.get $h) (local.get $H))
+    (if (i32.eq (local.get $cell) (i32.const 1))
+      (then
+        (local.set $u (i32.const 0))
+        (block $done1
+          (loop $pair1
+            (br_if $done1 (i32.ge_u (local.get $u) (local.get $end)))
+            (v128.store (i32.add (local.get $h) (local.get $u))
+              (f64x2.mul (v128.load (i32.add (local.get $go) (local.get $u))) (v128.load (i32.add (local.get $h) (local.get $u)))))
+            (local.set $u (i32.add (local.get $u) (i32.const 16)))
+            (br $pair1)))
+        (if (i32.and (local.get $H) (i32.const 1))
+          (then (f64.store (i32.add (local.get $h) (local.get $u))
+            (f64.mul (f64.load (i32.add (local.get $go) (local.get $u))) (f64.load (i32.add (local.get $h) (local.get $u))))))))))
+
+  ;; n steps of one sequence. Row 0 of the state rows s and h holds c_{t-1} and h_{t-1}; step k
+  ;; multiplies U (panels at $U, R rows) by its state (h row k for type 1, s row k for type 2),
+  ;; reads wx row k and writes the gates to g row k (4H), then s and h rows k + 1.
+  (func (export "run") (param $cell i32) (param $n i32) (param $H i32) (param $U i32) (param $R i32)
+    (param $wx i32) (param $z i32) (param $b i32) (param $g i32) (param $s i32) (param $h i32)
+    (local $k i32) (local $hb i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+        (call $dots (local.get $U) (local.get $R) (local.get $H)
+          (select (local.get $h) (local.get $s) (i32.eq (local.get $cell) (i32.const 1)))
+          (i32.const 1) (local.get $z) (i32.shl (local.get $H) (i32.const 2)))
+        (call $rows (local.get $cell) (i32.const 1) (local.get $H) (local.get $wx) (local.get $z) (local.get $b)
+          (local.get $g) (local.get $s) (i32.add (local.get $s) (local.get $hb)) (i32.add (local.get $h) (local.get $hb)))
+        (local.set $wx (i32.add (local.get $wx) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $g (i32.add (local.get $g) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $s (i32.add (local.get $s) (local.get $hb)))
+        (local.set $h (i32.add (local.get $h) (local.get $hb)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $step))))
+
+  ;; n steps of B sequences in lockstep (a batch, or one thread's share of it). Step t's inputs are
+  ;; at xs + t B X (B rows of X); sequence k's state is in rows k + 1 of s and h, its gates in row k
+  ;; of g. After each step the rows go to out, sequence k of step t at out + (t B + k) W with W = H
+  ;; (h) or, when full is 1, W = 6H (h, c, then the gates i, f, o and the candidate).
+  (func (export "batchRun") (param $cell i32) (param $B i32) (param $n i32) (param $H i32) (param $X i32)
+    (param $P i32) (param $U i32) (param $R i32) (param $b i32) (param $xs i32) (param $wx i32) (param $z i32)
+    (param $g i32) (param $s i32) (param $h i32) (param $out i32) (param $full i32)
+    (local $t i32) (local $k i32) (local $hb i32) (local $G i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $G (i32.shl (local.get $H) (i32.const 2)))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (call $dots (local.get $P) (local.get $G) (local.get $X) (local.get $xs) (local.get $B) (local.get $wx) (local.get $G))
+        (call $dots (local.get $U) (local.get $R) (local.get $H)
+          (i32.add (select (local.get $h) (local.get $s) (i32.eq (local.get $cell) (i32.const 1))) (local.get $hb))
+          (local.get $B) (local.get $z) (local.get $G))
+        (call $rows (local.get $cell) (local.get $B) (local.get $H) (local.get $wx) (local.get $z) (local.get $b) (local.get $g)
+          (i32.add (local.get $s) (local.get $hb)) (i32.add (local.get $s) (local.get $hb)) (i32.add (local.get $h) (local.get $hb)))
+        (local.set $k (i32.const 0))
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_u (local.get $k) (local.get $B)))
+            (memory.copy (local.get $out) (i32.add (local.get $h) (i32.mul (i32.add (local.get $k) (i32.const 1)) (local.get $hb))) (local.get $hb))
+            (local.set $out (i32.add (local.get $out) (local.get $hb)))
+            (if (local.get $full)
+              (then
+                (memory.copy (local.get $out) (i32.add (local.get $s) (i32.mul (i32.add (local.get $k) (i32.const 1)) (local.get $hb))) (local.get $hb))
+                (memory.copy (i32.add (local.get $out) (local.get $hb)) (i32.add (local.get $g) (i32.mul (local.get $k) (i32.shl (local.get $hb) (i32.const 2)))) (i32.shl (local.get $hb) (i32.const 2)))
+                (local.set $out (i32.add (local.get $out) (i32.mul (local.get $hb) (i32.const 5))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $copy)))
+        (local.set $xs (i32.add (local.get $xs) (i32.mul (i32.mul (local.get $B) (local.get $X)) (i32.const 8))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $step)))))

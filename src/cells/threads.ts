@@ -1,0 +1,257 @@
+/**
+ * Threads for batches: the sequences of a batch split into shares, one per thread, each share run
+ * by the same WebAssembly kernel (its batchRun) on one shared memory that holds the weights once.
+ * A sequence's arithmetic never depends on which sequences share its call, so every result has the
+ * bits of the one-thread run (tested).
+ *
+ *   memory: exp's table | packed weights, bias | share 0 | share 1 | ...
+ *   share:  inputs (chunk x B_s x X) | wx, z, g (B_s x 4H) | s, h ((B_s + 1) x H) | out (chunk x B_s x W)
+ *
+ * The calling thread stages every share's inputs for a chunk of steps, starts the other threads
+ * (a word in a shared Int32Array per thread, Atomics.notify), runs share 0 itself, waits for the
+ * others, and copies the rows out. One hand-off per chunk, not per step: waking a sleeping thread
+ * costs tens of microseconds, which only a chunk's work repays.
+ *
+ * Where: Node (worker_threads, reached through process.getBuiltinModule, so nothing here imports a
+ * node: module and the package stays browser-safe) and browsers with cross-origin isolation (Web
+ * Workers; SharedArrayBuffer needs it). A browser's workers start asynchronously, so calls run on
+ * one thread until they report ready; a browser's main thread may not block, so it spins while it
+ * waits. Elsewhere `threads` quietly means one thread.
+ */
+import type { CellType } from './schema.js';
+import { CELL_CODE, even, growTo, instantiateSharedDots, sharedDotsModule, sharedMemory, writeWeights, type DotsInstance, type WasmMemory, type WeightsLayout } from './wasm-dots.js';
+import type { PackedWeights } from './weights.js';
+
+// Words of a thread's control array: its state, whether it is ready, then batchRun's arguments.
+const STATE = 0;
+const READY = 1;
+const ARGS = 2;
+const IDLE = 0;
+const GO = 1;
+const DONE = 2;
+const STOP = 3;
+const FAILED = 4;
+const CONTROL_WORDS = ARGS + 17;
+
+/** Doubles of output rows all shares hold at once; a chunk of steps is sized to fit. */
+const OUT_DOUBLES = 1 << 21;
+
+/** The thread's program: instantiate the shared kernel, then run batchRun whenever told to. */
+const WORKER_SOURCE = `
+const start = ({ module, memory, control }) => {
+  const c = new Int32Array(control);
+  let kernel;
+  try {
+    kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  } catch (error) {
+    Atomics.store(c, ${STATE}, ${FAILED});
+  }
+  Atomics.store(c, ${READY}, 1);
+  Atomics.notify(c, ${READY});
+  if (kernel === undefined) return;
+  for (;;) {
+    let s;
+    while ((s = Atomics.load(c, ${STATE})) !== ${GO} && s !== ${STOP}) Atomics.wait(c, ${STATE}, s);
+    if (s === ${STOP}) return;
+    try {
+      kernel.batchRun(...c.subarray(${ARGS}, ${CONTROL_WORDS}));
+      Atomics.store(c, ${STATE}, ${DONE});
+    } catch (error) {
+      Atomics.store(c, ${STATE}, ${FAILED});
+    }
+    Atomics.notify(c, ${STATE});
+  }
+};
+if (typeof require === 'function' && typeof process === 'object') start(require('node:worker_threads').workerData);
+else self.onmessage = (event) => start(event.data);
+`;
+
+interface ThreadHandle {
+  readonly control: Int32Array;
+  terminate(): void;
+}
+
+interface Host {
+  /** Whether this thread may block in Atomics.wait (Node, and workers; not a browser's main thread). */
+  readonly canBlock: boolean;
+  spawn(data: { module: object; memory: WasmMemory; control: SharedArrayBuffer }): ThreadHandle;
+}
+
+type Global = {
+  process?: { getBuiltinModule?: (id: string) => unknown };
+  Worker?: new (url: string) => { postMessage(data: unknown): void; terminate(): void };
+  Blob?: new (parts: string[], options: { type: string }) => object;
+  URL?: { createObjectURL(blob: object): string };
+  crossOriginIsolated?: boolean;
+  window?: unknown;
+};
+
+/** Where threads can run here, or null. */
+function host(): Host | null {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object' || sharedDotsModule() === null) return null;
+  const g = globalThis as Global;
+  const nodeThreads = g.process?.getBuiltinModule?.('node:worker_threads') as
+    | { Worker: new (source: string, options: object) => { unref(): void; terminate(): void } }
+    | undefined;
+  if (nodeThreads !== undefined) {
+    return {
+      canBlock: true,
+      spawn(data) {
+        const worker = new nodeThreads.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+        // An idle thread must not keep the process alive.
+        worker.unref();
+        return { control: new Int32Array(data.control), terminate: () => void worker.terminate() };
+      },
+    };
+  }
+  const { Worker, Blob, URL } = g;
+  if (Worker !== undefined && Blob !== undefined && URL !== undefined && g.crossOriginIsolated === true) {
+    return {
+      canBlock: g.window === undefined,
+      spawn(data) {
+        const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+        worker.postMessage(data);
+        return { control: new Int32Array(data.control), terminate: () => worker.terminate() };
+      },
+    };
+  }
+  return null;
+}
+
+/** Whether `threads` above 1 can take effect here. */
+export function threadsAvailable(): boolean {
+  return host() !== null;
+}
+
+/** One thread's share of a batch: its sequences and its buffers' byte offsets. */
+interface Share {
+  first: number;
+  count: number;
+  xsAt: number;
+  wxAt: number;
+  zAt: number;
+  gAt: number;
+  sAt: number;
+  hAt: number;
+  outAt: number;
+}
+
+const threadsOf = new FinalizationRegistry<ThreadHandle[]>((handles) => {
+  for (const handle of handles) stop(handle);
+});
+
+function stop(handle: ThreadHandle): void {
+  Atomics.store(handle.control, STATE, STOP);
+  Atomics.notify(handle.control, STATE);
+  handle.terminate();
+}
+
+export class BatchThreads {
+  /** Threads a batch is split over, the calling one included. */
+  readonly count: number;
+  private readonly memory: WasmMemory;
+  private readonly kernel: DotsInstance;
+  private readonly layout: WeightsLayout;
+  private readonly threads: ThreadHandle[];
+  private readonly canBlock: boolean;
+  private shares: Share[] = [];
+  private planned = '';
+  chunk = 0;
+
+  private constructor(
+    private readonly weights: PackedWeights,
+    private readonly cellCode: number,
+    private readonly recurrentRows: number,
+    count: number,
+    where: Host,
+  ) {
+    this.memory = sharedMemory(1);
+    this.layout = writeWeights(this.memory, weights, recurrentRows);
+    this.kernel = instantiateSharedDots(this.memory);
+    this.canBlock = where.canBlock;
+    const module = sharedDotsModule()!;
+    this.threads = Array.from({ length: count - 1 }, () => where.spawn({ module, memory: this.memory, control: new SharedArrayBuffer(4 * CONTROL_WORDS) }));
+    if (where.canBlock) {
+      // Node starts a thread without this one's help: wait (bounded) until each has its kernel.
+      for (const { control } of this.threads) Atomics.wait(control, READY, 0, 10_000);
+    }
+    this.count = count;
+    threadsOf.register(this, this.threads);
+  }
+
+  /** Threads for batches on these weights, or null where only one thread can run. */
+  static create(weights: PackedWeights, cell: CellType, recurrentRows: number, count: number): BatchThreads | null {
+    const where = host();
+    if (where === null || count < 2) return null;
+    return new BatchThreads(weights, CELL_CODE[cell], recurrentRows, count, where);
+  }
+
+  /** Whether every thread has started (a browser's start asynchronously; until then, one thread). */
+  ready(): boolean {
+    return this.threads.every(({ control }) => Atomics.load(control, READY) === 1 && Atomics.load(control, STATE) !== FAILED);
+  }
+
+  /**
+   * Splits B sequences of T steps into shares, sizes the chunk of steps, makes room, and zeroes
+   * every share's state. W is the doubles a sequence's step leaves in `out`.
+   */
+  plan(B: number, steps: number, W: number): void {
+    const { hidden: H, inputs: X } = this.weights;
+    const G = 4 * H;
+    const parts = Math.min(this.count, B);
+    this.chunk = Math.max(1, Math.min(steps, Math.floor(OUT_DOUBLES / (B * W))));
+    const key = `${B} ${this.chunk} ${W}`;
+    if (key !== this.planned) {
+      this.planned = key;
+      this.shares = [];
+      let at = this.layout.end;
+      for (let s = 0, first = 0; s < parts; s++) {
+        const count = Math.floor(B / parts) + (s < B % parts ? 1 : 0);
+        const share: Share = { first, count, xsAt: at, wxAt: 0, zAt: 0, gAt: 0, sAt: 0, hAt: 0, outAt: 0 };
+        share.wxAt = share.xsAt + 8 * even(this.chunk * count * X);
+        share.zAt = share.wxAt + 8 * count * G;
+        share.gAt = share.zAt + 8 * count * G;
+        share.sAt = share.gAt + 8 * count * G;
+        share.hAt = share.sAt + 8 * even((count + 1) * H);
+        share.outAt = share.hAt + 8 * even((count + 1) * H);
+        at = share.outAt + 8 * even(this.chunk * count * W);
+        this.shares.push(share);
+        first += count;
+      }
+      growTo(this.memory, at);
+    }
+    const doubles = this.doubles();
+    for (const share of this.shares) doubles.fill(0, share.sAt / 8, share.outAt / 8);
+  }
+
+  /** The shares of the current plan. */
+  get parts(): readonly Share[] {
+    return this.shares;
+  }
+
+  /** The shared memory as doubles (a fresh view: the memory may have grown). */
+  doubles(): Float64Array {
+    return new Float64Array(this.memory.buffer);
+  }
+
+  /** Runs n steps of every share, each thread its own, and returns when all are done. */
+  step(n: number, full: boolean): void {
+    const { hidden: H, inputs: X } = this.weights;
+    const { inputAt, recurrentAt, biasAt } = this.layout;
+    const args = (s: Share) => [this.cellCode, s.count, n, H, X, inputAt, recurrentAt, this.recurrentRows, biasAt, s.xsAt, s.wxAt, s.zAt, s.gAt, s.sAt, s.hAt, s.outAt, full ? 1 : 0] as const;
+    for (let k = 1; k < this.shares.length; k++) {
+      const { control } = this.threads[k - 1];
+      control.set(args(this.shares[k]), ARGS);
+      Atomics.store(control, STATE, GO);
+      Atomics.notify(control, STATE);
+    }
+    this.kernel.batchRun(...args(this.shares[0]));
+    for (let k = 1; k < this.shares.length; k++) {
+      const { control } = this.threads[k - 1];
+      let s: number;
+      while ((s = Atomics.load(control, STATE)) === GO) if (this.canBlock) Atomics.wait(control, STATE, GO);
+      Atomics.store(control, STATE, IDLE);
+      if (s === FAILED) throw new Error('lstm-parity: a batch thread failed');
+    }
+  }
+}
