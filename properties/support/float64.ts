@@ -1,7 +1,8 @@
 /**
- * Float64 facts the properties lean on, derived for the cells' own exp and tanh (src/cells/math/)
- * by test/activations.test.ts, which finds each boundary by bisection and checks it with its
- * neighbour, and checked again by properties/arbitraries.test.ts.
+ * Float64 facts the properties lean on. The saturation constants live in
+ * src/numeric/saturation.ts, shared with the explorer and verify's exact facts, derived for the
+ * cells' own exp and tanh (src/cells/math/) by test/activations.test.ts and checked again by
+ * properties/arbitraries.test.ts.
  *
  * σ(z) = 1 / (1 + exp(-z)) is exactly 1 once exp(-z) <= 2^-53 (1 + 2^-53 rounds to 1), which
  * first happens at z = 36.73680056967711, and exactly 0 once exp(-z) overflows to Infinity, at
@@ -10,14 +11,8 @@
  * of the seed's formula (and is correctly rounded between them); V8's Math.exp gives the same two.
  */
 
-/** The smallest z with σ(z) === 1. */
-export const SIGMOID_ONE_FROM = 36.73680056967711;
-/** The largest z with σ(z) === 0. */
-export const SIGMOID_ZERO_UPTO = -709.7827128933841;
-/** The smallest x with the cells' tanh(x) === 1 (the correctly rounded boundary; V8's Math.tanh too). */
-export const TANH_ONE_FROM = 19.061547465398498;
-/** The smallest x with NumPy's np.tanh(x) === 1 here (SIMD code, saturating earlier than V8). */
-export const TANH_ONE_FROM_NUMPY = 18.990341103219276;
+export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from '../../src/numeric/saturation.js';
+
 /** The smallest positive normal double, 2^-1022. */
 export const MIN_NORMAL = 2 ** -1022;
 

@@ -7,18 +7,10 @@
 import fc from 'fast-check';
 import { WEIGHT_KEYS, type CellType } from '../cells/schema.js';
 import type { CaseValue } from '../numeric/seeded-random.js';
+import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from '../numeric/saturation.js';
 import { nextAfter } from '../numeric/ulp.js';
 
-/** σ(z) is exactly 1 from here up (exp(-z) < 2^-53 vanishes beside 1). */
-export const SIGMOID_ONE = 36.73680056967711;
-/** σ(z) is exactly 0 from here down: exp(-z) overflows to Infinity (NumPy warns). */
-export const SIGMOID_ZERO = -709.7827128933841;
-/** np.tanh is exactly ±1 from here on, on the machines measured. */
-export const NUMPY_TANH_ONE = 18.990341103219276;
-/** The cells' tanh (and V8's Math.tanh) is exactly ±1 from here on. */
-export const TANH_ONE = 19.061547465398498;
-
-const CONSTANTS = [SIGMOID_ONE, SIGMOID_ZERO, NUMPY_TANH_ONE, -NUMPY_TANH_ONE, TANH_ONE, -TANH_ONE, 1000, -1000];
+const CONSTANTS = [SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM_NUMPY, -TANH_ONE_FROM_NUMPY, TANH_ONE_FROM, -TANH_ONE_FROM, 1000, -1000];
 
 function nudged(x: number, steps: number): number {
   let y = x;
