@@ -1,0 +1,148 @@
+/**
+ * The exact facts verify checks on every case, and the signed-zero check, each shown to hold on
+ * the cells' real outputs and to fail on outputs doctored in exactly the one way it forbids.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCase } from '../src/cells/run-case.js';
+import type { CellType } from '../src/cells/schema.js';
+import { seedFields } from '../src/cells/trace.js';
+import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs } from '../src/judge/exact-facts.js';
+import { toFlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
+import type { CaseInput } from '../src/judge/implementation.js';
+import { describeSignedZeroMismatch, signedZeroMismatch } from '../src/judge/signed-zeros.js';
+import { CELLS_TANH } from '../src/implementations/lstm-parity.js';
+import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO } from '../src/numeric/saturation.js';
+import { nextAfter } from '../src/numeric/ulp.js';
+import { sequence, type1Weights, type2Weights } from './helpers/weights.js';
+
+function forms(cell: CellType, value: CaseInput): CaseForms {
+  return { flat: toFlatCase(cell, value, { allowNonFinite: true }), input: value };
+}
+
+function outputsOf({ flat, input }: CaseForms): FlatOutputs {
+  return Object.fromEntries(seedFields(runCase(flat.cell, input, { allowNonFinite: true })).map(([key, values]) => [key, Float64Array.from(values)]));
+}
+
+/** Everything a fact may need, computed with the cells themselves. */
+function inputsFor(c: CaseForms, k = Math.floor(c.flat.steps / 2)): FactInputs {
+  return {
+    tanh: CELLS_TANH,
+    prefix: { steps: k, outputs: outputsOf(prefixOf(c, k)) },
+    candidates: c.flat.cell === 'type2' ? outputsOf(candidateReadout(c)) : undefined,
+  };
+}
+
+const case1 = forms('type1', { S: sequence(6, 3), W: type1Weights(4, 3) as unknown as CaseInput['W'] });
+const case2 = forms('type2', { S: sequence(6, 3), W: type2Weights(4, 3) as unknown as CaseInput['W'] });
+
+/** The outputs with one element changed. */
+function doctored(outputs: FlatOutputs, key: string, k: number, value: number): FlatOutputs {
+  const copy = Object.fromEntries(Object.entries(outputs).map(([name, values]) => [name, Float64Array.from(values)]));
+  copy[key][k] = value;
+  return copy;
+}
+
+describe('exact facts', () => {
+  it.each([case1, case2])('should hold, every one of them, on the cells\' own outputs ($flat.cell)', (c) => {
+    const report = checkExactFacts(c.flat, outputsOf(c), inputsFor(c));
+    expect(report.violations).toEqual([]);
+    expect(report.notChecked).toEqual([]);
+    expect(report.checked).toEqual([...FACT_NAMES]);
+  });
+
+  it.each([
+    ['gates-in-unit-interval', 'input_gate_activations', 5, 1.5],
+    ['gates-in-unit-interval', 'forget_gate_activations', 0, -1e-300],
+    ['h-bounded', 'Output', 7, -1.0000000000000002],
+    ['c-bounded', 'cell_state_vectors', 2, 1.25],
+  ] as const)('should find %s broken by %s[%i] = %d', (fact, key, k, value) => {
+    const report = checkExactFacts(case1.flat, doctored(outputsOf(case1), key, k, value), inputsFor(case1));
+    const violation = report.violations.find((v) => v.fact === fact);
+    expect(violation).toMatchObject({ fact, key, step: Math.floor(k / 4), unit: k % 4, actual: value, count: 1 });
+  });
+
+  it.each([case1, case2])('should find c_t and h_t one ULP off their recomputation ($flat.cell)', (c) => {
+    const outputs = outputsOf(c);
+    const k = 9;
+    const c1 = checkExactFacts(c.flat, doctored(outputs, 'cell_state_vectors', k, nextAfter(outputs.cell_state_vectors[k], 'up')), inputsFor(c));
+    expect(c1.violations.map((v) => v.fact)).toContain('cell-state-recompute');
+    const h1 = checkExactFacts(c.flat, doctored(outputs, 'Output', k, nextAfter(outputs.Output[k], 'down')), inputsFor(c));
+    const violation = h1.violations.find((v) => v.fact === 'output-recompute');
+    expect(violation).toBeDefined();
+    expect(describeViolation(violation!)).toMatch(
+      c.flat.cell === 'type1' ? /^output-recompute: 1 element breaks it; first Output step 2 unit 1: .*, expected .* = o \* Math\.tanh\(c\)$/ : /= Math\.tanh\(o \* c\)$/,
+    );
+  });
+
+  it('should judge a gate on its pre-activation exactly where every product is zero, and by a rounding bound elsewhere', () => {
+    const H = 4;
+    const W = type1Weights(H, 1) as unknown as Record<string, number[][] | number[]>;
+    for (const key of ['w_i', 'u_i']) W[key] = (W[key] as number[][]).map((row) => row.map(() => 0));
+    // Unit 0 exactly on σ's 1 constant, unit 1 one ULP below it, unit 2 one ULP above σ's 0 constant, unit 3 on it.
+    W.b_i = [SIGMOID_ONE_FROM, nextAfter(SIGMOID_ONE_FROM, 'down'), nextAfter(SIGMOID_ZERO_UPTO, 'up'), SIGMOID_ZERO_UPTO];
+    const c = forms('type1', { S: sequence(2, 1), W });
+    const outputs = outputsOf(c);
+    expect(Array.from(outputs.input_gate_activations.subarray(0, 4), (g) => (g === 0 || g === 1 ? g : 'inside'))).toEqual([1, 'inside', 'inside', 0]);
+    expect(checkExactFacts(c.flat, outputs, inputsFor(c)).violations).toEqual([]);
+    for (const [unit, wrong] of [[0, nextAfter(1, 'down')], [1, 1], [2, 0], [3, 5e-324]] as const) {
+      const report = checkExactFacts(c.flat, doctored(outputs, 'input_gate_activations', unit, wrong), inputsFor(c));
+      expect(report.violations.filter((v) => v.fact === 'gate-saturation')).toEqual([expect.objectContaining({ count: 1, step: 0, unit, actual: wrong })]);
+    }
+    // With nonzero products the same biases are too close to call: no verdict either way.
+    const loose = forms('type1', { S: sequence(2, 1), W: { ...W, w_i: (W.w_i as number[][]).map(() => [1e-3]) } });
+    const report = checkExactFacts(loose.flat, doctored(outputsOf(loose), 'input_gate_activations', 0, 0.5), inputsFor(loose));
+    expect(report.checked).toContain('gate-saturation');
+    expect(report.violations.map((v) => v.fact)).not.toContain('gate-saturation');
+  });
+
+  it('should find outputs for a prefix of S that are not the first steps of the whole', () => {
+    const inputs = inputsFor(case2, 3);
+    inputs.prefix!.outputs = doctored(inputs.prefix!.outputs, 'forget_gate_activations', 10, 0.25);
+    const report = checkExactFacts(case2.flat, outputsOf(case2), inputs);
+    expect(report.violations).toEqual([expect.objectContaining({ fact: 'causality', key: 'forget_gate_activations', step: 2, unit: 2, actual: 0.25 })]);
+  });
+
+  it.each(['type1', 'type2'] as const)('should want NaN everywhere from the first step whose input is NaN (%s)', (cell) => {
+    const S = sequence(4, 2);
+    S[2][1] = NaN;
+    const c = forms(cell, { S, W: (cell === 'type1' ? type1Weights(3, 2) : type2Weights(3, 2)) as unknown as CaseInput['W'] });
+    const outputs = outputsOf(c);
+    expect(checkExactFacts(c.flat, outputs, inputsFor(c)).violations).toEqual([]);
+    const report = checkExactFacts(c.flat, doctored(outputs, 'forget_gate_activations', 3 * 3 + 1, 0.5), inputsFor(c));
+    expect(report.violations).toContainEqual(expect.objectContaining({ fact: 'nan-propagation', key: 'forget_gate_activations', step: 3, unit: 1, expected: 'NaN: S holds NaN at step 2' }));
+  });
+
+  it('should say which facts it could not check, and why, when keys or inputs are missing', () => {
+    const report = checkExactFacts(case2.flat, { Output: outputsOf(case2).Output });
+    expect(report.checked).toEqual(['h-bounded', 'nan-propagation']);
+    expect(Object.fromEntries(report.notChecked.map((n) => [n.fact, n.reason]))).toEqual({
+      'gates-in-unit-interval': 'needs input_gate_activations, forget_gate_activations, output_gate_activations',
+      'gate-saturation': 'needs input_gate_activations, forget_gate_activations, output_gate_activations, cell_state_vectors',
+      'c-bounded': 'needs cell_state_vectors',
+      'cell-state-recompute': 'needs input_gate_activations, forget_gate_activations, cell_state_vectors, cell_state_vectors of the candidate read-out (type 2 traces no candidate)',
+      'output-recompute': "needs output_gate_activations, cell_state_vectors, the implementation's tanh",
+      causality: 'needs the outputs for a prefix of S',
+    });
+  });
+
+  it('should read type 2 candidates exactly through the forced gates, and cut prefixes in both forms', () => {
+    const c = forms('type2', { S: [[0.5], [-2]], W: type2Weights(2, 1) as unknown as CaseInput['W'] });
+    const W = c.input.W as Record<string, number[][] | number[]>;
+    const candidates = outputsOf(candidateReadout(c)).cell_state_vectors;
+    const expected = [0, 1].flatMap((t) => [0, 1].map((r) => Math.tanh((W.w_cell as number[][])[r][0] * c.input.S[t][0] + (W.b_cell as number[])[r])));
+    expect(Array.from(candidates)).toEqual(expected);
+    const cut = prefixOf(c, 1);
+    expect([cut.flat.steps, cut.flat.S.length, cut.input.S.length]).toEqual([1, 1, 1]);
+    expect(() => prefixOf(c, 3)).toThrow('prefixOf: expected 0 <= steps <= 2, got 3');
+  });
+});
+
+describe('signed zeros', () => {
+  it('should judge the sign of every exact zero of the reference, and nothing else', () => {
+    const expected = { Output: Float64Array.of(0, -0, 1e-300, -0), cell_state_vectors: Float64Array.of(-0, 0, 0, 0) };
+    expect(signedZeroMismatch({ Output: Float64Array.of(0, -0, -1e-300, -0), cell_state_vectors: Float64Array.of(-0, 0, 0, 0) }, expected, 2)).toBeUndefined();
+    const mismatch = signedZeroMismatch({ Output: Float64Array.of(0, 0, 0, -0), cell_state_vectors: Float64Array.of(0, 0, 0, 0) }, expected, 2);
+    expect(mismatch).toEqual({ count: 2, key: 'Output', step: 0, unit: 1, actual: 0, expected: -0 });
+    expect(describeSignedZeroMismatch(mismatch!)).toBe('2 exact zeros of the wrong sign; first Output step 0 unit 1: +0, NumPy -0');
+  });
+});
