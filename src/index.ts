@@ -92,5 +92,33 @@ export {
 } from './judge/implementation.js';
 export { expectedArrays, goldenPasses, judgeGoldenFile, toleranceOf, type GoldenJudgement } from './judge/golden.js';
 export { GOLDEN_SCHEMA_VERSION, GoldenFileError, formatGoldenFile, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './golden/format.js';
-export { lstmParityImplementation, traceImplementation, type LstmParityImplementationOptions, type TraceRunner } from './implementations/lstm-parity.js';
+export {
+  CELLS_TANH,
+  PACKAGE_CELLS,
+  cellsCapabilityOf,
+  cellsImplementation,
+  lstmParityImplementation,
+  traceImplementation,
+  type CellFunctions,
+  type CellsCapability,
+  type CellsImplementationOptions,
+  type LstmParityImplementationOptions,
+  type TraceRunner,
+} from './implementations/lstm-parity.js';
+export {
+  FACT_NAMES,
+  candidateReadout,
+  checkExactFacts,
+  describeViolation,
+  prefixOf,
+  preactivationInterval,
+  type Activation,
+  type CaseForms,
+  type FactInputs,
+  type FactName,
+  type FactReport,
+  type FactViolation,
+} from './judge/exact-facts.js';
+export { describeSignedZeroMismatch, signedZeroMismatch, type SignedZeroMismatch } from './judge/signed-zeros.js';
+export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM_NUMPY, TANH_ONE_FROM_V8 } from './numeric/saturation.js';
 export { VERSION } from './version.js';

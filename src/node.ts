@@ -17,6 +17,7 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './campaign/verify.js';
+export { CHECK_NAMES, type CheckName, type CheckStats } from './campaign/case-checks.js';
 export { explore, type CategoryFinding, type ExploreOptions, type ExploreResult } from './explore/explore.js';
 export { measureAccuracy, type AccuracyResult, type KeyAccuracy } from './accuracy/accuracy.js';
 export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';

@@ -1,12 +1,20 @@
 /**
  * This package's own cells as an implementation under test: what `verify`, `explore` and the
  * conformance suite judge when no other implementation is named.
+ *
+ * Beside the generic interface (one case in, outputs by seed key out), the object carries a
+ * capability only this package's cells have: the cell functions themselves (batches, streams,
+ * prepared weights, both backends) and the tanh they compute with. verify finds it with
+ * `cellsCapabilityOf` and checks every entry point against the sequence API; `cellsImplementation`
+ * builds the same thing over other cell functions, such as a deliberately broken copy in a test.
  */
-import { lstmType1 } from '../cells/lstm-type1.js';
-import { lstmType2 } from '../cells/lstm-type2.js';
-import type { Backend } from '../cells/prepared.js';
+import { createLstmType1, lstmType1, lstmType1Batch } from '../cells/lstm-type1.js';
+import { createLstmType2, lstmType2, lstmType2Batch } from '../cells/lstm-type2.js';
+import { prepareWeights, type Backend } from '../cells/prepared.js';
 import { CELL_TYPES, type CellType, type Type1Weights, type Type2Weights } from '../cells/schema.js';
 import { seedFields, type LstmTrace } from '../cells/trace.js';
+import { wasmSimdAvailable } from '../cells/wasm-dots.js';
+import type { Activation } from '../judge/exact-facts.js';
 import type { CaseInput, Implementation, ImplementationOutputs } from '../judge/implementation.js';
 import { VERSION } from '../version.js';
 
@@ -29,12 +37,61 @@ export function traceImplementation(name: string, run: TraceRunner, version?: st
   };
 }
 
-/** This package's cells. The harness has validated every case first, non-finite values included. */
-export function lstmParityImplementation(options: LstmParityImplementationOptions = {}): Implementation {
+/** Every way into the cells: sequences, batches, streams, prepared weights, the backends. */
+export interface CellFunctions {
+  lstmType1: typeof lstmType1;
+  lstmType1Batch: typeof lstmType1Batch;
+  createLstmType1: typeof createLstmType1;
+  lstmType2: typeof lstmType2;
+  lstmType2Batch: typeof lstmType2Batch;
+  createLstmType2: typeof createLstmType2;
+  prepareWeights: typeof prepareWeights;
+  wasmSimdAvailable: typeof wasmSimdAvailable;
+}
+
+/** This package's cells, as loaded. */
+export const PACKAGE_CELLS: CellFunctions = { lstmType1, lstmType1Batch, createLstmType1, lstmType2, lstmType2Batch, createLstmType2, prepareWeights, wasmSimdAvailable };
+
+/** The tanh the cells compute h_t with: verify recomputes h_t with it, bit for bit. */
+export const CELLS_TANH: Activation = { name: 'Math.tanh', tanh: Math.tanh };
+
+/** What an implementation built from cell functions offers beyond the generic interface. */
+export interface CellsCapability {
+  readonly cells: CellFunctions;
+  readonly tanh: Activation;
+}
+
+const CAPABILITY: unique symbol = Symbol('lstm-parity.cells');
+
+/** The cell functions behind an implementation, when it is built from them (else undefined). */
+export function cellsCapabilityOf(impl: Implementation): CellsCapability | undefined {
+  return (impl as { [CAPABILITY]?: CellsCapability })[CAPABILITY];
+}
+
+export interface CellsImplementationOptions extends LstmParityImplementationOptions {
+  /** Named in every verdict; "lstm-parity" (with the backend when one is forced) by default. */
+  name?: string;
+  /** The tanh the cells compute with; CELLS_TANH by default. */
+  tanh?: Activation;
+}
+
+/**
+ * An implementation whose sequence API is `cells.lstmType1` / `cells.lstmType2` on the seed's
+ * weight dictionary, carrying the cell functions for verify's entry-point checks. The harness has
+ * validated every case first, non-finite values included.
+ */
+export function cellsImplementation(cells: CellFunctions, options: CellsImplementationOptions = {}): Implementation {
   const backend = options.backend ?? 'auto';
   const run: TraceRunner = (cell, S, W) =>
     cell === 'type1'
-      ? lstmType1(S, W as unknown as Type1Weights, { allowNonFinite: true, backend })
-      : lstmType2(S, W as unknown as Type2Weights, { allowNonFinite: true, backend });
-  return traceImplementation(backend === 'auto' ? 'lstm-parity' : `lstm-parity (${backend})`, run, VERSION);
+      ? cells.lstmType1(S, W as unknown as Type1Weights, { allowNonFinite: true, backend })
+      : cells.lstmType2(S, W as unknown as Type2Weights, { allowNonFinite: true, backend });
+  const name = options.name ?? (backend === 'auto' ? 'lstm-parity' : `lstm-parity (${backend})`);
+  const capability: CellsCapability = { cells, tanh: options.tanh ?? CELLS_TANH };
+  return Object.assign(traceImplementation(name, run, VERSION), { [CAPABILITY]: capability });
+}
+
+/** This package's cells. */
+export function lstmParityImplementation(options: LstmParityImplementationOptions = {}): Implementation {
+  return cellsImplementation(PACKAGE_CELLS, options);
 }
