@@ -1,0 +1,167 @@
+/**
+ * The checks verify runs on each case beside the comparison with NumPy, and their tally. Each
+ * finding names the check that caught it:
+ *
+ *   run                   the implementation ran the case (a throw is a port bug, not a crash)
+ *   numpy                 the comparison with NumPy against the case's noise floor (verdict.ts)
+ *   numpy:signed-zero     where NumPy's value is an exact zero, the same zero (signed-zeros.ts);
+ *                         judged on cases that agree with NumPy, where signs are not noise
+ *   entry-point:<name>    this package's batches, streams, prepared weights and backends against
+ *                         the sequence API, bit for bit (entry-points.ts); only for an
+ *                         implementation built from the cell functions (cellsCapabilityOf)
+ *   fact:<name>           exact facts needing no reference (../judge/exact-facts.ts), with two
+ *                         extra runs of the implementation: a prefix S[:k] for causality, and for
+ *                         type 2 the candidate read-out
+ *
+ * A check that cannot run on a case (a key the implementation does not return, no declared tanh,
+ * no WebAssembly SIMD) is counted as not checked, with its reason.
+ */
+import { cellsCapabilityOf } from '../implementations/lstm-parity.js';
+import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs, type FactName } from '../judge/exact-facts.js';
+import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
+import { ImplementationError, runImplementation, type CaseInput, type Implementation } from '../judge/implementation.js';
+import { describeSignedZeroMismatch, signedZeroMismatch } from '../judge/signed-zeros.js';
+import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPoint } from './entry-points.js';
+
+export type CheckName = 'run' | 'numpy' | 'numpy:signed-zero' | `entry-point:${EntryPoint}` | `fact:${FactName}`;
+
+/** Every check, in the order verify reports them. */
+export const CHECK_NAMES: readonly CheckName[] = ['run', 'numpy', 'numpy:signed-zero', ...ENTRY_POINTS.map((e) => `entry-point:${e}` as const), ...FACT_NAMES.map((f) => `fact:${f}` as const)];
+
+export interface CheckFailure {
+  check: CheckName;
+  description: string;
+}
+
+export interface CaseReview {
+  ran: CheckName[];
+  notChecked: { check: CheckName; reason: string }[];
+  failures: CheckFailure[];
+}
+
+export interface ReviewedCase {
+  name: string;
+  /** Varies how the entry points are driven, and which prefix causality cuts. */
+  index: number;
+  flat: FlatCase;
+  input: CaseInput;
+  /** The implementation's outputs. */
+  actual: FlatOutputs;
+  /** NumPy's outputs for the same keys, when the case agrees with them (signed zeros are judged then). */
+  agreed?: FlatOutputs;
+}
+
+/** The prefix length causality cuts at: spread over 1 .. T - 1 by the index (0 when T < 2). */
+export function prefixLength(steps: number, index: number): number {
+  if (steps < 2) return 0;
+  return 1 + (Math.imul(index >>> 0, 0x9e3779b1) >>> 0) % (steps - 1);
+}
+
+async function factInputs(impl: Implementation, c: ReviewedCase, failures: CheckFailure[]): Promise<FactInputs> {
+  const inputs: FactInputs = { tanh: cellsCapabilityOf(impl)?.tanh };
+  const extra = async (fact: FactName, label: string, run: CaseForms): Promise<FlatOutputs | undefined> => {
+    try {
+      return await runImplementation(impl, run.flat, `${c.name} (${label})`, run.input);
+    } catch (error) {
+      if (!(error instanceof ImplementationError)) throw error;
+      failures.push({ check: `fact:${fact}`, description: `the run on ${label} failed: ${error.message}` });
+      return undefined;
+    }
+  };
+  const k = prefixLength(c.flat.steps, c.index);
+  if (k > 0) {
+    const outputs = await extra('causality', `S[:${k}]`, prefixOf(c, k));
+    if (outputs !== undefined) inputs.prefix = { steps: k, outputs };
+  }
+  if (c.flat.cell === 'type2') inputs.candidates = await extra('cell-state-recompute', 'the candidate read-out', candidateReadout(c));
+  return inputs;
+}
+
+/** Runs every check but `numpy` and `run` on a group of cases (a campaign chunk, for the batches). */
+export async function reviewCases(impl: Implementation, cases: readonly ReviewedCase[]): Promise<CaseReview[]> {
+  const reviews: CaseReview[] = [];
+  for (const c of cases) {
+    const review: CaseReview = { ran: [], notChecked: [], failures: [] };
+    if (c.agreed === undefined) {
+      review.notChecked.push({ check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' });
+    } else {
+      review.ran.push('numpy:signed-zero');
+      const mismatch = signedZeroMismatch(c.actual, c.agreed, c.flat.hidden);
+      if (mismatch !== undefined) review.failures.push({ check: 'numpy:signed-zero', description: describeSignedZeroMismatch(mismatch) });
+    }
+    const facts = checkExactFacts(c.flat, c.actual, await factInputs(impl, c, review.failures));
+    const failedRuns = new Set(review.failures.map((f) => f.check));
+    for (const fact of facts.checked) if (!failedRuns.has(`fact:${fact}`)) review.ran.push(`fact:${fact}`);
+    for (const { fact, reason } of facts.notChecked) {
+      if (failedRuns.has(`fact:${fact}`)) review.ran.push(`fact:${fact}`);
+      else review.notChecked.push({ check: `fact:${fact}`, reason });
+    }
+    for (const v of facts.violations) review.failures.push({ check: `fact:${v.fact}`, description: describeViolation(v) });
+    reviews.push(review);
+  }
+  const capability = cellsCapabilityOf(impl);
+  if (capability === undefined) {
+    for (const review of reviews) for (const e of ENTRY_POINTS) review.notChecked.push({ check: `entry-point:${e}`, reason: 'the implementation is not built from cell functions' });
+    return reviews;
+  }
+  const entries = checkEntryPoints(
+    capability.cells,
+    cases.map((c) => ({ name: c.name, index: c.index, flat: c.flat, input: c.input, sequence: c.actual })),
+  );
+  entries.forEach((entry, k) => {
+    const review = reviews[k];
+    for (const e of entry.checked) review.ran.push(`entry-point:${e}`);
+    for (const { entryPoint, reason } of entry.notChecked) review.notChecked.push({ check: `entry-point:${entryPoint}`, reason });
+    for (const failure of entry.failures) review.failures.push({ check: `entry-point:${failure.entryPoint}`, description: describeEntryPointFailure(failure) });
+  });
+  return reviews;
+}
+
+export interface CheckStats {
+  /** Cases the check ran on. */
+  cases: number;
+  /** Cases it failed. */
+  failures: number;
+  /** Cases it could not run on, and why (the distinct reasons). */
+  notChecked: number;
+  reasons?: string[];
+}
+
+/** Per cell, per check: how many cases it ran on, failed, or could not run on. */
+export class CheckTally {
+  private readonly byCell = new Map<string, Map<CheckName, CheckStats>>();
+
+  private statsOf(cell: string, check: CheckName): CheckStats {
+    let checks = this.byCell.get(cell);
+    if (checks === undefined) {
+      checks = new Map(CHECK_NAMES.map((name) => [name, { cases: 0, failures: 0, notChecked: 0 }]));
+      this.byCell.set(cell, checks);
+    }
+    return checks.get(check)!;
+  }
+
+  /** One case: `numpyFailed` for a NumPy port-bug verdict; `review` undefined when the run itself failed. */
+  add(cell: string, review: CaseReview | undefined, numpyFailed: boolean): void {
+    this.statsOf(cell, 'run').cases++;
+    if (review === undefined) {
+      this.statsOf(cell, 'run').failures++;
+      return;
+    }
+    const numpy = this.statsOf(cell, 'numpy');
+    numpy.cases++;
+    if (numpyFailed) numpy.failures++;
+    for (const check of review.ran) this.statsOf(cell, check).cases++;
+    for (const check of new Set(review.failures.map((f) => f.check))) this.statsOf(cell, check).failures++;
+    for (const { check, reason } of review.notChecked) {
+      const stats = this.statsOf(cell, check);
+      stats.notChecked++;
+      stats.reasons ??= [];
+      if (!stats.reasons.includes(reason)) stats.reasons.push(reason);
+    }
+  }
+
+  summary(cell: string): Record<string, CheckStats> {
+    this.statsOf(cell, 'run');
+    return Object.fromEntries(this.byCell.get(cell)!);
+  }
+}
