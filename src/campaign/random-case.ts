@@ -3,13 +3,32 @@
  * its own SeededRandom(mix(s, k)), so a case is replayed from (seed, index) alone and shards that
  * take disjoint indices draw disjoint cases.
  *
- * Shapes: H in 1..16, X in 1..8, T in 0..40. Two weight families, alternating:
- *   well-scaled   W ~ N(0, 1/H), S ~ N(0, 1): the regime a trained network lives in
- *   seed-style    W ~ N(0, 1),   S ~ U[0, 1): the seed notebook's own draws
- * Both are well-conditioned at these sizes: the port must agree within the tolerance policy.
+ * Four families, by the slot k mod 16 of case k:
+ *   edge         slots 3, 7, 11, 15 (1/4)  the explorer's extreme cases (../explore/arbitraries.ts:
+ *                biases on and beside the saturation and overflow constants, weights up to ±2000,
+ *                subnormals, -0, NaN and ±Infinity in S, T up to 129), and in one case of two the
+ *                input and recurrent rows of about half the (unit, gate) pairs zeroed, so that
+ *                those pre-activations are their biases exactly
+ *   long         slot 6 (1/16)  H 1..8, X 1..4, W ~ N(0, 1/H), S ~ N(0, 1), and T past the cells'
+ *                chunking of input projections (CHUNK_MAX_STEPS = 64 steps): half the time one of
+ *                63, 64, 65, 127, 128, 129, else 65..160
+ *   well-scaled  the other even slots (7/16)  H 1..16, X 1..8, T 0..40, W ~ N(0, 1/H), S ~ N(0, 1):
+ *                the regime a trained network lives in
+ *   seed-style   the other odd slots (4/16)  the same shapes, W ~ N(0, 1), S ~ U[0, 1): the seed
+ *                notebook's own draws
+ * Edge cases are short (T 0..12, one in eight up to 129) and cheap for NumPy; a quarter of them
+ * gives each exact fact its extreme inputs at small case counts. Long, well-scaled and seed-style
+ * cases are well-conditioned at these sizes: the port must agree within the tolerance policy.
+ * Edge cases saturate and overflow; they are judged against NumPy's noise floor like any other,
+ * and non-finite values in them are expected (they are validated with allowNonFinite).
  */
+import fc from 'fast-check';
+import { CHUNK_MAX_STEPS } from '../cells/driver.js';
 import type { CellType } from '../cells/schema.js';
+import { extremeCase } from '../explore/arbitraries.js';
 import { randomMatrix, randomWeights, SeededRandom, type CaseValue } from '../numeric/seeded-random.js';
+
+export type CaseFamily = 'well-scaled' | 'seed-style' | 'long' | 'edge';
 
 export interface CampaignCase {
   /** Stable name: `<cell>/live-<seed>-<index>`. */
@@ -17,9 +36,18 @@ export interface CampaignCase {
   cell: CellType;
   seed: number;
   index: number;
-  family: 'well-scaled' | 'seed-style';
+  family: CaseFamily;
+  /** Whether S and W may hold NaN and ±Infinity (edge cases only). */
+  allowNonFinite: boolean;
   value: CaseValue;
 }
+
+/** Where in each run of 16 cases the long case sits; edge cases take every fourth. */
+const FAMILY_PERIOD = 16;
+const LONG_AT = 6;
+
+/** The share of each family. */
+export const FAMILY_SHARE: Record<CaseFamily, number> = { edge: 4 / 16, long: 1 / 16, 'well-scaled': 7 / 16, 'seed-style': 4 / 16 };
 
 /** A 32-bit mix of campaign seed and case index (murmur3's finaliser). */
 export function caseSeedOf(seed: number, index: number): number {
@@ -29,26 +57,71 @@ export function caseSeedOf(seed: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+export function familyOf(index: number): CaseFamily {
+  if (index % 4 === 3) return 'edge';
+  if (index % FAMILY_PERIOD === LONG_AT) return 'long';
+  return index % 2 === 0 ? 'well-scaled' : 'seed-style';
+}
+
+/** Sequence lengths just below, on and past one and two chunks of input projections. */
+const CHUNK_EDGES = [CHUNK_MAX_STEPS - 1, CHUNK_MAX_STEPS, CHUNK_MAX_STEPS + 1, 2 * CHUNK_MAX_STEPS - 1, 2 * CHUNK_MAX_STEPS, 2 * CHUNK_MAX_STEPS + 1];
+const LONG_MAX_STEPS = 2 * CHUNK_MAX_STEPS + CHUNK_MAX_STEPS / 2;
+
+function longSteps(random: SeededRandom): number {
+  if (random.uniform() < 0.5) return CHUNK_EDGES[random.below(CHUNK_EDGES.length)];
+  return CHUNK_MAX_STEPS + 1 + random.below(LONG_MAX_STEPS - CHUNK_MAX_STEPS);
+}
+
+/** The gate rows of a cell: input weights, recurrent weights (type 2's candidate has none). */
+const ROWS: Record<CellType, [w: string, u: string | undefined][]> = {
+  type1: [['w_i', 'u_i'], ['w_g', 'u_g'], ['w_o', 'u_o'], ['w_c', 'u_c']],
+  type2: [['w_i', 'u_i'], ['w_g', 'u_g'], ['w_o', 'u_o'], ['w_cell', undefined]],
+};
+
+/** Zeroes the input and recurrent rows of about half the (unit, gate) pairs: their pre-activation is then the bias. */
+function exposeBiases(cell: CellType, value: CaseValue, random: SeededRandom): CaseValue {
+  const W = structuredClone(value.W) as Record<string, number[][]>;
+  const H = W.u_i.length;
+  for (let r = 0; r < H; r++) {
+    for (const [w, u] of ROWS[cell]) {
+      if (random.uniform() < 0.5) continue;
+      W[w][r] = W[w][r].map(() => 0);
+      if (u !== undefined) W[u][r] = W[u][r].map(() => 0);
+    }
+  }
+  return { S: value.S, W };
+}
+
+function edgeCase(cell: CellType, caseSeed: number, random: SeededRandom): CaseValue {
+  const [value] = fc.sample(extremeCase(cell, { maxLongSteps: 2 * CHUNK_MAX_STEPS + 1 }), { seed: caseSeed | 0, numRuns: 1, unbiased: true });
+  return random.uniform() < 0.5 ? exposeBiases(cell, value, random) : value;
+}
+
 export function campaignCase(cell: CellType, seed: number, index: number): CampaignCase {
-  const random = new SeededRandom(caseSeedOf(seed, index) ^ (cell === 'type1' ? 0 : 0x5bd1e995));
-  const H = 1 + random.below(16);
-  const X = 1 + random.below(8);
-  const T = random.below(41);
-  const family = index % 2 === 0 ? 'well-scaled' : 'seed-style';
+  const caseSeed = caseSeedOf(seed, index) ^ (cell === 'type1' ? 0 : 0x5bd1e995);
+  const random = new SeededRandom(caseSeed);
+  const family = familyOf(index);
+  const base = { name: `${cell}/live-${seed}-${index}`, cell, seed, index, family, allowNonFinite: family === 'edge' };
+  if (family === 'edge') return { ...base, value: edgeCase(cell, caseSeed, random) };
+  const long = family === 'long';
+  const H = 1 + random.below(long ? 8 : 16);
+  const X = 1 + random.below(long ? 4 : 8);
+  const T = long ? longSteps(random) : random.below(41);
   const value: CaseValue =
-    family === 'well-scaled'
-      ? { S: randomMatrix(random, T, X, (r) => r.normal()), W: randomWeights(random, cell, H, X, (r) => r.normal() / Math.sqrt(H)) }
-      : { S: randomMatrix(random, T, X, (r) => r.uniform()), W: randomWeights(random, cell, H, X, (r) => r.normal()) };
-  return { name: `${cell}/live-${seed}-${index}`, cell, seed, index, family, value };
+    family === 'seed-style'
+      ? { S: randomMatrix(random, T, X, (r) => r.uniform()), W: randomWeights(random, cell, H, X, (r) => r.normal()) }
+      : { S: randomMatrix(random, T, X, (r) => r.normal()), W: randomWeights(random, cell, H, X, (r) => r.normal() / Math.sqrt(H)) };
+  return { ...base, value };
 }
 
 /**
- * The chaotic probe: H = 128 with unscaled N(0, 1) weights over T = 200. NumPy itself parts from
- * its own 1-ULP-perturbed copies after ~100 steps, so no port can match it bit for bit there; the
- * verdict must be "ill-conditioned", with the spread measured.
+ * The chaotic probe: H = 128 with unscaled N(0, 1) weights over T = 200 (past three chunks of
+ * input projections). NumPy itself parts from its own 1-ULP-perturbed copies after ~100 steps, so
+ * no port can match it bit for bit there; the verdict must be "ill-conditioned", with the spread
+ * measured.
  */
 export function chaoticProbe(cell: CellType): CampaignCase {
   const random = new SeededRandom(0x0c4a0531 ^ (cell === 'type1' ? 1 : 2));
   const value: CaseValue = { S: randomMatrix(random, 200, 16, (r) => r.normal()), W: randomWeights(random, cell, 128, 16, (r) => r.normal()) };
-  return { name: `${cell}/chaotic-probe`, cell, seed: 0, index: -1, family: 'seed-style', value };
+  return { name: `${cell}/chaotic-probe`, cell, seed: 0, index: -1, family: 'seed-style', allowNonFinite: false, value };
 }

@@ -20,7 +20,8 @@ import type { LstmOutputTrace, LstmState, LstmTrace, TraceMode } from './trace.j
 
 /** Steps whose input projections are computed in one product: enough to reuse each loaded weight. */
 const CHUNK_DOUBLES = 32768;
-const CHUNK_MAX_STEPS = 64;
+/** At most this many steps per chunk; verify's long cases cross two chunk boundaries of it. */
+export const CHUNK_MAX_STEPS = 64;
 
 function chunkSteps(steps: number, gateRows: number): number {
   return Math.max(1, Math.min(steps, CHUNK_MAX_STEPS, Math.floor(CHUNK_DOUBLES / gateRows)));
