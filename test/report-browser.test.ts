@@ -87,7 +87,9 @@ describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
       await oracle?.close();
     }
     context = await launchChromium(join(dir, 'profile'));
-  });
+    // A verify run with the probes, every check on every case, then a browser's start: on a
+    // shared 2-core machine this has taken over the default 10 s.
+  }, 120_000);
 
   afterAll(async () => {
     await context?.close();
@@ -144,7 +146,7 @@ describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
 
   it('should show hostile case names and descriptions as text and run none of them', async () => {
     const hostile = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
-    const finding = { cell: 'type1' as const, case: hostile, source: 'live' as const, verdict: 'port-bug' as const, description: hostile };
+    const finding = { cell: 'type1' as const, case: hostile, source: 'live' as const, verdict: 'port-bug' as const, check: 'numpy' as const, description: hostile };
     const worstCase = data.report.worstCase === undefined ? undefined : { ...data.report.worstCase, case: hostile };
     const page = verifyReportHtml({ result: { ...data.result, ok: false, findings: [finding] }, report: { ...data.report, worstCase } });
     const { tab, visit, url } = await open('hostile.html', page);

@@ -158,5 +158,6 @@ describe('lstm-parity verify --report', () => {
     expect(JSON.parse(String(withReport.stdout))).toEqual(JSON.parse(String(without.stdout)));
     expect(String(withReport.stderr)).toMatch(/^lstm-parity: report written to .*verify\.html \(\d+ KiB\)$/);
     expect(readFileSync(path, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
-  });
+    // Two verify runs of the built binary, probes included: over a minute on a loaded machine.
+  }, 120_000);
 });

@@ -1,9 +1,15 @@
 /**
- * `lstm-parity verify` driven in-process: its usage errors, and a run where NumPy is unavailable,
- * which judges the golden corpus alone and says why the live campaign was skipped.
+ * `lstm-parity verify` driven in-process: its usage errors, a run where NumPy is unavailable,
+ * which judges the golden corpus alone and says why the live campaign was skipped, and an
+ * implementation that throws on a case, which is a port bug, not a crash.
  */
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { verify } from '../src/campaign/verify.js';
+import { runCase } from '../src/cells/run-case.js';
 import { parseShard, verifyCommand } from '../src/cli/verify.js';
+import { traceImplementation } from '../src/implementations/lstm-parity.js';
+import { ROOT } from './helpers/cli.js';
 import { UsageError } from '../src/cli/usage-error.js';
 
 describe('verify usage', () => {
@@ -49,5 +55,20 @@ describe('verify without NumPy', () => {
       if (before === undefined) delete process.env.LSTM_PARITY_PYTHON;
       else process.env.LSTM_PARITY_PYTHON = before;
     }
+  });
+});
+
+describe('verify of an implementation that fails to run a case', () => {
+  it('should count it as a port bug caught by the run check, name the case, and go on', async () => {
+    const impl = traceImplementation('throws on NaN', (cell, S, W) => {
+      if (S.some((row) => row.some(Number.isNaN))) throw new Error('NaN is not supported');
+      return runCase(cell, { S, W }, { allowNonFinite: true });
+    });
+    const { result } = await verify({ casesPerCell: 0, seed: 1, shard: { index: 1, count: 1 }, cells: ['type2'], goldenDir: join(ROOT, 'golden'), probes: false, implementation: impl });
+    expect(result.ok).toBe(false);
+    expect(result.cells.type2).toMatchObject({ cases: 13, failures: 1, checks: { run: { cases: 13, failures: 1 } } });
+    expect(result.findings).toEqual([
+      expect.objectContaining({ case: 'golden/type2/nan-input', check: 'run', verdict: 'port-bug', description: 'PORT BUG: the implementation failed on the case: throws on NaN: golden/type2/nan-input: failed: NaN is not supported' }),
+    ]);
   });
 });

@@ -48,6 +48,16 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
     const { result } = await verify(options());
     expect(result.ok).toBe(true);
     expect(result.cells.type1.failures + result.cells.type2.failures).toBe(0);
+    // Every case, golden and live, went through every check but the NumPy-dependent signed zeros.
+    for (const cell of ['type1', 'type2'] as const) {
+      const { checks, cases } = result.cells[cell];
+      for (const [check, stats] of Object.entries(checks)) {
+        expect(stats.failures, `${cell} ${check}`).toBe(0);
+        if (check === 'fact:causality') expect(stats.cases + stats.notChecked, check).toBe(cases);
+        else if (check !== 'numpy:signed-zero') expect(stats.cases, `${cell} ${check}`).toBe(cases);
+      }
+      expect(checks['numpy:signed-zero'].cases).toBeGreaterThan(cases - 5);
+    }
     const probe = result.findings.find((f) => f.case === 'type1/chaotic-probe');
     expect(probe?.verdict).toBe('ill-conditioned');
     expect(probe?.spread).toBeGreaterThan(1e-3);
@@ -61,6 +71,12 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
     expect(result.cells.type1.live.failures).toBeGreaterThan(result.cells.type1.live.cases * 0.8);
     expect(result.cells.type2.failures).toBe(0);
     expect(result.findings.find((f) => f.case === 'type1/chaotic-probe')?.verdict).toBe('port-bug');
+    // NumPy sees every one; where a pre-activation saturates, so does the gate-saturation fact,
+    // which recomputes the input gate from w_i, u_i, b_i (no other check can tell swapped weights).
+    expect(result.cells.type1.checks.numpy.failures).toBe(result.cells.type1.failures);
+    expect(result.cells.type1.checks['fact:gate-saturation'].failures).toBeGreaterThan(0);
+    const bugs = result.findings.filter((f) => f.verdict === 'port-bug');
+    expect(new Set(bugs.map((f) => `${f.cell} ${f.check}`))).toEqual(new Set(['type1 numpy', 'type1 fact:gate-saturation']));
   });
 
   it('should exit 1 and name the cell when a cell is broken, with --json parsing', async () => {
@@ -72,8 +88,9 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
     expect(json.cells.type2).toMatchObject({ cases: expect.any(Number), failures: 0 });
     const text = await capture(() => verifyCommand(['--cases', '20', '--seed', '2'], swappedGates));
     expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/verify: FAILED: \d+ of \d+ cases disagree beyond NumPy's own noise: type1 \(\d+\)\n$/);
-    expect(text.stdout).toMatch(/\nFAIL golden\/type1\/[a-z-]+: PORT BUG: /);
+    expect(text.stdout).toMatch(/verify: FAILED: \d+ of \d+ cases are port bugs: type1 \(\d+\); caught by numpy \(\d+\), fact:gate-saturation \(\d+\)\n$/);
+    expect(text.stdout).toMatch(/\nFAIL golden\/type1\/[a-z-]+ \[numpy\]: PORT BUG: /);
+    expect(text.stdout).toMatch(/\ncheck +type1 cases +failures +type2 cases +failures\nrun +\d+ +0 +\d+ +0\nnumpy +\d+ +[1-9]\d* +\d+ +0\n/);
     expect(text.stdout).toMatch(/\.\.\. and \d+ more findings \(--json lists them all\)\n/);
   });
 

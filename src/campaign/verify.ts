@@ -3,27 +3,33 @@
  *
  * 1. The golden corpus: every committed file through its cell, judged against its recorded noise
  *    floor (no Python needed).
- * 2. A live differential campaign: random well-conditioned cases (./random-case.ts) through both
- *    the cell and the NumPy worker, plus the chaotic probe. A case that does not agree has its
- *    noise floor measured and gets a verdict (./verdict.ts).
+ * 2. A live differential campaign: random cases (./random-case.ts: well-conditioned ones, long
+ *    ones past the chunking of input projections, the explorer's edge cases) through both the
+ *    cell and the NumPy worker, plus the chaotic probe. A case that does not agree has its noise
+ *    floor measured and gets a verdict (../judge/verdict.ts).
  *
- * Everything not 'agrees' becomes a finding. Port bugs are failures; ill-conditioned cases and
- * reference platform quirks are reported with their evidence but do not fail the run.
+ * Every case, golden or live, also goes through the checks of ./case-checks.ts: signed zeros,
+ * every entry point of this package's cells, and the exact facts that need no reference.
+ *
+ * Everything not 'agrees' becomes a finding, named by the check that caught it. Port bugs are
+ * failures; ill-conditioned cases and reference platform quirks are reported with their evidence
+ * but do not fail the run.
  */
 import type { CellType } from '../cells/schema.js';
 import { lstmParityImplementation } from '../implementations/lstm-parity.js';
 import { goldenPasses, judgeGoldenFile } from '../judge/golden.js';
-import { runImplementation, type Implementation } from '../judge/implementation.js';
+import { ImplementationError, runImplementation, type Implementation } from '../judge/implementation.js';
 import { type GoldenFile } from '../golden/format.js';
 import { loadGoldenFile, readManifest } from '../golden/files.js';
 import { FLOAT64_TOLERANCE } from '../judge/tolerance.js';
 import { ulpDistance } from '../numeric/ulp.js';
 import { NumpyWorkerError, type NumpyOracle } from '../oracle/numpy-oracle.js';
 import { toFlatCase } from '../judge/flat-case.js';
-import type { FlatCase, ReferenceResult } from '../judge/flat-case.js';
+import type { FlatCase, FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
 import { probePython } from '../oracle/python.js';
 import { measureNoiseFloors } from '../judge/noise-floor.js';
 import { campaignCase, chaoticProbe, type CampaignCase } from './random-case.js';
+import { CheckTally, reviewCases, type CaseReview, type CheckName, type CheckStats } from './case-checks.js';
 import { describeVerdict, judge, type JudgedElement, type Verdict, type VerdictKind } from '../judge/verdict.js';
 
 export interface VerifyOptions {
@@ -69,6 +75,8 @@ export interface Finding {
   case: string;
   source: 'golden' | 'live' | 'probe';
   verdict: Exclude<VerdictKind, 'agrees'>;
+  /** The check that found it (./case-checks.ts): 'numpy', 'entry-point:batch', 'fact:gate-saturation', ... */
+  check: CheckName;
   description: string;
   spread?: number;
   worst?: JudgedElement;
@@ -96,7 +104,8 @@ export interface VerifyResult {
   };
   seed: number;
   shard: string;
-  cells: Record<string, { cases: number; failures: number; golden: CellStats; live: CellStats }>;
+  /** Per cell; `checks` says, per check, how many cases it ran on, failed, or could not run on. */
+  cells: Record<string, { cases: number; failures: number; golden: CellStats; live: CellStats; checks: Record<string, CheckStats> }>;
   liveSkipped?: string;
   /**
    * Set when the NumPy worker failed for good mid-campaign (see NumpyOracle): the cases judged
@@ -122,11 +131,13 @@ interface Judged {
   expected: Record<string, Float64Array>;
   hidden: number;
   stepSpread?: Record<string, ArrayLike<number>>;
+  review: CaseReview;
 }
 
 class Tally {
   readonly stats = new Map<string, CellStats>();
   readonly findings: Finding[] = [];
+  readonly checks = new CheckTally();
   readonly histogram: ReportData['ulpHistogram'] = {};
   private worst: (Judged & { maxError: number })[] = [];
 
@@ -141,12 +152,17 @@ class Tally {
   }
 
   add(judged: Judged): void {
-    const { verdict, cell, name } = judged;
-    const stats = this.statsFor(cell, judged.source === 'golden' ? 'golden' : 'live');
+    const { verdict, cell, name, review, source } = judged;
+    const stats = this.statsFor(cell, source === 'golden' ? 'golden' : 'live');
     stats.cases++;
+    this.checks.add(cell, review, verdict.kind === 'port-bug');
+    // A case fails when any check fails; it is counted once, under its NumPy verdict otherwise.
+    const failed = verdict.kind === 'port-bug' || review.failures.length > 0;
+    if (failed) stats.failures++;
+    for (const f of review.failures) this.findings.push({ cell, case: name, source, verdict: 'port-bug', check: f.check, description: `PORT BUG: ${f.description}` });
     const c = verdict.comparison;
     if (verdict.kind === 'agrees') {
-      stats.agree++;
+      if (!failed) stats.agree++;
       if (c.worstAbs !== undefined && c.maxAbs > stats.maxAbs) {
         stats.maxAbs = c.maxAbs;
         stats.maxAbsAt = { case: name, key: c.worstAbs.key, step: c.worstAbs.step, unit: c.worstAbs.unit };
@@ -156,13 +172,21 @@ class Tally {
         stats.maxUlpsAt = { case: name, key: c.worstUlps.key, step: c.worstUlps.step, unit: c.worstUlps.unit };
       }
     } else {
-      if (verdict.kind === 'ill-conditioned') stats.illConditioned++;
-      if (verdict.kind === 'platform-quirk') stats.quirks++;
-      if (verdict.kind === 'port-bug') stats.failures++;
-      this.findings.push({ cell, case: name, source: judged.source, verdict: verdict.kind, description: describeVerdict(verdict), spread: verdict.spread, worst: verdict.worst });
+      if (verdict.kind === 'ill-conditioned' && !failed) stats.illConditioned++;
+      if (verdict.kind === 'platform-quirk' && !failed) stats.quirks++;
+      this.findings.push({ cell, case: name, source, verdict: verdict.kind, check: 'numpy', description: describeVerdict(verdict), spread: verdict.spread, worst: verdict.worst });
     }
     this.addHistogram(judged);
     this.keepIfWorst(judged);
+  }
+
+  /** A case the implementation failed to run: a port bug, with nothing to compare. */
+  addRunFailure(cell: CellType, source: Finding['source'], name: string, error: ImplementationError): void {
+    const stats = this.statsFor(cell, source === 'golden' ? 'golden' : 'live');
+    stats.cases++;
+    stats.failures++;
+    this.checks.add(cell, undefined, false);
+    this.findings.push({ cell, case: name, source, verdict: 'port-bug', check: 'run', description: `PORT BUG: the implementation failed on the case: ${error.message}` });
   }
 
   private addHistogram({ cell, actual, expected, verdict }: Judged): void {
@@ -222,12 +246,23 @@ class Tally {
   }
 }
 
-async function judgeGolden(file: GoldenFile, impl: Implementation): Promise<Judged> {
-  const judged = await judgeGoldenFile(file, impl);
+async function judgeGolden(file: GoldenFile, index: number, impl: Implementation, tally: Tally): Promise<void> {
+  const name = `golden/${file.cell}/${file.name}`;
+  let judged: Awaited<ReturnType<typeof judgeGoldenFile>>;
+  try {
+    judged = await judgeGoldenFile(file, impl);
+  } catch (error) {
+    if (!(error instanceof ImplementationError)) throw error;
+    tally.addRunFailure(file.cell, 'golden', name, error);
+    return;
+  }
   // A golden file fails unless it agrees or gets exactly the verdict it was kept for: a case that
   // used to agree and now is merely "ill-conditioned" means the port moved.
   const verdict: Verdict = goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
-  return { name: `golden/${file.cell}/${file.name}`, cell: file.cell, source: 'golden', ...judged, verdict };
+  const flat = toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
+  const agreed = judged.verdict.kind === 'agrees' ? judged.expected : undefined;
+  const [review] = await reviewCases(impl, [{ name, index, flat, input: file.case, actual: judged.actual, agreed }]);
+  tally.add({ name, cell: file.cell, source: 'golden', ...judged, verdict, review });
 }
 
 /** NumPy's outputs for the keys the implementation returned. */
@@ -267,9 +302,9 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     options.onProgress?.(done, total);
   };
 
-  for (const path of goldenPaths) {
+  for (const [index, path] of goldenPaths.entries()) {
     const file = loadGoldenFile(options.goldenDir, path, manifest);
-    if (options.cells.includes(file.cell)) tally.add(await judgeGolden(file, impl));
+    if (options.cells.includes(file.cell)) await judgeGolden(file, index, impl, tally);
     progress(1);
   }
 
@@ -298,7 +333,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   for (const cell of options.cells) {
     const golden = tally.statsFor(cell, 'golden');
     const live = tally.statsFor(cell, 'live');
-    cells[cell] = { cases: golden.cases + live.cases, failures: golden.failures + live.failures, golden, live };
+    cells[cell] = { cases: golden.cases + live.cases, failures: golden.failures + live.failures, golden, live, checks: tally.checks.summary(cell) };
   }
   const ok = Object.values(cells).every((cell) => cell.failures === 0) && liveIncomplete === undefined;
   const result: VerifyResult = {
@@ -325,7 +360,7 @@ async function runChunk(
   tally: Tally,
   seed: number,
 ): Promise<{ failure?: NumpyWorkerError; notJudged: number }> {
-  const cases: FlatCase[] = chunk.map((c) => toFlatCase(c.cell, c.value));
+  const cases: FlatCase[] = chunk.map((c) => toFlatCase(c.cell, c.value, { allowNonFinite: c.allowNonFinite }));
   let failure: NumpyWorkerError | undefined;
   let results: readonly ReferenceResult[];
   try {
@@ -337,28 +372,44 @@ async function runChunk(
   }
   const judged: Judged[] = [];
   const unsettled: number[] = [];
+  const ran: number[] = [];
   for (const [k, result] of results.entries()) {
     const c = chunk[k];
     if (!result.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${result.error}`);
-    const actual = await runImplementation(impl, cases[k], c.name, c.value);
+    const source = c.index < 0 ? 'probe' : 'live';
+    let actual: FlatOutputs;
+    try {
+      actual = await runImplementation(impl, cases[k], c.name, c.value);
+    } catch (error) {
+      if (!(error instanceof ImplementationError)) throw error;
+      tally.addRunFailure(c.cell, source, c.name, error);
+      continue;
+    }
     const expected = pick(result.outputs, actual);
     const verdict = judge(cases[k], actual, expected, FLOAT64_TOLERANCE);
-    judged.push({ name: c.name, cell: c.cell, source: c.index < 0 ? 'probe' : 'live', verdict, actual, expected, hidden: cases[k].hidden });
-    if (verdict.kind !== 'agrees') unsettled.push(k);
+    if (verdict.kind !== 'agrees') unsettled.push(judged.length);
+    judged.push({ name: c.name, cell: c.cell, source, verdict, actual, expected, hidden: cases[k].hidden, review: { ran: [], notChecked: [], failures: [] } });
+    ran.push(k);
   }
+  const reviews = await reviewCases(
+    impl,
+    ran.map((k, n) => ({ name: chunk[k].name, index: chunk[k].index, flat: cases[k], input: chunk[k].value, actual: judged[n].actual, agreed: judged[n].verdict.kind === 'agrees' ? judged[n].expected : undefined })),
+  );
+  reviews.forEach((review, n) => (judged[n].review = review));
   // Only cases that disagree need their noise floor: a few extra NumPy runs each.
   let settled = unsettled.length === 0;
   if (!settled && failure === undefined) {
     try {
       const floors = await measureNoiseFloors(
         oracle,
-        unsettled.map((k) => cases[k]),
-        unsettled.map((k) => judged[k].expected),
+        unsettled.map((j) => cases[ran[j]]),
+        unsettled.map((j) => judged[j].expected),
         { seed },
       );
-      unsettled.forEach((k, n) => {
-        judged[k].verdict = judge(cases[k], judged[k].actual, judged[k].expected, FLOAT64_TOLERANCE, floors[n]);
-        judged[k].stepSpread = floors[n].stepSpread;
+      unsettled.forEach((j, n) => {
+        const k = ran[j];
+        judged[j].verdict = judge(cases[k], judged[j].actual, judged[j].expected, FLOAT64_TOLERANCE, floors[n]);
+        judged[j].stepSpread = floors[n].stepSpread;
       });
       settled = true;
     } catch (error) {
@@ -367,7 +418,9 @@ async function runChunk(
     }
   }
   // A disagreement without its noise floor cannot be judged: it counts as not judged.
-  const kept = settled ? judged : judged.filter((_, k) => !unsettled.includes(k));
+  const kept = settled ? judged : judged.filter((_, j) => !unsettled.includes(j));
   for (const j of kept) tally.add(j);
-  return { failure, notJudged: chunk.length - kept.length };
+  // Cases the implementation failed to run were tallied as port bugs above: they were judged.
+  const runFailures = results.length - judged.length;
+  return { failure, notJudged: chunk.length - kept.length - runFailures };
 }

@@ -57,9 +57,30 @@ function row(cell: string, source: string, s: CellStats): string[] {
   return [cell, source, String(s.cases), String(s.agree), String(s.illConditioned), String(s.quirks), String(s.failures), e(s.maxAbs), String(s.maxUlps), at(s.maxUlpsAt)];
 }
 
-function table(rows: string[][]): string {
+/** Columns before `left` and the last one (when `lastLeft`) are text, the others numbers. */
+function table(rows: string[][], left = 2, lastLeft = true): string {
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  return rows.map((r) => r.map((cell, k) => (k < 2 || k === r.length - 1 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd()).join('\n');
+  const isText = (k: number, n: number) => k < left || (lastLeft && k === n - 1);
+  return rows.map((r) => r.map((cell, k) => (isText(k, r.length) ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * Per check and cell, the cases it ran on and failed; '-' where it could not run at all. A check
+ * that could not run on some cases says so below the table, with its reasons.
+ */
+function checksTable(result: VerifyResult): string {
+  const cells = Object.entries(result.cells);
+  const rows = [['check', ...cells.flatMap(([cell]) => [`${cell} cases`, 'failures'])]];
+  const notes: string[] = [];
+  const names = Object.keys(cells[0]?.[1].checks ?? {});
+  for (const check of names) {
+    rows.push([check, ...cells.flatMap(([, c]) => (c.checks[check].cases === 0 ? ['-', '-'] : [String(c.checks[check].cases), String(c.checks[check].failures)]))]);
+    for (const [cell, c] of cells) {
+      const { notChecked, reasons } = c.checks[check];
+      if (notChecked > 0) notes.push(`${check} not checked on ${notChecked} ${cell} cases: ${reasons!.join('; ')}`);
+    }
+  }
+  return [table(rows, 1, false), ...notes].join('\n');
 }
 
 export function formatVerify(result: VerifyResult): string {
@@ -76,17 +97,21 @@ export function formatVerify(result: VerifyResult): string {
   lines.push(table(rows));
   lines.push('');
   lines.push('max |err| and max ULP are over the cases that agree; ULP distances are large only where values are near zero.');
-  // Probes always; otherwise a few of each verdict, so a broken cell does not print 40000 lines.
+  lines.push('');
+  lines.push(checksTable(result));
+  lines.push('');
+  // Probes always; otherwise a few of each verdict and check, so a broken cell does not print 40000 lines.
   const shown = new Map<string, number>();
   let hidden = 0;
   for (const finding of result.findings) {
-    const count = shown.get(finding.verdict) ?? 0;
+    const kind = `${finding.verdict} ${finding.check}`;
+    const count = shown.get(kind) ?? 0;
     if (finding.source !== 'probe' && count >= FINDINGS_SHOWN) {
       hidden++;
       continue;
     }
-    shown.set(finding.verdict, count + 1);
-    lines.push(`${finding.verdict === 'port-bug' ? 'FAIL' : 'note'} ${finding.case}: ${finding.description}`);
+    shown.set(kind, count + 1);
+    lines.push(`${finding.verdict === 'port-bug' ? 'FAIL' : 'note'} ${finding.case} [${finding.check}]: ${finding.description}`);
   }
   if (hidden > 0) lines.push(`... and ${hidden} more findings (--json lists them all)`);
   const failures = Object.values(result.cells).reduce((n, c) => n + c.failures, 0);
@@ -97,7 +122,12 @@ export function formatVerify(result: VerifyResult): string {
   }
   if (failures > 0) {
     const which = Object.entries(result.cells).filter(([, c]) => c.failures > 0).map(([cell, c]) => `${cell} (${c.failures})`).join(', ');
-    lines.push(`verify: FAILED: ${failures} of ${total} cases disagree beyond NumPy's own noise: ${which}`);
+    const byCheck = new Map<string, number>();
+    for (const cell of Object.values(result.cells)) {
+      for (const [check, stats] of Object.entries(cell.checks)) if (stats.failures > 0) byCheck.set(check, (byCheck.get(check) ?? 0) + stats.failures);
+    }
+    const checks = [...byCheck].map(([check, n]) => `${check} (${n})`).join(', ');
+    lines.push(`verify: FAILED: ${failures} of ${total} cases are port bugs: ${which}; caught by ${checks}`);
   }
   const missing = result.liveIncomplete;
   if (missing !== undefined) {

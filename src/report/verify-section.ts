@@ -43,8 +43,8 @@ export function findingsBlock(findings: readonly Finding[]): SafeHtml {
   const shown = sorted.slice(0, FINDINGS_SHOWN);
   const more = sorted.length - shown.length;
   return html`<div class="card"><div class="scroll"><table>
-<thead><tr><th>verdict</th><th>cell</th><th>case</th><th>source</th><th>evidence</th></tr></thead>
-<tbody>${shown.map((f) => html`<tr><td>${badge(f.verdict)}</td><td>${f.cell}</td><td class="mono">${f.case}</td><td>${f.source}</td><td>${f.description}</td></tr>`)}</tbody>
+<thead><tr><th>verdict</th><th>cell</th><th>case</th><th>source</th><th>check</th><th>evidence</th></tr></thead>
+<tbody>${shown.map((f) => html`<tr><td>${badge(f.verdict)}</td><td>${f.cell}</td><td class="mono">${f.case}</td><td>${f.source}</td><td class="mono">${f.check}</td><td>${f.description}</td></tr>`)}</tbody>
 </table></div>${more > 0 ? html`<p class="note">… and ${more} more findings, not listed here (all are in the output of --json).</p>` : ''}</div>`;
 }
 
@@ -149,7 +149,7 @@ export function verifyDocument(input: VerifyReportInput): ReportDocument {
   const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
   const text = result.ok
     ? `OK: ${total} cases, the TypeScript cells agree with NumPy${result.liveSkipped ? ' (golden corpus only)' : ''}`
-    : `FAILED: ${failures} of ${total} cases disagree beyond NumPy's own noise`;
+    : `FAILED: ${failures} of ${total} cases are port bugs`;
   return {
     title: 'lstm-parity verify',
     subtitle: 'Do the TypeScript LSTM cells agree with NumPy, how closely, and where not?',
