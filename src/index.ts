@@ -119,6 +119,6 @@ export {
   type FactReport,
   type FactViolation,
 } from './judge/exact-facts.js';
-export { describeSignedZeroMismatch, signedZeroMismatch, type SignedZeroMismatch } from './judge/signed-zeros.js';
+export { describeFollowedZero, describeSignedZeroMismatch, signedZeros, type FollowedZero, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
 export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM_NUMPY, TANH_ONE_FROM_V8 } from './numeric/saturation.js';
 export { VERSION } from './version.js';

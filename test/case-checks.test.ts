@@ -3,6 +3,8 @@
  * sequence API, the exact facts with their extra runs, and their tally. Broken entry points here
  * are wrappers around the real cells; test/verify-power.test.ts breaks the cells' source itself.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES, CheckTally, prefixLength, reviewCases, type ReviewedCase } from '../src/campaign/case-checks.js';
 import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPointCase } from '../src/campaign/entry-points.js';
@@ -13,6 +15,9 @@ import { cellsImplementation, cellsCapabilityOf, lstmParityImplementation, PACKA
 import { toFlatCase } from '../src/judge/flat-case.js';
 import { runImplementation, type CaseInput, type Implementation } from '../src/judge/implementation.js';
 import { runCase } from '../src/cells/run-case.js';
+import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { ROOT } from './helpers/cli.js';
+import { describeWithNumpy } from './helpers/numpy.js';
 
 /** Live cases as verify reviews them, with this package's outputs. */
 async function reviewed(impl: Implementation, cell: CellType, indices: number[]): Promise<ReviewedCase[]> {
@@ -106,8 +111,8 @@ describe('case reviews', () => {
 
   it('should count per cell the cases each check ran on, failed and could not run on, with the reasons', () => {
     const tally = new CheckTally();
-    tally.add('type1', { ran: ['fact:h-bounded', 'entry-point:batch'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [{ check: 'entry-point:batch', description: '' }, { check: 'entry-point:batch', description: '' }] }, true);
-    tally.add('type1', { ran: ['fact:h-bounded'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [] }, false);
+    tally.add('type1', { ran: ['fact:h-bounded', 'entry-point:batch'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [{ check: 'entry-point:batch', description: '' }, { check: 'entry-point:batch', description: '' }], quirks: [] }, true);
+    tally.add('type1', { ran: ['fact:h-bounded'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [], quirks: [] }, false);
     tally.add('type1', undefined, false);
     const summary = tally.summary('type1');
     expect(Object.keys(summary)).toEqual([...CHECK_NAMES]);
@@ -119,6 +124,33 @@ describe('case reviews', () => {
       'entry-point:wasm': { cases: 0, failures: 0, notChecked: 2, reasons: ['no SIMD'] },
     });
     expect(tally.summary('type2').run).toEqual({ cases: 0, failures: 0, notChecked: 0 });
+  });
+});
+
+describeWithNumpy('signed zeros against NumPy', () => {
+  it('should report as a platform quirk the measured -0 whose sign follows np.tanh rounding a candidate to 1', async () => {
+    // Live case 10695 of seed 1 (an edge case), kept as drawn: NumPy's c_t at step 1 unit 1
+    // cancels to 0 where the port's is -1.1e-16 (np.tanh gave the candidate at step 0 as exactly
+    // 1, Math.tanh as 0.9999999999999999), and h_t = 0 * tanh(c_t) takes c_t's sign.
+    const value = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/signed-zero-quirk.json'), 'utf8')) as CaseInput;
+    const flat = toFlatCase('type1', value);
+    const impl = lstmParityImplementation();
+    const oracle = await NumpyOracle.start();
+    try {
+      const [result] = await oracle.evaluate([flat]);
+      if (!result.ok) throw new Error(result.error);
+      const actual = await runImplementation(impl, flat, 'quirk', value);
+      const [review] = await reviewCases(impl, [{ name: 'quirk', index: 10695, flat, input: value, actual, agreed: result.outputs }]);
+      expect(review.failures).toEqual([]);
+      expect(review.quirks).toEqual([
+        {
+          check: 'numpy:signed-zero',
+          description: 'reference platform quirk: 1 zero whose sign follows a difference within tolerance; first Output step 1 unit 1: -0, NumPy +0, where cell_state_vectors step 1 is -1.1102230246251565e-16, NumPy 0',
+        },
+      ]);
+    } finally {
+      await oracle.close();
+    }
   });
 });
 

@@ -4,8 +4,9 @@
  *
  *   run                   the implementation ran the case (a throw is a port bug, not a crash)
  *   numpy                 the comparison with NumPy against the case's noise floor (verdict.ts)
- *   numpy:signed-zero     where NumPy's value is an exact zero, the same zero (signed-zeros.ts);
- *                         judged on cases that agree with NumPy, where signs are not noise
+ *   numpy:signed-zero     where NumPy's value is an exact zero, the same zero (signed-zeros.ts), on
+ *                         cases that agree with NumPy; a sign that follows a difference within
+ *                         tolerance is the platform's, reported as a quirk
  *   entry-point:<name>    this package's batches, streams, prepared weights and backends against
  *                         the sequence API, bit for bit (entry-points.ts); only for an
  *                         implementation built from the cell functions (cellsCapabilityOf)
@@ -20,7 +21,7 @@ import { cellsCapabilityOf } from '../implementations/lstm-parity.js';
 import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs, type FactName } from '../judge/exact-facts.js';
 import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
 import { ImplementationError, runImplementation, type CaseInput, type Implementation } from '../judge/implementation.js';
-import { describeSignedZeroMismatch, signedZeroMismatch } from '../judge/signed-zeros.js';
+import { describeFollowedZero, describeSignedZeroMismatch, signedZeros } from '../judge/signed-zeros.js';
 import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPoint } from './entry-points.js';
 
 export type CheckName = 'run' | 'numpy' | 'numpy:signed-zero' | `entry-point:${EntryPoint}` | `fact:${FactName}`;
@@ -37,6 +38,8 @@ export interface CaseReview {
   ran: CheckName[];
   notChecked: { check: CheckName; reason: string }[];
   failures: CheckFailure[];
+  /** Reference platform quirks a check found: reported, not failed. */
+  quirks: CheckFailure[];
 }
 
 export interface ReviewedCase {
@@ -81,13 +84,14 @@ async function factInputs(impl: Implementation, c: ReviewedCase, failures: Check
 export async function reviewCases(impl: Implementation, cases: readonly ReviewedCase[]): Promise<CaseReview[]> {
   const reviews: CaseReview[] = [];
   for (const c of cases) {
-    const review: CaseReview = { ran: [], notChecked: [], failures: [] };
+    const review: CaseReview = { ran: [], notChecked: [], failures: [], quirks: [] };
     if (c.agreed === undefined) {
       review.notChecked.push({ check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' });
     } else {
       review.ran.push('numpy:signed-zero');
-      const mismatch = signedZeroMismatch(c.actual, c.agreed, c.flat.hidden);
-      if (mismatch !== undefined) review.failures.push({ check: 'numpy:signed-zero', description: describeSignedZeroMismatch(mismatch) });
+      const { wrong, followed } = signedZeros(c.actual, c.agreed, c.flat.hidden);
+      if (wrong !== undefined) review.failures.push({ check: 'numpy:signed-zero', description: describeSignedZeroMismatch(wrong) });
+      if (followed !== undefined) review.quirks.push({ check: 'numpy:signed-zero', description: describeFollowedZero(followed) });
     }
     const facts = checkExactFacts(c.flat, c.actual, await factInputs(impl, c, review.failures));
     const failedRuns = new Set(review.failures.map((f) => f.check));

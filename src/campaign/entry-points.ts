@@ -13,10 +13,11 @@
  *                    (a neighbour equal to S would hide a batch that mixes them up)
  *   stream           createLstmType*, a throwaway step and reset(), then `step` per input
  *
- * Which backend, weights (raw or prepared), trace mode and batch position the others use cycles
- * with the case index (bits 0 to 3), so a campaign drives every combination; raw weights go with JavaScript only,
- * since each WebAssembly workspace is an instance with its own memory (the sequence API on raw
- * weights with 'auto' is what verify judges, and takes WebAssembly from 1024 weights).
+ * Which backend, weights (raw or prepared), trace mode and batch position the last three use
+ * cycles with the case index (bits 0 to 3), so a campaign drives every combination. Raw weights go
+ * with JavaScript only and prepared ones are shared within a case: each WebAssembly workspace is
+ * an instance with its own memory, the costliest thing here (the sequence API on raw weights with
+ * 'auto', which verify judges, takes WebAssembly from 1024 weights).
  */
 import type { CellType, Matrix, Type1Weights, Type2Weights } from '../cells/schema.js';
 import { SEED_KEYS, type LstmOutputTrace, type LstmTrace } from '../cells/trace.js';
@@ -31,7 +32,7 @@ export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
 export interface EntryPointCase {
   name: string;
-  /** Chooses weights, backend and trace mode (see the header). */
+  /** Chooses backend, weights, trace mode and batch position (see the header). */
   index: number;
   flat: FlatCase;
   input: CaseInput;
@@ -41,7 +42,7 @@ export interface EntryPointCase {
 
 export interface EntryPointFailure {
   entryPoint: EntryPoint;
-  /** How it was driven, e.g. "batch of 3 (position 1), prepared weights (wasm), trace 'output'". */
+  /** How it was driven, e.g. "a batch of 2 (this case at position 1) on prepared weights (wasm), trace 'output'". */
   how: string;
   /** What differs, e.g. "Output step 3 unit 1: 0.25, the sequence API 0.5", or what it threw. */
   detail: string;

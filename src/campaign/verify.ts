@@ -160,9 +160,11 @@ class Tally {
     const failed = verdict.kind === 'port-bug' || review.failures.length > 0;
     if (failed) stats.failures++;
     for (const f of review.failures) this.findings.push({ cell, case: name, source, verdict: 'port-bug', check: f.check, description: `PORT BUG: ${f.description}` });
+    for (const q of review.quirks) this.findings.push({ cell, case: name, source, verdict: 'platform-quirk', check: q.check, description: q.description });
     const c = verdict.comparison;
     if (verdict.kind === 'agrees') {
-      if (!failed) stats.agree++;
+      if (!failed && review.quirks.length > 0) stats.quirks++;
+      else if (!failed) stats.agree++;
       if (c.worstAbs !== undefined && c.maxAbs > stats.maxAbs) {
         stats.maxAbs = c.maxAbs;
         stats.maxAbsAt = { case: name, key: c.worstAbs.key, step: c.worstAbs.step, unit: c.worstAbs.unit };
@@ -388,7 +390,7 @@ async function runChunk(
     const expected = pick(result.outputs, actual);
     const verdict = judge(cases[k], actual, expected, FLOAT64_TOLERANCE);
     if (verdict.kind !== 'agrees') unsettled.push(judged.length);
-    judged.push({ name: c.name, cell: c.cell, source, verdict, actual, expected, hidden: cases[k].hidden, review: { ran: [], notChecked: [], failures: [] } });
+    judged.push({ name: c.name, cell: c.cell, source, verdict, actual, expected, hidden: cases[k].hidden, review: { ran: [], notChecked: [], failures: [], quirks: [] } });
     ran.push(k);
   }
   const reviews = await reviewCases(
