@@ -157,10 +157,15 @@ describe('signed zeros', () => {
     expect(describeFollowedZero(report.followed!)).toBe(
       'reference platform quirk: 1 zero whose sign follows a difference within tolerance; first Output step 1 unit 0: -0, NumPy +0, where cell_state_vectors step 1 is -5.551115123125783e-17, NumPy 0',
     );
-    // A difference one step back counts; one in another unit does not.
-    const before = { Output: Float64Array.of(0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1 + 2 ** -52, 1, 0, 0.2) };
-    expect(signedZeros(before, expected, H).followed?.because).toEqual({ key: 'cell_state_vectors', step: 0, actual: 1 + 2 ** -52, expected: 1 });
-    const elsewhere = { Output: Float64Array.of(0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1 + 2 ** -52, 0, 0.2) };
+    // A zero-ness, sign or NaN-ness difference one step back counts; one in another unit does not,
+    // and nor does a difference in the last bits of two values of one sign.
+    const before = { Output: Float64Array.of(NaN, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
+    expect(signedZeros(before, expected, H).followed?.because).toEqual({ key: 'Output', step: 0, actual: NaN, expected: 0.38 });
+    const flipped = { Output: Float64Array.of(-0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
+    expect(signedZeros(flipped, expected, H).followed?.because).toEqual({ key: 'Output', step: 0, actual: -0.38, expected: 0.38 });
+    const elsewhere = { Output: Float64Array.of(0.38, -0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
     expect(signedZeros(elsewhere, expected, H).wrong).toMatchObject({ key: 'Output', step: 1, unit: 0 });
+    const lastBits = { Output: Float64Array.of(0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1 + 2 ** -52, 1, 0, 0.2) };
+    expect(signedZeros(lastBits, expected, H).wrong).toMatchObject({ key: 'Output', step: 1, unit: 0 });
   });
 });

@@ -4,9 +4,12 @@
  * (0 * negative = -0, -0 + -0 = -0, tanh(-0) = -0), and a port that loses it computes something
  * else.
  *
- * Except where the sign follows a value that already differs within tolerance: in its unit, at its
- * step or the step before, some value is not NumPy's (zeros of either sign count as equal). There
- * the zero's sign is the reference platform's, not the port's. Measured: on the golden corpus and
+ * Except where the sign follows a value that already differs within tolerance in a way a sign can
+ * inherit: in its unit, at its step or the step before, some value is zero in one and not in the
+ * other, of the other sign, or NaN in one only (a product takes its operands' signs, and a sum is
+ * an exact zero only where its terms cancel exactly; two nonzero values of one sign pass on the
+ * same sign, whatever their last bits). There the zero's sign is the reference platform's, not the
+ * port's. Measured: on the golden corpus and
  * 2500 edge cases NumPy returned about 28,000 exact zeros (2,500 of them -0) and the cells matched
  * every sign; at 20000 live cases per cell, 6 zeros of `Output` (in 5 edge cases) came back -0
  * where NumPy's are +0, each in a unit where np.tanh had rounded a candidate to exactly 1 and
@@ -27,7 +30,7 @@ export interface SignedZeroMismatch {
 }
 
 export interface FollowedZero extends SignedZeroMismatch {
-  /** The value in the same unit, at the same step or the one before, that differs from NumPy's. */
+  /** The value in the same unit, at the same step or the one before, whose sign or zero-ness differs from NumPy's. */
   because: { key: string; step: number; actual: number; expected: number };
 }
 
@@ -38,16 +41,20 @@ export interface SignedZeroReport {
   followed?: FollowedZero;
 }
 
-/** Same value, with +0 and -0 equal and NaN equal to NaN. */
-const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+/** Whether a and b could pass different signs on: zero in one only, opposite signs, or NaN in one only. */
+function signsPart(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) !== Number.isNaN(b);
+  if (a === 0 || b === 0) return (a === 0) !== (b === 0);
+  return a < 0 !== b < 0;
+}
 
-/** A value of this unit at this step or the one before that is not NumPy's, if any. */
+/** A value of this unit at this step or the one before whose sign could differ from NumPy's, if any. */
 function differenceAround(actual: FlatOutputs, expected: FlatOutputs, hidden: number, step: number, unit: number): FollowedZero['because'] | undefined {
   for (const t of [step, step - 1]) {
     if (t < 0) continue;
     const k = t * hidden + unit;
     for (const [key, values] of Object.entries(actual)) {
-      if (!same(values[k], expected[key][k])) return { key, step: t, actual: values[k], expected: expected[key][k] };
+      if (signsPart(values[k], expected[key][k])) return { key, step: t, actual: values[k], expected: expected[key][k] };
     }
   }
   return undefined;
