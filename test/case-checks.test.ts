@@ -14,6 +14,7 @@ import type { CellType } from '../src/cells/schema.js';
 import { cellsImplementation, cellsCapabilityOf, lstmParityImplementation, PACKAGE_CELLS, traceImplementation, type CellFunctions } from '../src/implementations/lstm-parity.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
 import { runImplementation, type CaseInput, type Implementation } from '../src/judge/implementation.js';
+import { tanh } from '../src/cells/math/tanh.js';
 import { runCase } from '../src/cells/run-case.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { ROOT } from './helpers/cli.js';
@@ -186,7 +187,7 @@ describe('implementations built from cell functions', () => {
   it('should name themselves, and carry the cell functions and their tanh', () => {
     const impl = cellsImplementation(PACKAGE_CELLS, { name: 'copy', backend: 'scalar' });
     expect(impl.name).toBe('copy');
-    expect(cellsCapabilityOf(impl)).toEqual({ cells: PACKAGE_CELLS, tanh: { name: 'Math.tanh', tanh: Math.tanh } });
+    expect(cellsCapabilityOf(impl)).toEqual({ cells: PACKAGE_CELLS, tanh: { name: 'tanh', tanh } });
     expect(cellsCapabilityOf(traceImplementation('plain', () => runCase('type1', { S: [], W: {} as CaseInput['W'] })))).toBeUndefined();
   });
 });

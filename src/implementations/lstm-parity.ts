@@ -14,6 +14,7 @@ import { prepareWeights, type Backend } from '../cells/prepared.js';
 import { CELL_TYPES, type CellType, type Type1Weights, type Type2Weights } from '../cells/schema.js';
 import { seedFields, type LstmTrace } from '../cells/trace.js';
 import { wasmSimdAvailable } from '../cells/wasm-dots.js';
+import { tanh } from '../cells/math/tanh.js';
 import type { Activation } from '../judge/exact-facts.js';
 import type { CaseInput, Implementation, ImplementationOutputs } from '../judge/implementation.js';
 import { VERSION } from '../version.js';
@@ -53,7 +54,7 @@ export interface CellFunctions {
 export const PACKAGE_CELLS: CellFunctions = { lstmType1, lstmType1Batch, createLstmType1, lstmType2, lstmType2Batch, createLstmType2, prepareWeights, wasmSimdAvailable };
 
 /** The tanh the cells compute h_t with: verify recomputes h_t with it, bit for bit. */
-export const CELLS_TANH: Activation = { name: 'Math.tanh', tanh: Math.tanh };
+export const CELLS_TANH: Activation = { name: 'tanh', tanh };
 
 /** What an implementation built from cell functions offers beyond the generic interface. */
 export interface CellsCapability {
