@@ -111,14 +111,15 @@ export {
   checkExactFacts,
   describeViolation,
   prefixOf,
-  preactivationInterval,
+  preactivationBounds,
   type Activation,
   type CaseForms,
   type FactInputs,
   type FactName,
   type FactReport,
   type FactViolation,
+  type Preactivation,
 } from './judge/exact-facts.js';
 export { describeFollowedZero, describeSignedZeroMismatch, signedZeros, type FollowedZero, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
-export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM_NUMPY, TANH_ONE_FROM_V8 } from './numeric/saturation.js';
+export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from './numeric/saturation.js';
 export { VERSION } from './version.js';

@@ -10,6 +10,7 @@ import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefi
 import { toFlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import type { CaseInput } from '../src/judge/implementation.js';
 import { describeFollowedZero, describeSignedZeroMismatch, signedZeros } from '../src/judge/signed-zeros.js';
+import { tanh } from '../src/cells/math/tanh.js';
 import { CELLS_TANH } from '../src/implementations/lstm-parity.js';
 import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO } from '../src/numeric/saturation.js';
 import { nextAfter } from '../src/numeric/ulp.js';
@@ -70,7 +71,7 @@ describe('exact facts', () => {
     const violation = h1.violations.find((v) => v.fact === 'output-recompute');
     expect(violation).toBeDefined();
     expect(describeViolation(violation!)).toMatch(
-      c.flat.cell === 'type1' ? /^output-recompute: 1 element breaks it; first Output step 2 unit 1: .*, expected .* = o \* Math\.tanh\(c\)$/ : /= Math\.tanh\(o \* c\)$/,
+      c.flat.cell === 'type1' ? /^output-recompute: 1 element breaks it; first Output step 2 unit 1: .*, expected .* = o \* tanh\(c\)$/ : /= tanh\(o \* c\)$/,
     );
   });
 
@@ -93,6 +94,19 @@ describe('exact facts', () => {
     const report = checkExactFacts(loose.flat, doctored(outputsOf(loose), 'input_gate_activations', 0, 0.5), inputsFor(loose));
     expect(report.checked).toContain('gate-saturation');
     expect(report.violations.map((v) => v.fact)).not.toContain('gate-saturation');
+  });
+
+  it('should want NaN for a gate whose pre-activation has a NaN term, as 0 x Infinity', () => {
+    const S = sequence(3, 2);
+    S[1][0] = Infinity;
+    const W = type1Weights(3, 2) as unknown as Record<string, number[][] | number[]>;
+    (W.w_g as number[][])[2][0] = 0;
+    const c = forms('type1', { S, W });
+    const outputs = outputsOf(c);
+    expect(outputs.forget_gate_activations[1 * 3 + 2]).toBeNaN();
+    expect(checkExactFacts(c.flat, outputs, inputsFor(c)).violations).toEqual([]);
+    const report = checkExactFacts(c.flat, doctored(outputs, 'forget_gate_activations', 1 * 3 + 2, 0.5), inputsFor(c));
+    expect(report.violations.find((v) => v.fact === 'gate-saturation')).toMatchObject({ key: 'forget_gate_activations', step: 1, unit: 2, actual: 0.5, expected: 'NaN: a term of its pre-activation is NaN (0 x Infinity or a NaN factor)' });
   });
 
   it('should find outputs for a prefix of S that are not the first steps of the whole', () => {
@@ -129,7 +143,7 @@ describe('exact facts', () => {
     const c = forms('type2', { S: [[0.5], [-2]], W: type2Weights(2, 1) as unknown as CaseInput['W'] });
     const W = c.input.W as Record<string, number[][] | number[]>;
     const candidates = outputsOf(candidateReadout(c)).cell_state_vectors;
-    const expected = [0, 1].flatMap((t) => [0, 1].map((r) => Math.tanh((W.w_cell as number[][])[r][0] * c.input.S[t][0] + (W.b_cell as number[])[r])));
+    const expected = [0, 1].flatMap((t) => [0, 1].map((r) => tanh((W.w_cell as number[][])[r][0] * c.input.S[t][0] + (W.b_cell as number[])[r])));
     expect(Array.from(candidates)).toEqual(expected);
     const cut = prefixOf(c, 1);
     expect([cut.flat.steps, cut.flat.S.length, cut.input.S.length]).toEqual([1, 1, 1]);

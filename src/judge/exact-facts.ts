@@ -6,10 +6,11 @@
  *
  *   gates-in-unit-interval  no gate lies outside [0, 1]: σ is 1 / (1 + exp(-z))
  *   gate-saturation         a gate is exactly 1 where its pre-activation is >= 36.73680056967711,
- *                           exactly 0 where it is <= -709.7827128933841, and strictly inside (0, 1)
- *                           between; the pre-activation is recomputed from S, W and the trace's
- *                           own state with a rounding bound valid for any summation order (γ_n Σ|terms|,
- *                           Higham), and only units whose whole interval falls on one side are judged
+ *                           exactly 0 where it is <= -709.7827128933841, strictly inside (0, 1)
+ *                           between, and NaN where a term of it is NaN (0 x Infinity); the
+ *                           pre-activation is recomputed from S, W and the trace's own state with
+ *                           a rounding bound valid for any summation order (γ_n Σ|terms|, Higham),
+ *                           and only units whose whole interval falls on one side are judged
  *   h-bounded               |h_t| <= 1 (type 1: o in [0, 1] times a tanh; type 2: a tanh)
  *   c-bounded               |c_t| <= t after t steps: |f c_{t-1}| <= t - 1 and |i ĉ| <= 1
  *   cell-state-recompute    c_t = f_t * c_{t-1} + i_t * ĉ_t, two rounded products and their rounded
@@ -105,43 +106,47 @@ class Violations {
 
 const U = 2 ** -53;
 
+/** What is certain about a pre-activation: NaN, or within [lo, hi]. */
+export type Preactivation = { kind: 'nan' } | { kind: 'within'; lo: number; hi: number };
+
 /**
- * An interval holding the pre-activation of unit r of a gate at step t, whatever order its sums
- * run in: both the implementation's value and this left-to-right one lie within γ_n Σ|terms| of
- * the exact sum (n terms, products rounded too, γ_n = n u / (1 - n u)), plus one subnormal ULP per
- * term for products that underflow. Where every product is ±0, the pre-activation is the bias
- * exactly, in any order (adding ±0 changes no nonzero double), so a bias on or one ULP beside a
- * constant is judged exactly. The state read is the trace's own h_{t-1} (type 1) or c_{t-1}
- * (type 2). Undefined where a term or the sum is not finite: no order is then certain.
+ * What is certain about the pre-activation of unit r of a gate at step t, whatever order its sums
+ * run in (fused multiply-adds included), from S, W and the trace's own h_{t-1} (type 1) or c_{t-1}
+ * (type 2), the state at t = 0 being zeros that multiply (as the seed's do):
+ *
+ * - NaN where a term is NaN: 0 x ±Infinity or a NaN factor makes the sum NaN in any order;
+ * - else within γ_n Σ|terms| of this left-to-right sum, where both it and the implementation's
+ *   lie (n terms, products rounded too, γ_n = n u / (1 - n u)), plus one subnormal ULP per term for
+ *   products that underflow; where every product is ±0 it is the bias exactly, in any order (adding
+ *   ±0 changes no nonzero double), so a bias on or one ULP beside a constant is judged exactly;
+ * - undefined where a term or the sum is infinite: the order, or a fused multiply-add, decides.
  */
-export function preactivationInterval(c: FlatCase, state: Float64Array, gate: { w: string; u: string; b: string }, t: number, r: number): [number, number] | undefined {
+export function preactivationBounds(c: FlatCase, state: Float64Array, gate: { w: string; u: string; b: string }, t: number, r: number): Preactivation | undefined {
   const { inputs: X, hidden: H } = c;
   const w = c.W[gate.w];
   const u = c.W[gate.u];
-  let wx = 0;
-  let uv = 0;
+  let sum = 0;
   let size = 0;
   for (let k = 0; k < X; k++) {
     const p = w[r * X + k] * c.S[t * X + k];
-    wx += p;
+    sum += p;
     size += Math.abs(p);
   }
-  if (t > 0) {
-    for (let k = 0; k < H; k++) {
-      const p = u[r * H + k] * state[(t - 1) * H + k];
-      uv += p;
-      size += Math.abs(p);
-    }
+  for (let k = 0; k < H; k++) {
+    const p = u[r * H + k] * (t > 0 ? state[(t - 1) * H + k] : 0);
+    sum += p;
+    size += Math.abs(p);
   }
   const b = c.W[gate.b][r];
-  const z = wx + uv + b;
+  const z = sum + b;
+  if (Number.isNaN(size) || Number.isNaN(b)) return { kind: 'nan' };
   if (!Number.isFinite(z) || !Number.isFinite(size)) return undefined;
-  if (size === 0) return [b, b];
+  if (size === 0) return { kind: 'within', lo: b, hi: b };
   size += Math.abs(b);
   const n = X + H + 2;
   const gamma = (n * U) / (1 - n * U);
   const margin = 2.01 * gamma * size + 2 * n * 5e-324;
-  return [z - margin, z + margin];
+  return { kind: 'within', lo: z - margin, hi: z + margin };
 }
 
 /** What σ must give at a pre-activation z: exactly 0, exactly 1, or strictly between. */
@@ -224,16 +229,20 @@ export function checkExactFacts(c: FlatCase, outputs: FlatOutputs, inputs: FactI
       const values = outputs[g.key];
       for (let t = 0; t < c.steps; t++) {
         for (let r = 0; r < H; r++) {
-          const interval = preactivationInterval(c, state, g, t, r);
-          if (interval === undefined) continue;
-          const want = sigmoidAt(interval[0]);
-          if (want !== sigmoidAt(interval[1])) continue;
+          const z = preactivationBounds(c, state, g, t, r);
+          if (z === undefined) continue;
           const k = t * H + r;
           const gate = values[k];
+          if (z.kind === 'nan') {
+            if (!Number.isNaN(gate)) v.add(g.key, k, H, gate, () => 'NaN: a term of its pre-activation is NaN (0 x Infinity or a NaN factor)');
+            continue;
+          }
+          const want = sigmoidAt(z.lo);
+          if (want !== sigmoidAt(z.hi)) continue;
           const ok = want === 'inside' ? gate > 0 && gate < 1 : gate === want;
           if (!ok) {
             v.add(g.key, k, H, gate, () =>
-              `${want === 'inside' ? 'strictly inside (0, 1)' : `exactly ${want}`}: pre-activation in [${interval[0]}, ${interval[1]}] (σ is 0 at <= ${SIGMOID_ZERO_UPTO}, 1 at >= ${SIGMOID_ONE_FROM})`,
+              `${want === 'inside' ? 'strictly inside (0, 1)' : `exactly ${want}`}: pre-activation in [${z.lo}, ${z.hi}] (σ is 0 at <= ${SIGMOID_ZERO_UPTO}, 1 at >= ${SIGMOID_ONE_FROM})`,
             );
           }
         }
