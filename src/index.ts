@@ -27,6 +27,7 @@ export {
 export { LstmStream, type StepVectors } from './cells/driver.js';
 export { prepareWeights, isPreparedWeights, AUTO_WASM_MIN_WEIGHTS, type Backend, type PrepareOptions, type PreparedWeights } from './cells/prepared.js';
 export { wasmSimdAvailable } from './cells/wasm-dots.js';
+export { threads, threadsAvailable, type Threads } from './cells/threads.js';
 export { exp } from './cells/math/exp.js';
 export { sigmoid } from './cells/math/sigmoid.js';
 export { tanh } from './cells/math/tanh.js';
