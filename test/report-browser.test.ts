@@ -87,7 +87,8 @@ describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
       await oracle?.close();
     }
     context = await launchChromium(join(dir, 'profile'));
-  });
+    // A campaign with its probes and a browser start: seconds on a loaded machine.
+  }, 120_000);
 
   afterAll(async () => {
     await context?.close();
@@ -144,7 +145,7 @@ describe.skipIf(missing !== undefined)('HTML report in Chromium', () => {
 
   it('should show hostile case names and descriptions as text and run none of them', async () => {
     const hostile = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
-    const finding = { cell: 'type1' as const, case: hostile, source: 'live' as const, verdict: 'port-bug' as const, description: hostile };
+    const finding = { cell: 'type1' as const, case: hostile, order: 30, source: 'live' as const, verdict: 'port-bug' as const, description: hostile };
     const worstCase = data.report.worstCase === undefined ? undefined : { ...data.report.worstCase, case: hostile };
     const page = verifyReportHtml({ result: { ...data.result, ok: false, findings: [finding] }, report: { ...data.report, worstCase } });
     const { tab, visit, url } = await open('hostile.html', page);
