@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLifecycle } from '../src/cli/lifecycle.js';
 import { BIN, cli, ROOT } from './helpers/cli.js';
 import { pythonsRunning, scratch, taggedPython } from './helpers/faults.js';
@@ -71,6 +71,13 @@ describe('a report that cannot be written', () => {
 });
 
 describeWithNumpy('Ctrl-C', () => {
+  // Whatever fails (an assertion, a timeout), a campaign of a million cases must not outlive it.
+  const started = new Set<() => void>();
+  afterEach(() => {
+    for (const kill of started) kill();
+    started.clear();
+  });
+
   /** Starts a long campaign, waits until it has started, and interrupts it as `how` says. */
   async function interrupted(how: 'process' | 'group') {
     const python = taggedPython(tmp.dir, `sigint-${how}`);
@@ -81,11 +88,16 @@ describeWithNumpy('Ctrl-C', () => {
       detached: how === 'group',
       buffer: { stdout: true, stderr: true },
     });
+    const signal = (name: NodeJS.Signals) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (how === 'group') process.kill(-child.pid!, name);
+      else child.kill(name);
+    };
+    started.add(() => signal('SIGKILL'));
     // The environment line comes once the workers are up.
     await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('environment: ') && resolve()));
     expect(await pythonsRunning(python)).toHaveLength(2);
-    if (how === 'group') process.kill(-child.pid!, 'SIGINT');
-    else child.kill('SIGINT');
+    signal('SIGINT');
     const result = await child;
     return { result, left: await pythonsRunning(python) };
   }

@@ -17,7 +17,6 @@ import {
   type CellStats,
   type Finding,
   type ReportParts,
-  type UlpHistogram,
   type WorstCase,
 } from './result.js';
 
@@ -133,6 +132,6 @@ export class Tally {
       }
       return entry;
     });
-    return { ulpHistogram: this.histogram as { golden: UlpHistogram; live: UlpHistogram }, worst };
+    return { ulpHistogram: this.histogram, worst };
   }
 }

@@ -86,7 +86,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   const { manifest, sha256: manifestSha256 } = checkCorpus(options.goldenDir);
   const goldenPaths = Object.keys(manifest.files).sort();
   const planned = oracles.length === 0 ? 0 : liveCaseCount(options);
-  // Golden files of other cells are read (and hash-checked) but not counted.
+  // Progress counts every golden file read; those of other cells are hash-checked, not judged.
   const total = goldenPaths.length + planned;
   let done = 0;
   const progress = (n: number) => {
