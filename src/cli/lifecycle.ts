@@ -12,7 +12,8 @@
  *
  * Cleanups get FORCE_EXIT_MS before the process exits regardless; execa then kills any worker
  * still running as this process exits. Handlers are installed once, by the binary (bin/), so that
- * code running the commands in-process (the tests) keeps its own.
+ * code running the commands in-process (the tests) keeps its own; a command that listens for
+ * SIGINT itself (serve) is left to handle it.
  */
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
 
@@ -103,7 +104,10 @@ let installed = false;
 export function installProcessHandlers(): void {
   if (installed) return;
   installed = true;
-  process.on('SIGINT', () => void lifecycle.interrupt());
+  // A command that listens for Ctrl-C itself (serve closes its server and exits 0) handles it.
+  process.on('SIGINT', () => {
+    if (process.listenerCount('SIGINT') === 1) void lifecycle.interrupt();
+  });
   process.stdout.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stdout', error));
   process.stderr.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stderr', error));
   // Past a file size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the process

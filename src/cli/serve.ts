@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { readManifest } from '../golden/files.js';
 import { packageRoot } from '../package-root.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
-import { positiveInt } from './verify.js';
+import { integerOption } from './args.js';
 
 export const DEFAULT_PORT = 8417;
 
@@ -131,7 +131,7 @@ export function interrupted(): Promise<NodeJS.Signals> {
 /** Serves until `until` settles (by default Ctrl-C or SIGTERM), then closes and returns 0. */
 export async function serveCommand(argv: string[], until: () => Promise<unknown> = interrupted): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true, allowPositionals: false });
-  const port = positiveInt('port', values.port, DEFAULT_PORT);
+  const port = integerOption('port', values.port, DEFAULT_PORT);
   if (port > 65535) throw new UsageError(`--port: expected an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
   const playground = await startPlayground(port);
   process.stdout.write(`lstm-parity playground: ${playground.url} (Ctrl-C to stop)\n`);
