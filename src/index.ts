@@ -63,6 +63,7 @@ export {
 } from './cells/trace.js';
 export { packSequence, packType1, packType2, type PackedWeights } from './cells/weights.js';
 export { CaseFileError, parseCaseJson } from './format/case-file.js';
+export { caseProblemLine, overflowingLiteral } from './format/case-problems.js';
 export { encodeDouble, reviveDouble, reviveDoubles } from './format/doubles.js';
 export { formatSeedOutput } from './format/output.js';
 export { stringifyDoubles } from './format/json-writer.js';

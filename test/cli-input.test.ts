@@ -14,7 +14,7 @@ import { readTextInput } from '../src/cli/read-input.js';
 import { UsageError } from '../src/cli/usage-error.js';
 import { VERSION } from '../src/version.js';
 import { runCase } from '../src/cells/run-case.js';
-import { overflowingLiteral } from '../src/cli/case-input.js';
+import { overflowingLiteral } from '../src/format/case-problems.js';
 import { formatSeedOutput } from '../src/format/output.js';
 import { loadGoldenFile, readManifest } from '../src/golden/files.js';
 import { cli, ROOT } from './helpers/cli.js';

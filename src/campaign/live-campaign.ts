@@ -9,7 +9,8 @@
  *
  * Finished chunks wait in a reorder buffer and are handed over strictly in campaign order, so the
  * tally sees the same sequence with 1 worker or 8. The buffer is bounded: a lane does not take a
- * new chunk while the chunk the tally waits for is more than MAX_AHEAD chunks behind.
+ * new chunk while AHEAD_PER_LANE x lanes chunks are taken and not yet handed over, so a slow chunk
+ * (the chaotic probe, say) holds up at most that many.
  *
  * When a worker fails for good (NumpyOracle gave up on a request), no lane takes a new chunk, the
  * chunks in flight finish, and everything judged is handed over; the caller counts the rest as
