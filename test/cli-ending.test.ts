@@ -144,6 +144,18 @@ describe('the lifecycle', () => {
     }
   });
 
+  it('should step aside while a command holds Ctrl-C, until each holder releases it once', () => {
+    const lifecycle = createLifecycle(recorder().io);
+    expect(lifecycle.interruptTaken).toBe(false);
+    const first = lifecycle.takeInterrupt();
+    const second = lifecycle.takeInterrupt();
+    first();
+    first();
+    expect(lifecycle.interruptTaken).toBe(true);
+    second();
+    expect(lifecycle.interruptTaken).toBe(false);
+  });
+
   it('should not wait for a cleanup that hangs', async () => {
     const { events, io } = recorder();
     const lifecycle = createLifecycle(io);

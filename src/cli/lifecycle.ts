@@ -12,8 +12,8 @@
  *
  * Cleanups get FORCE_EXIT_MS before the process exits regardless; execa then kills any worker
  * still running as this process exits. Handlers are installed once, by the binary (bin/), so that
- * code running the commands in-process (the tests) keeps its own; a command that listens for
- * SIGINT itself (serve) is left to handle it.
+ * code running the commands in-process (the tests) keeps its own; a command that takes Ctrl-C
+ * for itself (serve, whose way to stop it is) handles it instead.
  */
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
 
@@ -25,6 +25,10 @@ type Cleanup = () => void | Promise<void>;
 export interface Lifecycle {
   /** Whether the process is on its way out: a command then writes no result. */
   readonly ending: boolean;
+  /** Whether a command handles Ctrl-C itself (takeInterrupt), so the handler here steps aside. */
+  readonly interruptTaken: boolean;
+  /** For a command whose way to stop is Ctrl-C (serve): it handles SIGINT until it releases it. */
+  takeInterrupt(): () => void;
   /** Registers work to do before an early exit; returns a function that unregisters it. */
   onCleanup(cleanup: Cleanup): () => void;
   /** What the Ctrl-C line says: a command in a long run says how far it got. */
@@ -52,6 +56,7 @@ export function createLifecycle(io: LifecycleIo): Lifecycle {
   const cleanups = new Set<Cleanup>();
   let describe: (() => string) | undefined;
   let ending: number | undefined;
+  let taken = 0;
 
   const end = async (code: number, line?: string) => {
     if (ending !== undefined) {
@@ -69,6 +74,17 @@ export function createLifecycle(io: LifecycleIo): Lifecycle {
   return {
     get ending() {
       return ending !== undefined;
+    },
+    get interruptTaken() {
+      return taken > 0;
+    },
+    takeInterrupt() {
+      taken++;
+      let released = false;
+      return () => {
+        if (!released) taken--;
+        released = true;
+      };
     },
     onCleanup(cleanup) {
       cleanups.add(cleanup);
@@ -104,9 +120,8 @@ let installed = false;
 export function installProcessHandlers(): void {
   if (installed) return;
   installed = true;
-  // A command that listens for Ctrl-C itself (serve closes its server and exits 0) handles it.
   process.on('SIGINT', () => {
-    if (process.listenerCount('SIGINT') === 1) void lifecycle.interrupt();
+    if (!lifecycle.interruptTaken) void lifecycle.interrupt();
   });
   process.stdout.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stdout', error));
   process.stderr.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stderr', error));

@@ -17,6 +17,7 @@ import { readManifest } from '../golden/files.js';
 import { packageRoot } from '../package-root.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption } from './args.js';
+import { lifecycle } from './lifecycle.js';
 
 export const DEFAULT_PORT = 8417;
 
@@ -118,9 +119,12 @@ export async function startPlayground(port: number, root = packageRoot()): Promi
 /** Resolves at the first SIGINT or SIGTERM (and stops listening for both then). */
 export function interrupted(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    // Ctrl-C is how the server stops, with 0: the CLI's own handler (./lifecycle.ts) steps aside.
+    const release = lifecycle.takeInterrupt();
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      release();
       resolve(signal);
     };
     process.on('SIGINT', stop);
