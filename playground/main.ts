@@ -9,7 +9,9 @@
  * the same message. Nothing is loaded from anywhere but the page's own origin.
  */
 import {
+  LstmInputError,
   VERSION,
+  caseProblemLine,
   describeVerdict,
   expectedArrays,
   goldenPasses,
@@ -214,7 +216,9 @@ async function onRun(event: Event): Promise<void> {
     document.body.dataset.state = 'done';
   } catch (error) {
     message.className = 'error';
-    message.textContent = cliLine(error);
+    // A pasted case's problem in the CLI's words (the flag, an overflowing literal named).
+    const pasted = error instanceof LstmInputError && caseSelect.value === '';
+    message.textContent = pasted ? `lstm-parity: ${caseProblemLine(error, caseJson.value, PASTED, allowNonFinite.checked)}` : cliLine(error);
     document.body.dataset.state = 'error';
   }
 }

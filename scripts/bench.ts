@@ -33,6 +33,7 @@ import {
   lstmType2,
   lstmType2Batch,
   prepareWeights,
+  threads,
   wasmSimdAvailable,
   WEIGHT_KEYS,
   type CellType,
@@ -125,7 +126,7 @@ function tsImpls(cell: CellType, size: Size, data: Data): Impl[] {
   const backends = wasmSimdAvailable() ? (['wasm', 'scalar'] as const) : (['scalar'] as const);
   const run1 = cell === 'type1';
   if (size.batch > 1 && wasmSimdAvailable()) {
-    const P = run1 ? prepareWeights('type1', data.W as unknown as Type1Weights, { threads: 2 }) : prepareWeights('type2', data.W as unknown as Type2Weights, { threads: 2 });
+    const P = run1 ? prepareWeights('type1', data.W as unknown as Type1Weights, { threads: threads(2) }) : prepareWeights('type2', data.W as unknown as Type2Weights, { threads: threads(2) });
     if (P.threads === 2) {
       const fn = () => (run1 ? lstmType1Batch(data.S, P as never, { trace: 'output' }) : lstmType2Batch(data.S, P as never, { trace: 'output' }));
       impls.push({ name: 'ts wasm output (batch API, 2 threads)', cell, measure: (t) => jsSamples(fn, t) });

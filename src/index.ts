@@ -27,6 +27,7 @@ export {
 export { LstmStream, type StepVectors } from './cells/driver.js';
 export { prepareWeights, isPreparedWeights, AUTO_WASM_MIN_WEIGHTS, type Backend, type PrepareOptions, type PreparedWeights } from './cells/prepared.js';
 export { wasmSimdAvailable } from './cells/wasm-dots.js';
+export { threads, threadsAvailable, type Threads } from './cells/threads.js';
 export { exp } from './cells/math/exp.js';
 export { sigmoid } from './cells/math/sigmoid.js';
 export { tanh } from './cells/math/tanh.js';
@@ -62,6 +63,7 @@ export {
 } from './cells/trace.js';
 export { packSequence, packType1, packType2, type PackedWeights } from './cells/weights.js';
 export { CaseFileError, parseCaseJson } from './format/case-file.js';
+export { caseProblemLine, overflowingLiteral } from './format/case-problems.js';
 export { encodeDouble, reviveDouble, reviveDoubles } from './format/doubles.js';
 export { formatSeedOutput } from './format/output.js';
 export { stringifyDoubles } from './format/json-writer.js';

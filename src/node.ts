@@ -1,6 +1,7 @@
 /**
  * lstm-parity/node: the harness that needs Node. The NumPy bridge (one long-lived Python worker),
- * the golden corpus on disk with its checksums, the live campaign behind `lstm-parity verify`,
+ * the golden corpus on disk with its checksums, the live campaign behind `lstm-parity verify`
+ * (streamed, on several workers) and the merge of its shards,
  * the explorer, the accuracy check against a high-precision truth, and the HTML reports.
  * Everything browser-safe is exported from `lstm-parity` itself.
  */
@@ -10,6 +11,7 @@ export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracl
 export { loadGoldenFile, readManifest, sha256 } from './golden/files.js';
 export {
   verify,
+  verifyEnvironment,
   type CellStats,
   type Finding,
   type Location,
@@ -18,6 +20,10 @@ export {
   type VerifyResult,
 } from './campaign/verify.js';
 export { CHECK_NAMES, type CheckName, type CheckStats } from './campaign/case-checks.js';
+export { RESULT_FORMAT, reportDataOf, type CampaignInfo, type CellResult, type ReportParts, type WorstCase } from './campaign/result.js';
+export { liveCaseCount, plannedCases, type CampaignPlan, type PlannedCase } from './campaign/plan.js';
+export { judgeLiveCase, type JudgedCase } from './campaign/judge-case.js';
+export { mergeShards, MergeError, readShard, type Shard } from './campaign/merge.js';
 export { explore, type CategoryFinding, type ExploreOptions, type ExploreResult } from './explore/explore.js';
 export { measureAccuracy, type AccuracyResult, type KeyAccuracy } from './accuracy/accuracy.js';
 export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';

@@ -4,7 +4,8 @@ import { measureAccuracy, median } from '../src/accuracy/accuracy.js';
 import { loadGoldenFile, readManifest } from '../src/golden/files.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
-import { runMain } from './helpers/in-process.js';
+import { faultEnv, firings, scratch } from './helpers/faults.js';
+import { runMain, withEnv } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 import { brokenCells } from './helpers/implementations.js';
 
@@ -66,6 +67,29 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
     expect(gate.port.maxAbs).toBeGreaterThan(1e-3);
     expect(gate.numpy.maxAbs).toBeLessThan(1e-15);
     expect(gate.closer).toBe('numpy');
+  });
+
+  it('should call neither side closer, say so in the header, and exit 4 when the truth does not settle', async () => {
+    // The worker answers every truth request as unsettled at 200 digits (test/fixtures/fault-shim).
+    const faults = scratch('accuracy-unsettled');
+    try {
+      const env = faultEnv(faults.dir, 'unsettled');
+      const text = await withEnv(env, () => runMain(['accuracy', '--case', join(dir, 'type1/seed-shape.json')]));
+      const json = await withEnv(env, () => runMain(['accuracy', '--case', join(dir, 'type1/seed-shape.json'), '--json']));
+      expect(firings(faults.dir)).toBe(2);
+      expect(text.code, text.stderr).toBe(4);
+      expect(text.stdout).toMatch(/^accuracy type1 \(T 6, H 4, X 3\): truth NOT settled: mpmath at 100 and 200 digits round to different float64 outputs, so no side is called closer\n\n/);
+      const rows = text.stdout.split('\n').filter((line) => /_activations|^Output|cell_state/.test(line));
+      expect(rows).toHaveLength(6);
+      for (const row of rows) expect(row).toMatch(/ -$/);
+      expect(text.stdout).toMatch(/\naccuracy: UNSETTLED: the distances above are to the 200-digit result, which is itself uncertain here\n$/);
+      expect(json.code).toBe(4);
+      const result = JSON.parse(json.stdout);
+      expect(result).toMatchObject({ converged: false, digits: 200 });
+      expect(result.keys.map((k: { closer: unknown }) => k.closer)).toEqual(new Array(6).fill(null));
+    } finally {
+      faults.remove();
+    }
   });
 
   it('should work on a golden file and on a plain case file from the CLI', async () => {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECK_NAMES, CheckTally, prefixLength, reviewCases, type ReviewedCase } from '../src/campaign/case-checks.js';
+import { CHECK_NAMES, countChecks, emptyChecks, prefixLength, reviewCases, type ReviewedCase } from '../src/campaign/case-checks.js';
 import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPointCase } from '../src/campaign/entry-points.js';
 import { campaignCase, chaoticProbe, FAMILY_SHARE, familyOf } from '../src/campaign/random-case.js';
 import { CHUNK_MAX_STEPS } from '../src/cells/driver.js';
@@ -110,12 +110,11 @@ describe('case reviews', () => {
     expect(new Set(Array.from({ length: 200 }, (_, index) => prefixLength(10, index)))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
   });
 
-  it('should count per cell the cases each check ran on, failed and could not run on, with the reasons', () => {
-    const tally = new CheckTally();
-    tally.add('type1', { ran: ['fact:h-bounded', 'entry-point:batch'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [{ check: 'entry-point:batch', description: '' }, { check: 'entry-point:batch', description: '' }], quirks: [] }, true);
-    tally.add('type1', { ran: ['fact:h-bounded'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [], quirks: [] }, false);
-    tally.add('type1', undefined, false);
-    const summary = tally.summary('type1');
+  it('should count the cases each check ran on, failed and could not run on, with the reasons', () => {
+    const summary = emptyChecks();
+    countChecks(summary, { ran: ['fact:h-bounded', 'entry-point:batch'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [{ check: 'entry-point:batch', description: '' }, { check: 'entry-point:batch', description: '' }], quirks: [] }, true);
+    countChecks(summary, { ran: ['fact:h-bounded'], notChecked: [{ check: 'entry-point:wasm', reason: 'no SIMD' }], failures: [], quirks: [] }, false);
+    countChecks(summary, undefined, false);
     expect(Object.keys(summary)).toEqual([...CHECK_NAMES]);
     expect(summary).toMatchObject({
       run: { cases: 3, failures: 1, notChecked: 0 },
@@ -124,7 +123,7 @@ describe('case reviews', () => {
       'entry-point:batch': { cases: 1, failures: 1 },
       'entry-point:wasm': { cases: 0, failures: 0, notChecked: 2, reasons: ['no SIMD'] },
     });
-    expect(tally.summary('type2').run).toEqual({ cases: 0, failures: 0, notChecked: 0 });
+    expect(emptyChecks().run).toEqual({ cases: 0, failures: 0, notChecked: 0 });
   });
 });
 

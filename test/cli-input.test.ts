@@ -3,7 +3,7 @@
  * file, a huge stdin, an endless device) and through src directly, where a small `maxBytes`
  * makes the same paths cheap; main() is driven directly so every failure class is seen.
  */
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,11 +12,18 @@ import { checkCaseSize, formatBytes, MAX_CASE_BYTES, MAX_SEQUENCE_VALUES, MAX_TR
 import { main } from '../src/cli/main.js';
 import { readTextInput } from '../src/cli/read-input.js';
 import { UsageError } from '../src/cli/usage-error.js';
-import { cli } from './helpers/cli.js';
+import { VERSION } from '../src/version.js';
+import { runCase } from '../src/cells/run-case.js';
+import { overflowingLiteral } from '../src/format/case-problems.js';
+import { formatSeedOutput } from '../src/format/output.js';
+import { loadGoldenFile, readManifest } from '../src/golden/files.js';
+import { cli, ROOT } from './helpers/cli.js';
 import { runMain } from './helpers/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-parity-cli-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const plainCase = join(dir, 'plain.json');
+writeFileSync(plainCase, '{}');
 
 const W1 = {
   w_i: [[0.5]], u_i: [[0.1]], b_i: [0],
@@ -116,21 +123,76 @@ describe('checkCaseSize', () => {
   });
 });
 
+describe('a golden file as --case', () => {
+  const golden = join(ROOT, 'golden');
+
+  it('should run its case, with its cell and its allowNonFinite, as run does the case itself', async () => {
+    for (const path of ['type2/seed-shape.json', 'type1/nan-input.json']) {
+      const file = loadGoldenFile(golden, path, readManifest(golden));
+      const fromGolden = await runMain(['run', '--case', join(golden, path)]);
+      expect(fromGolden.code, fromGolden.stderr).toBe(0);
+      expect(fromGolden.stdout).toBe(formatSeedOutput(runCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite })));
+      expect((await runMain(['run', '--cell', file.cell, '--case', join(golden, path)])).stdout).toBe(fromGolden.stdout);
+    }
+  });
+
+  it("should refuse a --cell that is not the golden file's", async () => {
+    expect(await runMain(['run', '--cell', 'type1', '--case', join(golden, 'type2/seed-shape.json')])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "lstm-parity: --cell type1 does not match the golden file's cell type2\n",
+    });
+  });
+});
+
+describe('overflowing number literals', () => {
+  it('should find the first literal beyond a double, skipping strings, with its line and column', () => {
+    expect(overflowingLiteral('{"S": [[1e308, "1e400"],\n  [-1.5e999]]}')).toEqual({ literal: '-1.5e999', line: 2, column: 4 });
+    expect(overflowingLiteral(`[${'9'.repeat(400)}]`)).toEqual({ literal: '9'.repeat(400), line: 1, column: 2 });
+    expect(overflowingLiteral('[1e308, "\\"1e999", 2]')).toBeUndefined();
+  });
+
+  it('should name the literal in the CLI, and leave other infinities to the schema', async () => {
+    const path = join(dir, 'overflow.json');
+    writeFileSync(path, JSON.stringify({ S: [[1]], W: W1 }).replace('"b_c":[0.1]', '"b_c":[1e400]'));
+    expect(await runMain(['run', '--cell', 'type1', '--case', path])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `lstm-parity: ${path}: the number 1e400 at line 1, column ${readFileSync(path, 'utf8').indexOf('1e400') + 1} is too large for a double (it reads as Infinity); non-finite values need --allow-non-finite\n`,
+    });
+    writeFileSync(path, JSON.stringify({ S: [[1]], W: { ...W1, b_c: ['-Infinity'] } }));
+    expect((await runMain(['run', '--cell', 'type1', '--case', path])).stderr).toBe(
+      'lstm-parity: W.b_c[0]: expected a finite number, got -Infinity; non-finite values need --allow-non-finite\n',
+    );
+  });
+});
+
 describe('main', () => {
-  it('should print the usage and exit 2 with no command, 0 when asked for help', async () => {
-    expect(await runMain([])).toMatchObject({ code: 2, stdout: expect.stringMatching(/^usage: lstm-parity <command>/) });
-    expect(await runMain(['--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: lstm-parity <command>/) });
+  it('should print the usage on stderr and exit 2 with no command, on stdout and exit 0 when asked for help', async () => {
+    expect(await runMain([])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^usage: lstm-parity <command>/) });
+    expect(await runMain(['--help'])).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^usage: lstm-parity <command>/) });
     expect(await runMain(['run', '-h'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: lstm-parity run /) });
+    expect(await runMain(['merge', '--help'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: lstm-parity merge /) });
+  });
+
+  it('should print its version', async () => {
+    expect(await runMain(['--version'])).toEqual({ code: 0, stdout: `lstm-parity ${VERSION}\n`, stderr: '' });
   });
 
   it.each([
-    ['an unknown command', ['frobnicate'], 'lstm-parity: unknown command "frobnicate"; commands: verify, explore, accuracy, run, serve\n'],
+    ['an unknown command', ['frobnicate'], 'lstm-parity: unknown command "frobnicate"; commands: verify, merge, explore, accuracy, run, serve\n'],
     ['an unknown option', ['run', '--fast'], "lstm-parity: Unknown option '--fast'\n"],
     ['a stray argument', ['run', '--cell', 'type1', 'case.json'], 'lstm-parity: Unexpected argument \'case.json\'. This command does not take positional arguments\n'],
     ['an empty --cell', ['run', '--cell', '', '--case', '-'], 'lstm-parity: --cell: expected type1 or type2, got ""\n'],
     ['a file that is not there', ['run', '--cell', 'type1', '--case', 'nope.json'], 'lstm-parity: cannot read nope.json: no such file\n'],
-    ['no --cell', ['run', '--case', 'x.json'], 'lstm-parity: --cell is required: type1 or type2\n'],
-    ['no --case', ['run', '--cell', 'type2'], 'lstm-parity: --case is required: a case file, or - for stdin\n'],
+    ['no --cell for a case file', ['run', '--case', plainCase], 'lstm-parity: --cell is required: type1 or type2\n'],
+    ['no --case', ['run', '--cell', 'type2'], 'lstm-parity: --case is required: a case file or golden file, or - for stdin\n'],
+    ['a negative number after an option', ['verify', '--cases', '-1'], 'lstm-parity: --cases: expected an integer >= 0, got "-1"\n'],
+    ['the same with =', ['verify', '--cases=-1'], 'lstm-parity: --cases: expected an integer >= 0, got "-1"\n'],
+    ['a number too large', ['verify', '--cases', '99999999999999999999'], 'lstm-parity: --cases: 99999999999999999999 is too large; at most 4294967295 (the campaign draws at most 2^32 - 1 distinct cases per cell)\n'],
+    ['a seed too large', ['verify', '--seed', '4294967296'], 'lstm-parity: --seed: 4294967296 is too large; at most 4294967295 (campaign seeds are 32-bit)\n'],
+    ['no worker', ['verify', '--jobs', '0'], 'lstm-parity: --jobs: expected an integer >= 1, got "0"\n'],
+    ['control bytes in a name', ['run', '--cell', 'type1', '--case', 'a\u0000b\u001b[31m.json'], 'lstm-parity: cannot read a\\u0000b\\u001b[31m.json: a file name cannot hold a NUL byte\n'],
   ])('should exit 2 with one line on %s', async (_what, args, line) => {
     expect(await runMain(args)).toEqual({ code: 2, stdout: '', stderr: line });
   });

@@ -128,7 +128,21 @@ describe('lstm-parity run', () => {
 
   it('should exit 2 on a non-finite value without --allow-non-finite', async () => {
     const input = JSON.stringify({ S: [[1], ['Infinity']], W: W1 });
-    await expectUsageError(['run', '--cell', 'type1', '--case', '-'], /^lstm-parity: S\[1\]\[0\]: expected a finite number, got Infinity; .*--allow-non-finite/, input);
+    await expectUsageError(['run', '--cell', 'type1', '--case', '-'], /^lstm-parity: S\[1\]\[0\]: expected a finite number, got Infinity; non-finite values need --allow-non-finite$/, input);
+  });
+
+  it('should name a number too large for a double, where it stands, and the flag that would accept its Infinity', async () => {
+    const input = `{"S": [[1], [-2e400]],\n "W": ${JSON.stringify(W1)}}`;
+    await expectUsageError(
+      ['run', '--cell', 'type1', '--case', '-'],
+      /^lstm-parity: stdin: the number -2e400 at line 1, column 14 is too large for a double \(it reads as Infinity\); non-finite values need --allow-non-finite$/,
+      input,
+    );
+    const accepted = await cli(['run', '--cell', 'type1', '--case', '-', '--allow-non-finite'], { input });
+    expect(accepted.exitCode, String(accepted.stderr)).toBe(0);
+    // With the flag, the literal is the -Infinity it reads as.
+    const spelled = await cli(['run', '--cell', 'type1', '--case', '-', '--allow-non-finite'], { input: JSON.stringify({ S: [[1], ['-Infinity']], W: W1 }) });
+    expect(accepted.stdout).toBe(spelled.stdout);
   });
 
   it('should exit 2 on a shape error with the expected and actual shape', async () => {

@@ -11,6 +11,7 @@ import { extremeCase } from '../src/explore/arbitraries.js';
 import { explore } from '../src/explore/explore.js';
 import { goldenPasses, judgeGoldenFile } from '../src/judge/golden.js';
 import { loadGoldenFile, readManifest } from '../src/golden/files.js';
+import { caseDigest, readRegressions } from '../src/golden/regressions.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { ROOT } from './helpers/cli.js';
 import { runMain } from './helpers/in-process.js';
@@ -68,18 +69,31 @@ describeWithNumpy('lstm-parity explore', () => {
     expect(bug.example?.detail).toMatch(/^PORT BUG: .* worst Output step 0 unit \d/);
   });
 
-  it('should save minimal examples as golden regressions that pass the golden checks', async () => {
+  it('should save minimal examples as golden regressions that pass the golden checks, each case once', async () => {
     const result = await runMain(['explore', '--cell', 'type2', '--runs', '80', '--seed', '3', '--save', '--golden', golden, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
     expect(json.saved.length).toBeGreaterThan(0);
+    expect(json.goldenDir).toBe(golden);
     const manifest = readManifest(golden);
     for (const path of json.saved) {
-      expect(path).toMatch(/^regressions\/type2-explore-[a-z-]+-seed-3\.json$/);
+      expect(path).toMatch(/^regressions\/type2-explore-[a-z-]+-[0-9a-f]{12}\.json$/);
       const file = loadGoldenFile(golden, path, manifest);
       expect(file.source.kind).toBe('explore');
+      expect(path).toContain(caseDigest(file));
       expect(goldenPasses(file, (await judgeGoldenFile(file, lstmParityImplementation())).verdict)).toBe(true);
     }
+    // The same cases, found again: named by the folder they are in, and not saved twice.
+    const again = await runMain(['explore', '--cell', 'type2', '--runs', '80', '--seed', '3', '--save', '--golden', golden]);
+    expect(again.code, again.stderr).toBe(0);
+    const lines = again.stdout.split('\n').filter((line) => /^(saved|already saved)/.test(line));
+    const examples: string[] = [...json.saved, ...json.alreadySaved];
+    expect(lines.sort()).toEqual(examples.map((path) => `already saved: ${join(golden, path)} (the same case)`).sort());
+    expect(Object.keys(readManifest(golden).files)).toEqual(Object.keys(manifest.files));
+    // Another seed may find some of them again; no case is ever kept under two names.
+    expect((await runMain(['explore', '--cell', 'type2', '--runs', '80', '--seed', '4', '--save', '--golden', golden])).code).toBe(0);
+    const digests = readRegressions(golden).map(({ file }) => caseDigest(file));
+    expect(new Set(digests).size).toBe(digests.length);
   });
 
   it('should print the table and the minimal examples, and write the HTML report', async () => {

@@ -1,13 +1,14 @@
 /** A golden corpus that was edited, truncated or corrupted must fail loudly, by file and field. */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { judgeGoldenFile } from '../src/judge/golden.js';
 import { GoldenFileError, parseGoldenFile } from '../src/golden/format.js';
-import { loadGoldenFile, readManifest, sha256 } from '../src/golden/files.js';
+import { checkNothingUnlisted, GoldenCorpusError, loadGoldenFile, readManifest, sha256, unlistedFiles } from '../src/golden/files.js';
 import { formatComparison } from '../src/judge/compare.js';
 import { ROOT } from './helpers/cli.js';
+import { runMain } from './helpers/in-process.js';
 import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
 
 const copy = mkdtempSync(join(tmpdir(), 'lstm-parity-golden-'));
@@ -32,8 +33,39 @@ describe('golden file integrity', () => {
     const original = readFileSync(join(copy, PATH), 'utf8');
     writeFileSync(join(copy, PATH), editOneDigit(original));
     const manifest = readManifest(copy);
-    expect(() => loadGoldenFile(copy, PATH, manifest)).toThrowError(/^golden\/type1\/seed-shape\.json: sha256 .* does not match MANIFEST\.json/);
+    expect(() => loadGoldenFile(copy, PATH, manifest)).toThrowError(GoldenCorpusError);
+    expect(() => loadGoldenFile(copy, PATH, manifest)).toThrowError(
+      /^golden\/type1\/seed-shape\.json: sha256 [0-9a-f]{12}\.\.\. does not match MANIFEST\.json \([0-9a-f]{12}\.\.\.\): changed by hand or corrupted; restore it with git checkout -- golden\/ \(or run npm run golden:generate if the change is meant\)$/,
+    );
     writeFileSync(join(copy, PATH), original);
+  });
+
+  it('should make verify say the corpus is damaged, how to restore it, and exit 3 before anything runs', async () => {
+    const original = readFileSync(join(copy, PATH), 'utf8');
+    const damaged = async () => runMain(['verify', '--golden', copy, '--cell', 'type1', '--cases', '0']);
+    try {
+      writeFileSync(join(copy, PATH), editOneDigit(original));
+      const edited = await damaged();
+      expect(edited.code).toBe(3);
+      expect(edited.stdout).toBe('');
+      expect(edited.stderr).toMatch(/^lstm-parity: golden corpus damaged: golden\/type1\/seed-shape\.json: sha256 [0-9a-f]{12}\.\.\. does not match MANIFEST\.json \([0-9a-f]{12}\.\.\.\): changed by hand or corrupted; restore it with git checkout -- golden\/ \(or run npm run golden:generate if the change is meant\)\n$/);
+      rmSync(join(copy, PATH));
+      expect(await damaged()).toEqual({
+        code: 3,
+        stdout: '',
+        stderr: 'lstm-parity: golden corpus damaged: golden/type1/seed-shape.json: listed in MANIFEST.json but missing; restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)\n',
+      });
+      writeFileSync(join(copy, PATH), original);
+      writeFileSync(join(copy, 'type2', 'stray.json'), original);
+      expect(await damaged()).toEqual({
+        code: 3,
+        stdout: '',
+        stderr: 'lstm-parity: golden corpus damaged: golden/type2/stray.json: not listed in MANIFEST.json; remove it, or run npm run golden:generate to add it to the corpus\n',
+      });
+    } finally {
+      writeFileSync(join(copy, PATH), original);
+      rmSync(join(copy, 'type2', 'stray.json'), { force: true });
+    }
   });
 
   it('should fail the comparison on a changed digit even when the hash was updated too', async () => {
@@ -75,7 +107,7 @@ describe('golden file integrity', () => {
 
   it.each([
     ['truncated JSON', (t: string) => t.slice(0, 200), /^golden\/MANIFEST\.json: not valid JSON: /],
-    ['an unknown schema version', (t: string) => t.replace('"schema": 1', '"schema": 7'), /^golden\/MANIFEST\.json: schema version 7 is not supported \(this lstm-parity reads version 1\)$/],
+    ['an unknown schema version', (t: string) => t.replace('"schema": 1', '"schema": 7'), /^golden\/MANIFEST\.json: schema version 7 is not supported \(this lstm-parity reads version 1\); restore it with git checkout -- golden\/ /],
     ['a malformed hash', (t: string) => t.replace(/"sha256": "[0-9a-f]{64}"/, '"sha256": "abc"'), /^golden\/MANIFEST\.json: files\..*\.sha256: Invalid string: must match pattern/],
     ['no environment', (t: string) => t.replace(/"environment": \{[^}]*\},\n/s, ''), /^golden\/MANIFEST\.json: environment: /],
   ])('should reject a manifest with %s', (_what, corrupt, message) => {
@@ -89,17 +121,42 @@ describe('golden file integrity', () => {
     }
   });
 
-  it('should say how to make the manifest when there is none', () => {
-    expect(() => readManifest(join(copy, 'type1'))).toThrowError(`${join(copy, 'type1', 'MANIFEST.json')}: missing; run npm run golden:generate`);
+  it('should say how to restore the manifest when there is none', () => {
+    expect(() => readManifest(join(copy, 'type1'))).toThrowError(
+      `${join(copy, 'type1', 'MANIFEST.json')}: missing; restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)`,
+    );
   });
 
   it('should refuse a file the manifest does not list', () => {
-    expect(() => loadGoldenFile(copy, 'type1/stray.json', readManifest(copy))).toThrowError('golden/type1/stray.json: not listed in MANIFEST.json');
+    expect(() => loadGoldenFile(copy, 'type1/stray.json', readManifest(copy))).toThrowError(
+      'golden/type1/stray.json: not listed in MANIFEST.json; remove it, or run npm run golden:generate to add it to the corpus',
+    );
+  });
+
+  it('should name every file on disk that the manifest does not list', () => {
+    const manifest = readManifest(copy);
+    expect(unlistedFiles(copy, manifest)).toEqual([]);
+    expect(() => checkNothingUnlisted(copy, manifest)).not.toThrow();
+    writeFileSync(join(copy, 'type2', 'stray.json'), '{}');
+    mkdirSync(join(copy, 'regressions'), { recursive: true });
+    writeFileSync(join(copy, 'regressions', 'extra.json'), '{}');
+    try {
+      expect(unlistedFiles(copy, manifest)).toEqual(['regressions/extra.json', 'type2/stray.json']);
+      expect(() => checkNothingUnlisted(copy, manifest)).toThrowError(GoldenCorpusError);
+      expect(() => checkNothingUnlisted(copy, manifest)).toThrowError(
+        'golden/regressions/extra.json: not listed in MANIFEST.json (and 1 more: golden/type2/stray.json); remove it, or run npm run golden:generate to add it to the corpus',
+      );
+    } finally {
+      rmSync(join(copy, 'type2', 'stray.json'));
+      rmSync(join(copy, 'regressions'), { recursive: true });
+    }
   });
 
   it('should say which file is missing when the manifest lists one that is not there', () => {
     const manifest = readManifest(copy);
     manifest.files['type1/gone.json'] = { sha256: sha256('') };
-    expect(() => loadGoldenFile(copy, 'type1/gone.json', manifest)).toThrowError('golden/type1/gone.json: listed in MANIFEST.json but missing');
+    expect(() => loadGoldenFile(copy, 'type1/gone.json', manifest)).toThrowError(
+      'golden/type1/gone.json: listed in MANIFEST.json but missing; restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)',
+    );
   });
 });

@@ -3,13 +3,13 @@
  * golden/MANIFEST.json is hash-checked, then run through its cell and compared element-wise under
  * the tolerance policy (NaN and infinities exactly).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CASE_TABLE } from '../src/golden/case-table.js';
 import { describeVerdict } from '../src/judge/verdict.js';
 import { goldenPasses, judgeGoldenFile } from '../src/judge/golden.js';
-import { loadGoldenFile, readManifest } from '../src/golden/files.js';
+import { loadGoldenFile, readManifest, unlistedFiles } from '../src/golden/files.js';
 import { formatComparison } from '../src/judge/compare.js';
 import { ROOT } from './helpers/cli.js';
 import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
@@ -20,15 +20,10 @@ const paths = Object.keys(manifest.files).sort();
 
 describe('golden corpus', () => {
   it('should list every table row and every file on disk in the manifest', () => {
-    for (const row of CASE_TABLE) expect(paths).toContain(`${row.cell}/${row.name}.json`);
-    const onDisk = ['type1', 'type2', 'regressions'].flatMap((folder) => {
-      try {
-        return readdirSync(join(dir, folder)).filter((name) => name.endsWith('.json')).map((name) => `${folder}/${name}`);
-      } catch {
-        return [];
-      }
-    });
-    expect(onDisk.sort()).toEqual(paths);
+    for (const row of CASE_TABLE) expect(paths, `golden/${row.cell}/${row.name}.json: a case-table row without a file in MANIFEST.json`).toContain(`${row.cell}/${row.name}.json`);
+    const extra = unlistedFiles(dir, manifest);
+    expect(extra, `on disk but not listed in golden/MANIFEST.json: ${extra.map((path) => `golden/${path}`).join(', ')}`).toEqual([]);
+    for (const path of paths) expect(existsSync(join(dir, path)), `golden/${path}: listed in MANIFEST.json but missing`).toBe(true);
   });
 
   it.each(paths)('golden/%s: the TypeScript cell should agree with NumPy', async (path) => {

@@ -1,7 +1,8 @@
 /**
  * The comparison machinery on hand-made traces, edge values first: the tolerance pair, ULP
- * distances and neighbours, the mismatch report, the verdicts and the JSON writer. Each expected
- * value here is worked out by hand, not taken from the code under test.
+ * distances and neighbours, the mismatch report, the verdicts, the JSON writer and the seeded
+ * generator (against SplitMix64 written on BigInt). Each expected value here is worked out by hand
+ * or by an independent implementation, not taken from the code under test.
  */
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, judge, quirkProne } from '../src/judge/verdict.js';
@@ -9,6 +10,7 @@ import { stringifyDoubles } from '../src/format/json-writer.js';
 import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
 import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
 import { nextAfter, ulpDistance, ulpOf } from '../src/numeric/ulp.js';
+import { SeededRandom } from '../src/numeric/seeded-random.js';
 
 describe('tolerance', () => {
   it('should take an (rtol, atol) pair of finite numbers >= 0 and nothing else', () => {
@@ -205,5 +207,38 @@ describe('stringifyDoubles', () => {
       ].join('\n'),
     );
     expect(stringifyDoubles(Infinity)).toBe('"Infinity"\n');
+  });
+});
+
+describe('SeededRandom', () => {
+  /** SplitMix64 as specified, on BigInt: the generator on 32-bit halves must give the same bits. */
+  class ReferenceSplitMix64 {
+    private state: bigint;
+    constructor(seed: number) {
+      this.state = BigInt.asUintN(64, BigInt(seed));
+    }
+    uniform(): number {
+      const mask = (1n << 64n) - 1n;
+      this.state = (this.state + 0x9e3779b97f4a7c15n) & mask;
+      let z = this.state;
+      z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & mask;
+      z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask;
+      return Number((z ^ (z >> 31n)) >> 11n) / 2 ** 53;
+    }
+  }
+
+  it('should draw exactly what SplitMix64 on 64-bit integers draws, for any integer seed', () => {
+    const seeds = [0, 1, -1, -5, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, -(2 ** 53), 1e20, -1e19, 20261129, 0x5bd1e995 ^ 12345];
+    const pick = new ReferenceSplitMix64(7);
+    for (let k = 0; k < 200; k++) seeds.push(Math.floor(pick.uniform() * 2 ** 53) * (pick.uniform() < 0.5 ? -1 : 1));
+    for (const seed of seeds) {
+      const fast = new SeededRandom(seed);
+      const reference = new ReferenceSplitMix64(seed);
+      for (let k = 0; k < 300; k++) expect(fast.uniform(), `seed ${seed}, draw ${k}`).toBe(reference.uniform());
+    }
+  });
+
+  it('should refuse a seed that is not an integer, as BigInt does', () => {
+    expect(() => new SeededRandom(1.5)).toThrowError('SeededRandom: expected an integer seed, got 1.5');
   });
 });

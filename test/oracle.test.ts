@@ -17,6 +17,14 @@ it('should carry every double across base64 exactly, NaN, infinities and -0 incl
   expect(() => decodeFloat64('AAAA')).toThrowError('expected a multiple of 8 bytes, got 3');
 });
 
+it('should refuse text that is not base64, as a regular expression over the alphabet would', () => {
+  const valid = encodeFloat64(Float64Array.of(1, 2));
+  expect(decodeFloat64(valid)).toEqual(Float64Array.of(1, 2));
+  for (const text of [`${valid.slice(0, 4)}!${valid.slice(5)}`, `${valid.slice(0, 4)} ${valid.slice(5)}`, `${valid.slice(0, 4)}-${valid.slice(5)}`, `${valid.slice(0, 4)}_${valid.slice(5)}`, `AA==${valid.slice(4)}`, valid.slice(1)]) {
+    expect(() => decodeFloat64(text), text).toThrowError('expected base64');
+  }
+});
+
 it('should say what to install when Python is missing', async () => {
   await expect(NumpyOracle.start({ python: '/nonexistent/python3' })).rejects.toThrowError(
     /^Python not found: \/nonexistent\/python3 is not on this machine; install Python 3 with NumPy/,

@@ -1,6 +1,6 @@
 /** The progress bar: drawn only on a terminal, at most ten times a second, erased when done. */
 import { describe, expect, it, vi } from 'vitest';
-import { createProgress } from '../src/cli/progress.js';
+import { createProgress, formatTimeLeft } from '../src/cli/progress.js';
 
 function terminal(isTTY: boolean) {
   const writes: string[] = [];
@@ -19,26 +19,38 @@ describe('createProgress', () => {
     }
   });
 
-  it('should draw the bar with an estimate, skip redraws within 100 ms, and erase it when done', () => {
+  it('should estimate from the rate since the first update, once a second has passed, skip redraws within 100 ms, and erase the bar when done', () => {
     vi.useFakeTimers({ now: 0 });
     try {
       const { stream, writes } = terminal(true);
       const progress = createProgress('verify', true, stream);
-      vi.setSystemTime(2000);
-      progress.update(1, 4);
-      vi.setSystemTime(2050);
-      progress.update(2, 4);
-      vi.setSystemTime(4000);
-      progress.update(4, 4);
+      // A slow start (worker start-up, say) before the first update does not count.
+      vi.setSystemTime(60_000);
+      progress.update(0, 400);
+      vi.setSystemTime(60_500);
+      progress.update(50, 400);
+      vi.setSystemTime(60_550);
+      progress.update(60, 400);
+      vi.setSystemTime(62_000);
+      progress.update(100, 400);
+      vi.setSystemTime(70_000);
+      progress.update(400, 400);
       progress.done();
       expect(writes).toEqual([
-        `\rverify [${'#'.repeat(8)}${'.'.repeat(22)}] 1/4, ~6 s left\x1b[K`,
-        `\rverify [${'#'.repeat(30)}] 4/4\x1b[K`,
+        `\rverify [${'.'.repeat(30)}] 0/400, estimating time left\x1b[K`,
+        `\rverify [${'#'.repeat(4)}${'.'.repeat(26)}] 50/400, estimating time left\x1b[K`,
+        // 100 cases in 2 s since the first update: 300 more take 6 s.
+        `\rverify [${'#'.repeat(8)}${'.'.repeat(22)}] 100/400, ~6 s left\x1b[K`,
+        `\rverify [${'#'.repeat(30)}] 400/400\x1b[K`,
         '\r\x1b[K',
       ]);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('should say the time left in seconds, minutes or hours', () => {
+    expect([0.2, 119, 121, 7199, 7201, 470318].map(formatTimeLeft)).toEqual(['~1 s', '~119 s', '~3 min', '~120 min', '~3 h', '~131 h']);
   });
 
   it('should show a full bar for an empty run', () => {

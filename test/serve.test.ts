@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lifecycle } from '../src/cli/lifecycle.js';
 import { CONTENT_SECURITY_POLICY, interrupted, serveCommand, startPlayground, type Playground } from '../src/cli/serve.js';
 import { ROOT } from './helpers/cli.js';
 import { runMain } from './helpers/in-process.js';
@@ -161,8 +162,10 @@ describe('lstm-parity serve', () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(0);
       const stop = interrupted();
+      expect(lifecycle.interruptTaken).toBe(true);
       process.emit(signal, signal);
       await expect(stop).resolves.toBe(signal);
+      expect(lifecycle.interruptTaken).toBe(false);
       expect(process.listenerCount('SIGINT') + process.listenerCount('SIGTERM')).toBe(0);
     }
   });

@@ -4,7 +4,7 @@
  * not split evenly; and where threads cannot run, or were not asked for, one thread runs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { threadsAvailable } from '../src/cells/threads.js';
+import { threads, threadsAvailable } from '../src/cells/threads.js';
 import { lstmType1Batch, lstmType2Batch, prepareWeights, type LstmOutputTrace, type LstmTrace } from '../src/index.js';
 import { type1Weights, type2Weights } from './helpers/weights.js';
 
@@ -33,8 +33,8 @@ describe('threads for batches', () => {
     const [H, X] = [64, 5];
     const W = weights(H, X);
     const one = prepareWeights(cell, W as never);
-    const two = prepareWeights(cell, W as never, { threads: 2 });
-    const three = prepareWeights(cell, W as never, { threads: 3 });
+    const two = prepareWeights(cell, W as never, { threads: threads(2) });
+    const three = prepareWeights(cell, W as never, { threads: threads(3) });
     expect([one.threads, two.threads, three.threads]).toEqual([1, 2, 3]);
     // 39 sequences of 150 steps: a full trace holds 6H doubles a step, so 2^21 of them make
     // chunks of 140 steps, and the shares are 20 + 19 and 13 + 13 + 13.
@@ -53,22 +53,21 @@ describe('threads for batches', () => {
 
   it('should keep one thread where none was asked for, on the JavaScript backend, and for weights used once', () => {
     expect(prepareWeights('type1', type1Weights(4, 3)).threads).toBe(1);
-    expect(prepareWeights('type1', type1Weights(4, 3), { threads: 2, backend: 'scalar' }).threads).toBe(1);
+    expect(prepareWeights('type1', type1Weights(4, 3), { threads: threads(2), backend: 'scalar' }).threads).toBe(1);
     const S = batch(4, 3, 3, 3);
     const W = type1Weights(8, 3);
-    expect(plain(lstmType1Batch(S, W, { threads: 2 }))).toEqual(plain(lstmType1Batch(S, W)));
+    expect(plain(lstmType1Batch(S, W, { threads: threads(2) }))).toEqual(plain(lstmType1Batch(S, W)));
   });
 
   it('should refuse a thread count that is not a positive integer, naming the option', () => {
-    for (const threads of [0, 1.5, -2]) {
-      expect(() => prepareWeights('type2', type2Weights(2, 1), { threads })).toThrow(`threads: expected an integer >= 1, got ${threads}`);
-    }
+    for (const count of [0, 1.5, -2]) expect(() => threads(count)).toThrow(`threads: expected an integer >= 1, got ${count}`);
+    expect(() => prepareWeights('type2', type2Weights(2, 1), { threads: 2 as never })).toThrow('threads: expected threads(n), got 2');
   });
 
   it('should run one thread, with the same bits, where shared memory is missing', () => {
     vi.stubGlobal('SharedArrayBuffer', undefined);
     expect(threadsAvailable()).toBe(false);
-    const P = prepareWeights('type1', type1Weights(4, 2), { threads: 2 });
+    const P = prepareWeights('type1', type1Weights(4, 2), { threads: threads(2) });
     expect(P.threads).toBe(1);
     vi.unstubAllGlobals();
     const S = batch(3, 5, 2, 4);

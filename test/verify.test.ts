@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { plannedCases, verify } from '../src/campaign/verify.js';
+import { liveCaseCount, plannedCases } from '../src/campaign/plan.js';
+import { verify } from '../src/campaign/verify.js';
 import type { CellType } from '../src/cells/schema.js';
 import { verifyCommand } from '../src/cli/verify.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
@@ -12,15 +13,15 @@ import { describeWithNumpy } from './helpers/numpy.js';
 describe('campaign sharding', () => {
   it('should split a campaign into disjoint shards whose union is the whole', () => {
     const base = { cells: ['type1', 'type2'] as CellType[], casesPerCell: 10, seed: 3, probes: true };
-    const whole = plannedCases({ ...base, shard: { index: 1, count: 1 } }).map((c) => c.name);
-    const parts = [1, 2, 3].map((index) => plannedCases({ ...base, shard: { index, count: 3 } }).map((c) => c.name));
+    const whole = [...plannedCases({ ...base, shard: { index: 1, count: 1 } })].map((c) => c.name);
+    const parts = [1, 2, 3].map((index) => [...plannedCases({ ...base, shard: { index, count: 3 } })].map((c) => c.name));
     expect(parts.flat().sort()).toEqual([...whole].sort());
     expect(new Set(parts.flat()).size).toBe(whole.length);
     expect(parts[0]).toContain('type1/chaotic-probe');
   });
 
   it('should draw the same cases for the same seed and different ones for another', () => {
-    const draw = (seed: number) => plannedCases({ cells: ['type2'], casesPerCell: 3, seed, probes: false, shard: { index: 1, count: 1 } }).map((c) => JSON.stringify(c.value));
+    const draw = (seed: number) => [...plannedCases({ cells: ['type2'], casesPerCell: 3, seed, probes: false, shard: { index: 1, count: 1 } })].map((c) => JSON.stringify(c.value));
     expect(draw(5)).toEqual(draw(5));
     expect(draw(5)).not.toEqual(draw(6));
   });
@@ -97,7 +98,7 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
   it('should exit 0 with the table for the shipped cells (the real binary)', async () => {
     const result = await cli(['verify', '--cases', '30', '--shard', '1/2']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    expect(String(result.stdout)).toMatch(/^environment: Node v\d+.*NumPy \d/);
+    expect(String(result.stdout)).toMatch(/^campaign: seed 1, shard 1\/2, 30 cases per cell\nenvironment: Node v\d+.*NumPy \d.*; 1 NumPy worker\n/);
     expect(String(result.stdout)).toMatch(/\ntype1  golden +13 +13 /);
     expect(String(result.stdout)).toMatch(/verify: OK: \d+ cases, the TypeScript cells agree with NumPy$/);
   });

@@ -131,41 +131,31 @@ export interface CheckStats {
   reasons?: string[];
 }
 
-/** Per cell, per check: how many cases it ran on, failed, or could not run on. */
-export class CheckTally {
-  private readonly byCell = new Map<string, Map<CheckName, CheckStats>>();
+/** Every check at zero, in the order verify reports them. */
+export function emptyChecks(): Record<string, CheckStats> {
+  return Object.fromEntries(CHECK_NAMES.map((name) => [name, { cases: 0, failures: 0, notChecked: 0 }]));
+}
 
-  private statsOf(cell: string, check: CheckName): CheckStats {
-    let checks = this.byCell.get(cell);
-    if (checks === undefined) {
-      checks = new Map(CHECK_NAMES.map((name) => [name, { cases: 0, failures: 0, notChecked: 0 }]));
-      this.byCell.set(cell, checks);
-    }
-    return checks.get(check)!;
+/**
+ * Counts one case into `checks` (one cell and source's): `numpyFailed` for a NumPy port-bug
+ * verdict; `review` undefined when the run itself failed.
+ */
+export function countChecks(checks: Record<string, CheckStats>, review: CaseReview | undefined, numpyFailed: boolean): void {
+  const statsOf = (check: CheckName) => (checks[check] ??= { cases: 0, failures: 0, notChecked: 0 });
+  statsOf('run').cases++;
+  if (review === undefined) {
+    statsOf('run').failures++;
+    return;
   }
-
-  /** One case: `numpyFailed` for a NumPy port-bug verdict; `review` undefined when the run itself failed. */
-  add(cell: string, review: CaseReview | undefined, numpyFailed: boolean): void {
-    this.statsOf(cell, 'run').cases++;
-    if (review === undefined) {
-      this.statsOf(cell, 'run').failures++;
-      return;
-    }
-    const numpy = this.statsOf(cell, 'numpy');
-    numpy.cases++;
-    if (numpyFailed) numpy.failures++;
-    for (const check of review.ran) this.statsOf(cell, check).cases++;
-    for (const check of new Set(review.failures.map((f) => f.check))) this.statsOf(cell, check).failures++;
-    for (const { check, reason } of review.notChecked) {
-      const stats = this.statsOf(cell, check);
-      stats.notChecked++;
-      stats.reasons ??= [];
-      if (!stats.reasons.includes(reason)) stats.reasons.push(reason);
-    }
-  }
-
-  summary(cell: string): Record<string, CheckStats> {
-    this.statsOf(cell, 'run');
-    return Object.fromEntries(this.byCell.get(cell)!);
+  const numpy = statsOf('numpy');
+  numpy.cases++;
+  if (numpyFailed) numpy.failures++;
+  for (const check of review.ran) statsOf(check).cases++;
+  for (const check of new Set(review.failures.map((f) => f.check))) statsOf(check).failures++;
+  for (const { check, reason } of review.notChecked) {
+    const stats = statsOf(check);
+    stats.notChecked++;
+    stats.reasons ??= [];
+    if (!stats.reasons.includes(reason)) stats.reasons.push(reason);
   }
 }

@@ -21,25 +21,38 @@
  * cases are well-conditioned at these sizes: the port must agree within the tolerance policy.
  * Edge cases saturate and overflow; they are judged against NumPy's noise floor like any other,
  * and non-finite values in them are expected (they are validated with allowNonFinite).
+ *
+ * Well-scaled, seed-style and long cases are drawn straight into the flat arrays the judge and the
+ * NumPy bridge read (the same draws, in the same order, as randomMatrix and randomWeights), so the
+ * campaign skips validating and flattening cases it made itself; the nested arrays an
+ * implementation receives are views copied from them. Edge cases come from fast-check's
+ * arbitraries as nested arrays and are flattened once.
  */
 import fc from 'fast-check';
 import { CHUNK_MAX_STEPS } from '../cells/driver.js';
-import type { CellType } from '../cells/schema.js';
+import { WEIGHT_KEYS, type CellType } from '../cells/schema.js';
 import { extremeCase } from '../explore/arbitraries.js';
-import { randomMatrix, randomWeights, SeededRandom, type CaseValue } from '../numeric/seeded-random.js';
+import { toFlatCase, type FlatCase } from '../judge/flat-case.js';
+import { SeededRandom, type CaseValue, type Draw } from '../numeric/seeded-random.js';
+
+/** The largest number of distinct cases per cell: caseSeedOf mixes the index as 32 bits. */
+export const MAX_CASES_PER_CELL = 2 ** 32 - 1;
 
 export type CaseFamily = 'well-scaled' | 'seed-style' | 'long' | 'edge';
 
 export interface CampaignCase {
-  /** Stable name: `<cell>/live-<seed>-<index>`. */
+  /** Stable name: `<cell>/live-<seed>-<index>`, or `<cell>/chaotic-probe`. */
   name: string;
   cell: CellType;
   seed: number;
+  /** The case's index in its campaign; -1 for the chaotic probe. */
   index: number;
   family: CaseFamily;
   /** Whether S and W may hold NaN and ±Infinity (edge cases only). */
   allowNonFinite: boolean;
   value: CaseValue;
+  /** The same case, flat and row-major. */
+  flat: FlatCase;
 }
 
 /** Where in each run of 16 cases the long case sits; edge cases take every fourth. */
@@ -55,6 +68,29 @@ export function caseSeedOf(seed: number, index: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+function drawFlat(random: SeededRandom, length: number, draw: Draw): Float64Array {
+  const out = new Float64Array(length);
+  for (let k = 0; k < length; k++) out[k] = draw(random);
+  return out;
+}
+
+function rows(values: Float64Array, cols: number): number[][] {
+  return Array.from({ length: values.length / cols }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols)));
+}
+
+/** S (T x X) then every weight in the seed's key order, as randomMatrix and randomWeights draw them. */
+function drawCase(random: SeededRandom, cell: CellType, T: number, H: number, X: number, drawS: Draw, drawW: Draw): { value: CaseValue; flat: FlatCase } {
+  const S = drawFlat(random, T * X, drawS);
+  const W: Record<string, Float64Array> = {};
+  const nested: CaseValue['W'] = {};
+  for (const key of WEIGHT_KEYS[cell]) {
+    const cols = key.startsWith('b_') ? 1 : key.startsWith('u_') ? H : X;
+    W[key] = drawFlat(random, H * cols, drawW);
+    nested[key] = key.startsWith('b_') ? Array.from(W[key]) : rows(W[key], cols);
+  }
+  return { value: { S: T === 0 ? [] : rows(S, X), W: nested }, flat: { cell, steps: T, inputs: X, hidden: H, S, W } };
 }
 
 export function familyOf(index: number): CaseFamily {
@@ -92,9 +128,10 @@ function exposeBiases(cell: CellType, value: CaseValue, random: SeededRandom): C
   return { S: value.S, W };
 }
 
-function edgeCase(cell: CellType, caseSeed: number, random: SeededRandom): CaseValue {
-  const [value] = fc.sample(extremeCase(cell, { maxLongSteps: 2 * CHUNK_MAX_STEPS + 1 }), { seed: caseSeed | 0, numRuns: 1, unbiased: true });
-  return random.uniform() < 0.5 ? exposeBiases(cell, value, random) : value;
+function edgeCase(cell: CellType, caseSeed: number, random: SeededRandom): { value: CaseValue; flat: FlatCase } {
+  const [drawn] = fc.sample(extremeCase(cell, { maxLongSteps: 2 * CHUNK_MAX_STEPS + 1 }), { seed: caseSeed | 0, numRuns: 1, unbiased: true });
+  const value = random.uniform() < 0.5 ? exposeBiases(cell, drawn, random) : drawn;
+  return { value, flat: toFlatCase(cell, value, { allowNonFinite: true }) };
 }
 
 export function campaignCase(cell: CellType, seed: number, index: number): CampaignCase {
@@ -102,16 +139,17 @@ export function campaignCase(cell: CellType, seed: number, index: number): Campa
   const random = new SeededRandom(caseSeed);
   const family = familyOf(index);
   const base = { name: `${cell}/live-${seed}-${index}`, cell, seed, index, family, allowNonFinite: family === 'edge' };
-  if (family === 'edge') return { ...base, value: edgeCase(cell, caseSeed, random) };
+  if (family === 'edge') return { ...base, ...edgeCase(cell, caseSeed, random) };
   const long = family === 'long';
   const H = 1 + random.below(long ? 8 : 16);
   const X = 1 + random.below(long ? 4 : 8);
   const T = long ? longSteps(random) : random.below(41);
-  const value: CaseValue =
+  const root = Math.sqrt(H);
+  const drawn =
     family === 'seed-style'
-      ? { S: randomMatrix(random, T, X, (r) => r.uniform()), W: randomWeights(random, cell, H, X, (r) => r.normal()) }
-      : { S: randomMatrix(random, T, X, (r) => r.normal()), W: randomWeights(random, cell, H, X, (r) => r.normal() / Math.sqrt(H)) };
-  return { ...base, value };
+      ? drawCase(random, cell, T, H, X, (r) => r.uniform(), (r) => r.normal())
+      : drawCase(random, cell, T, H, X, (r) => r.normal(), (r) => r.normal() / root);
+  return { ...base, ...drawn };
 }
 
 /**
@@ -122,6 +160,6 @@ export function campaignCase(cell: CellType, seed: number, index: number): Campa
  */
 export function chaoticProbe(cell: CellType): CampaignCase {
   const random = new SeededRandom(0x0c4a0531 ^ (cell === 'type1' ? 1 : 2));
-  const value: CaseValue = { S: randomMatrix(random, 200, 16, (r) => r.normal()), W: randomWeights(random, cell, 128, 16, (r) => r.normal()) };
-  return { name: `${cell}/chaotic-probe`, cell, seed: 0, index: -1, family: 'seed-style', allowNonFinite: false, value };
+  const drawn = drawCase(random, cell, 200, 128, 16, (r) => r.normal(), (r) => r.normal());
+  return { name: `${cell}/chaotic-probe`, cell, seed: 0, index: -1, family: 'seed-style', allowNonFinite: false, ...drawn };
 }

@@ -114,5 +114,5 @@ export class LstmType1Stream extends LstmStream {
 export function createLstmType1(W: Type1WeightsInput, options: PrepareOptions = {}): LstmType1Stream {
   options ??= {}; // plain JavaScript callers may pass null
   // A stream steps one input at a time: threads, which split batches, would only idle.
-  return new LstmType1Stream(weightsOf(W, { ...options, threads: 1 }, true), options);
+  return new LstmType1Stream(weightsOf(W, { ...options, threads: undefined }, true), options);
 }

@@ -110,5 +110,5 @@ export class LstmType2Stream extends LstmStream {
 export function createLstmType2(W: Type2WeightsInput, options: PrepareOptions = {}): LstmType2Stream {
   options ??= {}; // plain JavaScript callers may pass null
   // A stream steps one input at a time: threads, which split batches, would only idle.
-  return new LstmType2Stream(weightsOf(W, { ...options, threads: 1 }, true), options);
+  return new LstmType2Stream(weightsOf(W, { ...options, threads: undefined }, true), options);
 }

@@ -6,7 +6,7 @@
 import { LstmInputError, validateCase, type CellType, type ValidationOptions, type WeightsFor } from './schema.js';
 import { wasmSimdAvailable, wasmUnavailableReason } from './wasm-dots.js';
 import { packType1, packType2, type PackedWeights } from './weights.js';
-import { BatchThreads } from './threads.js';
+import type { BatchThreads, Threads } from './threads.js';
 import { createWorkspace, type Backend, type Workspace } from './workspace.js';
 
 export type { Backend } from './workspace.js';
@@ -19,12 +19,14 @@ export interface PrepareOptions extends ValidationOptions {
    */
   backend?: 'auto' | Backend;
   /**
-   * Threads a batch may be split over, this one included (default 1). Takes effect for prepared
-   * weights on the WebAssembly backend where threads can run (Node; browsers with cross-origin
-   * isolation), otherwise one thread runs; the bits are the same either way. Each extra thread
-   * holds its own copy of nothing but a WebAssembly instance: the weights are shared.
+   * Threads a batch may be split over: `threads(n)`, this one included (default one thread).
+   * Takes effect for prepared weights on the WebAssembly backend where threads can run (Node;
+   * browsers with cross-origin isolation), otherwise one thread runs; the bits are the same
+   * either way. Each extra thread holds its own copy of nothing but a WebAssembly instance: the
+   * weights are shared. A factory rather than a number, so that an app that never asks for
+   * threads does not bundle them (their code and a second WebAssembly module).
    */
-  threads?: number;
+  threads?: Threads;
 }
 
 const PREPARED: unique symbol = Symbol('lstm-parity.prepared');
@@ -72,10 +74,12 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
   const { hidden: H, inputs: X } = packed;
   const recurrentRows = cell === 'type1' ? 4 * H : 3 * H;
   const backend = chooseBackend(options.backend, reused ? Infinity : 4 * H * (X + H));
-  const asked = options.threads ?? 1;
-  if (!Number.isInteger(asked) || asked < 1) throw new RangeError(`threads: expected an integer >= 1, got ${asked}`);
+  const asked = options.threads;
+  if (asked !== undefined && (typeof asked !== 'object' || asked === null || typeof asked.start !== 'function')) {
+    throw new TypeError(`threads: expected threads(n), got ${typeof asked === 'number' ? asked : typeof asked}`);
+  }
   // Threads start once per set of weights, so weights used for one call only keep to one.
-  const batchThreads = reused && backend === 'wasm' ? BatchThreads.create(packed, cell, recurrentRows, asked) : null;
+  const batchThreads = reused && backend === 'wasm' && asked !== undefined ? asked.start(packed, cell, recurrentRows) : null;
   return {
     ...packed,
     cell,

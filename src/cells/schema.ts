@@ -10,7 +10,7 @@
  * This is stricter than NumPy on purpose (see the README): NumPy broadcasts a bias of shape (1,),
  * accepts a non-square `u_*` when T = 1, ignores unknown keys and fails late with KeyError.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export type CellType = 'type1' | 'type2';
 export const CELL_TYPES: readonly CellType[] = ['type1', 'type2'];
@@ -234,8 +234,8 @@ function makeCaseSchema(cell: CellType, allowNonFinite: boolean) {
 
   // Shapes relate keys to each other, so they are checked on the whole case, even when some keys
   // are malformed: those are skipped and the rest still get a precise message.
-  return whole.superRefine(
-    (value, ctx) => {
+  return whole.check(
+    z.superRefine((value, ctx) => {
       if (!isPlainObject(value) || !isPlainObject(value.W)) return;
       const W = value.W;
       const dimsOf = (key: string) => (isRow(W[key]) ? probeDims(W[key]) : undefined);
@@ -260,8 +260,7 @@ function makeCaseSchema(cell: CellType, allowNonFinite: boolean) {
       if (sDims?.length === 2 && sDims[0] > 0 && sDims[1] !== X) {
         fail(['S'], `expected shape ${formatShape([sDims[0], X])} (T x X), got ${formatShape(sDims)}`);
       }
-    },
-    { when: () => true },
+    }, { when: () => true }),
   );
 }
 

@@ -118,6 +118,23 @@ function host(): Host | null {
   return null;
 }
 
+/** What `threads(n)` gives the `threads` option of prepareWeights: how to start them. */
+export interface Threads {
+  readonly count: number;
+  /** The threads for these weights, or null where one thread must do (or count is 1). */
+  start(weights: PackedWeights, cell: CellType, recurrentRows: number): BatchThreads | null;
+}
+
+/**
+ * Threads for prepareWeights' `threads` option: a batch split over `count` threads, this one
+ * included. Where threads cannot run (no SharedArrayBuffer, a browser page without cross-origin
+ * isolation, the JavaScript backend), one thread runs, with the same bits.
+ */
+export function threads(count: number): Threads {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`threads: expected an integer >= 1, got ${count}`);
+  return { count, start: (weights, cell, recurrentRows) => BatchThreads.create(weights, cell, recurrentRows, count) };
+}
+
 /** Whether `threads` above 1 can take effect here. */
 export function threadsAvailable(): boolean {
   return host() !== null;

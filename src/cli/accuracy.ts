@@ -1,12 +1,9 @@
 /** `lstm-parity accuracy`: the port and NumPy, each against the high-precision truth. */
 import { parseArgs } from 'node:util';
-import { measureAccuracy, type AccuracyResult, type ErrorSummary } from '../accuracy/accuracy.js';
-import type { CellType } from '../cells/schema.js';
-import { parseCaseJson } from '../format/case-file.js';
+import { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy } from '../accuracy/accuracy.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
-import { readTextInput } from './read-input.js';
-import { parseCell } from './run.js';
-import { EXIT_OK, UsageError } from './usage-error.js';
+import { readCaseInput } from './case-input.js';
+import { EXIT_OK, EXIT_UNSETTLED, UsageError } from './usage-error.js';
 
 export const ACCURACY_USAGE = `usage: lstm-parity accuracy --cell type1|type2 --case FILE|- [--allow-non-finite] [--json]
 
@@ -14,7 +11,8 @@ Measures how far the TypeScript cell and NumPy each are from the truth: the same
 with mpmath until 50 and 100 digits (or 100 and 200) round to the same float64 outputs. Reports,
 per key, the largest and median distance in ULPs and the largest absolute error, side by side.
 FILE is a case file, or a golden file (its case and cell are used; --cell may then be omitted).
-Needs Python with NumPy and mpmath.`;
+Needs Python with NumPy and mpmath. Exit 0, or 4 when even 200 digits do not settle the truth (then
+no side is called closer, and --json gives "closer": null), 2 for bad usage.`;
 
 const e = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(1) : String(x));
 const u = (x: number) => (Number.isFinite(x) ? (Number.isInteger(x) ? String(x) : x.toFixed(1)) : String(x));
@@ -23,16 +21,25 @@ function cells(s: ErrorSummary): string[] {
   return [u(s.maxUlps), u(s.medianUlps), e(s.maxAbs)];
 }
 
+/** A key's verdict: which side is closer, or none when the truth itself did not settle. */
+function closerCell(k: KeyAccuracy, converged: boolean): string {
+  if (!converged) return '-';
+  return k.closer === 'tie' ? 'tie' : k.closer === 'port' ? 'TypeScript' : 'NumPy';
+}
+
 export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): string {
-  const settled = result.converged ? `${result.digits} digits, confirmed by a run at twice that` : `NOT settled even at ${result.digits} digits: the truth itself is uncertain here`;
+  const truth = result.converged
+    ? `truth from mpmath at ${result.digits} digits, confirmed by a run at twice that`
+    : `truth NOT settled: mpmath at ${result.digits / 2} and ${result.digits} digits round to different float64 outputs, so no side is called closer`;
   const rows = [
     ['key', 'port max ULP', 'median', 'max |err|', 'NumPy max ULP', 'median', 'max |err|', 'closer'],
-    ...result.keys.map((k) => [k.key, ...cells(k.port), ...cells(k.numpy), k.closer === 'tie' ? 'tie' : k.closer === 'port' ? 'TypeScript' : 'NumPy']),
+    ...result.keys.map((k) => [k.key, ...cells(k.port), ...cells(k.numpy), closerCell(k, result.converged)]),
     ['all keys', ...cells(result.overall.port), ...cells(result.overall.numpy), ''],
   ];
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
   const table = rows.map((r) => r.map((cell, k) => (k === 0 || k === 7 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd());
-  return [`accuracy ${result.cell} (T ${result.steps}, H ${result.hidden}, X ${result.inputs}): truth from mpmath at ${settled}`, '', ...table, ''].join('\n');
+  const warning = result.converged ? [] : ['', `accuracy: UNSETTLED: the distances above are to the ${result.digits}-digit result, which is itself uncertain here`];
+  return [`accuracy ${result.cell} (T ${result.steps}, H ${result.hidden}, X ${result.inputs}): ${truth}`, '', ...table, ...warning, ''].join('\n');
 }
 
 export async function accuracyCommand(argv: string[]): Promise<number> {
@@ -42,28 +49,16 @@ export async function accuracyCommand(argv: string[]): Promise<number> {
     strict: true,
     allowPositionals: false,
   });
-  if (values.case === undefined) throw new UsageError('--case is required: a case file or golden file, or - for stdin');
-  const source = values.case === '-' ? 'stdin' : values.case;
-  const parsed = parseCaseJson(await readTextInput(values.case), source) as Record<string, unknown>;
-  let cell: CellType;
-  let value: unknown = parsed;
-  let allowNonFinite = values['allow-non-finite'];
-  if (typeof parsed === 'object' && parsed !== null && 'schema' in parsed && 'case' in parsed) {
-    const goldenCell = parseCell(String(parsed.cell));
-    if (values.cell !== undefined && parseCell(values.cell) !== goldenCell) throw new UsageError(`--cell ${values.cell} does not match the golden file's cell ${goldenCell}`);
-    cell = goldenCell;
-    value = parsed.case;
-    allowNonFinite ||= parsed.allowNonFinite === true;
-  } else {
-    cell = parseCell(values.cell);
-  }
+  const input = await readCaseInput(values.case, values.cell, values['allow-non-finite']);
   const oracle = await NumpyOracle.start().catch((error: Error) => {
     throw new UsageError(`accuracy needs NumPy and mpmath: ${error.message}`);
   });
   try {
-    const { distances: _distances, ...result } = await measureAccuracy(oracle, cell, value, allowNonFinite);
-    process.stdout.write(values.json ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : formatAccuracy(result));
-    return EXIT_OK;
+    const { distances: _distances, ...measured } = await measureAccuracy(oracle, input.cell, input.value, input.allowNonFinite);
+    // No "closer" verdict from a truth that did not settle.
+    const result = measured.converged ? measured : { ...measured, keys: measured.keys.map((k) => ({ ...k, closer: null })) };
+    process.stdout.write(values.json ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : formatAccuracy(measured));
+    return measured.converged ? EXIT_OK : EXIT_UNSETTLED;
   } finally {
     await oracle.close();
   }

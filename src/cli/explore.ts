@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { explore, type ExploreResult } from '../explore/explore.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { evaluateGolden } from '../golden/generate.js';
-import { saveRegression } from '../golden/regressions.js';
+import { caseDigest, saveRegressionOnce } from '../golden/regressions.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
 import { exploreReportHtml } from '../report/explore-section.js';
@@ -12,9 +12,21 @@ import { createProgress } from './progress.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
-import { positiveInt } from './verify.js';
+import { integerOption, withNegativeValues } from './args.js';
 
 export const DEFAULT_RUNS = 1000;
+/** The survey draws every case up front (fast-check's sample) and holds them all at once. */
+export const MAX_RUNS = 1_000_000;
+
+const OPTIONS = {
+  cell: { type: 'string' },
+  runs: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  save: { type: 'boolean', default: false },
+  golden: { type: 'string' },
+  report: { type: 'string' },
+} as const;
 
 export const EXPLORE_USAGE = `usage: lstm-parity explore --cell type1|type2 [--runs N] [--seed N] [--json] [--save [--golden DIR]] [--report FILE.html]
 
@@ -24,7 +36,8 @@ how often each thing happened, with one example per category shrunk to a minimal
   --runs N   cases to draw (default ${DEFAULT_RUNS})
   --seed N   seed (default 1); the same seed replays the same cases
   --json     one JSON document on stdout
-  --save     write each minimal example into golden/regressions/ (and the manifest)
+  --save     write each minimal example into golden/regressions/ (and the manifest), named
+             by a digest of its inputs; a case already there is not saved again
   --golden   the golden directory --save writes to (default: the package's golden/)
   --report   also write an HTML report to FILE: counts per category as a chart and every
              minimal example (self-contained, no network)
@@ -52,23 +65,10 @@ export function formatExplore(result: ExploreResult): string {
 }
 
 export async function exploreCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      cell: { type: 'string' },
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      save: { type: 'boolean', default: false },
-      golden: { type: 'string' },
-      report: { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const { values } = parseArgs({ args: withNegativeValues(argv, OPTIONS), options: OPTIONS, strict: true, allowPositionals: false });
   const cell = parseCell(values.cell);
-  const runs = positiveInt('runs', values.runs, DEFAULT_RUNS, 1);
-  const seed = positiveInt('seed', values.seed, 1);
+  const runs = integerOption('runs', values.runs, DEFAULT_RUNS, { min: 1, max: MAX_RUNS, why: 'the survey holds every drawn case in memory' });
+  const seed = integerOption('seed', values.seed, 1, { max: 2 ** 31 - 1, why: "fast-check's seeds are 32-bit integers" });
   const reportPath = checkReportPath(values.report);
   const oracle = await NumpyOracle.start().catch((error: Error) => {
     throw new UsageError(`explore needs NumPy: ${error.message}`);
@@ -78,13 +78,14 @@ export async function exploreCommand(argv: string[]): Promise<number> {
     const result = await explore({ cell, runs, seed, oracle, onProgress: (_phase, done, total) => progress.update(done, total) });
     progress.done();
     const saved: string[] = [];
+    const alreadySaved: string[] = [];
+    const dir = values.golden ?? join(packageRoot(), 'golden');
     if (values.save) {
-      const dir = values.golden ?? join(packageRoot(), 'golden');
       const examples = result.categories.filter((c) => c.example !== undefined);
       const files = await evaluateGolden(
         oracle,
         examples.map((c) => ({
-          name: `explore-${c.id}-seed-${seed}`,
+          name: `explore-${c.id}-${caseDigest({ cell, case: c.example!.value })}`,
           cell,
           description: `${c.title}: ${c.example!.detail}`,
           source: { kind: 'explore' as const, seed, detail: `fast-check path ${c.example!.path}` },
@@ -93,10 +94,18 @@ export async function exploreCommand(argv: string[]): Promise<number> {
           case: c.example!.value,
         })),
       );
-      for (const file of files) saved.push(saveRegression(dir, { ...file, environment: undefined }));
+      for (const file of files) {
+        const { path, written } = saveRegressionOnce(dir, { ...file, environment: undefined });
+        (written ? saved : alreadySaved).push(path);
+      }
     }
-    if (values.json) process.stdout.write(`${JSON.stringify({ ...result, saved }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
-    else process.stdout.write(formatExplore(result) + saved.map((path) => `saved golden/${path}\n`).join(''));
+    if (values.json) {
+      const extra = values.save ? { goldenDir: dir, saved, alreadySaved } : { saved };
+      process.stdout.write(`${JSON.stringify({ ...result, ...extra }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+    } else {
+      const lines = [...saved.map((path) => `saved ${join(dir, path)}\n`), ...alreadySaved.map((path) => `already saved: ${join(dir, path)} (the same case)\n`)];
+      process.stdout.write(formatExplore(result) + lines.join(''));
+    }
     if (reportPath !== undefined) writeReport(reportPath, exploreReportHtml(result));
     return result.categories.some((c) => c.id === 'port-bug' && c.count > 0) ? 1 : EXIT_OK;
   } finally {

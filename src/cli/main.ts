@@ -1,34 +1,43 @@
 /**
  * The `lstm-parity` command. Every failure ends as one line on stderr and an exit code:
  * 2 for bad usage or bad input (nothing on stdout), 1 for a check that found disagreement, a NumPy
- * worker that failed, or an internal error. Set LSTM_PARITY_DEBUG=1 to see stack traces.
+ * worker that failed, an output that cannot be written, or an internal error; 3 for a damaged
+ * golden corpus; 4 when accuracy's truth did not settle; 130 when interrupted. Set
+ * LSTM_PARITY_DEBUG=1 to see stack traces.
  */
 import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
+import { GoldenCorpusError } from '../golden/files.js';
 import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
-import { RUN_USAGE, runCommand } from './run.js';
-import { SERVE_USAGE, serveCommand } from './serve.js';
+import { VERSION } from '../version.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
+import { MERGE_USAGE, mergeCommand } from './merge.js';
+import { RUN_USAGE, runCommand } from './run.js';
+import { SERVE_USAGE, serveCommand } from './serve.js';
+import { CommandError, EXIT_CORPUS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
+
+export { installProcessHandlers } from './lifecycle.js';
 
 const USAGE = `usage: lstm-parity <command> [options]
 
 commands:
   verify   check that the TypeScript cells agree with NumPy (golden corpus and a live campaign)
+  merge    combine the --json outputs of verify's shards into one table, verdict and report
   explore  hunt for numerical edge cases; one shrunk minimal example per category
   accuracy how far the port and NumPy each are from a high-precision (mpmath) truth
   run      run one case through one cell and print the seed's output dictionary
   serve    the playground: run the cells in your browser, on golden or pasted cases
 
-Run "lstm-parity <command> --help" for a command's options.`;
+Run "lstm-parity <command> --help" for a command's options, "lstm-parity --version" for the version.`;
 
 /** A command writes its own output and returns its exit code. */
 type Command = { usage: string; run: (argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   verify: { usage: VERIFY_USAGE, run: verifyCommand },
+  merge: { usage: MERGE_USAGE, run: mergeCommand },
   explore: { usage: EXPLORE_USAGE, run: exploreCommand },
   accuracy: { usage: ACCURACY_USAGE, run: accuracyCommand },
   run: { usage: RUN_USAGE, run: runCommand },
@@ -42,11 +51,33 @@ function isUsageError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
+/**
+ * A message as one printable line: its first line, with control characters escaped (`\u0000`),
+ * so that a NUL or an escape sequence in a name the user gave never reaches the terminal raw.
+ */
+export function printableLine(message: string): string {
+  return message.split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function exitCodeOf(error: unknown): number {
+  if (isUsageError(error)) return EXIT_USAGE;
+  if (error instanceof GoldenCorpusError) return EXIT_CORPUS;
+  return EXIT_FAILED;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
+    return EXIT_OK;
+  }
+  if (name === '--version') {
+    process.stdout.write(`lstm-parity ${VERSION}\n`);
+    return EXIT_OK;
   }
   const command = COMMANDS[name];
   try {
@@ -57,12 +88,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(rest);
   } catch (error) {
-    const usage = isUsageError(error);
-    // A NumPy worker failure is the environment's, and its message says what happened.
-    const internal = !usage && !(error instanceof NumpyWorkerError);
+    const code = exitCodeOf(error);
+    // A NumPy worker failure is the environment's, a damaged corpus says so itself, and a
+    // CommandError says what could not be done: none of them is an internal error.
+    const internal = code === EXIT_FAILED && !(error instanceof NumpyWorkerError) && !(error instanceof CommandError);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`lstm-parity: ${internal ? 'internal error: ' : ''}${message.split('\n')[0]}\n`);
+    const prefix = internal ? 'internal error: ' : code === EXIT_CORPUS ? 'golden corpus damaged: ' : '';
+    process.stderr.write(`lstm-parity: ${prefix}${printableLine(message)}\n`);
     if (process.env.LSTM_PARITY_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return usage ? EXIT_USAGE : EXIT_FAILED;
+    return code;
   }
 }

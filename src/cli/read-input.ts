@@ -13,6 +13,7 @@ export interface ReadOptions {
 
 function ioReason(error: NodeJS.ErrnoException): string {
   const code = error.code;
+  if (code === 'ERR_INVALID_ARG_VALUE') return 'a file name cannot hold a NUL byte';
   return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : error.message;
 }
 

@@ -1,9 +1,32 @@
-/** Writing an HTML report: the path is checked before a long run, the file written after it. */
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { UsageError } from './usage-error.js';
+/**
+ * Writing an HTML report. The path is checked before a long run, by really writing a small test
+ * file in its folder and removing it: permission bits say nothing to root, and a folder on /proc,
+ * /sys or a full disk looks writable until something is written there. The report itself goes to
+ * a temporary file in the same folder, renamed into place only once complete, so a failure half
+ * way (a full disk, a file size limit) never leaves a truncated report behind.
+ */
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { CommandError, UsageError } from './usage-error.js';
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
+
+/** A name beside `path` for a temporary file of this process. */
+function besides(path: string, what: string): string {
+  return join(dirname(path), `.${basename(path)}.${what}-${process.pid}`);
+}
+
+/** Writes `text` to `path` whole or not at all: a temporary file, then a rename. */
+function writeWhole(path: string, text: string): void {
+  const temporary = besides(path, 'partial');
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
 
 /** Why FILE cannot be written, or undefined: checked before a minute-long run, not after it. */
 function reportPathProblem(path: string): string | undefined {
@@ -14,18 +37,26 @@ function reportPathProblem(path: string): string | undefined {
     const folder = statSync(dir, { throwIfNoEntry: false });
     if (folder === undefined) return `folder ${dir} does not exist`;
     if (!folder.isDirectory()) return `${dir} is not a folder`;
-    accessSync(target === undefined ? dir : path, constants.W_OK);
-    return undefined;
   } catch (error) {
     return reason(error);
   }
+  const check = besides(path, 'check');
+  try {
+    writeFileSync(check, 'lstm-parity: checking that the report can be written here\n');
+    return undefined;
+  } catch (error) {
+    return `a test file could not be written in ${dir}: ${reason(error)}`;
+  } finally {
+    rmSync(check, { force: true });
+  }
 }
 
+/** Writes the report whole (exit 1 with one line if it cannot be), then says where it went. */
 export function writeReport(path: string, page: string): void {
   try {
-    writeFileSync(path, page);
+    writeWhole(path, page);
   } catch (error) {
-    throw new UsageError(`--report: cannot write ${path}: ${reason(error)}`);
+    throw new CommandError(`--report: cannot write ${path}: ${reason(error)}`);
   }
   process.stderr.write(`lstm-parity: report written to ${path} (${Math.round(Buffer.byteLength(page) / 1024)} KiB)\n`);
 }

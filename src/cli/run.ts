@@ -2,17 +2,17 @@
 import { parseArgs } from 'node:util';
 import { runCase } from '../cells/run-case.js';
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
-import { parseCaseJson } from '../format/case-file.js';
 import { formatSeedOutput } from '../format/output.js';
-import { checkCaseSize } from './limits.js';
-import { readTextInput } from './read-input.js';
+import { readCaseInput } from './case-input.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 export const RUN_USAGE = `usage: lstm-parity run --cell type1|type2 --case FILE|- [--allow-non-finite]
 
 Runs one case through one cell and prints the seed's output dictionary as JSON.
-  --cell               type1 (standard LSTM) or type2 (gates read c_{t-1})
-  --case               case file {"S": [[...]], "W": {...}}, or - for stdin
+  --cell               type1 (standard LSTM) or type2 (gates read c_{t-1}); may be left out
+                       when FILE is a golden file, which names its cell
+  --case               case file {"S": [[...]], "W": {...}}, a golden file (its case is run), or
+                       - for stdin
   --allow-non-finite   accept "NaN", "Infinity", "-Infinity" in S and W
 A case may be at most 32 MiB of JSON, with T x X <= 2^20 and T x H <= 2^18; the library has no
 such limit.`;
@@ -36,12 +36,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     strict: true,
     allowPositionals: false,
   });
-  const cell = parseCell(values.cell);
-  if (values.case === undefined) throw new UsageError('--case is required: a case file, or - for stdin');
-  const source = values.case === '-' ? 'stdin' : values.case;
-  const value = parseCaseJson(await readTextInput(values.case), source);
-  checkCaseSize(value, source);
-  const trace = runCase(cell, value, { allowNonFinite: values['allow-non-finite'] });
+  const input = await readCaseInput(values.case, values.cell, values['allow-non-finite']);
+  const trace = runCase(input.cell, input.value, { allowNonFinite: input.allowNonFinite });
   process.stdout.write(formatSeedOutput(trace));
   return EXIT_OK;
 }

@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { readManifest } from '../golden/files.js';
 import { packageRoot } from '../package-root.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
-import { positiveInt } from './verify.js';
+import { integerOption } from './args.js';
+import { lifecycle } from './lifecycle.js';
 
 export const DEFAULT_PORT = 8417;
 
@@ -118,9 +119,12 @@ export async function startPlayground(port: number, root = packageRoot()): Promi
 /** Resolves at the first SIGINT or SIGTERM (and stops listening for both then). */
 export function interrupted(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    // Ctrl-C is how the server stops, with 0: the CLI's own handler (./lifecycle.ts) steps aside.
+    const release = lifecycle.takeInterrupt();
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      release();
       resolve(signal);
     };
     process.on('SIGINT', stop);
@@ -131,7 +135,7 @@ export function interrupted(): Promise<NodeJS.Signals> {
 /** Serves until `until` settles (by default Ctrl-C or SIGTERM), then closes and returns 0. */
 export async function serveCommand(argv: string[], until: () => Promise<unknown> = interrupted): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true, allowPositionals: false });
-  const port = positiveInt('port', values.port, DEFAULT_PORT);
+  const port = integerOption('port', values.port, DEFAULT_PORT);
   if (port > 65535) throw new UsageError(`--port: expected an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
   const playground = await startPlayground(port);
   process.stdout.write(`lstm-parity playground: ${playground.url} (Ctrl-C to stop)\n`);

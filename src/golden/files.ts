@@ -1,26 +1,105 @@
 /**
  * The golden corpus on disk: the manifest, and each file read with its sha256 checked against it,
- * so a file edited by hand or corrupted fails by name before any comparison runs.
+ * so a file edited by hand or corrupted fails by name before any comparison runs. A file on disk
+ * that the manifest does not list is named too, rather than silently left out of the corpus.
+ *
+ * Damage to the committed corpus is a GoldenCorpusError, which says how to restore it: the CLI
+ * gives it an exit code of its own, apart from bad input and from disagreement.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GoldenFileError, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './format.js';
+
+export class GoldenCorpusError extends GoldenFileError {
+  override readonly name: string = 'GoldenCorpusError';
+}
+
+const RESTORE = 'restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)';
 
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+function readManifestText(dir: string): string {
+  const manifestPath = join(dir, 'MANIFEST.json');
+  try {
+    return readFileSync(manifestPath, 'utf8');
+  } catch {
+    throw new GoldenCorpusError(`${manifestPath}: missing; ${RESTORE}`);
+  }
+}
+
+function parseCorpusManifest(text: string): GoldenManifest {
+  try {
+    return parseManifest(text, 'golden/MANIFEST.json');
+  } catch (error) {
+    throw new GoldenCorpusError(`${(error as Error).message}; ${RESTORE}`, { cause: error });
+  }
+}
+
 /** Reads and validates golden/MANIFEST.json. */
 export function readManifest(dir: string): GoldenManifest {
-  const manifestPath = join(dir, 'MANIFEST.json');
-  let text: string;
+  return parseCorpusManifest(readManifestText(dir));
+}
+
+/** The manifest with the sha256 of its own bytes: shards of one campaign must share it. */
+export function readManifestWithDigest(dir: string): { manifest: GoldenManifest; sha256: string } {
+  const text = readManifestText(dir);
+  return { manifest: parseCorpusManifest(text), sha256: sha256(text) };
+}
+
+function jsonFilesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) return jsonFilesUnder(dir, path);
+    return entry.name.endsWith('.json') && path !== 'MANIFEST.json' ? [path] : [];
+  });
+}
+
+/** JSON files under the golden folder that the manifest does not list, sorted. */
+export function unlistedFiles(dir: string, manifest: GoldenManifest): string[] {
+  return jsonFilesUnder(dir)
+    .filter((path) => !(path in manifest.files))
+    .sort();
+}
+
+/** Refuses a corpus with files the manifest does not list, naming them. */
+export function checkNothingUnlisted(dir: string, manifest: GoldenManifest): void {
+  const extra = unlistedFiles(dir, manifest);
+  if (extra.length === 0) return;
+  const more = extra.length > 1 ? ` (and ${extra.length - 1} more: ${extra.slice(1).map((path) => `golden/${path}`).join(', ')})` : '';
+  throw new GoldenCorpusError(`golden/${extra[0]}: not listed in MANIFEST.json${more}; remove it, or run npm run golden:generate to add it to the corpus`);
+}
+
+/** The bytes of a listed file, after checking them against the manifest's sha256. */
+function readListed(dir: string, path: string, manifest: GoldenManifest): Buffer {
+  const entry = manifest.files[path];
+  if (entry === undefined) throw new GoldenCorpusError(`golden/${path}: not listed in MANIFEST.json; remove it, or run npm run golden:generate to add it to the corpus`);
+  let bytes: Buffer;
   try {
-    text = readFileSync(manifestPath, 'utf8');
+    bytes = readFileSync(join(dir, path));
   } catch {
-    throw new GoldenFileError(`${manifestPath}: missing; run npm run golden:generate`);
+    throw new GoldenCorpusError(`golden/${path}: listed in MANIFEST.json but missing; ${RESTORE}`);
   }
-  return parseManifest(text, 'golden/MANIFEST.json');
+  const actual = sha256(bytes);
+  if (actual !== entry.sha256) {
+    throw new GoldenCorpusError(
+      `golden/${path}: sha256 ${actual.slice(0, 12)}... does not match MANIFEST.json (${entry.sha256.slice(0, 12)}...): changed by hand or corrupted; ${RESTORE}`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * The whole corpus, checked before anything is judged: the manifest, every listed file against
+ * its sha256, and no file the manifest does not list. Returns the manifest and its own digest.
+ */
+export function checkCorpus(dir: string): { manifest: GoldenManifest; sha256: string } {
+  const corpus = readManifestWithDigest(dir);
+  for (const path of Object.keys(corpus.manifest.files).sort()) readListed(dir, path, corpus.manifest);
+  checkNothingUnlisted(dir, corpus.manifest);
+  return corpus;
 }
 
 /**
@@ -28,19 +107,10 @@ export function readManifest(dir: string): GoldenManifest {
  * corrupted fails here, by name, before any comparison runs.
  */
 export function loadGoldenFile(dir: string, path: string, manifest: GoldenManifest): GoldenFile {
-  const entry = manifest.files[path];
-  if (entry === undefined) throw new GoldenFileError(`golden/${path}: not listed in MANIFEST.json`);
-  let bytes: Buffer;
+  const bytes = readListed(dir, path, manifest);
   try {
-    bytes = readFileSync(join(dir, path));
-  } catch {
-    throw new GoldenFileError(`golden/${path}: listed in MANIFEST.json but missing`);
+    return parseGoldenFile(bytes.toString('utf8'), `golden/${path}`);
+  } catch (error) {
+    throw new GoldenCorpusError(`${(error as Error).message}; ${RESTORE}`, { cause: error });
   }
-  const actual = sha256(bytes);
-  if (actual !== entry.sha256) {
-    throw new GoldenFileError(
-      `golden/${path}: sha256 ${actual.slice(0, 12)}... does not match MANIFEST.json (${entry.sha256.slice(0, 12)}...): changed by hand or corrupted; regenerate with npm run golden:generate`,
-    );
-  }
-  return parseGoldenFile(bytes.toString('utf8'), `golden/${path}`);
 }

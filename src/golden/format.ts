@@ -15,7 +15,7 @@ import { stringifyDoubles } from '../format/json-writer.js';
 export const GOLDEN_SCHEMA_VERSION = 1;
 
 export class GoldenFileError extends Error {
-  override readonly name = 'GoldenFileError';
+  override readonly name: string = 'GoldenFileError';
 }
 
 // Any double, NaN and infinities included (z.number() refuses those).

@@ -1,9 +1,11 @@
 /**
  * golden/regressions/: minimal failing cases found by property tests and the explorer, kept in
  * the corpus for good. Each is a golden file of its own; saving one adds it to the manifest.
+ * The explorer saves a case once: the same inputs found again are recognised by their digest.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringifyDoubles } from '../format/json-writer.js';
 import { formatGoldenFile, parseGoldenFile, type GoldenFile } from './format.js';
 import { readManifest, sha256 } from './files.js';
 
@@ -30,4 +32,20 @@ export function saveRegression(dir: string, file: GoldenFile): string {
   manifest.files[path] = { sha256: sha256(text) };
   writeFileSync(join(dir, 'MANIFEST.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return path;
+}
+
+/** A digest of a case's inputs (exact doubles): the same case gets the same digest, whatever found it. */
+export function caseDigest(file: Pick<GoldenFile, 'cell' | 'case'>): string {
+  return sha256(`${file.cell}\n${stringifyDoubles(file.case)}`).slice(0, 12);
+}
+
+/**
+ * Saves a regression unless the folder already holds one with the same cell and inputs (by
+ * caseDigest): a case found again, under another seed or in another category, is kept once.
+ */
+export function saveRegressionOnce(dir: string, file: GoldenFile): { path: string; written: boolean } {
+  const digest = caseDigest(file);
+  const existing = readRegressions(dir).find(({ file: kept }) => caseDigest(kept) === digest);
+  if (existing !== undefined) return { path: existing.path, written: false };
+  return { path: saveRegression(dir, file), written: true };
 }

@@ -63,16 +63,20 @@ function stepSpreadOf(base: Float64Array, runs: readonly Float64Array[], hidden:
 /**
  * Measures the noise floor of each case around NumPy's unperturbed outputs `bases` (one per
  * case, as the oracle returned them). All copies of all cases go to the worker in one call.
+ * Case k is perturbed from `seeds[k]` when given, else from `seed + k`: a campaign passes a seed
+ * per case so that a case's floor does not depend on which other cases share its batch.
  */
 export async function measureNoiseFloors(
   reference: Reference,
   cases: readonly FlatCase[],
   bases: readonly Record<string, Float64Array>[],
-  options: { copies?: number; seed?: number } = {},
+  options: { copies?: number; seed?: number; seeds?: readonly number[] } = {},
 ): Promise<NoiseFloor[]> {
   const copies = options.copies ?? DEFAULT_COPIES;
   const seed = options.seed ?? 1;
-  const all = cases.flatMap((c, k) => perturbedCopies(c, copies, seed + k));
+  const seeds = options.seeds ?? cases.map((_, k) => seed + k);
+  if (seeds.length !== cases.length) throw new RangeError(`measureNoiseFloors: expected ${cases.length} seeds, one per case, got ${seeds.length}`);
+  const all = cases.flatMap((c, k) => perturbedCopies(c, copies, seeds[k]));
   const results = await reference.evaluate(all);
   return cases.map((_, k) => {
     const runs = results.slice(k * copies, (k + 1) * copies);
@@ -86,6 +90,6 @@ export async function measureNoiseFloors(
       stepSpread[key] = stepSpreadOf(base, outputs, cases[k].hidden);
       maxSpread[key] = stepSpread[key].reduce((m, x) => Math.max(m, x), 0);
     }
-    return { copies, seed: seed + k, stepSpread, maxSpread };
+    return { copies, seed: seeds[k], stepSpread, maxSpread };
   });
 }

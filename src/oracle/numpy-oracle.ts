@@ -85,6 +85,7 @@ interface Worker {
 }
 
 const STDERR_TAIL = 4000;
+const MAX_RESTART_CAUSES = 100;
 
 function checkOptions(options: OracleOptions): void {
   const { python, timeoutMs, startTimeoutMs, maxBatch } = options;
@@ -117,6 +118,8 @@ export class NumpyOracle implements Reference {
   private queue: Promise<unknown> = Promise.resolve();
   /** How many times the worker was restarted after dying, misbehaving or timing out. */
   restarts = 0;
+  /** Why, for the first MAX_RESTART_CAUSES restarts: what happened to the worker it replaced. */
+  readonly restartCauses: string[] = [];
   /** Versions and platform of the worker, read at start-up. */
   info!: WorkerInfo;
 
@@ -268,6 +271,7 @@ export class NumpyOracle implements Reference {
       try {
         if (this.worker === undefined) {
           this.restarts++;
+          if (this.restartCauses.length < MAX_RESTART_CAUSES) this.restartCauses.push(this.lostBecause);
           this.options.onRestart?.(this.lostBecause);
           await this.spawn();
         }

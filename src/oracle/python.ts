@@ -49,12 +49,16 @@ const PROBE_TIMEOUT_MS = 30_000;
 
 const cache = new Map<string, Promise<PythonProbe>>();
 
-/** Checks that Python runs and NumPy imports and is recent enough; cached per executable. */
+/**
+ * Checks that Python runs and NumPy imports and is recent enough; cached per executable and
+ * search path (the same name on another PATH may be another Python, or none).
+ */
 export function probePython(python = pythonCommand()): Promise<PythonProbe> {
-  let probe = cache.get(python);
+  const key = `${python}\0${process.env.PATH ?? ''}`;
+  let probe = cache.get(key);
   if (probe === undefined) {
     probe = runProbe(python);
-    cache.set(python, probe);
+    cache.set(key, probe);
   }
   return probe;
 }

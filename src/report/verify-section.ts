@@ -2,7 +2,7 @@
  * The report of one `verify` run: its summary table and findings as HTML, then the plots made from
  * ReportData (ULP distributions, error by step for the worst cases, the worst case as heatmaps).
  */
-import type { CellStats, Finding, Location, ReportData, VerifyResult } from '../campaign/verify.js';
+import type { CellStats, Finding, Location, ReportData, VerifyResult } from '../campaign/result.js';
 import { errorByStepOption, heatmapOption, ulpHistogramOption } from './charts.js';
 import { html, type SafeHtml } from './html.js';
 import { badge, renderReport, type ReportBlock, type ReportDocument, type ReportSection } from './render-report.js';
@@ -23,29 +23,39 @@ function statsRow(cell: string, source: string, s: CellStats): SafeHtml {
   return html`<tr><td>${cell}</td><td>${source}</td><td class="num">${s.cases}</td><td class="num">${s.agree}</td><td class="num">${s.illConditioned}</td><td class="num">${s.quirks}</td><td class="num">${s.failures}</td><td class="num">${e(s.maxAbs)}</td><td class="num">${s.maxUlps}</td><td class="mono">${at(s.maxUlpsAt)}</td></tr>`;
 }
 
+function restartsNote(result: VerifyResult): SafeHtml | string {
+  const { count, causes } = result.workerRestarts;
+  if (count === 0) return '';
+  return html`<p class="note">NumPy worker restarts: ${count} (${[...new Set(causes)].join('; ')}); each time the request in flight was sent again to a fresh worker.</p>`;
+}
+
 export function summaryBlock(result: VerifyResult): SafeHtml {
   const env = result.environment;
+  const { campaign } = result;
   const rows = Object.entries(result.cells).flatMap(([cell, stats]) => [statsRow(cell, 'golden', stats.golden), result.liveSkipped ? [] : statsRow(cell, 'live', stats.live)]);
+  const workers = env.jobs === undefined ? '' : `; ${env.jobs} NumPy worker${env.jobs === 1 ? '' : 's'}`;
+  const shards = result.merged === undefined ? `shard ${campaign.shard.index}/${campaign.shard.count}` : `${result.merged.shards} shards merged`;
   return html`<div class="card">
-<p>Node ${env.node}; ${env.numpyAvailable ? `Python ${env.python}, NumPy ${env.numpy} (${env.blas})` : `NumPy unavailable: ${env.problem}`}.
-Campaign seed ${result.seed}, shard ${result.shard}.${result.liveSkipped ? html` <strong>Live campaign skipped: ${result.liveSkipped}</strong>` : ''}</p>
+<p>Node ${env.node}; ${env.numpyAvailable ? `Python ${env.python}, NumPy ${env.numpy} (${env.blas})${workers}` : `NumPy unavailable: ${env.problem}`}.
+Campaign seed ${campaign.seed}, ${shards}, ${campaign.casesPerCell} cases per cell.${result.liveSkipped ? html` <strong>Live campaign skipped (NumPy unavailable).</strong>` : ''}</p>
 <div class="scroll"><table>
 <thead><tr><th>cell</th><th>source</th><th class="num">cases</th><th class="num">agree</th><th class="num">ill-cond</th><th class="num">quirks</th><th class="num">failures</th><th class="num">max |err|</th><th class="num">max ULP</th><th>where (max ULP)</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
 <p class="note">max |err| and max ULP are over the cases that agree; ULP distances are large only where values are near zero.</p>
-</div>`;
+${restartsNote(result)}</div>`;
 }
 
-export function findingsBlock(findings: readonly Finding[]): SafeHtml {
-  if (findings.length === 0) return html`<div class="card"><p>No findings: every case agrees within the tolerance policy.</p></div>`;
+export function findingsBlock(findings: readonly Finding[], omitted = 0, perKind = 0): SafeHtml {
+  if (findings.length === 0 && omitted === 0) return html`<div class="card"><p>No findings: every case agrees within the tolerance policy.</p></div>`;
   const sorted = [...findings].sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]);
   const shown = sorted.slice(0, FINDINGS_SHOWN);
-  const more = sorted.length - shown.length;
+  const more = sorted.length - shown.length + omitted;
+  const where = omitted === 0 ? 'all are in the output of --json' : `the output of --json lists up to ${perKind} per cell and verdict`;
   return html`<div class="card"><div class="scroll"><table>
 <thead><tr><th>verdict</th><th>cell</th><th>case</th><th>source</th><th>check</th><th>evidence</th></tr></thead>
 <tbody>${shown.map((f) => html`<tr><td>${badge(f.verdict)}</td><td>${f.cell}</td><td class="mono">${f.case}</td><td>${f.source}</td><td class="mono">${f.check}</td><td>${f.description}</td></tr>`)}</tbody>
-</table></div>${more > 0 ? html`<p class="note">… and ${more} more findings, not listed here (all are in the output of --json).</p>` : ''}</div>`;
+</table></div>${more > 0 ? html`<p class="note">… and ${more} more findings, not listed here (${where}).</p>` : ''}</div>`;
 }
 
 function note(text: string): ReportBlock {
@@ -135,7 +145,7 @@ export function verifySections({ result, report }: VerifyReportInput): ReportSec
       id: 'findings',
       title: 'Findings',
       intro: 'Every case that did not simply agree, with its verdict: port bugs fail the run; ill-conditioned cases and reference platform quirks are reported with their evidence.',
-      blocks: [{ kind: 'html', html: findingsBlock(result.findings) }],
+      blocks: [{ kind: 'html', html: findingsBlock(result.findings, result.findingsOmitted, result.campaign.findingsPerKind) }],
     },
     distributionSection(report),
     stepSection(report),
@@ -147,9 +157,12 @@ export function verifyDocument(input: VerifyReportInput): ReportDocument {
   const { result } = input;
   const failures = Object.values(result.cells).reduce((n, c) => n + c.failures, 0);
   const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
+  const missing = result.liveIncomplete;
   const text = result.ok
     ? `OK: ${total} cases, the TypeScript cells agree with NumPy${result.liveSkipped ? ' (golden corpus only)' : ''}`
-    : `FAILED: ${failures} of ${total} cases are port bugs`;
+    : failures > 0
+      ? `FAILED: ${failures} of ${total} cases are port bugs`
+      : `INCOMPLETE: ${missing?.notJudged} of ${missing?.planned} live cases were not judged`;
   return {
     title: 'lstm-parity verify',
     subtitle: 'Do the TypeScript LSTM cells agree with NumPy, how closely, and where not?',

@@ -57,7 +57,8 @@ export type Fault =
   | 'stop-reading'
   | 'wrong-count'
   | 'short-output'
-  | 'refuse';
+  | 'refuse'
+  | 'unsettled';
 
 export interface FaultPlan {
   /** The fault fires from the n-th "run" request on, counted over restarted workers too (default 1). */

@@ -26,3 +26,20 @@ export async function capture(run: () => Promise<number>): Promise<Captured> {
 export function runMain(args: string[]): Promise<Captured> {
   return capture(() => main(args));
 }
+
+/** Runs `body` with environment variables set (undefined: unset), restoring them after. */
+export async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  set(vars);
+  try {
+    return await body();
+  } finally {
+    set(before);
+  }
+}

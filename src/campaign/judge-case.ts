@@ -1,0 +1,73 @@
+/**
+ * The per-case judging step of the live campaign. `judgeLiveCase` takes one case, what the
+ * implementation answered, what NumPy answered (and, on the second pass of a case that did not
+ * agree, NumPy's noise floor for it) and the review of ./case-checks.ts, and returns the judged
+ * case the tally counts; a case the implementation failed to run is a `FailedRun`. Every check a
+ * live case gets is decided here and in case-checks, so that it runs the same whatever the number
+ * of workers or shards.
+ */
+import type { FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
+import type { NoiseFloor } from '../judge/noise-floor.js';
+import { FLOAT64_TOLERANCE } from '../judge/tolerance.js';
+import { judge, type Verdict } from '../judge/verdict.js';
+import type { CellType } from '../cells/schema.js';
+import type { ImplementationError } from '../judge/implementation.js';
+import type { CaseReview } from './case-checks.js';
+import type { PlannedCase } from './plan.js';
+import type { CaseSource } from './result.js';
+
+export interface JudgedCase {
+  name: string;
+  cell: CellType;
+  source: CaseSource;
+  /** The case's place in the whole campaign (./plan.ts). */
+  order: number;
+  verdict: Verdict;
+  actual: FlatOutputs;
+  /** NumPy's outputs for the keys the implementation returned. */
+  expected: FlatOutputs;
+  hidden: number;
+  /** NumPy's spread per key and step, where the noise floor was measured. */
+  stepSpread?: Record<string, ArrayLike<number>>;
+  /** What the checks beside NumPy's comparison found. */
+  review: CaseReview;
+}
+
+/** A case the implementation failed to run: a port bug, with nothing to compare. */
+export interface FailedRun {
+  name: string;
+  cell: CellType;
+  source: CaseSource;
+  order: number;
+  runError: string;
+}
+
+export type CaseOutcome = JudgedCase | FailedRun;
+
+export function failedRun(c: Pick<PlannedCase, 'name' | 'cell' | 'index' | 'order'>, source: CaseSource, error: ImplementationError): FailedRun {
+  return { name: c.name, cell: c.cell, source, order: c.order, runError: error.message };
+}
+
+export const sourceOf = (c: Pick<PlannedCase, 'index'>): CaseSource => (c.index < 0 ? 'probe' : 'live');
+
+/** NumPy's outputs for the keys the implementation returned. */
+function pick(outputs: FlatOutputs, actual: FlatOutputs): FlatOutputs {
+  return Object.fromEntries(Object.keys(actual).map((key) => [key, outputs[key]]));
+}
+
+export function judgeLiveCase(c: PlannedCase, actual: FlatOutputs, numpy: ReferenceResult, review: CaseReview, floor?: Pick<NoiseFloor, 'stepSpread'>): JudgedCase {
+  if (!numpy.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${numpy.error}`);
+  const expected = pick(numpy.outputs, actual);
+  return {
+    name: c.name,
+    cell: c.cell,
+    source: sourceOf(c),
+    order: c.order,
+    verdict: judge(c.flat, actual, expected, FLOAT64_TOLERANCE, floor),
+    actual,
+    expected,
+    hidden: c.flat.hidden,
+    stepSpread: floor?.stepSpread,
+    review,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * What `verify` answers, as `--json` prints it and `merge` reads it back. The shape is made to
+ * merge: within `live` stats every count sums and every `max*` keeps the largest with its `*At`
+ * location (ties go to the lower `order`); `golden` is the same in every shard; findings
+ * concatenate and sort by `order`; the report's histograms sum and its worst cases are re-ranked.
+ * A field added later merges by the same rules if it follows them (./merge.ts), so per-cell
+ * counts and findings others add are carried through without changes to merge.
+ */
+import type { CellType } from '../cells/schema.js';
+import type { JudgedElement, VerdictKind } from '../judge/verdict.js';
+import type { CheckName, CheckStats } from './case-checks.js';
+
+/** Names this document for `merge`; bumped when the shape changes incompatibly. */
+export const RESULT_FORMAT = 'lstm-parity verify result 1';
+
+/** Findings kept in memory and in the output per cell and verdict; the rest are counted. */
+export const FINDINGS_PER_KIND = 500;
+
+/** Worst cases kept for the report's plots. */
+export const WORST_KEPT = 5;
+
+export interface Location {
+  case: string;
+  /** The case's place in the whole campaign (./plan.ts). */
+  order: number;
+  key: string;
+  step: number;
+  unit: number;
+}
+
+export interface CellStats {
+  cases: number;
+  agree: number;
+  illConditioned: number;
+  quirks: number;
+  /** Port bugs. */
+  failures: number;
+  /** Largest absolute error and ULP distance among cases that agree. */
+  maxAbs: number;
+  maxAbsAt?: Location;
+  maxUlps: number;
+  maxUlpsAt?: Location;
+  /** Per check (./case-checks.ts): the cases it ran on, failed, or could not run on. */
+  checks: Record<string, CheckStats>;
+}
+
+export interface CellResult {
+  /** Golden and live cases together. */
+  cases: number;
+  failures: number;
+  golden: CellStats;
+  live: CellStats;
+  /** Golden and live checks together (the sum of golden.checks and live.checks). */
+  checks: Record<string, CheckStats>;
+}
+
+export type CaseSource = 'golden' | 'live' | 'probe';
+
+export interface Finding {
+  cell: CellType;
+  case: string;
+  /** The case's place in the whole campaign (./plan.ts). */
+  order: number;
+  source: CaseSource;
+  verdict: Exclude<VerdictKind, 'agrees'>;
+  /** The check that found it (./case-checks.ts): 'numpy', 'entry-point:batch', 'fact:gate-saturation', ... */
+  check: CheckName;
+  description: string;
+  spread?: number;
+  worst?: JudgedElement;
+}
+
+/** ULP histograms per cell and key: bucket 0 = 0 ULP, bucket b = [2^(b-1), 2^b). */
+export type UlpHistogram = Record<string, Record<string, number[]>>;
+
+/** One of the cases with the largest errors, as the report plots it. */
+export interface WorstCase {
+  case: string;
+  order: number;
+  verdict: VerdictKind;
+  /** The largest absolute error of the case: what the worst cases are ranked by. */
+  maxError: number;
+  /** Per step, the largest absolute error over keys and units. */
+  error: number[];
+  /** Per step, NumPy's own spread, where it was measured. */
+  spread?: number[];
+  /** The first of the worst cases only: its Output and the port's error, T x H, to 6 digits. */
+  heatmap?: { key: string; steps: number; hidden: number; expected: number[][]; error: number[][] };
+}
+
+/** The report's data in a form that merges: golden and live histograms apart, so golden counts once. */
+export interface ReportParts {
+  ulpHistogram: { golden: UlpHistogram; live: UlpHistogram };
+  worst: WorstCase[];
+}
+
+export interface CampaignInfo {
+  seed: number;
+  casesPerCell: number;
+  cells: CellType[];
+  shard: { index: number; count: number };
+  probes: boolean;
+  /** The sha256 of golden/MANIFEST.json and how many files it lists. */
+  golden: { manifestSha256: string; files: number };
+  implementation: { name: string; version?: string };
+  findingsPerKind: number;
+}
+
+export interface Environment {
+  node: string;
+  numpyAvailable: boolean;
+  python?: string;
+  numpy?: string;
+  blas?: string;
+  /** NumPy workers the live campaign ran on. */
+  jobs?: number;
+  problem?: string;
+}
+
+export interface VerifyResult {
+  format: typeof RESULT_FORMAT;
+  /** This package's version. */
+  lstmParity: string;
+  ok: boolean;
+  environment: Environment;
+  campaign: CampaignInfo;
+  /** Set by `merge`: how many shards this result combines. */
+  merged?: { shards: number };
+  cells: Record<string, CellResult>;
+  liveSkipped?: string;
+  /**
+   * Set when the NumPy worker failed for good mid-campaign (see NumpyOracle): the cases judged
+   * before it are in `cells`, and these were not judged. An incomplete run is not ok.
+   */
+  liveIncomplete?: { reason: string; notJudged: number; planned: number };
+  /** Workers replaced after dying, misbehaving or hanging, with the first causes. */
+  workerRestarts: { count: number; causes: string[] };
+  findings: Finding[];
+  /** Findings over FINDINGS_PER_KIND per cell and verdict: counted in `cells`, not listed. */
+  findingsOmitted: number;
+  report: ReportParts;
+}
+
+/** Extra data for the HTML report: distributions and the worst cases, not needed for the verdict. */
+export interface ReportData {
+  /** Per cell and key: counts of elements by ULP distance, golden and live together. */
+  ulpHistogram: UlpHistogram;
+  /** The cases with the largest errors: per step, the largest absolute error over keys and units. */
+  errorBySteps: { case: string; verdict: VerdictKind; error: number[]; spread?: number[] }[];
+  /** The case with the largest error: NumPy's Output and the port's absolute error, T x H. */
+  worstCase?: { case: string; key: string; steps: number; hidden: number; expected: number[][]; error: number[][] };
+}
+
+/** Restart causes listed; the count covers every restart. */
+export const RESTART_CAUSES_KEPT = 10;
+
+/** Empty stats, with the locations' places reserved so that every result lists its fields in one order. */
+export function emptyStats(): CellStats {
+  return { cases: 0, agree: 0, illConditioned: 0, quirks: 0, failures: 0, maxAbs: 0, maxAbsAt: undefined, maxUlps: 0, maxUlpsAt: undefined, checks: {} };
+}
+
+/** Two sources' checks together: counts sum, reasons are the distinct ones of both. */
+export function addChecks(a: Record<string, CheckStats>, b: Record<string, CheckStats>): Record<string, CheckStats> {
+  const out: Record<string, CheckStats> = structuredClone(a);
+  for (const [check, stats] of Object.entries(b)) {
+    const into = (out[check] ??= { cases: 0, failures: 0, notChecked: 0 });
+    into.cases += stats.cases;
+    into.failures += stats.failures;
+    into.notChecked += stats.notChecked;
+    if (stats.reasons !== undefined) into.reasons = [...new Set([...(into.reasons ?? []), ...stats.reasons])];
+  }
+  return out;
+}
+
+/** Whether (value, order) beats the current maximum: larger, or as large and earlier in the campaign. */
+export function beats(value: number, order: number, current: number, currentAt: { order: number } | undefined): boolean {
+  return value > current || (value === current && currentAt !== undefined && order < currentAt.order);
+}
+
+/** Worst cases in rank order: larger error first, then earlier in the campaign. */
+export function rankWorst(a: Pick<WorstCase, 'maxError' | 'order'>, b: Pick<WorstCase, 'maxError' | 'order'>): number {
+  return b.maxError - a.maxError || a.order - b.order;
+}
+
+function sumHistograms(parts: readonly UlpHistogram[]): UlpHistogram {
+  const out: UlpHistogram = {};
+  for (const part of parts) {
+    for (const [cell, byKey] of Object.entries(part)) {
+      const cellOut = (out[cell] ??= {});
+      for (const [key, counts] of Object.entries(byKey)) {
+        const sum = (cellOut[key] ??= new Array<number>(counts.length).fill(0));
+        counts.forEach((n, b) => (sum[b] += n));
+      }
+    }
+  }
+  return out;
+}
+
+export function addHistograms(a: UlpHistogram, b: UlpHistogram): UlpHistogram {
+  return sumHistograms([a, b]);
+}
+
+/** The report's view of the parts: one histogram per cell, the worst cases' curves, the heatmap. */
+export function reportDataOf(parts: ReportParts): ReportData {
+  const top = parts.worst[0];
+  return {
+    ulpHistogram: sumHistograms([parts.ulpHistogram.golden, parts.ulpHistogram.live]),
+    errorBySteps: parts.worst.map((w) => ({ case: w.case, verdict: w.verdict, error: w.error, spread: w.spread })),
+    worstCase: top?.heatmap === undefined ? undefined : { case: top.case, ...top.heatmap },
+  };
+}

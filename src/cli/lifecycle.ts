@@ -1,0 +1,131 @@
+/**
+ * How the command ends when it does not get to return on its own:
+ *
+ * - Ctrl-C (SIGINT): one line on stderr, the cleanups run (a campaign's cleanup kills its NumPy
+ *   workers), exit 130. A second Ctrl-C exits at once.
+ * - stdout's reader went away (EPIPE, as under `| head -1`): quietly, exit 0; the reader has what
+ *   it wanted.
+ * - stdout cannot be written (ENOSPC on a full disk, EIO): one line on stderr, exit 1.
+ * - stderr cannot be written: exit 1 (or 0 on EPIPE), saying nothing, since nowhere is left.
+ * - a file size limit is reached (SIGXFSZ): the write fails (EFBIG) and is handled where it was
+ *   made, instead of the signal killing the process mid-file.
+ *
+ * Cleanups get FORCE_EXIT_MS before the process exits regardless; execa then kills any worker
+ * still running as this process exits. Handlers are installed once, by the binary (bin/), so that
+ * code running the commands in-process (the tests) keeps its own; a command that takes Ctrl-C
+ * for itself (serve, whose way to stop it is) handles it instead.
+ */
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
+
+/** How long cleanups may take before the process exits anyway. */
+export const FORCE_EXIT_MS = 800;
+
+type Cleanup = () => void | Promise<void>;
+
+export interface Lifecycle {
+  /** Whether the process is on its way out: a command then writes no result. */
+  readonly ending: boolean;
+  /** Whether a command handles Ctrl-C itself (takeInterrupt), so the handler here steps aside. */
+  readonly interruptTaken: boolean;
+  /** For a command whose way to stop is Ctrl-C (serve): it handles SIGINT until it releases it. */
+  takeInterrupt(): () => void;
+  /** Registers work to do before an early exit; returns a function that unregisters it. */
+  onCleanup(cleanup: Cleanup): () => void;
+  /** What the Ctrl-C line says: a command in a long run says how far it got. */
+  describeInterrupt(describe: (() => string) | undefined): void;
+  /** Runs the cleanups and exits with `code`, after writing `line` (if any) to stderr. */
+  end(code: number, line?: string): Promise<void>;
+  interrupt(): Promise<void>;
+  outputError(stream: 'stdout' | 'stderr', error: NodeJS.ErrnoException): Promise<void>;
+}
+
+export interface LifecycleIo {
+  exit(code: number): void;
+  writeError(line: string): void;
+}
+
+/**
+ * A write error as "ENOSPC: no space left on device": without the "write " a pipe's error starts
+ * with, or the ", write" a file's ends with.
+ */
+function writeReason(error: NodeJS.ErrnoException): string {
+  return error.message.split('\n')[0].replace(/^write /, '').replace(/, write$/, '');
+}
+
+export function createLifecycle(io: LifecycleIo): Lifecycle {
+  const cleanups = new Set<Cleanup>();
+  let describe: (() => string) | undefined;
+  let ending: number | undefined;
+  let taken = 0;
+
+  const end = async (code: number, line?: string) => {
+    if (ending !== undefined) {
+      io.exit(ending);
+      return;
+    }
+    ending = code;
+    if (line !== undefined) io.writeError(`${line}\n`);
+    const force = setTimeout(() => io.exit(code), FORCE_EXIT_MS);
+    await Promise.allSettled([...cleanups].map(async (cleanup) => cleanup()));
+    clearTimeout(force);
+    io.exit(code);
+  };
+
+  return {
+    get ending() {
+      return ending !== undefined;
+    },
+    get interruptTaken() {
+      return taken > 0;
+    },
+    takeInterrupt() {
+      taken++;
+      let released = false;
+      return () => {
+        if (!released) taken--;
+        released = true;
+      };
+    },
+    onCleanup(cleanup) {
+      cleanups.add(cleanup);
+      return () => cleanups.delete(cleanup);
+    },
+    describeInterrupt(next) {
+      describe = next;
+    },
+    end,
+    interrupt: () => end(EXIT_INTERRUPTED, `lstm-parity: interrupted${describe === undefined ? '' : `: ${describe()}`}`),
+    outputError(stream, error) {
+      if (error.code === 'EPIPE') return end(EXIT_OK);
+      return end(EXIT_FAILED, stream === 'stdout' ? `lstm-parity: cannot write to stdout: ${writeReason(error)}` : undefined);
+    },
+  };
+}
+
+/** The process's own lifecycle: what the commands register their cleanups with. */
+export const lifecycle = createLifecycle({
+  exit: (code) => process.exit(code),
+  writeError: (line) => {
+    try {
+      process.stderr.write(line);
+    } catch {
+      // stderr is gone too: the exit code is all that is left to say it.
+    }
+  },
+});
+
+let installed = false;
+
+/** Wires SIGINT and output errors to `lifecycle`; once per process. */
+export function installProcessHandlers(): void {
+  if (installed) return;
+  installed = true;
+  process.on('SIGINT', () => {
+    if (!lifecycle.interruptTaken) void lifecycle.interrupt();
+  });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stdout', error));
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stderr', error));
+  // Past a file size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the process
+  // half way through a file; with a handler, the write fails with EFBIG like any write error.
+  if (process.platform !== 'win32') process.on('SIGXFSZ', () => undefined);
+}

@@ -1,0 +1,126 @@
+/**
+ * verify's text output: what the campaign is (printed at once), what it runs on (printed as soon
+ * as the NumPy workers are up), then the table, the findings, the footer and the verdict line.
+ * `merge` prints the same for the merged result. Each reason is said once.
+ */
+import type { CampaignInfo, CellStats, Environment, Location, VerifyResult } from '../campaign/result.js';
+
+const FINDINGS_SHOWN = 5;
+
+const e = (x: number) => (x === 0 ? '0' : x.toExponential(1));
+const at = (where: Location | undefined) => (where === undefined ? '' : `${where.case} ${where.key} step ${where.step} unit ${where.unit}`);
+
+function row(cell: string, source: string, s: CellStats): string[] {
+  return [cell, source, String(s.cases), String(s.agree), String(s.illConditioned), String(s.quirks), String(s.failures), e(s.maxAbs), String(s.maxUlps), at(s.maxUlpsAt)];
+}
+
+/** Columns before `left` and the last one (when `lastLeft`) are text, the others numbers. */
+function table(rows: string[][], left = 2, lastLeft = true): string {
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  const isText = (k: number, n: number) => k < left || (lastLeft && k === n - 1);
+  return rows.map((r) => r.map((cell, k) => (isText(k, r.length) ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd()).join('\n');
+}
+
+/**
+ * Per check and cell, the cases it ran on and failed; '-' where it could not run at all. A check
+ * that could not run on some cases says so below the table, with its reasons.
+ */
+function checksTable(result: VerifyResult): string {
+  const cells = Object.entries(result.cells);
+  const rows = [['check', ...cells.flatMap(([cell]) => [`${cell} cases`, 'failures'])]];
+  const notes: string[] = [];
+  const names = Object.keys(cells[0]?.[1].checks ?? {});
+  for (const check of names) {
+    rows.push([check, ...cells.flatMap(([, c]) => (c.checks[check].cases === 0 ? ['-', '-'] : [String(c.checks[check].cases), String(c.checks[check].failures)]))]);
+    for (const [cell, c] of cells) {
+      const { notChecked, reasons } = c.checks[check];
+      if (notChecked > 0) notes.push(`${check} not checked on ${notChecked} ${cell} cases: ${(reasons ?? []).join('; ')}`);
+    }
+  }
+  return [table(rows, 1, false), ...notes].join('\n');
+}
+
+/** What the header needs: all known before the run starts. */
+export interface VerifyHeader {
+  environment: Environment;
+  campaign: Pick<CampaignInfo, 'seed' | 'shard' | 'casesPerCell'>;
+  merged?: VerifyResult['merged'];
+  liveSkipped?: string;
+}
+
+export function describeShards(result: Pick<VerifyHeader, 'campaign' | 'merged'>): string {
+  const { shard } = result.campaign;
+  return result.merged === undefined ? `shard ${shard.index}/${shard.count}` : `${result.merged.shards} shards merged`;
+}
+
+/** The campaign line: known before anything runs. */
+export function formatCampaignLine(result: Pick<VerifyHeader, 'campaign' | 'merged'>): string {
+  return `campaign: seed ${result.campaign.seed}, ${describeShards(result)}, ${result.campaign.casesPerCell} cases per cell\n`;
+}
+
+/** The environment line, and whether the live campaign runs: known once the workers are up. */
+export function formatEnvironmentLine(result: Pick<VerifyHeader, 'environment' | 'liveSkipped'>): string {
+  const env = result.environment;
+  const workers = env.jobs === undefined ? '' : `; ${env.jobs} NumPy worker${env.jobs === 1 ? '' : 's'}`;
+  if (!env.numpyAvailable) return `environment: Node ${env.node}; NumPy unavailable: ${env.problem}; live campaign SKIPPED\n`;
+  return `environment: Node ${env.node}; Python ${env.python}, NumPy ${env.numpy} (${env.blas})${workers}\n`;
+}
+
+/** Everything after the header. */
+export function formatVerifyBody(result: VerifyResult): string {
+  const lines: string[] = [''];
+  const rows = [['cell', 'source', 'cases', 'agree', 'ill-cond', 'quirks', 'failures', 'max |err|', 'max ULP', 'where (max ULP)']];
+  for (const [cell, stats] of Object.entries(result.cells)) {
+    rows.push(row(cell, 'golden', stats.golden));
+    if (result.liveSkipped === undefined) rows.push(row(cell, 'live', stats.live));
+  }
+  lines.push(table(rows));
+  lines.push('');
+  lines.push('max |err| and max ULP are over the cases that agree; ULP distances are large only where values are near zero.');
+  lines.push('');
+  lines.push(checksTable(result));
+  lines.push('');
+  // Probes always; otherwise a few of each verdict and check, so a broken cell does not print 40000 lines.
+  const shown = new Map<string, number>();
+  let hidden = result.findingsOmitted;
+  for (const finding of result.findings) {
+    const kind = `${finding.verdict} ${finding.check}`;
+    const count = shown.get(kind) ?? 0;
+    if (finding.source !== 'probe' && count >= FINDINGS_SHOWN) {
+      hidden++;
+      continue;
+    }
+    shown.set(kind, count + 1);
+    lines.push(`${finding.verdict === 'port-bug' ? 'FAIL' : 'note'} ${finding.case} [${finding.check}]: ${finding.description}`);
+  }
+  if (hidden > 0) lines.push(`... and ${hidden} more findings (--json lists up to ${result.campaign.findingsPerKind} per cell and verdict)`);
+  const restarts = result.workerRestarts;
+  if (restarts.count > 0) {
+    const causes = [...new Set(restarts.causes)].join('; ');
+    lines.push(`NumPy worker restarts: ${restarts.count} (${causes}); each time the request in flight was sent again to a fresh worker`);
+  }
+  const failures = Object.values(result.cells).reduce((n, c) => n + c.failures, 0);
+  const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
+  if (result.ok) {
+    const partial = result.liveSkipped === undefined ? '' : ' (golden corpus only: the live campaign was skipped)';
+    lines.push(`verify: OK: ${total} cases, the TypeScript cells agree with NumPy${partial}`);
+  }
+  if (failures > 0) {
+    const which = Object.entries(result.cells).filter(([, c]) => c.failures > 0).map(([cell, c]) => `${cell} (${c.failures})`).join(', ');
+    const byCheck = new Map<string, number>();
+    for (const cell of Object.values(result.cells)) {
+      for (const [check, stats] of Object.entries(cell.checks)) if (stats.failures > 0) byCheck.set(check, (byCheck.get(check) ?? 0) + stats.failures);
+    }
+    const checks = [...byCheck].map(([check, n]) => `${check} (${n})`).join(', ');
+    lines.push(`verify: FAILED: ${failures} of ${total} cases are port bugs: ${which}; caught by ${checks}`);
+  }
+  const missing = result.liveIncomplete;
+  if (missing !== undefined) {
+    lines.push(`verify: INCOMPLETE: ${missing.notJudged} of ${missing.planned} live cases were not judged: ${missing.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatVerify(result: VerifyResult): string {
+  return formatCampaignLine(result) + formatEnvironmentLine(result) + formatVerifyBody(result);
+}

@@ -1,0 +1,160 @@
+/**
+ * `lstm-parity merge`: four shards of a campaign, merged, say exactly what the unsharded run says
+ * (counts, findings, largest errors and where, the report's data); shards of another campaign,
+ * duplicates and gaps are refused with one line.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeCounts, mergeShards, MergeError, readShard, type Shard } from '../src/campaign/merge.js';
+import { RESULT_FORMAT, type VerifyResult } from '../src/campaign/result.js';
+import { verify } from '../src/campaign/verify.js';
+import { verifyCommand } from '../src/cli/verify.js';
+import { reviveDouble } from '../src/format/doubles.js';
+import { stringifyDoubles } from '../src/format/json-writer.js';
+import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { ROOT } from './helpers/cli.js';
+import { scratch } from './helpers/faults.js';
+import { swappedGates } from './helpers/implementations.js';
+import { capture, runMain } from './helpers/in-process.js';
+import { describeWithNumpy } from './helpers/numpy.js';
+
+const tmp = scratch('merge');
+afterAll(() => tmp.remove());
+
+/** A result as `--json` writes it and merge reads it back. */
+const roundTrip = (result: VerifyResult): VerifyResult => JSON.parse(stringifyDoubles(result), reviveDouble) as VerifyResult;
+/** Everything but where it ran and how many shards: what must be equal. */
+const campaignOf = (result: VerifyResult) => ({ ...result, environment: undefined, merged: undefined });
+
+describe('merging counts', () => {
+  it('should sum counts, keep the largest max with its location (ties to the lower order), and concatenate arrays', () => {
+    const into = { cases: 2, maxAbs: 1, maxAbsAt: { order: 9 }, extra: { checked: 1 }, notes: ['a'] };
+    mergeCounts(into, { cases: 3, maxAbs: 1, maxAbsAt: { order: 4 }, extra: { checked: 2, failed: 1 }, notes: ['b'] });
+    expect(into).toEqual({ cases: 5, maxAbs: 1, maxAbsAt: { order: 4 }, extra: { checked: 3, failed: 1 }, notes: ['a', 'b'] });
+    mergeCounts(into, { cases: 0, maxAbs: 0.5, maxAbsAt: { order: 1 } });
+    expect(into.maxAbsAt).toEqual({ order: 4 });
+  });
+});
+
+describeWithNumpy('merging the shards of a campaign', () => {
+  let oracle: NumpyOracle;
+  let whole: VerifyResult;
+  let shards: Shard[];
+  const base = { cells: ['type1', 'type2'] as const, casesPerCell: 23, seed: 17, probes: true, goldenDir: join(ROOT, 'golden'), implementation: swappedGates, findingsPerKind: 13 };
+
+  beforeAll(async () => {
+    oracle = await NumpyOracle.start();
+    const run = async (index: number, count: number) => roundTrip((await verify({ ...base, cells: [...base.cells], shard: { index, count }, oracle })).result);
+    whole = await run(1, 1);
+    shards = [];
+    for (const index of [3, 1, 4, 2]) shards.push({ source: `shard-${index}.json`, result: await run(index, 4) });
+  }, 180_000);
+  afterAll(async () => {
+    await oracle.close();
+  });
+
+  it('should give what the unsharded run gives: counts, findings, largest errors and where, the report', () => {
+    // Broken type 1 cells: findings in every shard, more than the 13 kept per cell and verdict.
+    expect(whole.cells.type1.live.failures).toBeGreaterThan(13);
+    expect(whole.findingsOmitted).toBeGreaterThan(0);
+    expect(shards.every((s) => s.result.findings.some((f) => f.source === 'live'))).toBe(true);
+    const merged = mergeShards(shards);
+    expect(merged.merged).toEqual({ shards: 4 });
+    expect(merged.cells).toEqual(whole.cells);
+    expect(merged.cells.type2.live.maxAbsAt).toBeDefined();
+    expect(merged.findings).toEqual(whole.findings);
+    expect(merged.findingsOmitted).toBe(whole.findingsOmitted);
+    expect(merged.report).toEqual(whole.report);
+    expect(campaignOf(merged)).toEqual(campaignOf(whole));
+  });
+
+  it('should refuse shards of different campaigns, duplicates, gaps and skipped shards with one line', () => {
+    const edit = (index: number, change: (r: VerifyResult) => void): Shard[] =>
+      shards.map((s) => {
+        if (s.result.campaign.shard.index !== index) return s;
+        const result = structuredClone(s.result);
+        change(result);
+        return { ...s, result };
+      });
+    const cases: [string, Shard[], string][] = [
+      ['another seed', edit(2, (r) => (r.campaign.seed = 18)), "shard-2.json: seed 18 differs from shard-1.json's 17; shards of one campaign share it"],
+      ['another count', edit(3, (r) => (r.campaign.casesPerCell = 24)), "shard-3.json: cases per cell 24 differs from shard-1.json's 23; shards of one campaign share it"],
+      ['other cells', edit(4, (r) => (r.campaign.cells = ['type1'])), "shard-4.json: cells type1 differs from shard-1.json's type1, type2; shards of one campaign share it"],
+      ['another version', edit(2, (r) => (r.lstmParity = '9.9.9')), "shard-2.json: lstm-parity version 9.9.9 differs from shard-1.json's 0.2.0; shards of one campaign share it"],
+      ['another NumPy', edit(2, (r) => (r.environment.numpy = '1.26.4')), `shard-2.json: NumPy version 1.26.4 differs from shard-1.json's ${whole.environment.numpy}; shards of one campaign share it`],
+      ['another manifest', edit(3, (r) => (r.campaign.golden.manifestSha256 = '0'.repeat(64))), `shard-3.json: golden manifest (sha256) ${'0'.repeat(64)} differs from shard-1.json's ${whole.campaign.golden.manifestSha256}; shards of one campaign share it`],
+      ['another implementation', edit(4, (r) => (r.campaign.implementation = { name: 'lstm-parity', version: '0.2.0' })), "shard-4.json: implementation lstm-parity 0.2.0 differs from shard-1.json's swapped gates; shards of one campaign share it"],
+      ['another shard count', edit(4, (r) => (r.campaign.shard = { index: 4, count: 5 })), "shard-4.json: shard count 5 differs from shard-1.json's 4; shards of one campaign share it"],
+      ['a duplicate', [...shards, { ...shards[0], source: 'copy.json' }], 'copy.json: shard 3/4 again (shard-3.json is shard 3/4 too)'],
+      ['a gap', shards.filter((s) => s.result.campaign.shard.index !== 2), 'shard 2 of 4 missing: 3 of 4 given'],
+      ['two gaps', shards.slice(0, 2), 'shards 2, 4 of 4 missing: 2 of 4 given'],
+      ['a skipped live campaign', edit(2, (r) => Object.assign(r, { liveSkipped: 'NumPy is unavailable', environment: { ...r.environment, problem: 'Python not found' } })), 'shard-2.json: its live campaign was skipped (Python not found), so its cases would be a gap'],
+      ['a merged result', edit(1, (r) => (r.merged = { shards: 2 })), 'shard-1.json: already a merge of 2 shards; merge the shards themselves'],
+      ['other golden results', edit(4, (r) => (r.cells.type2.golden.agree -= 1)), "shard-4.json: its golden corpus results differ from shard-1.json's (the same corpus judged differently: another Node.js?)"],
+    ];
+    for (const [what, given, message] of cases) {
+      expect(() => mergeShards(given), what).toThrowError(MergeError);
+      expect(() => mergeShards(given), what).toThrowError(message);
+    }
+    expect(() => mergeShards([])).toThrowError('no shards to merge');
+  });
+
+  it('should carry an incomplete shard into an incomplete merge', () => {
+    const broken = shards.map((s) =>
+      s.result.campaign.shard.index === 3 ? { ...s, result: { ...s.result, ok: false, liveIncomplete: { reason: 'the NumPy worker failed twice', notJudged: 4, planned: 12 } } } : s,
+    );
+    const merged = mergeShards(broken);
+    expect(merged.ok).toBe(false);
+    expect(merged.liveIncomplete).toEqual({ reason: 'shard 3/4: the NumPy worker failed twice', notJudged: 4, planned: 2 * 24 });
+  });
+});
+
+describe('reading a shard', () => {
+  it('should refuse a document that is not a verify result, naming the first wrong field', () => {
+    expect(() => readShard('x.json', { ok: true })).toThrowError(`x.json: not the --json output of lstm-parity verify (expected "format": "${RESULT_FORMAT}")`);
+    expect(() => readShard('x.json', { format: RESULT_FORMAT, lstmParity: '0.2.0' })).toThrowError(/^x\.json: not the --json output of lstm-parity verify: ok: /);
+  });
+});
+
+describeWithNumpy('lstm-parity merge', () => {
+  it('should print the unsharded table and verdict from the shards, write one report, and exit 1 on a port bug', async () => {
+    const args = ['--cases', '9', '--seed', '4', '--json'];
+    const whole = await capture(() => verifyCommand(args, swappedGates));
+    expect(whole.code).toBe(1);
+    const files: string[] = [];
+    for (const index of [1, 2]) {
+      const shard = await capture(() => verifyCommand([...args, '--shard', `${index}/2`], swappedGates));
+      files.push(join(tmp.dir, `shard-${index}.json`));
+      writeFileSync(files[files.length - 1], shard.stdout);
+    }
+    const report = join(tmp.dir, 'all.html');
+    const merged = await runMain(['merge', ...files, '--json', '--report', report]);
+    expect(merged.code, merged.stderr).toBe(1);
+    expect(campaignOf(JSON.parse(merged.stdout, reviveDouble))).toEqual(campaignOf(JSON.parse(whole.stdout, reviveDouble)));
+    expect(merged.stderr).toMatch(/^lstm-parity: report written to .*all\.html \(\d+ KiB\)\n$/);
+    expect(readFileSync(report, 'utf8')).toContain('2 shards merged');
+    const text = await runMain(['merge', ...files]);
+    expect(text.stdout).toMatch(/^campaign: seed 4, 2 shards merged, 9 cases per cell\nenvironment: Node .*\n\n/);
+    expect(text.stdout).toMatch(/\nverify: FAILED: \d+ of \d+ cases disagree beyond NumPy's own noise: type1 \(\d+\)\n$/);
+  });
+});
+
+it('should exit 2 with one line when merge is given no shard, a file that is not JSON, or shards that do not fit', async () => {
+  const notJson = join(tmp.dir, 'not.json');
+  writeFileSync(notJson, '{"format": ');
+  const other = join(tmp.dir, 'other.json');
+  writeFileSync(other, '{"hello": 1}');
+  for (const [args, message] of [
+    [[], 'lstm-parity: merge: expected the --json outputs of verify, one per shard: lstm-parity merge shard-1.json shard-2.json ...\n'],
+    [[notJson], /^lstm-parity: .*not\.json: not valid JSON \(.*\): expected the --json output of lstm-parity verify\n$/],
+    [[other], /^lstm-parity: .*other\.json: not the --json output of lstm-parity verify \(expected "format": /],
+    [[join(tmp.dir, 'missing.json')], /^lstm-parity: cannot read .*missing\.json: no such file\n$/],
+  ] as const) {
+    const result = await runMain(['merge', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    if (typeof message === 'string') expect(result.stderr).toBe(message);
+    else expect(result.stderr).toMatch(message);
+  }
+});
