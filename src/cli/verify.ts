@@ -25,7 +25,7 @@ import { parseCell } from './run.js';
 import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
 import { formatCampaignLine, formatEnvironmentLine, formatVerifyBody } from './verify-table.js';
 
-/** About a minute on a 2-core machine, NumPy workers included. */
+/** A few minutes on a 2-core machine with every check, NumPy workers included. */
 export const DEFAULT_CASES = 20000;
 export const MAX_JOBS = 64;
 
@@ -33,7 +33,7 @@ export const VERIFY_USAGE = `usage: lstm-parity verify [--cases N] [--seed N] [-
 
 Checks that the TypeScript cells agree with NumPy: the golden corpus (no Python needed), then a
 live differential campaign against the NumPy reference, judged against each case's noise floor.
-  --cases N         live cases per cell (default ${DEFAULT_CASES}, about a minute here); drawn as the
+  --cases N         live cases per cell (default ${DEFAULT_CASES}, a few minutes on 2 cores); drawn as the
                     campaign goes, so memory does not grow with N
   --seed N          campaign seed (default 1); the same seed draws the same cases
   --shard i/n       run only shard i of n (disjoint cases), for splitting a campaign over machines;
