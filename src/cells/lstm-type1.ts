@@ -24,11 +24,20 @@ import { LstmInputError, validateCase, validateInputVector, validateSequence, ty
 import type { LstmOutputTrace, LstmType1Trace, TraceMode } from './trace.js';
 import { packType1, type PackedWeights } from './weights.js';
 
+/**
+ * Options of {@link lstmType1} and {@link lstmType1Batch}: how much of the trace to return, plus
+ * {@link PrepareOptions} for weights given as the seed's dictionary (ignored for prepared weights,
+ * which carry the choices made when they were prepared).
+ */
 export interface LstmType1Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
   trace?: TraceMode;
 }
 
+/**
+ * Type 1 weights as the cells accept them: the seed's dictionary, validated and packed on every
+ * call, or {@link prepareWeights}`('type1', W)`, done once.
+ */
 export type Type1WeightsInput = Type1Weights | PreparedWeights<'type1'>;
 
 /**

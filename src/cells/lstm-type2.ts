@@ -23,11 +23,20 @@ import { LstmInputError, validateCase, validateInputVector, validateSequence, ty
 import type { LstmOutputTrace, LstmType2Trace, TraceMode } from './trace.js';
 import { packType2, type PackedWeights } from './weights.js';
 
+/**
+ * Options of {@link lstmType2} and {@link lstmType2Batch}: how much of the trace to return, plus
+ * {@link PrepareOptions} for weights given as the seed's dictionary (ignored for prepared weights,
+ * which carry the choices made when they were prepared).
+ */
 export interface LstmType2Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
   trace?: TraceMode;
 }
 
+/**
+ * Type 2 weights as the cells accept them: the seed's dictionary, validated and packed on every
+ * call, or {@link prepareWeights}`('type2', W)`, done once.
+ */
 export type Type2WeightsInput = Type2Weights | PreparedWeights<'type2'>;
 
 /**

@@ -11,6 +11,10 @@ import { createWorkspace, type Backend, type Workspace } from './workspace.js';
 
 export type { Backend } from './workspace.js';
 
+/**
+ * How {@link prepareWeights} (and a cell given raw weights) validates and where it runs the
+ * products. No choice here changes a result's bits, only its cost.
+ */
 export interface PrepareOptions extends ValidationOptions {
   /**
    * Where the products run: 'wasm' (WebAssembly SIMD), 'scalar' (plain JavaScript), or 'auto'
@@ -31,18 +35,31 @@ export interface PrepareOptions extends ValidationOptions {
 
 const PREPARED: unique symbol = Symbol('lstm-parity.prepared');
 
+/**
+ * Weights for cell `C`, validated and packed once, with the buffers every call on them reuses.
+ * Made only by {@link prepareWeights}; pass them wherever a cell takes W. Treat them as opaque:
+ * the fields say how they were prepared, for logging and tests.
+ */
 export interface PreparedWeights<C extends CellType = CellType> extends PackedWeights {
+  /** The cell the weights were validated for; a cell of the other type refuses them. */
   readonly cell: C;
+  /** Where the products run, as resolved from the `backend` option ('auto' is never left). */
   readonly backend: Backend;
   /** Whether the weights were checked with allowNonFinite (S is checked per call, by its options). */
   readonly allowNonFinite: boolean;
   /** Rows of the recurrent matrix: 4H for type 1, 3H for type 2 (its candidate has no U). */
   readonly recurrentRows: number;
-  /** Where the products run: the packed weights and scratch buffers every call on them reuses. */
+  /**
+   * Where the products run: the packed weights and scratch buffers every call on them reuses.
+   * @internal
+   */
   readonly workspace: Workspace;
   /** Threads a batch is split over (1 where threads were not asked for or cannot run here). */
   readonly threads: number;
-  /** The threads themselves, when more than one. */
+  /**
+   * The threads themselves, when more than one.
+   * @internal
+   */
   readonly batchThreads: BatchThreads | null;
   readonly [PREPARED]: true;
 }
@@ -104,6 +121,10 @@ export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], op
   return preparePacked(cell, packed, options, true);
 }
 
+/**
+ * Whether `value` came from {@link prepareWeights} (a brand, not the shape: a look-alike object
+ * is not prepared weights). The cells use it to skip validating W.
+ */
 export function isPreparedWeights(value: unknown): value is PreparedWeights {
   return typeof value === 'object' && value !== null && (value as Partial<PreparedWeights>)[PREPARED] === true;
 }
