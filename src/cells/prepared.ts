@@ -111,8 +111,30 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
 }
 
 /**
- * Validates W for `cell` (as lstmType1 / lstmType2 would, throwing LstmInputError) and packs it
- * once. Pass the result in place of W to run many sequences on the same weights.
+ * Validates W for `cell` (as lstmType1 / lstmType2 would) and packs it once. Pass the result in
+ * place of W to run many sequences on the same weights: only S is validated then.
+ *
+ * @param cell - which cell W is for; the other cell's functions refuse the result.
+ * @param W - the seed's weight dictionary for that cell; later changes to it are not seen.
+ * @param options - validation, backend and threads (see {@link PrepareOptions}).
+ * @throws {@link LstmInputError} for bad weights; Error for `backend: 'wasm'` where WebAssembly
+ *   SIMD is unavailable.
+ *
+ * @example
+ * ```ts
+ * import { lstmType1, prepareWeights } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input; the seed's dictionary: w_* are H x X, u_* H x H, b_* H.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_c: [[0.7], [-0.5]], u_c: [[0.1, -0.3], [0.2, 0.1]], b_c: [0, 0],
+ * };
+ * const prepared = prepareWeights('type1', W);
+ * prepared.backend; // 'wasm' where WebAssembly SIMD is available, else 'scalar'
+ * for (const S of [[[1], [2]], [[0.5]]]) lstmType1(S, prepared); // W checked once, not per call
+ * ```
  */
 export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], options: PrepareOptions = {}): PreparedWeights<C> {
   options ??= {}; // plain JavaScript callers may pass null
