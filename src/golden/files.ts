@@ -17,6 +17,7 @@ export class GoldenCorpusError extends GoldenFileError {
 
 const RESTORE = 'restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)';
 
+/** The hex sha256 of a file's text or bytes, as MANIFEST.json records it. */
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
