@@ -10,7 +10,7 @@
 export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
 export type { WorkerInfo } from './oracle/protocol.js';
 export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
-export { loadGoldenFile, readManifest, sha256 } from './golden/files.js';
+export { GoldenCorpusError, loadGoldenFile, readManifest, sha256 } from './golden/files.js';
 export {
   verify,
   verifyEnvironment,

@@ -109,7 +109,7 @@ function failureReason(failure: NumpyWorkerError): string {
  *
  * @returns the result (`verify --json`'s document; `result.ok` is the verdict) and the HTML
  *   report's data.
- * @throws {@link "lstm-parity".GoldenFileError} when the corpus is damaged (a changed, missing or unlisted
+ * @throws {@link GoldenCorpusError} when the corpus is damaged (a changed, missing or unlisted
  *   file): nothing is judged then.
  *
  * @example

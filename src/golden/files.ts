@@ -11,6 +11,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GoldenFileError, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './format.js';
 
+/**
+ * The corpus on disk is damaged: a file changed (its sha256 differs from MANIFEST.json's),
+ * missing, or not listed. The message names the file and how to restore it; the CLI exits with
+ * its own code for it, since the port is not to blame.
+ */
 export class GoldenCorpusError extends GoldenFileError {
   override readonly name: string = 'GoldenCorpusError';
 }
