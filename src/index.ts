@@ -3,6 +3,8 @@
  * exported here runs in a browser as well as in Node: nothing below imports a Node built-in or
  * does anything at import. The Node harness (the NumPy bridge, the golden corpus on disk,
  * campaigns, reports) is `lstm-parity/node`.
+ *
+ * @module lstm-parity
  */
 export {
   lstmType1,

@@ -4,11 +4,13 @@
  * (streamed, on several workers) and the merge of its shards,
  * the explorer, the accuracy check against a high-precision truth, and the HTML reports.
  * Everything browser-safe is exported from `lstm-parity` itself.
+ *
+ * @module lstm-parity/node
  */
 export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
 export type { WorkerInfo } from './oracle/protocol.js';
 export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
-export { loadGoldenFile, readManifest, sha256 } from './golden/files.js';
+export { GoldenCorpusError, loadGoldenFile, readManifest, sha256 } from './golden/files.js';
 export {
   verify,
   verifyEnvironment,
@@ -19,12 +21,26 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './campaign/verify.js';
-export { CHECK_NAMES, type CheckName, type CheckStats } from './campaign/case-checks.js';
-export { RESULT_FORMAT, reportDataOf, type CampaignInfo, type CellResult, type ReportParts, type WorstCase } from './campaign/result.js';
+export { CHECK_NAMES, type CaseReview, type CheckFailure, type CheckName, type CheckStats } from './campaign/case-checks.js';
+export { ENTRY_POINTS, type EntryPoint } from './campaign/entry-points.js';
+export {
+  RESULT_FORMAT,
+  reportDataOf,
+  type CampaignInfo,
+  type CaseSource,
+  type CellResult,
+  type Environment,
+  type ReportParts,
+  type UlpHistogram,
+  type WorstCase,
+} from './campaign/result.js';
 export { liveCaseCount, plannedCases, type CampaignPlan, type PlannedCase } from './campaign/plan.js';
+export type { CampaignCase, CaseFamily } from './campaign/random-case.js';
+export type { CaseValue } from './numeric/seeded-random.js';
 export { judgeLiveCase, type JudgedCase } from './campaign/judge-case.js';
 export { mergeShards, MergeError, readShard, type Shard } from './campaign/merge.js';
-export { explore, type CategoryFinding, type ExploreOptions, type ExploreResult } from './explore/explore.js';
-export { measureAccuracy, type AccuracyResult, type KeyAccuracy } from './accuracy/accuracy.js';
+export { explore, type CategoryFinding, type ExampleVector, type ExploreOptions, type ExploreResult } from './explore/explore.js';
+export type { CategoryId } from './explore/categories.js';
+export { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy } from './accuracy/accuracy.js';
 export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';
 export { exploreReportHtml } from './report/explore-section.js';

@@ -10,28 +10,45 @@ import { ulpDistance } from '../numeric/ulp.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { toFlatCase } from '../judge/flat-case.js';
 
+/** How far one set of outputs is from the truth. NaN against a number counts as Infinity ULPs. */
 export interface ErrorSummary {
+  /** The largest ULP distance to the truth. */
   maxUlps: number;
+  /** The median ULP distance: the typical element, which the largest alone misrepresents. */
   medianUlps: number;
+  /** The largest absolute error. */
   maxAbs: number;
 }
 
+/** The port's and NumPy's distance to the truth on one seed key. */
 export interface KeyAccuracy {
+  /** The seed key. */
   key: string;
+  /** The implementation's error (this package's cells unless another was given). */
   port: ErrorSummary;
+  /** NumPy's error. */
   numpy: ErrorSummary;
   /** Which is closer to the truth by median ULP (then by max ULP); 'tie' when equal. */
   closer: 'port' | 'numpy' | 'tie';
 }
 
+/** {@link measureAccuracy}'s answer for one case: who is closer to the truth, key by key and overall. */
 export interface AccuracyResult {
+  /** The case's cell. */
   cell: CellType;
+  /** T. */
   steps: number;
+  /** H. */
   hidden: number;
+  /** X. */
   inputs: number;
+  /** Decimal digits the high-precision reference settled at. */
   digits: number;
+  /** Whether two precisions agreed in float64; if not, the truth itself is in doubt. */
   converged: boolean;
+  /** Per seed key the implementation returned, in the truth's key order. */
   keys: KeyAccuracy[];
+  /** Over all keys' elements together. */
   overall: { port: ErrorSummary; numpy: ErrorSummary };
   /** Every element's ULP distance to the truth, by key, for pooling over many cases. */
   distances: Record<string, { port: Float64Array; numpy: Float64Array }>;
@@ -74,6 +91,17 @@ export function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
+/**
+ * Runs one case through the implementation, NumPy and the high-precision reference
+ * (reference/lstm_mpmath.py) and measures how far each of the first two is from the third.
+ *
+ * @param oracle - a started {@link NumpyOracle}; it serves both NumPy and the truth.
+ * @param cell - the case's cell.
+ * @param value - the case `{ S, W }` as parsed; validated here (`LstmInputError` if it is not a case).
+ * @param allowNonFinite - accept NaN and infinities in the case.
+ * @param impl - what to measure; this package's cells by default.
+ * @throws Error when NumPy or the high-precision reference cannot evaluate the case.
+ */
 export async function measureAccuracy(
   oracle: NumpyOracle,
   cell: CellType,

@@ -24,19 +24,31 @@ import { ImplementationError, runImplementation, type CaseInput, type Implementa
 import { describeFollowedZero, describeSignedZeroMismatch, signedZeros } from '../judge/signed-zeros.js';
 import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPoint } from './entry-points.js';
 
+/**
+ * A check every case goes through, as findings and the per-check counts name it: 'run' (the
+ * implementation answered), 'numpy' (the verdict against NumPy), 'numpy:signed-zero', one
+ * `entry-point:*` per way into the cells, one `fact:*` per exact fact.
+ */
 export type CheckName = 'run' | 'numpy' | 'numpy:signed-zero' | `entry-point:${EntryPoint}` | `fact:${FactName}`;
 
 /** Every check, in the order verify reports them. */
 export const CHECK_NAMES: readonly CheckName[] = ['run', 'numpy', 'numpy:signed-zero', ...ENTRY_POINTS.map((e) => `entry-point:${e}` as const), ...FACT_NAMES.map((f) => `fact:${f}` as const)];
 
+/** A check a case failed, with one line saying how. */
 export interface CheckFailure {
+  /** The check that failed. */
   check: CheckName;
+  /** What it found, e.g. the first element that breaks a fact. */
   description: string;
 }
 
+/** The checks beside NumPy's comparison, for one case: which ran, which could not and why, which failed. */
 export interface CaseReview {
+  /** Checks that ran on the case. */
   ran: CheckName[];
+  /** Checks that could not run on it, each with the reason (never counted as passed). */
   notChecked: { check: CheckName; reason: string }[];
+  /** Checks the case failed: port bugs. */
   failures: CheckFailure[];
   /** Reference platform quirks a check found: reported, not failed. */
   quirks: CheckFailure[];
@@ -121,13 +133,15 @@ export async function reviewCases(impl: Implementation, cases: readonly Reviewed
   return reviews;
 }
 
+/** One check's counts over a cell's golden or live cases. */
 export interface CheckStats {
   /** Cases the check ran on. */
   cases: number;
   /** Cases it failed. */
   failures: number;
-  /** Cases it could not run on, and why (the distinct reasons). */
+  /** Cases it could not run on. */
   notChecked: number;
+  /** Why it could not run: the distinct reasons. */
   reasons?: string[];
 }
 

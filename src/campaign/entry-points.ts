@@ -26,8 +26,13 @@ import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
 import type { CaseInput } from '../judge/implementation.js';
 import type { CellFunctions } from '../implementations/lstm-parity.js';
 
+/** Every {@link EntryPoint}, in the order verify checks and reports them. */
 export const ENTRY_POINTS = ['wasm', 'scalar', 'prepared-output', 'batch', 'stream'] as const;
 
+/**
+ * A way into the cells that verify checks against the sequence API, bit for bit: each backend,
+ * prepared weights with trace 'output', batches, streams.
+ */
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
 export interface EntryPointCase {

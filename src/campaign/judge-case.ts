@@ -16,16 +16,23 @@ import type { CaseReview } from './case-checks.js';
 import type { PlannedCase } from './plan.js';
 import type { CaseSource } from './result.js';
 
+/** One live case judged: its verdict against NumPy, the arrays behind it, and its other checks. */
 export interface JudgedCase {
+  /** The case's stable name, e.g. `type1/live-7-42`. */
   name: string;
+  /** Its cell. */
   cell: CellType;
+  /** Live case or chaotic probe. */
   source: CaseSource;
   /** The case's place in the whole campaign (./plan.ts). */
   order: number;
+  /** The verdict against NumPy, with the noise floor when one was measured. */
   verdict: Verdict;
+  /** The implementation's outputs. */
   actual: FlatOutputs;
   /** NumPy's outputs for the keys the implementation returned. */
   expected: FlatOutputs;
+  /** H, to turn a flat index into step and unit. */
   hidden: number;
   /** NumPy's spread per key and step, where the noise floor was measured. */
   stepSpread?: Record<string, ArrayLike<number>>;
@@ -55,6 +62,17 @@ function pick(outputs: FlatOutputs, actual: FlatOutputs): FlatOutputs {
   return Object.fromEntries(Object.keys(actual).map((key) => [key, outputs[key]]));
 }
 
+/**
+ * Judges one live case against NumPy's answer with the float64 tolerance.
+ *
+ * @param c - the planned case.
+ * @param actual - the implementation's outputs.
+ * @param numpy - NumPy's answer; only the keys the implementation returned are compared.
+ * @param review - what the checks of case-checks found.
+ * @param floor - NumPy's noise floor, on the second pass of a case that did not agree.
+ * @throws Error when NumPy could not evaluate the case: a live case NumPy rejects is a harness
+ *   bug (the case was drawn valid), not a verdict.
+ */
 export function judgeLiveCase(c: PlannedCase, actual: FlatOutputs, numpy: ReferenceResult, review: CaseReview, floor?: Pick<NoiseFloor, 'stepSpread'>): JudgedCase {
   if (!numpy.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${numpy.error}`);
   const expected = pick(numpy.outputs, actual);

@@ -33,13 +33,16 @@ import {
   type VerifyResult,
 } from './result.js';
 
+/** Shards that do not make one campaign, or a file that is not a verify result; the message names the file and what differs. */
 export class MergeError extends Error {
   override readonly name = 'MergeError';
 }
 
+/** One shard's verify result and where it came from, as {@link readShard} checked it. */
 export interface Shard {
   /** Where the shard came from (a file name), for messages. */
   source: string;
+  /** The shard's `verify --json` output. */
   result: VerifyResult;
 }
 
@@ -204,6 +207,15 @@ function mergeFindings(shards: readonly Shard[], perKind: number): { findings: F
   return { findings, cut: all.length - findings.length };
 }
 
+/**
+ * Merges the shards of one campaign into the result the unsharded campaign gives (the rules are
+ * in the module comment; test/merge.test.ts runs both and compares).
+ *
+ * @param input - every shard, 1 to n once each, in any order.
+ * @throws {@link MergeError} when there are none, an index is missing or repeated, or the shards
+ *   differ in anything that makes them one campaign (version, seed, cases, cells, implementation,
+ *   golden manifest, NumPy version).
+ */
 export function mergeShards(input: readonly Shard[]): VerifyResult {
   if (input.length === 0) throw new MergeError('no shards to merge');
   const shards = [...input].sort((a, b) => a.result.campaign.shard.index - b.result.campaign.shard.index);

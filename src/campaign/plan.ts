@@ -12,10 +12,13 @@
 import type { CellType } from '../cells/schema.js';
 import { campaignCase, chaoticProbe, type CampaignCase } from './random-case.js';
 
+/** What a live campaign draws: which cells, how many cases, from which seed, and which shard of it to run. */
 export interface CampaignPlan {
+  /** The cells, in the order their cases are drawn. */
   cells: readonly CellType[];
   /** Live cases per cell, before sharding. */
   casesPerCell: number;
+  /** The campaign seed; with the index it fixes every case. */
   seed: number;
   /** 1-based shard index and shard count: shard i takes the cases whose index is i - 1 mod n. */
   shard: { index: number; count: number };
@@ -23,7 +26,9 @@ export interface CampaignPlan {
   probes: boolean;
 }
 
+/** A live case with its place in the campaign. */
 export interface PlannedCase extends CampaignCase {
+  /** The case's place in the whole, unsharded campaign: what runs are tallied and merged by. */
   order: number;
 }
 

@@ -38,18 +38,29 @@ import { SeededRandom, type CaseValue, type Draw } from '../numeric/seeded-rando
 /** The largest number of distinct cases per cell: caseSeedOf mixes the index as 32 bits. */
 export const MAX_CASES_PER_CELL = 2 ** 32 - 1;
 
+/**
+ * The kinds of live case: 'well-scaled' (W ~ N(0, 1/H), where trained networks live),
+ * 'seed-style' (W ~ N(0, 1), S ~ U[0, 1), as the seed notebook draws), 'long' (T past the cells'
+ * chunking of input projections), 'edge' (the explorer's extremes: saturation, overflow,
+ * subnormals, non-finite values). Their shares are in the module comment.
+ */
 export type CaseFamily = 'well-scaled' | 'seed-style' | 'long' | 'edge';
 
+/** A live case as drawn: the value and its flat form, and what it takes to draw it again. */
 export interface CampaignCase {
   /** Stable name: `<cell>/live-<seed>-<index>`, or `<cell>/chaotic-probe`. */
   name: string;
+  /** Its cell. */
   cell: CellType;
+  /** The campaign seed it was drawn from. */
   seed: number;
   /** The case's index in its campaign; -1 for the chaotic probe. */
   index: number;
+  /** What kind of case it is. */
   family: CaseFamily;
   /** Whether S and W may hold NaN and ±Infinity (edge cases only). */
   allowNonFinite: boolean;
+  /** The case as plain arrays, as a case file holds it (findings print it). */
   value: CaseValue;
   /** The same case, flat and row-major. */
   flat: FlatCase;

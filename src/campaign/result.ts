@@ -19,54 +19,80 @@ export const FINDINGS_PER_KIND = 500;
 /** Worst cases kept for the report's plots. */
 export const WORST_KEPT = 5;
 
+/** Where a largest error was found: the case, and the element in it. */
 export interface Location {
+  /** The case's name (a golden path or a live case's name). */
   case: string;
   /** The case's place in the whole campaign (./plan.ts). */
   order: number;
+  /** The seed key, */
   key: string;
+  /** step */
   step: number;
+  /** and unit of the element. */
   unit: number;
 }
 
+/** Counts and largest errors over one cell's golden or live cases. */
 export interface CellStats {
+  /** Cases judged. */
   cases: number;
+  /** Cases that agree with NumPy within tolerance. */
   agree: number;
+  /** Cases that differ within NumPy's own noise: reported, not failed. */
   illConditioned: number;
+  /** Cases with a reference platform quirk (from NumPy's comparison or another check): reported, not failed. */
   quirks: number;
   /** Port bugs. */
   failures: number;
   /** Largest absolute error and ULP distance among cases that agree. */
   maxAbs: number;
+  /** Where maxAbs was found (the earliest case on a tie). */
   maxAbsAt?: Location;
+  /** The largest ULP distance among cases that agree. */
   maxUlps: number;
+  /** Where maxUlps was found (the earliest case on a tie). */
   maxUlpsAt?: Location;
   /** Per check (./case-checks.ts): the cases it ran on, failed, or could not run on. */
   checks: Record<string, CheckStats>;
 }
 
+/** One cell's part of a verify result. */
 export interface CellResult {
   /** Golden and live cases together. */
   cases: number;
+  /** Port bugs, golden and live together: the run fails if any cell has one. */
   failures: number;
+  /** The golden corpus's cases of this cell. */
   golden: CellStats;
+  /** The live campaign's cases (and chaotic probe) of this cell. */
   live: CellStats;
   /** Golden and live checks together (the sum of golden.checks and live.checks). */
   checks: Record<string, CheckStats>;
 }
 
+/** Where a judged case came from: the golden corpus, the live campaign, or the chaotic probe. */
 export type CaseSource = 'golden' | 'live' | 'probe';
 
+/** A case that did not simply agree, named by the check that caught it: a port bug, an ill-conditioned case or a quirk. */
 export interface Finding {
+  /** The case's cell. */
   cell: CellType;
+  /** The case's name. */
   case: string;
   /** The case's place in the whole campaign (./plan.ts). */
   order: number;
+  /** Golden, live or probe. */
   source: CaseSource;
+  /** What it means; only 'port-bug' fails the run. */
   verdict: Exclude<VerdictKind, 'agrees'>;
   /** The check that found it (./case-checks.ts): 'numpy', 'entry-point:batch', 'fact:gate-saturation', ... */
   check: CheckName;
+  /** One line of evidence, e.g. the verdict's worst element or the broken fact. */
   description: string;
+  /** NumPy's largest spread on the case, when its noise floor was measured. */
   spread?: number;
+  /** The element furthest beyond tolerance plus noise (NumPy's comparison only). */
   worst?: JudgedElement;
 }
 
@@ -94,39 +120,61 @@ export interface ReportParts {
   worst: WorstCase[];
 }
 
+/** What was run: enough to replay the campaign, and what `merge` requires shards to share. */
 export interface CampaignInfo {
+  /** The campaign seed. */
   seed: number;
+  /** Live cases per cell, before sharding. */
   casesPerCell: number;
+  /** The cells judged. */
   cells: CellType[];
+  /** Which shard of how many this result is (1 of 1 unsharded). */
   shard: { index: number; count: number };
+  /** Whether the chaotic probes ran. */
   probes: boolean;
   /** The sha256 of golden/MANIFEST.json and how many files it lists. */
   golden: { manifestSha256: string; files: number };
+  /** What was judged. */
   implementation: { name: string; version?: string };
+  /** Findings listed per cell and verdict; the rest are counted in `findingsOmitted`. */
   findingsPerKind: number;
 }
 
+/** The machine a verify result comes from: NumPy's differences depend on it (BLAS above all). */
 export interface Environment {
+  /** Node's version. */
   node: string;
+  /** Whether a NumPy worker ran; without one only the golden corpus was judged. */
   numpyAvailable: boolean;
+  /** Python's version, from the first worker. */
   python?: string;
+  /** NumPy's version. */
   numpy?: string;
+  /** The BLAS NumPy uses: name, version and core, as NumPy reports them. */
   blas?: string;
   /** NumPy workers the live campaign ran on. */
   jobs?: number;
+  /** Why NumPy is unavailable, when it is. */
   problem?: string;
 }
 
+/** What verify answers, as `verify --json` prints it and `merge` reads it back (the module says how it merges). */
 export interface VerifyResult {
+  /** Always {@link RESULT_FORMAT}; `merge` refuses anything else. */
   format: typeof RESULT_FORMAT;
   /** This package's version. */
   lstmParity: string;
+  /** No port bug in any cell (a failed run counts as one) and no live campaign cut short. */
   ok: boolean;
+  /** The machine the result comes from. */
   environment: Environment;
+  /** What was run. */
   campaign: CampaignInfo;
   /** Set by `merge`: how many shards this result combines. */
   merged?: { shards: number };
+  /** Per cell judged. */
   cells: Record<string, CellResult>;
+  /** Set when the live campaign did not run, with why (NumPy is unavailable): golden only. */
   liveSkipped?: string;
   /**
    * Set when the NumPy worker failed for good mid-campaign (see NumpyOracle): the cases judged
@@ -135,9 +183,11 @@ export interface VerifyResult {
   liveIncomplete?: { reason: string; notJudged: number; planned: number };
   /** Workers replaced after dying, misbehaving or hanging, with the first causes. */
   workerRestarts: { count: number; causes: string[] };
+  /** Every case that did not simply agree, ordered by `order`, up to `findingsPerKind` per cell and verdict. */
   findings: Finding[];
   /** Findings over FINDINGS_PER_KIND per cell and verdict: counted in `cells`, not listed. */
   findingsOmitted: number;
+  /** The HTML report's data in mergeable form; {@link reportDataOf} turns it into {@link ReportData}. */
   report: ReportParts;
 }
 

@@ -38,7 +38,12 @@ import { Tally } from './tally.js';
 
 export type { CellStats, Finding, Location, ReportData, VerifyResult } from './result.js';
 
+/**
+ * What {@link verify} runs: the campaign plan (cells, cases per cell, seed, shard, probes), where
+ * the golden corpus is, what to judge, and the NumPy workers for the live campaign.
+ */
 export interface VerifyOptions extends CampaignPlan {
+  /** The golden corpus's directory, holding MANIFEST.json (the package's `golden/`). */
   goldenDir: string;
   /** What is judged; this package's cells when not given. */
   implementation?: Implementation;
@@ -52,6 +57,10 @@ export interface VerifyOptions extends CampaignPlan {
   findingsPerKind?: number;
   /** Cases a worker takes at a time (default CHUNK_CASES); the results do not depend on it. */
   chunkCases?: number;
+  /**
+   * Called with cases done (golden files read, then live cases judged) out of the total, once
+   * with 0 before the first.
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -93,6 +102,37 @@ function failureReason(failure: NumpyWorkerError): string {
   return failure.cause instanceof NumpyWorkerError ? failure.cause.message : failure.message;
 }
 
+/**
+ * Runs verify's job: the golden corpus, then the live campaign on the given workers (skipped,
+ * and said so in `liveSkipped`, when there are none), every case through every check. Does not
+ * start or close workers: the caller owns them.
+ *
+ * @returns the result (`verify --json`'s document; `result.ok` is the verdict) and the HTML
+ *   report's data.
+ * @throws {@link GoldenCorpusError} when the corpus is damaged (a changed, missing or unlisted
+ *   file): nothing is judged then.
+ *
+ * @example
+ * ```ts
+ * import { NumpyOracle, verify } from 'lstm-parity/node';
+ *
+ * const oracle = await NumpyOracle.start();
+ * try {
+ *   const { result } = await verify({
+ *     goldenDir: 'golden',
+ *     cells: ['type1', 'type2'],
+ *     casesPerCell: 200,
+ *     seed: 1,
+ *     shard: { index: 1, count: 1 },
+ *     probes: true,
+ *     oracle,
+ *   });
+ *   console.log(result.ok, result.findings.length);
+ * } finally {
+ *   await oracle.close();
+ * }
+ * ```
+ */
 export async function verify(options: VerifyOptions): Promise<{ result: VerifyResult; report: ReportData }> {
   const impl = options.implementation ?? lstmParityImplementation();
   const findingsPerKind = options.findingsPerKind ?? FINDINGS_PER_KIND;

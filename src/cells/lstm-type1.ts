@@ -24,11 +24,20 @@ import { LstmInputError, validateCase, validateInputVector, validateSequence, ty
 import type { LstmOutputTrace, LstmType1Trace, TraceMode } from './trace.js';
 import { packType1, type PackedWeights } from './weights.js';
 
+/**
+ * Options of {@link lstmType1} and {@link lstmType1Batch}: how much of the trace to return, plus
+ * {@link PrepareOptions} for weights given as the seed's dictionary (ignored for prepared weights,
+ * which carry the choices made when they were prepared).
+ */
 export interface LstmType1Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
   trace?: TraceMode;
 }
 
+/**
+ * Type 1 weights as the cells accept them: the seed's dictionary, validated and packed on every
+ * call, or {@link prepareWeights}`('type1', W)`, done once.
+ */
 export type Type1WeightsInput = Type1Weights | PreparedWeights<'type1'>;
 
 /**
@@ -41,7 +50,33 @@ function weightsOf(W: Type1WeightsInput, options: LstmType1Options, reused: bool
   return preparePacked('type1', packType1(W, shape), options, reused);
 }
 
-/** Runs type 1 over a whole sequence S (T x X) and returns every per-step vector (or only h). */
+/**
+ * Runs type 1 over a whole sequence S (T x X) from h_0 = c_0 = 0 and returns every per-step
+ * vector (or, with `trace: 'output'`, only h_t and the final state).
+ *
+ * @param S - T input vectors of X numbers each; T = 0 gives empty arrays.
+ * @param W - the seed's weight dictionary, or {@link prepareWeights}`('type1', W)`.
+ * @throws {@link LstmInputError} naming the first key path that is wrong (a missing or unknown
+ *   key, a wrong shape, a non-finite number without `allowNonFinite`).
+ *
+ * @example
+ * ```ts
+ * import { lstmType1, toSeedOutput } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input; the seed's dictionary: w_* are H x X, u_* H x H, b_* H.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_c: [[0.7], [-0.5]], u_c: [[0.1, -0.3], [0.2, 0.1]], b_c: [0, 0],
+ * };
+ * const S = [[1], [0.5], [-1]]; // T = 3 steps
+ * const trace = lstmType1(S, W);
+ * trace.output; // h_t: Float64Array of T x H = 6 numbers, step-major
+ * toSeedOutput(trace).cell_state_vectors; // the seed's nested arrays, 3 rows of 2
+ * const { finalState } = lstmType1(S, W, { trace: 'output' }); // h_T and c_T only
+ * ```
+ */
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace;
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>;
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options?: LstmType1Options): LstmType1Trace | LstmOutputTrace<'type1'>;
@@ -68,7 +103,27 @@ export function forwardType1(weights: PackedWeights, x: Float64Array, steps: num
 
 /**
  * Runs B sequences of equal length T in one call (S[b] is T x X) and returns one result per
- * sequence, each with the same bits as `lstmType1(S[b], W, options)`.
+ * sequence, each with the same bits as `lstmType1(S[b], W, options)`. Cheaper than B calls: the
+ * products of a step run over the whole batch, and prepared weights may split it over threads.
+ *
+ * @throws {@link LstmInputError} for bad weights, or a sequence whose length differs from S[0]'s.
+ *
+ * @example
+ * ```ts
+ * import { lstmType1Batch, prepareWeights, threads } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input; the seed's dictionary: w_* are H x X, u_* H x H, b_* H.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_c: [[0.7], [-0.5]], u_c: [[0.1, -0.3], [0.2, 0.1]], b_c: [0, 0],
+ * };
+ * const prepared = prepareWeights('type1', W, { threads: threads(2) });
+ * const batch = [[[1], [0.5]], [[-1], [2]], [[0], [0]]]; // B = 3 sequences of T = 2
+ * const results = lstmType1Batch(batch, prepared, { trace: 'output' });
+ * results[1].output; // the same bits as lstmType1(batch[1], W, { trace: 'output' }).output
+ * ```
  */
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>[];
@@ -110,7 +165,34 @@ export class LstmType1Stream extends LstmStream {
   }
 }
 
-/** A type 1 stream starting from h_0 = c_0 = 0. */
+/**
+ * A type 1 stream starting from h_0 = c_0 = 0: one input at a time, as inputs arrive, with the
+ * same bits as the sequence the steps make.
+ *
+ * @param W - the seed's dictionary (validated and packed once, here) or prepared weights.
+ * @param options - how W is validated and where the products run; `threads` is ignored, since a
+ *   stream has only one input to work on at a time.
+ * @throws {@link LstmInputError} for bad weights; each `step` throws it for a bad input vector.
+ *
+ * @example
+ * ```ts
+ * import { createLstmType1 } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input; the seed's dictionary: w_* are H x X, u_* H x H, b_* H.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_c: [[0.7], [-0.5]], u_c: [[0.1, -0.3], [0.2, 0.1]], b_c: [0, 0],
+ * };
+ * const stream = createLstmType1(W);
+ * for (const x of [[1], [0.5], [-1]]) {
+ *   const { output } = stream.step(x); // h_t; the arrays are reused by the next step
+ *   console.log(Array.from(output));
+ * }
+ * stream.reset(); // back to h = c = 0
+ * ```
+ */
 export function createLstmType1(W: Type1WeightsInput, options: PrepareOptions = {}): LstmType1Stream {
   options ??= {}; // plain JavaScript callers may pass null
   // A stream steps one input at a time: threads, which split batches, would only idle.

@@ -23,11 +23,20 @@ import { LstmInputError, validateCase, validateInputVector, validateSequence, ty
 import type { LstmOutputTrace, LstmType2Trace, TraceMode } from './trace.js';
 import { packType2, type PackedWeights } from './weights.js';
 
+/**
+ * Options of {@link lstmType2} and {@link lstmType2Batch}: how much of the trace to return, plus
+ * {@link PrepareOptions} for weights given as the seed's dictionary (ignored for prepared weights,
+ * which carry the choices made when they were prepared).
+ */
 export interface LstmType2Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
   trace?: TraceMode;
 }
 
+/**
+ * Type 2 weights as the cells accept them: the seed's dictionary, validated and packed on every
+ * call, or {@link prepareWeights}`('type2', W)`, done once.
+ */
 export type Type2WeightsInput = Type2Weights | PreparedWeights<'type2'>;
 
 /**
@@ -40,7 +49,29 @@ function weightsOf(W: Type2WeightsInput, options: LstmType2Options, reused: bool
   return preparePacked('type2', packType2(W, shape), options, reused);
 }
 
-/** Runs type 2 over a whole sequence S (T x X) and returns every per-step vector (or only h). */
+/**
+ * Runs type 2 over a whole sequence S (T x X) from c_0 = 0 and returns every per-step vector
+ * (or, with `trace: 'output'`, only h_t and the final state).
+ *
+ * @param S - T input vectors of X numbers each; T = 0 gives empty arrays.
+ * @param W - the seed's type 2 dictionary, or {@link prepareWeights}`('type2', W)`.
+ * @throws {@link LstmInputError} naming the first key path that is wrong.
+ *
+ * @example
+ * ```ts
+ * import { lstmType2 } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input: type 2's candidate has w_cell and b_cell but no U.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_cell: [[0.7], [-0.5]], b_cell: [0, 0],
+ * };
+ * const trace = lstmType2([[1], [0.5], [-1]], W);
+ * trace.cellState; // c_t: Float64Array of T x H = 6 numbers, step-major
+ * ```
+ */
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace;
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>;
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options?: LstmType2Options): LstmType2Trace | LstmOutputTrace<'type2'>;
@@ -68,6 +99,23 @@ export function forwardType2(weights: PackedWeights, x: Float64Array, steps: num
 /**
  * Runs B sequences of equal length T in one call (S[b] is T x X) and returns one result per
  * sequence, each with the same bits as `lstmType2(S[b], W, options)`.
+ *
+ * @throws {@link LstmInputError} for bad weights, or a sequence whose length differs from S[0]'s.
+ *
+ * @example
+ * ```ts
+ * import { lstmType2Batch } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input: type 2's candidate has w_cell and b_cell but no U.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_cell: [[0.7], [-0.5]], b_cell: [0, 0],
+ * };
+ * const [, second] = lstmType2Batch([[[1], [0.5]], [[-1], [2]]], W);
+ * second.output; // the same bits as lstmType2([[-1], [2]], W).output
+ * ```
  */
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>[];
@@ -106,7 +154,31 @@ export class LstmType2Stream extends LstmStream {
   }
 }
 
-/** A type 2 stream starting from c_0 = 0 (and h_0 = 0). */
+/**
+ * A type 2 stream starting from c_0 = 0 (and h_0 = 0): one input at a time, with the same bits
+ * as the sequence the steps make. `threads` in `options` is ignored.
+ *
+ * @throws {@link LstmInputError} for bad weights; each `step` throws it for a bad input vector.
+ *
+ * @example
+ * ```ts
+ * import { createLstmType2, prepareWeights } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input: type 2's candidate has w_cell and b_cell but no U.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_cell: [[0.7], [-0.5]], b_cell: [0, 0],
+ * };
+ * const prepared = prepareWeights('type2', W);
+ * const a = createLstmType2(prepared); // two streams on one set of weights,
+ * const b = createLstmType2(prepared); // each with its own state
+ * a.step([1]);
+ * b.step([-1]);
+ * a.state.h; // h_1 of stream a
+ * ```
+ */
 export function createLstmType2(W: Type2WeightsInput, options: PrepareOptions = {}): LstmType2Stream {
   options ??= {}; // plain JavaScript callers may pass null
   // A stream steps one input at a time: threads, which split batches, would only idle.

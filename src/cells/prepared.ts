@@ -11,6 +11,10 @@ import { createWorkspace, type Backend, type Workspace } from './workspace.js';
 
 export type { Backend } from './workspace.js';
 
+/**
+ * How {@link prepareWeights} (and a cell given raw weights) validates and where it runs the
+ * products. No choice here changes a result's bits, only its cost.
+ */
 export interface PrepareOptions extends ValidationOptions {
   /**
    * Where the products run: 'wasm' (WebAssembly SIMD), 'scalar' (plain JavaScript), or 'auto'
@@ -31,18 +35,31 @@ export interface PrepareOptions extends ValidationOptions {
 
 const PREPARED: unique symbol = Symbol('lstm-parity.prepared');
 
+/**
+ * Weights for cell `C`, validated and packed once, with the buffers every call on them reuses.
+ * Made only by {@link prepareWeights}; pass them wherever a cell takes W. Treat them as opaque:
+ * the fields say how they were prepared, for logging and tests.
+ */
 export interface PreparedWeights<C extends CellType = CellType> extends PackedWeights {
+  /** The cell the weights were validated for; a cell of the other type refuses them. */
   readonly cell: C;
+  /** Where the products run, as resolved from the `backend` option ('auto' is never left). */
   readonly backend: Backend;
   /** Whether the weights were checked with allowNonFinite (S is checked per call, by its options). */
   readonly allowNonFinite: boolean;
   /** Rows of the recurrent matrix: 4H for type 1, 3H for type 2 (its candidate has no U). */
   readonly recurrentRows: number;
-  /** Where the products run: the packed weights and scratch buffers every call on them reuses. */
+  /**
+   * Where the products run: the packed weights and scratch buffers every call on them reuses.
+   * @internal
+   */
   readonly workspace: Workspace;
   /** Threads a batch is split over (1 where threads were not asked for or cannot run here). */
   readonly threads: number;
-  /** The threads themselves, when more than one. */
+  /**
+   * The threads themselves, when more than one.
+   * @internal
+   */
   readonly batchThreads: BatchThreads | null;
   readonly [PREPARED]: true;
 }
@@ -94,8 +111,30 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
 }
 
 /**
- * Validates W for `cell` (as lstmType1 / lstmType2 would, throwing LstmInputError) and packs it
- * once. Pass the result in place of W to run many sequences on the same weights.
+ * Validates W for `cell` (as lstmType1 / lstmType2 would) and packs it once. Pass the result in
+ * place of W to run many sequences on the same weights: only S is validated then.
+ *
+ * @param cell - which cell W is for; the other cell's functions refuse the result.
+ * @param W - the seed's weight dictionary for that cell; later changes to it are not seen.
+ * @param options - validation, backend and threads (see {@link PrepareOptions}).
+ * @throws {@link LstmInputError} for bad weights; Error for `backend: 'wasm'` where WebAssembly
+ *   SIMD is unavailable.
+ *
+ * @example
+ * ```ts
+ * import { lstmType1, prepareWeights } from 'lstm-parity';
+ *
+ * // H = 2 hidden units, X = 1 input; the seed's dictionary: w_* are H x X, u_* H x H, b_* H.
+ * const W = {
+ *   w_i: [[0.5], [-0.3]], u_i: [[0.1, 0.2], [0.0, -0.1]], b_i: [0, 0.1],
+ *   w_g: [[0.4], [0.2]], u_g: [[-0.2, 0.1], [0.3, 0.0]], b_g: [1, 1],
+ *   w_o: [[-0.1], [0.6]], u_o: [[0.2, 0.2], [-0.1, 0.1]], b_o: [0, 0],
+ *   w_c: [[0.7], [-0.5]], u_c: [[0.1, -0.3], [0.2, 0.1]], b_c: [0, 0],
+ * };
+ * const prepared = prepareWeights('type1', W);
+ * prepared.backend; // 'wasm' where WebAssembly SIMD is available, else 'scalar'
+ * for (const S of [[[1], [2]], [[0.5]]]) lstmType1(S, prepared); // W checked once, not per call
+ * ```
  */
 export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], options: PrepareOptions = {}): PreparedWeights<C> {
   options ??= {}; // plain JavaScript callers may pass null
@@ -104,6 +143,10 @@ export function prepareWeights<C extends CellType>(cell: C, W: WeightsFor[C], op
   return preparePacked(cell, packed, options, true);
 }
 
+/**
+ * Whether `value` came from {@link prepareWeights} (a brand, not the shape: a look-alike object
+ * is not prepared weights). The cells use it to skip validating W.
+ */
 export function isPreparedWeights(value: unknown): value is PreparedWeights {
   return typeof value === 'object' && value !== null && (value as Partial<PreparedWeights>)[PREPARED] === true;
 }

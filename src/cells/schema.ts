@@ -12,7 +12,12 @@
  */
 import * as z from 'zod/mini';
 
+/**
+ * The two cells of the seed: 'type1' (standard LSTM) and 'type2' (gates read U c_{t-1},
+ * h_t = tanh(o_t c_t)).
+ */
 export type CellType = 'type1' | 'type2';
+/** Every {@link CellType}, in the seed's order; for iterating over both cells. */
 export const CELL_TYPES: readonly CellType[] = ['type1', 'type2'];
 
 /** A row of numbers: a plain array or any typed array view. */
@@ -36,16 +41,25 @@ export interface Type2Weights {
   w_cell: Matrix; b_cell: Vector;
 }
 
+/**
+ * The seed's weight dictionary of each cell, keyed by {@link CellType}: `WeightsFor[C]` is W for
+ * cell C in generic code such as {@link prepareWeights}.
+ */
 export interface WeightsFor {
   type1: Type1Weights;
   type2: Type2Weights;
 }
 
+/**
+ * How strictly S and W are checked. The default rejects non-finite numbers, which in the seed's
+ * use are a bug upstream, not data.
+ */
 export interface ValidationOptions {
   /** Accept NaN and +-Infinity in S and W. Default false: they are rejected with their path. */
   allowNonFinite?: boolean;
 }
 
+/** One problem with a case, as {@link LstmInputError} lists them: where and what. */
 export interface Issue {
   /** Dotted key path with indices, e.g. `W.u_i` or `S[3][1]`; empty for the case itself. */
   path: string;

@@ -120,8 +120,12 @@ function host(): Host | null {
 
 /** What `threads(n)` gives the `threads` option of prepareWeights: how to start them. */
 export interface Threads {
+  /** Threads asked for, the calling one included; fewer may run (see {@link threadsAvailable}). */
   readonly count: number;
-  /** The threads for these weights, or null where one thread must do (or count is 1). */
+  /**
+   * The threads for these weights, or null where one thread must do (or count is 1).
+   * @internal
+   */
   start(weights: PackedWeights, cell: CellType, recurrentRows: number): BatchThreads | null;
 }
 

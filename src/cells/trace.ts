@@ -26,16 +26,27 @@ export interface TraceBase {
   readonly cellState: Float64Array;
 }
 
+/**
+ * Everything a type 1 run computed, step by step: the seed's six arrays as T x H row-major
+ * Float64Arrays ({@link toSeedOutput} gives the seed's dictionary of nested arrays).
+ */
 export interface LstmType1Trace extends TraceBase {
+  /** Which cell produced it. */
   readonly cell: 'type1';
   /** The candidate tanh(W_c x_t + U_c h_{t-1} + b_c) for every step. */
   readonly cellInput: Float64Array;
 }
 
+/**
+ * Everything a type 2 run computed, step by step: the seed's five arrays as T x H row-major
+ * Float64Arrays. The candidate is not among them: the seed does not return it.
+ */
 export interface LstmType2Trace extends TraceBase {
+  /** Which cell produced it. */
   readonly cell: 'type2';
 }
 
+/** A full trace of either cell; `cell` tells them apart. */
 export type LstmTrace = LstmType1Trace | LstmType2Trace;
 
 /** Seed dictionary key -> trace field, in the order the seed builds its dictionary. */

@@ -100,6 +100,10 @@ export function instantiateSharedDots(memory: WasmMemory): DotsInstance {
   return new WebAssembly.Instance(module, { env: { memory } }).exports as DotsInstance;
 }
 
+/**
+ * Whether this runtime can compile the WebAssembly SIMD kernel, i.e. whether backend 'wasm' (and
+ * threads) can run here. Compiles once and remembers; 'auto' falls back to JavaScript without it.
+ */
 export function wasmSimdAvailable(): boolean {
   return dotsModule() !== null;
 }

@@ -14,11 +14,20 @@
  */
 import type { CaseShape, Matrix, Type1Weights, Type2Weights, Vector } from './schema.js';
 
+/**
+ * A cell's weights stacked gate by gate (i, f, o, candidate) into row-major Float64Arrays, the
+ * layout every kernel reads. Made by {@link packType1} / {@link packType2}.
+ */
 export interface PackedWeights {
+  /** H, the number of hidden units. */
   readonly hidden: number;
+  /** X, the length of an input vector. */
   readonly inputs: number;
+  /** The input weights, 4H x X. */
   readonly input: Float64Array;
+  /** The recurrent weights: 4H x H for type 1, 3H x H for type 2 (its candidate has no U). */
   readonly recurrent: Float64Array;
+  /** The biases, 4H. */
   readonly bias: Float64Array;
 }
 
@@ -42,6 +51,13 @@ function packBias(blocks: readonly Vector[], rows: number): Float64Array {
   return out;
 }
 
+/**
+ * Packs type 1 weights already validated for `shape` (by {@link validateCase}); nothing is checked
+ * here, so unvalidated weights give garbage rather than an error.
+ * @param W - the seed's type 1 dictionary.
+ * @param shape - H and X, as validateCase returned them.
+ * @returns fresh arrays: later changes to W do not reach them.
+ */
 export function packType1(W: Type1Weights, shape: CaseShape): PackedWeights {
   const { hidden: H, inputs: X } = shape;
   return {
@@ -53,6 +69,13 @@ export function packType1(W: Type1Weights, shape: CaseShape): PackedWeights {
   };
 }
 
+/**
+ * Packs type 2 weights already validated for `shape` (by {@link validateCase}); nothing is checked
+ * here. `recurrent` is 3H x H: type 2's candidate has no recurrent term.
+ * @param W - the seed's type 2 dictionary.
+ * @param shape - H and X, as validateCase returned them.
+ * @returns fresh arrays: later changes to W do not reach them.
+ */
 export function packType2(W: Type2Weights, shape: CaseShape): PackedWeights {
   const { hidden: H, inputs: X } = shape;
   return {

@@ -22,6 +22,10 @@ import { STEPS, type StepKernel } from './steps.js';
 import { CELL_CODE, even, growTo, instantiateDots, writeWeights, type DotsInstance } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
 
+/**
+ * Where a cell's products run: 'wasm' (the WebAssembly SIMD kernel) or 'scalar' (plain
+ * JavaScript). Both give the same bits; they differ in speed only.
+ */
 export type Backend = 'wasm' | 'scalar';
 
 export interface Workspace {

@@ -7,6 +7,11 @@ import type { FlatOutputs } from '../judge/flat-case.js';
 import { where } from '../judge/compare.js';
 import { describeVerdict, type Verdict } from '../judge/verdict.js';
 
+/**
+ * What the explorer sorts a case into (one case may fall into several): the three kinds of
+ * disagreement with NumPy, NumPy's warnings, and float64 events worth knowing (a gate exactly 0 or
+ * 1, |h| exactly 1, NaN from finite inputs).
+ */
 export type CategoryId =
   | 'port-bug'
   | 'ill-conditioned'

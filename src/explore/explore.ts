@@ -22,45 +22,68 @@ import type { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { extremeCase } from './arbitraries.js';
 import { categorize, CATEGORY_ORDER, CATEGORY_TITLES, type CategoryId, type Evaluated } from './categories.js';
 
+/** What {@link explore} hunts through: one cell, `runs` seeded cases, judged against NumPy. */
 export interface ExploreOptions {
+  /** The cell explored. */
   cell: CellType;
+  /** Cases surveyed (and the budget of each category's shrinking replay). */
   runs: number;
+  /** fast-check's seed: the same seed gives the same cases and the same minimal examples. */
   seed: number;
+  /** A started NumPy worker; the caller closes it. */
   oracle: NumpyOracle;
   /** What is explored; this package's cells when not given. */
   implementation?: Implementation;
+  /** Called as cases are surveyed (out of `runs`), then as categories are shrunk (out of those seen). */
   onProgress?: (phase: 'survey' | 'shrink', done: number, total: number) => void;
 }
 
+/** One vector of a minimal example at the step where port and NumPy part most, for the report. */
 export interface ExampleVector {
+  /** Which key and whose, e.g. "Output, TypeScript" or "Output, NumPy". */
   label: string;
+  /** The step shown. */
   step: number;
+  /** The H numbers. */
   values: number[];
 }
 
+/** One category of the survey: how often it came up, and the minimal case fast-check shrank it to. */
 export interface CategoryFinding {
+  /** The category. */
   id: CategoryId;
+  /** Its title in reports. */
   title: string;
   /** Cases of the survey in this category, out of `runs`. */
   count: number;
   /** The minimal example fast-check shrank to, with its one-line detail. */
   example?: {
+    /** The case, as a case file holds it. */
     value: CaseValue;
+    /** One line saying why it falls into the category. */
     detail: string;
+    /** T, H and X of the case. */
     shape: { steps: number; hidden: number; inputs: number };
     /** fast-check's replay path (with the run's seed): `--seed S` and this path reproduce it. */
     path: string;
+    /** Shrinking steps fast-check took to reach it. */
     shrinks: number;
+    /** The warnings NumPy raised on it. */
     warnings: readonly string[];
     /** Where port and NumPy part (mismatch categories): both vectors at the worst step. */
     vectors?: ExampleVector[];
   };
 }
 
+/** {@link explore}'s answer: every category, seen or not, in report order (disagreements first). */
 export interface ExploreResult {
+  /** The cell explored. */
   cell: CellType;
+  /** Cases surveyed. */
   runs: number;
+  /** The seed that reproduces them. */
   seed: number;
+  /** Every category, with a count of 0 for those not seen. */
   categories: CategoryFinding[];
 }
 
@@ -126,6 +149,12 @@ function partingVectors({ verdict, port: outputs, numpy, hidden: H }: Evaluated)
   ];
 }
 
+/**
+ * Surveys `runs` seeded extreme cases through the implementation and NumPy, sorts them into
+ * categories (disagreements, NumPy warnings, exact saturation, NaN from finite input), and shrinks
+ * each category seen to a minimal example. Exploring is for learning, not judging: nothing here
+ * fails.
+ */
 export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const { cell, runs, seed, oracle } = options;
   const arbitrary = extremeCase(cell);

@@ -4,6 +4,7 @@
  */
 import { reviveDouble } from './doubles.js';
 
+/** Case text that is not valid JSON (empty, bare NaN, a syntax error); the message names the source and, where it can, the line and column. */
 export class CaseFileError extends Error {
   override readonly name = 'CaseFileError';
 }

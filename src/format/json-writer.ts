@@ -49,6 +49,11 @@ function write(value: unknown, indent: string, out: string[]): void {
   }
 }
 
+/**
+ * JSON text for `value`, one number array per line, with every double exact: NaN, the infinities
+ * and -0 (which JSON.stringify loses) are encoded, and `JSON.parse(text, reviveDouble)` gives the
+ * same bits back. Ends with a newline, as files do.
+ */
 export function stringifyDoubles(value: unknown): string {
   const out: string[] = [];
   write(value, '', out);

@@ -5,6 +5,10 @@
 import { toSeedOutput, type LstmTrace } from '../cells/trace.js';
 import { stringifyDoubles } from './json-writer.js';
 
+/**
+ * A trace as the text of an output file: the seed's dictionary ({@link toSeedOutput}), seed key
+ * names and nested arrays, doubles exact (see {@link stringifyDoubles}).
+ */
 export function formatSeedOutput(trace: LstmTrace): string {
   return stringifyDoubles(toSeedOutput(trace));
 }

@@ -11,12 +11,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GoldenFileError, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './format.js';
 
+/**
+ * The corpus on disk is damaged: a file changed (its sha256 differs from MANIFEST.json's),
+ * missing, or not listed. The message names the file and how to restore it; the CLI exits with
+ * its own code for it, since the port is not to blame.
+ */
 export class GoldenCorpusError extends GoldenFileError {
   override readonly name: string = 'GoldenCorpusError';
 }
 
 const RESTORE = 'restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)';
 
+/** The hex sha256 of a file's text or bytes, as MANIFEST.json records it. */
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -12,8 +12,10 @@ import { describeValue, formatIssue, LstmInputError, validateCase } from '../cel
 import { reviveDouble, reviveDoubles } from '../format/doubles.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 
+/** The golden file and manifest format this version reads and writes; others are refused by name. */
 export const GOLDEN_SCHEMA_VERSION = 1;
 
+/** A golden file or manifest that cannot be read; the message names the file and the field. */
 export class GoldenFileError extends Error {
   override readonly name: string = 'GoldenFileError';
 }
@@ -57,6 +59,11 @@ export const goldenFileSchema = z.strictObject({
   /** Regression files, written one at a time, carry their own environment. */
   environment: environmentSchema.optional(),
 });
+/**
+ * One golden case: its inputs, NumPy's outputs and warnings for them, NumPy's noise floor, and
+ * where the case came from. Read with {@link parseGoldenFile}, judged with {@link judgeGoldenFile}.
+ * @interface
+ */
 export type GoldenFile = z.infer<typeof goldenFileSchema>;
 
 export const manifestSchema = z.strictObject({
@@ -67,8 +74,14 @@ export const manifestSchema = z.strictObject({
   environment: environmentSchema,
   files: z.record(z.string(), z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
 });
+/**
+ * golden/MANIFEST.json: how the corpus was generated (generator, table seed, NumPy's environment)
+ * and the sha256 of every file, so an edited or corrupted file is caught by name.
+ * @interface
+ */
 export type GoldenManifest = z.infer<typeof manifestSchema>;
 
+/** A golden file's text, doubles exact and one array row per line, as the corpus stores it. */
 export function formatGoldenFile(file: GoldenFile): string {
   return stringifyDoubles(file);
 }
@@ -130,6 +143,12 @@ function checkConsistent(file: GoldenFile, name: string): void {
   }
 }
 
+/**
+ * Parses and validates MANIFEST.json's text.
+ * @param name - the file's name, put in front of every error.
+ * @throws {@link GoldenFileError} for invalid JSON, another schema version, or the first field
+ *   that does not fit.
+ */
 export function parseManifest(text: string, name: string): GoldenManifest {
   let value: unknown;
   try {

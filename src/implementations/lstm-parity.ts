@@ -19,6 +19,7 @@ import type { Activation } from '../judge/exact-facts.js';
 import type { CaseInput, Implementation, ImplementationOutputs } from '../judge/implementation.js';
 import { VERSION } from '../version.js';
 
+/** Options of {@link lstmParityImplementation}: which backend the judged cells use. */
 export interface LstmParityImplementationOptions {
   /** Where the products run; 'auto' (the default) as the cells choose. Both give the same bits. */
   backend?: 'auto' | Backend;
@@ -40,13 +41,21 @@ export function traceImplementation(name: string, run: TraceRunner, version?: st
 
 /** Every way into the cells: sequences, batches, streams, prepared weights, the backends. */
 export interface CellFunctions {
+  /** The type 1 sequence API, the one every other entry point is checked against; see {@link lstmType1}. */
   lstmType1: typeof lstmType1;
+  /** Type 1 batches; see {@link lstmType1Batch}. */
   lstmType1Batch: typeof lstmType1Batch;
+  /** Type 1 streams; see {@link createLstmType1}. */
   createLstmType1: typeof createLstmType1;
+  /** The type 2 sequence API; see {@link lstmType2}. */
   lstmType2: typeof lstmType2;
+  /** Type 2 batches; see {@link lstmType2Batch}. */
   lstmType2Batch: typeof lstmType2Batch;
+  /** Type 2 streams; see {@link createLstmType2}. */
   createLstmType2: typeof createLstmType2;
+  /** Prepared weights for both cells; see {@link prepareWeights}. */
   prepareWeights: typeof prepareWeights;
+  /** Whether the WebAssembly backend can be checked here; see {@link wasmSimdAvailable}. */
   wasmSimdAvailable: typeof wasmSimdAvailable;
 }
 
@@ -58,7 +67,9 @@ export const CELLS_TANH: Activation = { name: 'tanh', tanh };
 
 /** What an implementation built from cell functions offers beyond the generic interface. */
 export interface CellsCapability {
+  /** The cell functions, for checking every entry point against the sequence API. */
   readonly cells: CellFunctions;
+  /** The tanh they compute h_t with, for the output-recompute fact. */
   readonly tanh: Activation;
 }
 
@@ -69,10 +80,11 @@ export function cellsCapabilityOf(impl: Implementation): CellsCapability | undef
   return (impl as { [CAPABILITY]?: CellsCapability })[CAPABILITY];
 }
 
+/** Options of {@link cellsImplementation}: the backend, and how to name and recompute the cells. */
 export interface CellsImplementationOptions extends LstmParityImplementationOptions {
   /** Named in every verdict; "lstm-parity" (with the backend when one is forced) by default. */
   name?: string;
-  /** The tanh the cells compute with; CELLS_TANH by default. */
+  /** The tanh the cells compute with; {@link CELLS_TANH} by default. */
   tanh?: Activation;
 }
 
@@ -92,7 +104,19 @@ export function cellsImplementation(cells: CellFunctions, options: CellsImplemen
   return Object.assign(traceImplementation(name, run, VERSION), { [CAPABILITY]: capability });
 }
 
-/** This package's cells. */
+/**
+ * This package's cells as an {@link Implementation}: what verify, explore and the golden tests
+ * judge when no other implementation is named.
+ *
+ * @example
+ * ```ts
+ * import { judgeGoldenFile, lstmParityImplementation, parseGoldenFile } from 'lstm-parity';
+ *
+ * const file = parseGoldenFile(await (await fetch('golden/type1/seed-shape.json')).text(), 'seed-shape.json');
+ * const { verdict } = await judgeGoldenFile(file, lstmParityImplementation({ backend: 'scalar' }));
+ * console.log(verdict.kind); // 'agrees'
+ * ```
+ */
 export function lstmParityImplementation(options: LstmParityImplementationOptions = {}): Implementation {
   return cellsImplementation(PACKAGE_CELLS, options);
 }

@@ -19,11 +19,17 @@ export interface ElementDiff {
   kind: 'value' | 'nan' | 'infinity' | 'close';
 }
 
+/** How one seed key's T x H array compares with the reference's, under one tolerance. */
 export interface KeyComparison {
+  /** The seed key, e.g. `cell_state_vectors`. */
   key: string;
+  /** Elements compared (T x H). */
   elements: number;
+  /** Elements outside the tolerance, or whose NaN or infinity is not matched exactly. */
   mismatches: number;
+  /** The largest |actual - expected| over finite pairs (0 when all are equal). */
   maxAbs: number;
+  /** The largest distance in ULPs over finite pairs. */
   maxUlps: number;
   /** The first mismatching element, in step-major order, if any. */
   firstMismatch?: ElementDiff;
@@ -33,13 +39,24 @@ export interface KeyComparison {
   worstUlps?: ElementDiff;
 }
 
+/**
+ * A whole trace compared with the reference's, key by key: {@link compareTraces}' answer, and the
+ * evidence behind every {@link Verdict}.
+ */
 export interface Comparison {
+  /** Whether every element of every key agrees (within tolerance; NaN and infinities exact). */
   ok: boolean;
+  /** Elements compared over all keys. */
   elements: number;
+  /** Elements that disagree, over all keys. */
   mismatches: number;
+  /** The largest |actual - expected| over all keys' finite pairs. */
   maxAbs: number;
+  /** The largest distance in ULPs over all keys' finite pairs. */
   maxUlps: number;
+  /** The tolerance the elements were judged with. */
   tolerance: Tolerance;
+  /** Per key, in the order of the expected outputs. */
   keys: KeyComparison[];
   worstAbs?: ElementDiff;
   worstUlps?: ElementDiff;

@@ -32,6 +32,7 @@ import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO } from '../numeric/saturation.js';
 import type { FlatCase, FlatOutputs } from './flat-case.js';
 import type { CaseInput } from './implementation.js';
 
+/** Every exact fact {@link checkExactFacts} knows, in the order it checks them (see the module). */
 export const FACT_NAMES = [
   'gates-in-unit-interval',
   'gate-saturation',
@@ -43,14 +44,21 @@ export const FACT_NAMES = [
   'nan-propagation',
 ] as const;
 
+/** One of {@link FACT_NAMES}: how violations and reports name a fact. */
 export type FactName = (typeof FACT_NAMES)[number];
 
 /** A tanh an implementation computes with, named so a failing recomputation says which. */
 export interface Activation {
+  /** Shown in a violation's recomputed formula, e.g. `tanh` ({@link CELLS_TANH}) or `Math.tanh`. */
   readonly name: string;
+  /** The function itself, applied to c_t (type 1) or o_t c_t (type 2) to recompute h_t. */
   readonly tanh: (x: number) => number;
 }
 
+/**
+ * What some facts need beyond one case's outputs: further runs of the same implementation. Each
+ * fact whose input is missing is reported as not checked, with the reason.
+ */
 export interface FactInputs {
   /** The implementation's tanh; output-recompute is not checked without it. */
   tanh?: Activation;
@@ -60,21 +68,34 @@ export interface FactInputs {
   prefix?: { steps: number; outputs: FlatOutputs };
 }
 
+/** A fact the outputs break: how often, and the first element that breaks it. */
 export interface FactViolation {
+  /** The broken fact. */
   fact: FactName;
   /** Elements that break the fact. */
   count: number;
-  /** The first of them, in step-major order. */
+  /** The first of them, in step-major order: its seed key, */
   key: string;
+  /** its step, */
   step: number;
+  /** its unit, */
   unit: number;
+  /** the value the implementation returned, */
   actual: number;
+  /** and what the fact demands there, in words (e.g. `within [0, 1]`, `|h| <= 1`) or as the recomputed value. */
   expected: string;
 }
 
+/**
+ * {@link checkExactFacts}' answer. A fact is in exactly one of `checked` and `notChecked`; the
+ * outputs pass when `violations` is empty, but only for the facts in `checked`.
+ */
 export interface FactReport {
+  /** Facts that were checked (whether or not they held). */
   checked: FactName[];
+  /** Facts that could not be checked, each with the key or input it lacked. */
   notChecked: { fact: FactName; reason: string }[];
+  /** The checked facts that failed, in {@link FACT_NAMES} order. */
   violations: FactViolation[];
 }
 

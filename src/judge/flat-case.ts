@@ -4,12 +4,22 @@
  */
 import { validateCase, WEIGHT_KEYS, type CellType, type Matrix, type ValidationOptions, type Vector } from '../cells/schema.js';
 
+/**
+ * A validated case with every array flattened row-major into a Float64Array: what references and
+ * the judge work on (cheap to perturb, to send to a worker, to compare). Made by {@link toFlatCase}.
+ */
 export interface FlatCase {
+  /** Which cell the weights are for. */
   cell: CellType;
+  /** T, the number of steps. */
   steps: number;
+  /** X, the length of an input vector. */
   inputs: number;
+  /** H, the number of hidden units. */
   hidden: number;
+  /** S, T x X. */
   S: Float64Array;
+  /** W by the seed's key, each array flat in its own shape (matrices row-major). */
   W: Record<string, Float64Array>;
 }
 
@@ -33,6 +43,11 @@ export type ReferenceResult =
  * floor can be measured against NumPy's worker or any other reference.
  */
 export interface Reference {
+  /**
+   * Evaluates every case; one result per case, in order. A case the reference cannot run (an
+   * error in NumPy, a timeout) is an `ok: false` result, not a rejection: a rejected promise
+   * means the reference itself failed.
+   */
   evaluate(cases: readonly FlatCase[]): Promise<readonly ReferenceResult[]>;
 }
 

@@ -26,12 +26,17 @@ export function toleranceOf(file: GoldenFile): Tolerance {
   return file.tolerance ?? FLOAT64_TOLERANCE;
 }
 
+/** {@link judgeGoldenFile}'s answer: the verdict on one golden file and the arrays behind it. */
 export interface GoldenJudgement {
+  /** The verdict, judged with the file's tolerance and recorded noise floor. */
   verdict: Verdict;
+  /** The implementation's outputs, flat T x H by seed key. */
   actual: FlatOutputs;
   /** NumPy's recorded outputs, for the keys the implementation returned. */
   expected: FlatOutputs;
+  /** The file's recorded noise floor per key and step (see {@link NoiseFloor}). */
   stepSpread: Record<string, Float64Array>;
+  /** H, to turn a flat index into step and unit. */
   hidden: number;
 }
 
@@ -54,6 +59,11 @@ export async function judgeGoldenFile(file: GoldenFile, impl: Implementation): P
   return { verdict, actual, expected, stepSpread, hidden: c.hidden };
 }
 
+/**
+ * Whether a verdict passes a golden file: 'agrees' always does; otherwise only the verdict the
+ * file records as expected (a chaotic case expects 'ill-conditioned'), so a file cannot pass by
+ * drifting into a different kind of disagreement.
+ */
 export function goldenPasses(file: GoldenFile, verdict: Verdict): boolean {
   return verdict.kind === 'agrees' || verdict.kind === file.expectedVerdict;
 }

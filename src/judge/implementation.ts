@@ -24,6 +24,11 @@ export interface CaseInput {
 /** Per seed key: T rows of H numbers, or one flat row-major array of T x H numbers. */
 export type ImplementationOutputs = Record<string, ArrayLike<ArrayLike<number>> | Float64Array | Float32Array>;
 
+/**
+ * Any LSTM to judge against NumPy: this package's cells ({@link lstmParityImplementation}), a
+ * subprocess, a model in another framework. Called through {@link runImplementation}, which
+ * checks every reply and names the implementation and the case in each error.
+ */
 export interface Implementation {
   /** Named in every verdict and error line, e.g. "lstm-parity (wasm)" or "python3 my_lstm.py". */
   readonly name: string;
@@ -31,6 +36,7 @@ export interface Implementation {
   readonly version?: string;
   /** The cells it implements. */
   readonly cells: readonly CellType[];
+  /** The precision it computes in; float32 implementations are judged with a float32 tolerance. */
   readonly dtype: Dtype;
   /** Runs one case; may be asynchronous (a subprocess, a worker, a GPU). */
   run(cell: CellType, S: number[][], W: CaseInput['W']): ImplementationOutputs | Promise<ImplementationOutputs>;

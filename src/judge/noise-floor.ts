@@ -15,8 +15,11 @@ import type { FlatCase, Reference } from './flat-case.js';
 import { SeededRandom } from '../numeric/seeded-random.js';
 import { nextAfter } from '../numeric/ulp.js';
 
+/** How far the reference's outputs move under 1-ULP input nudges: {@link measureNoiseFloors}' answer per case. */
 export interface NoiseFloor {
+  /** Perturbed copies the spread was measured over. */
   copies: number;
+  /** The seed of the coins that chose each nudge's direction; the same seed gives the same copies. */
   seed: number;
   /** Per seed key, per step: the largest spread of NumPy's output over the step's units. */
   stepSpread: Record<string, Float64Array>;
@@ -24,6 +27,7 @@ export interface NoiseFloor {
   maxSpread: Record<string, number>;
 }
 
+/** Perturbed copies per case when not told otherwise: enough to see chaos, cheap enough to run on every live case. */
 export const DEFAULT_COPIES = 4;
 
 function perturb(values: Float64Array, random: SeededRandom): Float64Array {

@@ -19,21 +19,32 @@
  */
 import type { FlatOutputs } from './flat-case.js';
 
+/** Exact zeros whose sign differs from the reference's: how many, and the first of them. */
 export interface SignedZeroMismatch {
   /** Elements where the reference is an exact zero and the implementation the other zero. */
   count: number;
+  /** The first one's seed key, */
   key: string;
+  /** step, */
   step: number;
+  /** and unit; */
   unit: number;
+  /** the implementation's zero there, */
   actual: number;
+  /** and the reference's. */
   expected: number;
 }
 
+/** A signed-zero mismatch explained by a difference within tolerance next to it: the platform's, not a bug. */
 export interface FollowedZero extends SignedZeroMismatch {
   /** The value in the same unit, at the same step or the one before, whose sign or zero-ness differs from NumPy's. */
   because: { key: string; step: number; actual: number; expected: number };
 }
 
+/**
+ * {@link signedZeros}' answer: the comparison treats +0 and -0 as equal, so their signs are
+ * judged here, split into the port's fault and the platform's. Empty when every zero matches.
+ */
 export interface SignedZeroReport {
   /** Zeros of the wrong sign where every value around them is NumPy's: a port bug. */
   wrong?: SignedZeroMismatch;
@@ -83,10 +94,12 @@ export function signedZeros(actual: FlatOutputs, expected: FlatOutputs, hidden: 
 
 const zero = (x: number) => (Object.is(x, -0) ? '-0' : '+0');
 
+/** One line for a report: how many zeros have the wrong sign, and where the first is. */
 export function describeSignedZeroMismatch(m: SignedZeroMismatch): string {
   return `${m.count} exact zero${m.count === 1 ? '' : 's'} of the wrong sign; first ${m.key} step ${m.step} unit ${m.unit}: ${zero(m.actual)}, NumPy ${zero(m.expected)}`;
 }
 
+/** One line for a report: the zeros of the wrong sign and the in-tolerance difference they follow. */
 export function describeFollowedZero(m: FollowedZero): string {
   const { because: b } = m;
   return `reference platform quirk: ${m.count} zero${m.count === 1 ? '' : 's'} whose sign follows a difference within tolerance; first ${m.key} step ${m.step} unit ${m.unit}: ${zero(m.actual)}, NumPy ${zero(m.expected)}, where ${b.key} step ${b.step} is ${b.actual}, NumPy ${b.expected}`;

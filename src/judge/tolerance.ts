@@ -20,6 +20,7 @@ export interface Tolerance {
   readonly atol: number;
 }
 
+/** The default policy for float64 implementations, rtol 1e-12 and atol 1e-14 (why: see {@link Tolerance}). */
 export const FLOAT64_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-12, atol: 1e-14 });
 
 /** Both or neither: a tolerance is an (rtol, atol) pair, each finite and >= 0. */
@@ -35,6 +36,11 @@ export function allowedError(expected: number, tolerance: Tolerance): number {
   return tolerance.atol + tolerance.rtol * Math.abs(expected);
 }
 
+/**
+ * How one element compares ({@link agreement}): 'equal' (bit for bit, or both NaN), 'close'
+ * (within tolerance), or how it disagrees: 'value' (finite, too far), 'nan' (NaN on one side
+ * only), 'infinity' (an infinity not matched by the same infinity).
+ */
 export type Agreement = 'equal' | 'close' | 'value' | 'nan' | 'infinity';
 
 /** How one element compares: exactly equal, within tolerance, or which way it disagrees. */

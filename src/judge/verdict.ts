@@ -21,10 +21,16 @@ import { ulpDistance } from '../numeric/ulp.js';
 import type { FlatCase } from './flat-case.js';
 import type { NoiseFloor } from './noise-floor.js';
 
+/** κ, the factor on NumPy's measured spread a difference may reach and still be noise (why 4: see the module). */
 export const NOISE_FACTOR = 4;
 
+/**
+ * What a difference means: 'agrees', 'ill-conditioned' (within NumPy's own noise), 'platform-quirk'
+ * (a known OpenBLAS behaviour on non-finite or overflowing cases) or 'port-bug'.
+ */
 export type VerdictKind = 'agrees' | 'ill-conditioned' | 'platform-quirk' | 'port-bug';
 
+/** The element a verdict rests on: its difference, and how far beyond tolerance plus noise it lies. */
 export interface JudgedElement extends Omit<ElementDiff, 'kind'> {
   /** NumPy's spread at this element's step (0 when no floor was measured). */
   spread: number;
@@ -32,8 +38,11 @@ export interface JudgedElement extends Omit<ElementDiff, 'kind'> {
   excess: number;
 }
 
+/** {@link judge}'s answer: the kind of (dis)agreement and the evidence for it. */
 export interface Verdict {
+  /** What the difference means. */
   kind: VerdictKind;
+  /** The plain comparison under the tolerance, before the noise floor was considered. */
   comparison: Comparison;
   /** The largest spread NumPy showed over all keys (when measured). */
   spread?: number;
@@ -54,6 +63,17 @@ export function quirkProne(c: Pick<FlatCase, 'S' | 'W' | 'steps' | 'inputs' | 'h
   return !Number.isFinite(maxW) || !Number.isFinite(maxS) || maxW * Math.max(maxS, maxState) * Math.max(c.inputs, c.hidden) > 1e307;
 }
 
+/**
+ * Judges an implementation's outputs against the reference's for one case.
+ *
+ * @param c - the case's shape and inputs (the inputs decide whether a NaN flip can be a quirk).
+ * @param actual - the implementation's outputs, flat T x H by seed key.
+ * @param expected - the reference's outputs; only these keys are compared.
+ * @param tolerance - the tolerance policy, e.g. {@link FLOAT64_TOLERANCE}.
+ * @param floor - the reference's noise floor for this case; without it a difference beyond
+ *   tolerance is a port bug (nothing can show it is noise).
+ * @returns the verdict; 'agrees' whenever the comparison is ok, whatever the floor.
+ */
 export function judge(
   c: Pick<FlatCase, 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>,
   actual: TraceArrays,

@@ -28,8 +28,18 @@ import { decodeResult, encodeCase, replySchema, type FlatCase, type ReferenceRes
 
 export const workerPath = () => join(packageRoot(), 'reference', 'worker.py');
 
+/**
+ * Why the NumPy bridge failed: 'unavailable' (Python or NumPy missing or too old, or the worker
+ * cannot start), 'crashed' (it died or stopped reading requests), 'timeout', 'protocol'
+ * (it answered something that is not a valid reply), 'closed' (the oracle was closed first).
+ */
 export type NumpyWorkerErrorKind = 'unavailable' | 'crashed' | 'timeout' | 'protocol' | 'closed';
 
+/**
+ * The NumPy bridge failed; `kind` says how, the message says what to do, `stderr` holds the tail
+ * of the worker's own output. Cases are never lost silently: `results` and `notEvaluated`
+ * account for every case of the failed call.
+ */
 export class NumpyWorkerError extends Error {
   override readonly name = 'NumpyWorkerError';
   /**
@@ -40,6 +50,11 @@ export class NumpyWorkerError extends Error {
   /** When `evaluate` fails: how many cases, following `results`, were not evaluated. */
   notEvaluated = 0;
 
+  /**
+   * @param kind - how the bridge failed.
+   * @param message - one line, naming what to install or what the worker did.
+   * @param stderr - the tail of the worker's stderr, when it wrote any.
+   */
   constructor(
     readonly kind: NumpyWorkerErrorKind,
     message: string,
@@ -50,6 +65,7 @@ export class NumpyWorkerError extends Error {
   }
 }
 
+/** How {@link NumpyOracle.start} finds Python and how long it waits; every default suits a loaded CI machine. */
 export interface OracleOptions {
   /** Python executable; default $LSTM_PARITY_PYTHON, else python3. A wrapper script must exec Python. */
   python?: string;
@@ -106,6 +122,33 @@ function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
 }
 
+/**
+ * NumPy as a {@link Reference}: one long-lived reference/worker.py process that evaluates cases
+ * with the seed's own code, restarted when it dies or misbehaves. Start it with
+ * {@link NumpyOracle.start}, and always {@link NumpyOracle.close} it: until then a Python process
+ * is running.
+ *
+ * @example
+ * ```ts
+ * import { toFlatCase } from 'lstm-parity';
+ * import { NumpyOracle } from 'lstm-parity/node';
+ *
+ * const oracle = await NumpyOracle.start({ timeoutMs: 30_000 });
+ * try {
+ *   const W = {
+ *     w_i: [[0.1]], u_i: [[0.2]], b_i: [0],
+ *     w_g: [[0.3]], u_g: [[0.4]], b_g: [0],
+ *     w_o: [[0.5]], u_o: [[0.6]], b_o: [0],
+ *     w_c: [[0.7]], u_c: [[0.8]], b_c: [0],
+ *   };
+ *   const [answer] = await oracle.evaluate([toFlatCase('type1', { S: [[1], [2]], W })]);
+ *   if (answer.ok) console.log(answer.outputs.Output); // Float64Array of T x H = 2 numbers
+ *   else console.error(answer.error);
+ * } finally {
+ *   await oracle.close();
+ * }
+ * ```
+ */
 export class NumpyOracle implements Reference {
   private worker: Worker | undefined;
   /** Every worker started and not yet exited, so close() can wait for all of them. */
@@ -128,7 +171,11 @@ export class NumpyOracle implements Reference {
     private readonly options: Required<Pick<OracleOptions, 'timeoutMs' | 'startTimeoutMs' | 'maxBatch'>> & OracleOptions,
   ) {}
 
-  /** Probes Python and NumPy, starts the worker and reads its versions. */
+  /**
+   * Probes Python and NumPy, starts the worker and reads its versions.
+   * @throws {@link NumpyWorkerError} of kind 'unavailable', saying what to install, when Python
+   *   or NumPy is missing or older than {@link MIN_NUMPY}; TypeError / RangeError for bad options.
+   */
   static async start(options: OracleOptions = {}): Promise<NumpyOracle> {
     checkOptions(options);
     // Arrays cross as the bytes of little-endian float64 (./protocol.ts).

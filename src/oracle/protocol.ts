@@ -48,6 +48,11 @@ export const workerInfoSchema = z.object({
   machine: z.string(),
   cpu_features: z.array(z.string()),
 });
+/**
+ * What the NumPy worker says about itself at start-up: Python, NumPy, BLAS and platform, so every
+ * result can say which NumPy it was compared with.
+ * @interface
+ */
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
 
 const caseResultSchema = z.discriminatedUnion('ok', [

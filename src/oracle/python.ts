@@ -13,10 +13,12 @@ import { execa } from 'execa';
  */
 export const MIN_NUMPY = '1.24';
 
+/** {@link probePython}'s answer: the versions found, or one line saying what is missing. */
 export type PythonProbe =
   | { ok: true; python: string; pythonVersion: string; numpyVersion: string }
   | { ok: false; python: string; reason: string };
 
+/** The Python the NumPy reference runs on: $LSTM_PARITY_PYTHON when set and not empty, else `python3`. */
 export function pythonCommand(): string {
   const configured = process.env.LSTM_PARITY_PYTHON;
   return configured === undefined || configured === '' ? 'python3' : configured;

@@ -7,8 +7,11 @@ import { errorByStepOption, heatmapOption, ulpHistogramOption } from './charts.j
 import { html, type SafeHtml } from './html.js';
 import { badge, renderReport, type ReportBlock, type ReportDocument, type ReportSection } from './render-report.js';
 
+/** What the verify report is made from: {@link verify}'s two answers. */
 export interface VerifyReportInput {
+  /** The result, for the summary table and findings. */
   result: VerifyResult;
+  /** The report's data, for the plots. */
   report: ReportData;
 }
 

@@ -25,6 +25,12 @@ import { ROUND_SHIFT } from './exp.js';
 import { POW2, POW2_BIAS } from './pow2.js';
 import { SPLIT } from './tanh.js';
 
+/**
+ * σ(z) = 1 / (1 + exp(-z)) as the cells compute it: exactly 1 from {@link SIGMOID_ONE_FROM} and
+ * exactly 0 up to {@link SIGMOID_ZERO_UPTO}, where the seed's formula saturates, and within 1 ULP
+ * of the correctly rounded value in between (the formula's own roundings after exp are gone).
+ * Returns NaN for NaN.
+ */
 export function sigmoid(z: number): number {
   const x = -z;
   const xc = x > 710 ? 710 : x < -746 ? -746 : x;
