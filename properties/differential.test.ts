@@ -27,7 +27,8 @@ import { describeVerdict, judge } from '../src/judge/verdict.js';
 import { compareTraces, formatComparison, type Comparison } from '../src/judge/compare.js';
 import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
-import { toFlatCase } from '../src/judge/flat-case.js';
+import { toFlatCase, type FlatCase } from '../src/judge/flat-case.js';
+import { ulpDistance } from '../src/numeric/ulp.js';
 import { describeWithNumpy } from '../test/helpers/numpy.js';
 import { cellCase, type CellCase } from './arbitraries/cell-case.js';
 import { CELL_LABEL, run } from './support/cells.js';
@@ -100,6 +101,28 @@ describeWithNumpy('differential: TypeScript against NumPy', () => {
   // Beyond the well-conditioned cases: edge doubles up to the saturation constants in S and weights
   // up to saturating scale. The fixed tolerance cannot judge these (see above), so a case that
   // does not agree gets NumPy's noise floor and a verdict; only a port bug fails.
+  //
+  // The noise floor perturbs the inputs, not NumPy's exp and tanh, whose last bit differs from the
+  // cells' now and then. Where a gate saturates, 1-ULP input perturbations move nothing (spread 0)
+  // while a 1-ULP difference in a gate survives, and a cancellation in c_t followed by a large
+  // recurrent weight can lift it past the tolerance (measured: c_t cancelling to -2.7e-13, then
+  // u_c = -537 turned a 1.1e-16 difference into 6e-14 in the next candidate). So a port-bug
+  // verdict is checked against the 200-digit truth: where every element beyond the tolerance has
+  // the port at least as close to the truth as NumPy (in ULP), the difference is NumPy's rounding,
+  // not the port's (on that case the port was the closer on every such element).
+  const closerToTruth = async (c: FlatCase, actual: Record<string, Float64Array>, numpy: Record<string, Float64Array>): Promise<boolean> => {
+    const [truth] = await oracle.truth([c]);
+    if (!truth.ok || truth.converged === false) return false;
+    const { rtol, atol } = FLOAT64_TOLERANCE;
+    for (const [key, expected] of Object.entries(numpy)) {
+      const port = actual[key];
+      for (let e = 0; e < expected.length; e++) {
+        const differs = Number.isNaN(port[e]) !== Number.isNaN(expected[e]) || Math.abs(port[e] - expected[e]) > atol + rtol * Math.abs(expected[e]);
+        if (differs && !(ulpDistance(port[e], truth.outputs[key][e]) <= ulpDistance(expected[e], truth.outputs[key][e]))) return false;
+      }
+    }
+    return true;
+  };
   const wide = <C extends (typeof CELL_TYPES)[number]>(cell: C) =>
     fc.array(cellCase(cell, { sequence: { edges: 'some' } }), { minLength: 1, maxLength: BATCH });
 
@@ -118,7 +141,9 @@ describeWithNumpy('differential: TypeScript against NumPy', () => {
             const [floor] = await measureNoiseFloors(oracle, [oracleCases[k]], [result.outputs]);
             verdict = judge(oracleCases[k], actual, result.outputs, FLOAT64_TOLERANCE, floor);
           }
-          if (verdict.kind === 'port-bug') bugs.push(`case ${k} (H = ${c.hidden}, X = ${c.inputs}, T = ${c.steps}, ${c.scale}): ${describeVerdict(verdict)}`);
+          if (verdict.kind === 'port-bug' && !(await closerToTruth(oracleCases[k], actual, result.outputs))) {
+            bugs.push(`case ${k} (H = ${c.hidden}, X = ${c.inputs}, T = ${c.steps}, ${c.scale}): ${describeVerdict(verdict)}`);
+          }
         }
         if (bugs.length > 0) throw new Error(bugs.join('\n'));
       }),
