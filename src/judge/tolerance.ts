@@ -13,21 +13,45 @@
  * or more); atol 1e-14 covers values that cancel to near zero, where relative error means nothing.
  * Ill-conditioned (chaotic) cases need a per-case widening by their measured noise floor.
  */
+import { ulpDistance, ulpDistance32 } from '../numeric/ulp.js';
+
+/** The precision an implementation computes in; a float32 one is judged against float32 NumPy. */
+export type Dtype = 'float64' | 'float32';
+
 export interface Tolerance {
   /** Relative tolerance, scaled by |expected|. */
   readonly rtol: number;
   /** Absolute tolerance, for values near zero. */
   readonly atol: number;
+  /** The precision ULP distances are counted in (default float64). */
+  readonly dtype?: Dtype;
 }
 
 export const FLOAT64_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-12, atol: 1e-14 });
 
+/**
+ * For float32 implementations, judged against the seed's computation run in float32 (inputs and
+ * weights rounded to float32, the same operations on float32 arrays). Derived like the float64
+ * policy, from measurements: see FLOAT32_POLICY_NOTE and the README.
+ */
+export const FLOAT32_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-4, atol: 1e-6, dtype: 'float32' });
+
+/** The policy an implementation of this precision is judged by. */
+export function toleranceFor(dtype: Dtype): Tolerance {
+  return dtype === 'float32' ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
+}
+
 /** Both or neither: a tolerance is an (rtol, atol) pair, each finite and >= 0. */
-export function makeTolerance(rtol: number, atol: number): Tolerance {
+export function makeTolerance(rtol: number, atol: number, dtype?: Dtype): Tolerance {
   for (const [name, value] of [['rtol', rtol], ['atol', atol]] as const) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: expected a finite number >= 0, got ${value}`);
   }
-  return Object.freeze({ rtol, atol });
+  return Object.freeze(dtype === undefined || dtype === 'float64' ? { rtol, atol } : { rtol, atol, dtype });
+}
+
+/** ULP distance in the tolerance's precision. */
+export function ulpsFor(tolerance: Pick<Tolerance, 'dtype'>): (a: number, b: number) => number {
+  return tolerance.dtype === 'float32' ? ulpDistance32 : ulpDistance;
 }
 
 /** The largest |actual - expected| allowed at this expected value. */

@@ -20,6 +20,7 @@
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { Reference } from '../judge/flat-case.js';
+import type { Dtype } from '../judge/tolerance.js';
 import { packageRoot } from '../package-root.js';
 import { LineWorker, type LineWorkerErrorKind } from '../process/line-worker.js';
 import { probePython, pythonCommand } from './python.js';
@@ -160,8 +161,16 @@ export class NumpyOracle implements Reference {
    * answers nonsense, rejects with a NumpyWorkerError whose message says how many cases were not
    * evaluated, and whose `results` hold those that were.
    */
-  evaluate(cases: readonly FlatCase[]): Promise<ReferenceResult[]> {
-    return this.enqueue(cases, 'run', this.options.maxBatch);
+  evaluate(cases: readonly FlatCase[], options: { dtype?: Dtype } = {}): Promise<ReferenceResult[]> {
+    return this.enqueue(cases, 'run', this.options.maxBatch, options.dtype ?? 'float64');
+  }
+
+  /**
+   * The seed's computation in one precision, as a Reference: float64 is `evaluate` itself;
+   * float32 rounds S and W to float32 and runs the same operations on float32 arrays.
+   */
+  reference(dtype: Dtype): Reference {
+    return { evaluate: (cases) => this.evaluate(cases, { dtype }) };
   }
 
   /**
@@ -172,19 +181,21 @@ export class NumpyOracle implements Reference {
     return this.enqueue(cases, 'truth', 1);
   }
 
-  private enqueue(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number): Promise<ReferenceResult[]> {
+  private enqueue(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number, dtype: Dtype = 'float64'): Promise<ReferenceResult[]> {
     if (!Array.isArray(cases)) return Promise.reject(new TypeError(`${op === 'run' ? 'evaluate' : 'truth'}: expected an array of cases, got ${cases === null ? 'null' : typeof cases}`));
-    const run = this.queue.then(() => this.evaluateNow(cases, op, batchSize));
+    const run = this.queue.then(() => this.evaluateNow(cases, op, batchSize, dtype));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async evaluateNow(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number): Promise<ReferenceResult[]> {
+  private async evaluateNow(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number, dtype: Dtype): Promise<ReferenceResult[]> {
     const results: ReferenceResult[] = [];
     for (let start = 0; start < cases.length; start += batchSize) {
       const batch = cases.slice(start, start + batchSize);
       try {
-        const reply = await this.worker.request({ op, cases: batch.map(encodeCase) }, 'the NumPy oracle is closed');
+        // float64, the default, is left out of the request: the worker's original protocol.
+        const request = dtype === 'float64' ? { op, cases: batch.map(encodeCase) } : { op, dtype, cases: batch.map(encodeCase) };
+        const reply = await this.worker.request(request, 'the NumPy oracle is closed');
         results.push(...this.readResults(reply, batch));
       } catch (error) {
         const failure = error instanceof NumpyWorkerError ? error : new NumpyWorkerError('protocol', String(error), '', { cause: error });

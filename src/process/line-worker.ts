@@ -33,8 +33,8 @@ export interface LineProcess {
   readonly pid: number | undefined;
   /** Lines read from its stdout so far, the current one included while `parse` runs. */
   lines: number;
-  /** Resolves when the process has exited (for whatever reason). */
-  readonly exited: Promise<unknown>;
+  /** Resolves when the process has exited, for whatever reason, once its failure is recorded. */
+  readonly exited: Promise<void>;
 }
 
 export interface LineWorkerOptions<Reply, E extends LineWorkerFailure> {
@@ -110,9 +110,9 @@ export class LineWorker<Reply, E extends LineWorkerFailure> {
     return this.current?.pid;
   }
 
-  /** Whether a process is up now (it may still die before the next request). */
-  get alive(): boolean {
-    return this.current !== undefined;
+  /** Why the last process was lost (empty while none was): for a failure seen outside a request. */
+  get lostReason(): string {
+    return this.lostBecause;
   }
 
   private async spawn(): Promise<void> {
@@ -125,7 +125,8 @@ export class LineWorker<Reply, E extends LineWorkerFailure> {
       cleanup: true,
       env: this.options.env,
     });
-    const running: Running = { child, pid: child.pid, stderr: '', lines: 0, exited: child.then(() => undefined) };
+    let markExited!: () => void;
+    const running: Running = { child, pid: child.pid, stderr: '', lines: 0, exited: new Promise<void>((resolve) => (markExited = resolve)) };
     this.current = running;
     this.running.add(child);
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -140,9 +141,11 @@ export class LineWorker<Reply, E extends LineWorkerFailure> {
     });
     void child.then((result) => {
       this.running.delete(child);
-      if (this.current !== running) return;
-      this.current = undefined;
-      this.fail(this.exitError(running, result));
+      if (this.current === running) {
+        this.current = undefined;
+        this.fail(this.exitError(running, result));
+      }
+      markExited();
     });
     await this.options.startup?.(this, running);
   }

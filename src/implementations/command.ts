@@ -1,0 +1,202 @@
+/**
+ * An implementation in any language, behind a command that speaks JSON lines on stdin/stdout.
+ * The command is started once and kept, like the NumPy worker (the same line worker:
+ * ../process/line-worker.ts), restarted once on a crash, and ended at close.
+ *
+ *   request  {"id": 7, "cell": "type1", "S": [[...]], "W": {"w_i": [[...]], ...}}
+ *   reply    {"id": 7, "outputs": {"Output": [[...]], ...}}     any seed keys, at least Output
+ *            {"id": 7, "error": "one line"}                     this case failed
+ *   hello    {"hello": {"name": "...", "dtype": "float64", "cells": ["type1"]}}
+ *            optional, unprompted, as the very first line; may also say "version" and "keys"
+ *
+ * Doubles use the case-file encoding both ways (shortest round-trip; "NaN", "Infinity",
+ * "-Infinity" as strings; -0.0). One request is in flight at a time. Without a hello, `dtype`
+ * and `cells` come from the options (float64, both cells); the start waits up to `helloWaitMs`
+ * for a hello before the first request.
+ *
+ * An error reply fails that case only. A command that cannot be started, exits or is killed twice
+ * on one request, hangs past the timeout, prints what is not a reply, or answers another id than
+ * the one asked, fails for good: the error is fatal (see ImplementationError).
+ */
+import { CELL_TYPES, type CellType } from '../cells/schema.js';
+import { reviveDoubles } from '../format/doubles.js';
+import { stringifyDoublesLine } from '../format/json-writer.js';
+import type { Dtype, Implementation, ImplementationOutputs } from '../judge/implementation.js';
+import { implementationProblems } from '../judge/implementation.js';
+import { LineWorker, type LineProcess, type LineWorkerErrorKind, type ParsedLine } from '../process/line-worker.js';
+import { splitCommandLine } from './command-line.js';
+
+export class CommandImplementationError extends Error {
+  override readonly name = 'CommandImplementationError';
+  /** The process can answer nothing more: every failure of the process itself is for good. */
+  readonly fatal: boolean;
+
+  constructor(
+    readonly kind: LineWorkerErrorKind,
+    message: string,
+    readonly stderr = '',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.fatal = true;
+  }
+}
+
+export interface CommandImplementationOptions {
+  /** The command line, split into words without a shell (./command-line.ts). */
+  command: string;
+  /** What the implementation is called when its hello gives no name; default the command. */
+  name?: string;
+  /** Its precision when it sends no hello; default float64. */
+  dtype?: Dtype;
+  /** Its cells when it sends no hello; default both. */
+  cells?: readonly CellType[];
+  /** Milliseconds one case may take before the process is killed; default 120 s. */
+  timeoutMs?: number;
+  /** Milliseconds to wait for an unprompted hello at start; default 3 s, 0 to not wait. */
+  helloWaitMs?: number;
+  /** Extra environment for the command (the rest is inherited). */
+  env?: Record<string, string>;
+}
+
+export interface Hello {
+  name?: string;
+  version?: string;
+  dtype: Dtype;
+  cells: readonly CellType[];
+  keys?: readonly string[];
+}
+
+type Reply = { outputs: Record<string, unknown> } | { error: string };
+
+export const DEFAULT_HELLO_WAIT_MS = 3000;
+
+function parseHello(value: unknown, subject: string): Hello {
+  const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const problems = implementationProblems({ name: 'hello', ...fields, run: () => undefined }, `${subject}: hello`);
+  if (fields.name !== undefined && typeof fields.name !== 'string') problems.push(`${subject}: hello: name: expected a string`);
+  if (problems.length > 0) throw new CommandImplementationError('protocol', problems[0]);
+  return fields as unknown as Hello;
+}
+
+/** The hello's claims against what the options already fixed, when they differ. */
+function helloConflict(hello: Hello, dtype: Dtype, cells: readonly CellType[]): string | undefined {
+  if (hello.dtype !== dtype) return `its hello says ${hello.dtype}, but it is judged as ${dtype}`;
+  const missing = cells.filter((cell) => !hello.cells.includes(cell));
+  if (missing.length > 0) return `its hello says it implements ${hello.cells.join(', ')}, but it is asked for ${missing.join(', ')}`;
+  return undefined;
+}
+
+function parseLine(line: string, process: LineProcess, onHello: (hello: Hello) => string | undefined, subject: string): ParsedLine<Reply> {
+  const value = JSON.parse(line) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+  const message = value as Record<string, unknown>;
+  if ('hello' in message) {
+    if (process.lines !== 1) return { kind: 'broken', reason: 'sent a hello after its first line (a hello must come first, once)' };
+    const conflict = onHello(parseHello(message.hello, subject));
+    return conflict === undefined ? { kind: 'skip' } : { kind: 'broken', reason: `sent its hello too late to be heeded, and ${conflict}` };
+  }
+  const { id } = message;
+  if (!Number.isSafeInteger(id)) return { kind: 'broken', reason: `answered without an integer id: ${line.length > 80 ? `${line.slice(0, 80)}...` : line}` };
+  const hasOutputs = typeof message.outputs === 'object' && message.outputs !== null && !Array.isArray(message.outputs);
+  const hasError = typeof message.error === 'string';
+  if (hasOutputs === hasError) return { kind: 'broken', reason: `answered id ${String(id)} with ${hasOutputs ? 'both outputs and error' : 'neither "outputs" (an object) nor "error" (a string)'}` };
+  const reply: Reply = hasOutputs ? { outputs: reviveDoubles(message.outputs) as Record<string, unknown> } : { error: message.error as string };
+  return { kind: 'reply', id: id as number, reply };
+}
+
+export interface CommandImplementation extends Implementation {
+  readonly command: string;
+  /** What the command said about itself at start-up, if it did. */
+  readonly hello?: Hello;
+  /** How many times the process was restarted. */
+  readonly restarts: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the command, waits briefly for its hello, and returns it as an implementation. Throws a
+ * CommandImplementationError (kind 'unavailable') when the command cannot be started or ends
+ * before its first request.
+ */
+export async function openCommandImplementation(options: CommandImplementationOptions): Promise<CommandImplementation> {
+  const [file, ...args] = splitCommandLine(options.command);
+  const subject = options.command.trim();
+  let hello: Hello | undefined;
+  let dtype = options.dtype ?? 'float64';
+  let cells = options.cells ?? CELL_TYPES;
+  let helloSeen: (() => void) | undefined;
+  // The first process's hello sets what the implementation is; a restarted process must say the same.
+  const onHello = (said: Hello): string | undefined => {
+    if (hello === undefined && helloSeen !== undefined) {
+      hello = said;
+      dtype = said.dtype;
+      cells = said.cells;
+      helloSeen();
+      return undefined;
+    }
+    return helloConflict(said, dtype, cells);
+  };
+  const helloWaitMs = options.helloWaitMs ?? DEFAULT_HELLO_WAIT_MS;
+  let first = true;
+  const worker = new LineWorker<Reply, CommandImplementationError>({
+    file,
+    args,
+    env: options.env,
+    subject,
+    missing: `${file} was not found (is it installed and on PATH?)`,
+    timeoutMs: options.timeoutMs ?? 120_000,
+    error: (kind, message, stderr, cause) => new CommandImplementationError(kind, message, stderr, cause),
+    encode: (id, request) => stringifyDoublesLine({ id, ...request }),
+    parse: (line, process) => parseLine(line, process, onHello, subject),
+    strayIds: 'fail',
+    // Only the first start waits for a hello: a restarted process is held to what the first said.
+    async startup(self, process) {
+      if (!first || helloWaitMs === 0) return;
+      first = false;
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([
+        new Promise<false>((resolve) => {
+          helloSeen = () => resolve(false);
+          timer = setTimeout(() => resolve(false), helloWaitMs);
+        }),
+        process.exited.then(() => true),
+      ]);
+      clearTimeout(timer);
+      helloSeen = undefined;
+      if (ended) throw new CommandImplementationError('unavailable', self.lostReason || `${subject} ended before its first request`);
+    },
+  });
+  await worker.start();
+  const impl: CommandImplementation = {
+    command: subject,
+    get name() {
+      return hello?.name ?? options.name ?? subject;
+    },
+    get version() {
+      return hello?.version;
+    },
+    get cells() {
+      return cells;
+    },
+    get dtype() {
+      return dtype;
+    },
+    get keys() {
+      return hello?.keys;
+    },
+    get hello() {
+      return hello;
+    },
+    get restarts() {
+      return worker.restarts;
+    },
+    async run(cell, S, W): Promise<ImplementationOutputs> {
+      const reply = await worker.request({ cell, S, W }, `${subject} was closed`);
+      if ('error' in reply) throw new Error(reply.error.split('\n')[0]);
+      return reply.outputs as ImplementationOutputs;
+    },
+    close: () => worker.close(2000, `${subject} was closed while a case was in flight`),
+  };
+  return impl;
+}
