@@ -68,9 +68,21 @@ export function parseImplChoice(values: ImplValues): ImplChoice {
     if (command.trim() === '') throw new UsageError('--impl-command: the command is empty');
     return { kind: 'command', command, dtype: dtype as Dtype | undefined };
   }
-  if (isPath(name!)) return { kind: 'module', path: name! };
+  if (isPath(name!)) {
+    if (!/\.(m|c)?js$/.test(name!)) throw new UsageError(`--impl ${name}: expected a JavaScript module (.js, .mjs, .cjs); for a program in another language use --impl-command`);
+    return { kind: 'module', path: name! };
+  }
   if (findBuiltin(name!) === undefined) throw new UsageError(`--impl: unknown implementation ${JSON.stringify(name)}; built-ins: ${builtinNames().join(', ')}; or a path to a JavaScript module (./my-lstm.mjs)`);
-  return { kind: 'builtin', name: name!, backend: backend as ImplChoice extends { backend?: infer B } ? B : never };
+  return { kind: 'builtin', name: name!, backend: backend as 'auto' | 'wasm' | 'scalar' | undefined };
+}
+
+/** LSTM_PARITY_IMPL_TIMEOUT_MS: how long one case may take a command (default 120 s). */
+function caseTimeoutMs(): number | undefined {
+  const text = process.env.LSTM_PARITY_IMPL_TIMEOUT_MS;
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1) throw new UsageError(`LSTM_PARITY_IMPL_TIMEOUT_MS: expected a number of milliseconds >= 1, got ${JSON.stringify(text)}`);
+  return value;
 }
 
 export interface OpenOptions {
@@ -85,7 +97,7 @@ export async function openImplementation(choice: ImplChoice, options: OpenOption
   try {
     if (choice.kind === 'module') return await loadModuleImplementation(choice.path);
     if (choice.kind === 'builtin') return await findBuiltin(choice.name)!.open({ backend: choice.backend });
-    return await openCommandImplementation({ command: choice.command, dtype: choice.dtype, cells: options.cells ?? CELL_TYPES, helloWaitMs: options.helloWaitMs });
+    return await openCommandImplementation({ command: choice.command, dtype: choice.dtype, cells: options.cells ?? CELL_TYPES, helloWaitMs: options.helloWaitMs, timeoutMs: caseTimeoutMs() });
   } catch (error) {
     if (error instanceof ImplementationModuleError || error instanceof CommandLineError || error instanceof PeerUnavailableError) throw new UsageError(error.message);
     if (error instanceof CommandImplementationError && error.kind === 'unavailable' && /could not be started/.test(error.message)) {

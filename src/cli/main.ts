@@ -9,6 +9,8 @@ import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
 import { GoldenCorpusError } from '../golden/files.js';
 import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
+import { CommandImplementationError } from '../implementations/command.js';
+import { ImplementationError } from '../judge/implementation.js';
 import { VERSION } from '../version.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
@@ -89,9 +91,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const code = exitCodeOf(error);
-    // A NumPy worker failure is the environment's, a damaged corpus says so itself, and a
-    // CommandError says what could not be done: none of them is an internal error.
-    const internal = code === EXIT_FAILED && !(error instanceof NumpyWorkerError) && !(error instanceof CommandError);
+    // A NumPy worker or an implementation failing is the environment's or the implementation's, a
+    // damaged corpus says so itself, and a CommandError says what could not be done: none of them
+    // is an internal error.
+    const foreign = error instanceof NumpyWorkerError || error instanceof ImplementationError || error instanceof CommandImplementationError;
+    const internal = code === EXIT_FAILED && !foreign && !(error instanceof CommandError);
     const message = error instanceof Error ? error.message : String(error);
     const prefix = internal ? 'internal error: ' : code === EXIT_CORPUS ? 'golden corpus damaged: ' : '';
     process.stderr.write(`lstm-parity: ${prefix}${printableLine(message)}\n`);

@@ -53,7 +53,7 @@ export interface CommandImplementationOptions {
   cells?: readonly CellType[];
   /** Milliseconds one case may take before the process is killed; default 120 s. */
   timeoutMs?: number;
-  /** Milliseconds to wait for an unprompted hello at start; default 3 s, 0 to not wait. */
+  /** Milliseconds to wait for an unprompted hello at start; default 10 s, 0 to not wait. */
   helloWaitMs?: number;
   /** Extra environment for the command (the rest is inherited). */
   env?: Record<string, string>;
@@ -69,7 +69,8 @@ export interface Hello {
 
 type Reply = { outputs: Record<string, unknown> } | { error: string };
 
-export const DEFAULT_HELLO_WAIT_MS = 3000;
+/** Long enough for a Python that imports NumPy or PyTorch first on a busy machine. */
+export const DEFAULT_HELLO_WAIT_MS = 10_000;
 
 function parseHello(value: unknown, subject: string): Hello {
   const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
@@ -135,7 +136,10 @@ export async function openCommandImplementation(options: CommandImplementationOp
       helloSeen();
       return undefined;
     }
-    return helloConflict(said, dtype, cells);
+    const conflict = helloConflict(said, dtype, cells);
+    // A hello that comes after the wait but agrees with what was assumed still names the command.
+    if (conflict === undefined) hello ??= said;
+    return conflict;
   };
   const helloWaitMs = options.helloWaitMs ?? DEFAULT_HELLO_WAIT_MS;
   let first = true;
