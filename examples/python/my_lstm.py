@@ -13,10 +13,14 @@ says so in its hello, so it is judged against the seed's computation run in floa
 """
 
 import argparse
+import pathlib
+import sys
 
 import numpy as np
 
-from lstm_protocol import serve
+# lstm_protocol.py ships with lstm-parity in reference/: copy it beside your own code.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / 'reference'))
+from lstm_protocol import serve  # noqa: E402
 
 KEYS = {
     'type1': ('Output', 'Output_gate_activations', 'input_gate_activations',

@@ -43,8 +43,8 @@ export class CommandImplementationError extends Error {
 }
 
 export interface CommandImplementationOptions {
-  /** The command line, split into words without a shell (./command-line.ts). */
-  command: string;
+  /** The command line, split into words without a shell (./command-line.ts), or its words. */
+  command: string | readonly string[];
   /** What the implementation is called when its hello gives no name; default the command. */
   name?: string;
   /** Its precision when it sends no hello; default float64. */
@@ -121,8 +121,8 @@ export interface CommandImplementation extends Implementation {
  * before its first request.
  */
 export async function openCommandImplementation(options: CommandImplementationOptions): Promise<CommandImplementation> {
-  const [file, ...args] = splitCommandLine(options.command);
-  const subject = options.command.trim();
+  const [file, ...args] = typeof options.command === 'string' ? splitCommandLine(options.command) : options.command;
+  const subject = typeof options.command === 'string' ? options.command.trim() : options.command.join(' ');
   let hello: Hello | undefined;
   let dtype = options.dtype ?? 'float64';
   let cells = options.cells ?? CELL_TYPES;

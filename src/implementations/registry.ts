@@ -7,10 +7,11 @@
 import type { Backend } from '../cells/prepared.js';
 import type { Implementation } from '../judge/implementation.js';
 import { lstmParityImplementation } from './lstm-parity.js';
+import { PeerUnavailableError } from './peer-unavailable.js';
+import { openPythonPeer } from './python-peers.js';
+import { tfjsImplementation } from './tfjs.js';
 
-export class PeerUnavailableError extends Error {
-  override readonly name = 'PeerUnavailableError';
-}
+export { PeerUnavailableError };
 
 export interface BuiltinOptions {
   /** Where this package's cells run their products (lstm-parity only). */
@@ -29,6 +30,31 @@ const builtins: readonly BuiltinImplementation[] = [
     name: 'lstm-parity',
     description: "this package's cells (float64, both cells, every seed key); --backend wasm|scalar|auto",
     open: async (options) => lstmParityImplementation({ backend: options.backend ?? 'auto' }),
+  },
+  {
+    name: 'tfjs-cpu',
+    description: 'TensorFlow.js basicLSTMCell on tfjs-backend-cpu (float32, type 1; forget bias 0; Output and cell state)',
+    open: () => tfjsImplementation('cpu'),
+  },
+  {
+    name: 'tfjs-wasm',
+    description: 'TensorFlow.js basicLSTMCell on tfjs-backend-wasm, one thread (float32, type 1; forget bias 0; Output and cell state)',
+    open: () => tfjsImplementation('wasm'),
+  },
+  {
+    name: 'torch-float64',
+    description: 'PyTorch nn.LSTM in float64 (type 1; weight_ih_l0 = w_i, w_g, w_c, w_o; bias_hh_l0 = 0; Output and cell state), under $LSTM_PARITY_PEER_PYTHON',
+    open: () => openPythonPeer('torch-float64', 'torch_lstm.py', ['float64'], 'torch'),
+  },
+  {
+    name: 'torch-float32',
+    description: 'PyTorch nn.LSTM in float32 (same mapping as torch-float64)',
+    open: () => openPythonPeer('torch-float32', 'torch_lstm.py', ['float32'], 'torch'),
+  },
+  {
+    name: 'onnx-reference',
+    description: "ONNX's reference evaluator, one LSTM node in float64 (type 1; W = w_i, w_o, w_g, w_c; Output and cell state), under $LSTM_PARITY_PEER_PYTHON",
+    open: () => openPythonPeer('onnx-reference', 'onnx_lstm.py', [], 'onnx'),
   },
 ];
 

@@ -1,5 +1,8 @@
 """The lstm-parity command protocol, for an LSTM written in Python: copy this file beside yours.
 
+It ships with lstm-parity (reference/lstm_protocol.py); the worked example and the adapters for
+PyTorch and ONNX (reference/peers/) use it as it is.
+
 lstm-parity starts your command once and talks to it in JSON lines on stdin/stdout:
 
   request  {"id": 7, "cell": "type1", "S": [[...]], "W": {"w_i": [[...]], ...}}
