@@ -30,11 +30,19 @@ export interface Tolerance {
 export const FLOAT64_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-12, atol: 1e-14 });
 
 /**
- * For float32 implementations, judged against the seed's computation run in float32 (inputs and
- * weights rounded to float32, the same operations on float32 arrays). Derived like the float64
- * policy, from measurements: see FLOAT32_POLICY_NOTE and the README.
+ * For float32 implementations, judged against the seed's computation run in float32 (S and W
+ * rounded to float32, the same NumPy operations on float32 arrays). Derived the way the float64
+ * policy was, from measurements (`npm run float32:policy`; 2000 live well-conditioned cases per
+ * cell): the float32 peers (tfjs-cpu, tfjs-wasm, PyTorch float32, a stacked-gate NumPy cell in
+ * float32) differ from float32 NumPy by at most 2.2e-5 absolute (on a cell state of 4.9),
+ * where NumPy itself moves by a median 4.8e-7 and at most 6.1e-5 under 1-ULP float32
+ * perturbations. rtol 1e-4 is 20x the largest relative error seen; atol 1e-5 covers values that
+ * cancel to near zero. Every case of the three library peers falls within (the largest used 0.70
+ * of its allowance); one case of 2000 of the NumPy cell used 1.27 and goes to the noise floor.
+ * A dropped output bias still exceeds the allowance by 11x in every case with a step, swapped
+ * input and forget gates by 190x.
  */
-export const FLOAT32_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-4, atol: 1e-6, dtype: 'float32' });
+export const FLOAT32_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-4, atol: 1e-5, dtype: 'float32' });
 
 /** The policy an implementation of this precision is judged by. */
 export function toleranceFor(dtype: Dtype): Tolerance {
