@@ -1,12 +1,14 @@
 /**
  * Facts about the whole trace.
  *
- * Held bit for bit of every implementation (any deterministic one whose arithmetic for one row of
- * one step depends only on that row's weights and inputs, not on T, the other rows or earlier
- * calls; none depends on the order in which a dot product is summed):
- * - causality: the outputs for S[:k] are the first k steps of the outputs for S;
- * - determinism: the same inputs give the same bits, with other calls in between, and the
- *   implementation leaves its inputs untouched.
+ * - determinism, bit for bit of every implementation: the same inputs give the same bits, with
+ *   other calls in between, and the implementation leaves its inputs untouched;
+ * - causality: the outputs for S[:k] are the first k steps of the outputs for S. Bit for bit with
+ *   exact arithmetic (any kernel whose arithmetic for one row of one step depends only on that
+ *   row's weights and inputs, not on T); within the tolerance policy for everyone else, since a
+ *   library may pick another matrix kernel for another T (PyTorch's nn.LSTM projects the inputs
+ *   of all steps in one product, and S[:1] and S differ in the last bits there: found by this
+ *   property). Reading a later input, or a state carried over, still fails by far.
  *
  * Identities of the arithmetic, bit for bit with exact arithmetic (this package's cells, or a
  * float64 port that computes them as the seed writes them), within the tolerance policy for
@@ -74,7 +76,7 @@ export function traceProperties(): ConformanceProperty[] {
         kind: 'property',
         suite: 'trace',
         cell,
-        title: `${name}: the outputs for S[:k] are the first k steps of the outputs for S, bit for bit`,
+        title: `${name}: the outputs for S[:k] are the first k steps of the outputs for S, bit for bit with exact arithmetic, else within the tolerance policy`,
         needs: [],
         make: ({ subject }) =>
           fc.asyncProperty(finite(subject), fc.nat(), async (c, n) => {
@@ -83,7 +85,8 @@ export function traceProperties(): ConformanceProperty[] {
             const H = c.hidden;
             const prefix = await subject.run(cell, { ...c, S: c.S.slice(0, k) });
             const first = Object.fromEntries(Object.entries(whole).map(([key, values]) => [key, values.subarray(0, k * H)]));
-            assertSameFields(prefix, first, H, `S[:${k}] of ${c.steps} steps:`);
+            if (subject.exact) assertSameFields(prefix, first, H, `S[:${k}] of ${c.steps} steps:`);
+            else assertClose(prefix, first, H, `S[:${k}] of ${c.steps} steps`, subject.tolerance);
           }),
       },
       {
