@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_CASES_PER_CELL } from '../campaign/random-case.js';
-import { PeerUnavailableError } from '../implementations/peer-unavailable.js';
 import { builtinNames, findBuiltin } from '../implementations/registry.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
@@ -70,10 +69,12 @@ export async function scoreboardCommand(argv: string[]): Promise<number> {
   const truthCases = integerOption('truth', values.truth, DEFAULT_TRUTH_CASES);
   const propertyRuns = shareOrCount(values.runs);
   const out = resolve(values.out ?? 'docs');
+  // A built-in peer whose library is missing is listed with the reason, given by name or not.
+  const builtin = (name: string): Contender => ({ name, open: () => findBuiltin(name)!.open({}), exactArithmetic: name === 'lstm-parity' });
   const given: Contender[] = [];
   for (const impl of values.impl ?? []) {
     const choice = parseImplChoice({ impl });
-    given.push({ name: impl, open: () => openImplementation(choice), exactArithmetic: choice.kind === 'builtin' && choice.name === 'lstm-parity' });
+    given.push(choice.kind === 'builtin' ? builtin(choice.name) : { name: impl, open: () => openImplementation(choice) });
   }
   for (const command of values['impl-command'] ?? []) {
     const choice = parseImplChoice({ 'impl-command': command, 'impl-dtype': values['impl-dtype'] });
@@ -81,21 +82,7 @@ export async function scoreboardCommand(argv: string[]): Promise<number> {
   }
   if (values['impl-dtype'] !== undefined && (values['impl-command'] ?? []).length === 0) parseImplChoice({ 'impl-dtype': values['impl-dtype'] });
   if (values.only && given.length === 0) throw new UsageError('--only: give at least one --impl or --impl-command');
-  const builtins: Contender[] = values.only
-    ? []
-    : builtinNames().map((name) => ({
-        name,
-        // A missing library is the peer's absence, not the run's failure.
-        open: async () => {
-          try {
-            return await findBuiltin(name)!.open({});
-          } catch (error) {
-            if (error instanceof UsageError) throw new PeerUnavailableError(error.message);
-            throw error;
-          }
-        },
-        exactArithmetic: name === 'lstm-parity',
-      }));
+  const builtins = values.only ? [] : builtinNames().filter((name) => !given.some((g) => g.name === name)).map(builtin);
   mkdirSync(out, { recursive: true });
   const markdownPath = checkReportPath(join(out, 'scoreboard.md'))!;
   const htmlPath = checkReportPath(join(out, 'scoreboard.html'))!;
