@@ -12,7 +12,7 @@ import { findBuiltin } from '../src/implementations/registry.js';
 import { numpy } from './helpers/numpy.js';
 
 // The example is a NumPy program: without NumPy it cannot start, and that is said, not hidden.
-if (numpy.ok) describeLstmConformance(() => openCommandImplementation({ command: 'python3 examples/python/my_lstm.py' }), { name: 'my_lstm.py (command protocol)', numRuns: 15 });
+if (numpy.ok) describeLstmConformance(() => openCommandImplementation({ command: 'python3 examples/python/my_lstm.py' }), { name: 'my_lstm.py (command protocol)', numRuns: 10 });
 else console.warn(`SKIPPED the conformance of examples/python/my_lstm.py: ${numpy.reason}`);
 
-describeLstmConformance(() => findBuiltin('tfjs-cpu')!.open({}), { name: 'tfjs-cpu', numRuns: 15, suites: ['gates', 'bounds', 'trace', 'symmetry', 'differential'] });
+describeLstmConformance(() => findBuiltin('tfjs-cpu')!.open({}), { name: 'tfjs-cpu', numRuns: 10, suites: ['gates', 'bounds', 'trace', 'symmetry', 'differential'] });

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { verify, type VerifyResult } from '../src/campaign/verify.js';
 import { splitCommandLine } from '../src/implementations/command-line.js';
 import { openCommandImplementation } from '../src/implementations/command.js';
@@ -17,6 +17,10 @@ import { cli, ROOT } from './helpers/cli.js';
 import { processesMatching, scratch } from './helpers/faults.js';
 import { runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
+
+// Every test here runs verify over the golden corpus through a real process: on a busy machine a
+// test can take well over vitest's default minute, and one cut short would write into the next.
+vi.setConfig({ testTimeout: 300_000 });
 
 const tmp = scratch('impl-command');
 afterAll(() => tmp.remove());
@@ -96,7 +100,7 @@ const kinds = (result: VerifyResult, cell: string) => result.findings.filter((f)
 describeWithNumpy('implementations behind a command, judged', () => {
   it('should find that the Python example agrees with NumPy, golden corpus and live campaign', async () => {
     const { code, stdout } = await runMain(['verify', '--cases', '40', '--impl-command', EXAMPLE]);
-    expect(code).toBe(0);
+    expect(code, stdout).toBe(0);
     expect(stdout).toMatch(/^implementation: my_lstm\.py \(NumPy, stacked gates, float64\) NumPy \S+ \(float64; type1, type2; keys as returned\); judged as float64 against the seed in float64 \(NumPy\): rtol 1e-12, atol 1e-14/m);
     expect(stdout).toMatch(/\ntype1 +golden +13 +13 +0 +0 +0 +0 /);
     expect(stdout).toMatch(/\ntype2 +live +41 +41 +0 +0 +0 +0 /);
@@ -104,20 +108,20 @@ describeWithNumpy('implementations behind a command, judged', () => {
   });
 
   it('should find that the Node example agrees, as a command and as a module', async () => {
-    const asCommand = await runMain(['verify', '--cases', '20', '--impl-command', 'node examples/node/my-lstm.mjs']);
+    const asCommand = await runMain(['verify', '--cases', '5', '--cell', 'type2', '--impl-command', 'node examples/node/my-lstm.mjs']);
     expect(asCommand.code, asCommand.stdout).toBe(0);
     expect(asCommand.stdout).toMatch(/^implementation: my-lstm\.mjs \(plain Node\) 1\.0\.0 \(float64/m);
-    const asModule = await runMain(['verify', '--cases', '20', '--impl', './examples/node/my-lstm.mjs']);
+    const asModule = await runMain(['verify', '--cases', '5', '--cell', 'type1', '--impl', './examples/node/my-lstm.mjs']);
     expect(asModule.code, asModule.stdout).toBe(0);
-    expect(asModule.stdout).toMatch(/verify: OK: 68 cases, my-lstm\.mjs \(plain Node\) agrees with NumPy\n$/);
+    expect(asModule.stdout).toMatch(/verify: OK: 19 cases, my-lstm\.mjs \(plain Node\) agrees with NumPy\n$/);
   });
 
   it('should call a Python cell with a dropped bias a port bug, in both cells', async () => {
-    const { code, result } = await verifyJson(['--cases', '20', '--impl-command', wrong('dropped-bias')]);
+    const { code, result } = await verifyJson(['--cases', '10', '--impl-command', wrong('dropped-bias')]);
     expect(code).toBe(1);
     expect(result.ok).toBe(false);
     for (const cell of ['type1', 'type2']) {
-      expect(result.cells[cell].live.failures).toBeGreaterThan(15);
+      expect(result.cells[cell].live.failures).toBeGreaterThan(7);
       expect(kinds(result, cell)).toContain('port-bug');
     }
     const finding = result.findings.find((f) => f.case === 'golden/type1/seed-shape')!;
@@ -125,30 +129,30 @@ describeWithNumpy('implementations behind a command, judged', () => {
   });
 
   it('should call a Python cell with swapped gates a port bug in type 1 and let its correct type 2 agree', async () => {
-    const { code, result } = await verifyJson(['--cases', '20', '--impl-command', wrong('swapped-gates')]);
+    const { code, result } = await verifyJson(['--cases', '10', '--impl-command', wrong('swapped-gates')]);
     expect(code).toBe(1);
     // All but the cases where the two gates coincide (zero weights, T = 0, saturated gates).
-    expect(result.cells.type1.failures).toBeGreaterThan(25);
+    expect(result.cells.type1.failures).toBeGreaterThan(16);
     expect(kinds(result, 'type1').every((kind) => kind === 'port-bug')).toBe(true);
     expect(result.cells.type2.failures).toBe(0);
     expect(result.findings.find((f) => f.case === 'type1/chaotic-probe')?.verdict).toBe('port-bug');
   });
 
   it('should fail a float32 cell that claims float64, and pass it when it says float32', async () => {
-    const claimed = await verifyJson(['--cases', '20', '--impl-command', wrong('float32-as-float64')]);
+    const claimed = await verifyJson(['--cases', '10', '--impl-command', wrong('float32-as-float64')]);
     expect(claimed.code).toBe(1);
     expect(claimed.result.judging).toMatch(/^judged as float64 .* rtol 1e-12, atol 1e-14/);
     // float32 rounding (~1e-7) is far beyond NumPy's float64 noise floor (a few 1e-16): every case with a step fails.
-    expect(claimed.result.cells.type1.live.failures).toBeGreaterThan(15);
+    expect(claimed.result.cells.type1.live.failures).toBeGreaterThan(7);
     expect(kinds(claimed.result, 'type2')).toContain('port-bug');
-    const declared = await verifyJson(['--cases', '20', '--impl-command', `${EXAMPLE} --dtype float32`]);
+    const declared = await verifyJson(['--cases', '10', '--impl-command', `${EXAMPLE} --dtype float32`]);
     expect(declared.code).toBe(0);
     expect(declared.result.ok).toBe(true);
     expect(declared.result.implementation.dtype).toBe('float32');
     expect(declared.result.judging).toMatch(/^judged as float32 against the seed in float32 \(NumPy on S and W rounded to float32\)/);
     expect(declared.result.cells.type1.golden).toMatchObject({ cases: 13, failures: 0, errors: 0 });
     // Beside the verdict: how far float32 lands from the float64 seed, reported, not judged.
-    expect(declared.result.cells.type1.live.float64?.cases).toBe(20);
+    expect(declared.result.cells.type1.live.float64?.cases).toBe(10);
     expect(declared.result.cells.type1.live.float64?.maxAbs).toBeGreaterThan(1e-9);
   });
 
@@ -162,12 +166,12 @@ describeWithNumpy('implementations behind a command, judged', () => {
   });
 
   it('should count a case the implementation answers with an error, go on with the rest, and exit 1', async () => {
-    const { code, stdout } = await runMain(['verify', '--cases', '10', '--impl-command', faulty('error-type2')]);
+    const { code, stdout } = await runMain(['verify', '--cases', '5', '--impl-command', faulty('error-type2')]);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/\ntype1 +live +11 +11 +0 +0 +0 +0 /);
+    expect(stdout).toMatch(/\ntype1 +live +6 +\d+ +\d+ +0 +0 +0 /);
     expect(stdout).toMatch(/\ntype2 +golden +13 +0 +0 +0 +0 +13 /);
     expect(stdout).toContain('FAIL golden/type2/empty-sequence: IMPLEMENTATION ERROR: faulty_lstm.py error-type2: golden/type2/empty-sequence: failed: type 2 is not supported yet');
-    expect(stdout).toMatch(/verify: FAILED: 24 of 48 cases disagree beyond NumPy's own noise or failed to run \(24 failed\): type2 \(24\)\n$/);
+    expect(stdout).toMatch(/verify: FAILED: 19 of 38 cases disagree beyond NumPy's own noise or failed to run \(19 failed\): type2 \(19\)\n$/);
   });
 
   it.each([
@@ -192,9 +196,9 @@ describeWithNumpy('implementations behind a command, judged', () => {
     ['garbage', /failed for good: .*printed something that is not a valid reply: "Segmentation fault\? no: this line is not JSON"\)$/m],
     ['wrong-id', /failed for good: .*faulty_lstm\.py wrong-id answered id 3, but request 2 was in flight\)$/m],
   ])('should stop when the command fails for good (%s), count every case not judged, and exit 1', async (fault, reason) => {
-    const { code, stdout, stderr } = await runMain(['verify', '--cases', '10', '--impl-command', faulty(fault)]);
+    const { code, stdout, stderr } = await runMain(['verify', '--cases', '3', '--impl-command', faulty(fault)]);
     expect(code, stderr).toBe(1);
-    expect(stdout).toMatch(/verify: INCOMPLETE: 48 of 48 cases were not judged: /);
+    expect(stdout).toMatch(/verify: INCOMPLETE: 34 of 34 cases were not judged: /);
     expect(stdout).toMatch(reason);
     expect(await processesMatching(`faulty_lstm.py ${fault}`)).toEqual([]);
   });
@@ -202,10 +206,10 @@ describeWithNumpy('implementations behind a command, judged', () => {
   it('should restart a command that crashes once and judge every case', async () => {
     const dir = join(tmp.dir, 'crash-once');
     mkdirSync(dir);
-    const { code, result } = await verifyJson(['--cases', '10', '--impl-command', faulty('crash-once')], { LSTM_PARITY_FAULT_DIR: dir });
+    const { code, result } = await verifyJson(['--cases', '3', '--impl-command', faulty('crash-once')], { LSTM_PARITY_FAULT_DIR: dir });
     expect(code).toBe(0);
     expect(result.ok).toBe(true);
-    expect(result.cells.type1.cases + result.cells.type2.cases).toBe(48);
+    expect(result.cells.type1.cases + result.cells.type2.cases).toBe(34);
   });
 
   it('should say so when the command exits before its first request', async () => {

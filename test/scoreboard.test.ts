@@ -15,6 +15,8 @@ const tmp = scratch('scoreboard');
 afterAll(() => tmp.remove());
 
 const small = ['--cases', '5', '--truth', '1', '--runs', '2', '--only'];
+// Each run judges the golden corpus and the properties per implementation: minutes on a busy machine.
+const SLOW = 300_000;
 
 describe('scoreboard usage', () => {
   it.each([
@@ -55,7 +57,7 @@ describeWithNumpy('scoreboard', () => {
     const page = readFileSync(join(out, 'scoreboard.html'), 'utf8');
     expect(page).toContain('<title>lstm-parity scoreboard</title>');
     expect(page).toContain('my-lstm.mjs (plain Node)');
-  });
+  }, SLOW);
 
   it('should fail the row of a wrong cell and exit 1, with its failed properties', async () => {
     const out = join(tmp.dir, 'wrong');
@@ -67,5 +69,5 @@ describeWithNumpy('scoreboard', () => {
     expect(board.rows.find((r) => r.cell === 'type2')).toMatchObject({ ok: true, portBugs: 0 });
     expect(board.propertyFailures.length).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'scoreboard.md'), 'utf8')).toContain('## Failed properties');
-  });
+  }, SLOW);
 });

@@ -55,7 +55,9 @@ function compact(value: unknown): string {
 
 export function formatExplore(result: ExploreResult): string {
   const impl = result.implementation;
-  const lines = [`explore ${result.cell}: ${result.runs} cases, seed ${result.seed}; implementation ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`, ''];
+  // The default implementation goes unnamed, as it always has; any other is named with its precision.
+  const which = impl.name.startsWith('lstm-parity') ? '' : `; implementation ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
+  const lines = [`explore ${result.cell}: ${result.runs} cases, seed ${result.seed}${which}`, ''];
   const width = Math.max(...result.categories.map((c) => c.title.length));
   lines.push(`${'category'.padEnd(width)}  ${'cases'.padStart(6)}`);
   for (const c of result.categories) lines.push(`${c.title.padEnd(width)}  ${String(c.count).padStart(6)}`);
