@@ -73,7 +73,7 @@ export function notes(board: Scoreboard): string[] {
     out.push(`NumPy (the seed, float64) itself against the truth on the same ${d.cases} ${cell} cases: max ${d.maxUlps} ULP, max abs ${e(d.maxAbs)}.`);
   }
   for (const row of board.rows.filter((r) => r.vsFloat64 !== undefined && r.judgedAs === r.dtype)) {
-    out.push(`${row.implementation} ${row.cell}: against the float64 seed (reported, not judged) max abs ${e(row.vsFloat64!.maxAbs)}, ${row.vsFloat64!.maxUlps} float32 ULP.`);
+    out.push(`${row.implementation} ${row.cell}: against the float64 seed (reported, not judged) max abs ${e(row.vsFloat64!.maxAbs)}, ${row.vsFloat64!.maxUlps} float32 ULP (ULP distances are large only where values are near zero).`);
   }
   for (const row of board.rows.filter((r) => r.notJudged !== undefined)) out.push(`${row.implementation} ${row.cell}: ${row.notJudged!.count} cases not judged: ${row.notJudged!.reason}`);
   for (const cell of board.noPeer) out.push(`${cell}: no library implements this cell (gates that read U c_{t-1}, h_t = tanh(o_t c_t)), so only this package and the implementations given are scored.`);
