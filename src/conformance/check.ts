@@ -33,6 +33,7 @@ export interface CheckOptions {
   /** fast-check seed; default 1, so a scoreboard is reproducible. */
   seed?: number;
   exactArithmetic?: boolean;
+  /** The NumPy worker; without it the properties that need NumPy are skipped, with `numpyProblem` as the reason. */
   oracle?: NumpyOracle;
   numpyProblem?: string;
   goldenDir?: string;
@@ -40,7 +41,8 @@ export interface CheckOptions {
 
 export async function checkConformance(impl: Implementation, options: CheckOptions = {}): Promise<PropertyOutcome[]> {
   const subject = await openSubject(impl, { exactArithmetic: options.exactArithmetic });
-  const context: ConformanceContext = { subject, oracle: options.oracle, numpyProblem: options.numpyProblem, goldenDir: options.goldenDir ?? join(packageRoot(), 'golden') };
+  const numpyProblem = options.oracle === undefined ? (options.numpyProblem ?? 'no NumPy oracle was given') : undefined;
+  const context: ConformanceContext = { subject, oracle: options.oracle, numpyProblem, goldenDir: options.goldenDir ?? join(packageRoot(), 'golden') };
   const seed = options.seed ?? 1;
   const outcomes: PropertyOutcome[] = [];
   for (const property of conformanceProperties(options.suites)) {

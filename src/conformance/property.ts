@@ -15,9 +15,9 @@ export type SuiteName = (typeof SUITES)[number];
 /** What the properties run against: the subject, and NumPy when it is there. */
 export interface ConformanceContext {
   subject: Subject;
-  /** The NumPy worker, for the differential and float32 golden checks; undefined without NumPy. */
+  /** The NumPy worker, for the differential and float32 golden checks; started before they run. */
   oracle?: NumpyOracle;
-  /** Why NumPy is unavailable, when it is. */
+  /** Why NumPy is unavailable, when it is: the properties that need it are then skipped. */
   numpyProblem?: string;
   /** The golden corpus. */
   goldenDir: string;
@@ -67,9 +67,9 @@ export function missingKeys(context: ConformanceContext, cell: CellType, needs: 
   return missing.length === 0 ? undefined : `needs ${missing.join(', ')}, which ${context.subject.impl.name} does not return for ${cell} (it returns ${have.join(', ')})`;
 }
 
-/** Why a property that needs NumPy cannot run. */
+/** Why a property that needs NumPy cannot run: NumPy is known to be missing. */
 export function needsNumpy(context: ConformanceContext): string | undefined {
-  return context.oracle === undefined ? `needs Python with NumPy: ${context.numpyProblem ?? 'unavailable'}` : undefined;
+  return context.numpyProblem === undefined ? undefined : `needs Python with NumPy: ${context.numpyProblem}`;
 }
 
 /** The seed's S and W with some weight keys replaced. */
