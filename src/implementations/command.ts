@@ -15,8 +15,9 @@
  * for a hello before the first request.
  *
  * An error reply fails that case only. A command that cannot be started, exits or is killed twice
- * on one request, hangs past the timeout, prints what is not a reply, or answers another id than
- * the one asked, fails for good: the error is fatal (see ImplementationError).
+ * on one request, hangs past the timeout, prints what is not a reply, answers another id than the
+ * one asked, or sends a hello it cannot keep, fails for good: the error is fatal (see
+ * ImplementationError).
  */
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { reviveDoubles } from '../format/doubles.js';
@@ -88,14 +89,25 @@ function helloConflict(hello: Hello, dtype: Dtype, cells: readonly CellType[]): 
   return undefined;
 }
 
-function parseLine(line: string, process: LineProcess, onHello: (hello: Hello) => string | undefined, subject: string): ParsedLine<Reply> {
+/**
+ * A hello is read, never answered: one that cannot be kept (malformed, not first, or too late and
+ * contradicting what was assumed) poisons the implementation through `onHello`, which fails it for
+ * good at its next case, since the cases before were judged on other terms.
+ */
+function parseLine(line: string, process: LineProcess, onHello: (hello: Hello | string) => void, subject: string): ParsedLine<Reply> {
   const value = JSON.parse(line) as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
   const message = value as Record<string, unknown>;
   if ('hello' in message) {
-    if (process.lines !== 1) return { kind: 'broken', reason: 'sent a hello after its first line (a hello must come first, once)' };
-    const conflict = onHello(parseHello(message.hello, subject));
-    return conflict === undefined ? { kind: 'skip' } : { kind: 'broken', reason: `sent its hello too late to be heeded, and ${conflict}` };
+    if (process.lines !== 1) onHello(`${subject} sent a hello after its first line (a hello must come first, once)`);
+    else {
+      try {
+        onHello(parseHello(message.hello, subject));
+      } catch (error) {
+        onHello(`${subject} sent a hello it cannot keep: ${(error as Error).message}`);
+      }
+    }
+    return { kind: 'skip' };
   }
   const { id } = message;
   if (!Number.isSafeInteger(id)) return { kind: 'broken', reason: `answered without an integer id: ${line.length > 80 ? `${line.slice(0, 80)}...` : line}` };
@@ -127,19 +139,25 @@ export async function openCommandImplementation(options: CommandImplementationOp
   let dtype = options.dtype ?? 'float64';
   let cells = options.cells ?? CELL_TYPES;
   let helloSeen: (() => void) | undefined;
+  /** Why the implementation can no longer be trusted, once a hello could not be kept. */
+  let poisoned: string | undefined;
   // The first process's hello sets what the implementation is; a restarted process must say the same.
-  const onHello = (said: Hello): string | undefined => {
-    if (hello === undefined && helloSeen !== undefined) {
+  const onHello = (said: Hello | string): void => {
+    if (typeof said === 'string') poisoned ??= said;
+    else if (hello === undefined && helloSeen !== undefined) {
       hello = said;
       dtype = said.dtype;
       cells = said.cells;
-      helloSeen();
-      return undefined;
+    } else {
+      const conflict = helloConflict(said, dtype, cells);
+      if (conflict !== undefined) poisoned ??= `${subject} sent its hello too late to be heeded, and ${conflict}`;
+      // A hello that comes after the wait but agrees with what was assumed still names the command.
+      else hello ??= said;
     }
-    const conflict = helloConflict(said, dtype, cells);
-    // A hello that comes after the wait but agrees with what was assumed still names the command.
-    if (conflict === undefined) hello ??= said;
-    return conflict;
+    helloSeen?.();
+  };
+  const check = () => {
+    if (poisoned !== undefined) throw new CommandImplementationError('protocol', poisoned);
   };
   const helloWaitMs = options.helloWaitMs ?? DEFAULT_HELLO_WAIT_MS;
   let first = true;
@@ -168,6 +186,7 @@ export async function openCommandImplementation(options: CommandImplementationOp
       ]);
       clearTimeout(timer);
       helloSeen = undefined;
+      check();
       if (ended) throw new CommandImplementationError('unavailable', self.lostReason || `${subject} ended before its first request`);
     },
   });
@@ -196,7 +215,9 @@ export async function openCommandImplementation(options: CommandImplementationOp
       return worker.restarts;
     },
     async run(cell, S, W): Promise<ImplementationOutputs> {
+      check();
       const reply = await worker.request({ cell, S, W }, `${subject} was closed`);
+      check();
       if ('error' in reply) throw new Error(reply.error.split('\n')[0]);
       return reply.outputs as ImplementationOutputs;
     },
