@@ -219,6 +219,32 @@ describeWithNumpy('implementations behind a command, judged', () => {
   });
 });
 
+describeWithNumpy('explore and accuracy of an implementation behind a command', () => {
+  it('should count and shrink the cases an implementation fails on, and exit 1', async () => {
+    const { code, stdout } = await runMain(['explore', '--cell', 'type2', '--runs', '5', '--impl-command', faulty('error-type2')]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^explore type2: 5 cases, seed 1; implementation faulty_lstm\.py error-type2 \(float64\)\n/);
+    expect(stdout).toMatch(/\nthe implementation failed or broke the interface +5\n/);
+    expect(stdout).toMatch(/\nthe implementation failed or broke the interface: minimal example \(T 0, H 1, X 1\), .*\n {2}faulty_lstm\.py error-type2: an explored case: failed: type 2 is not supported yet\n/);
+  });
+
+  it('should end with one line when the implementation fails for good, and refuse --save for it', async () => {
+    const crash = await runMain(['explore', '--cell', 'type1', '--runs', '5', '--impl-command', faulty('crash')]);
+    expect(crash.code).toBe(1);
+    expect(crash.stderr).toMatch(/^lstm-parity: faulty_lstm\.py crash: an explored case: failed: .*failed twice on one request.*\n$/);
+    const save = await runMain(['explore', '--cell', 'type1', '--save', '--impl-command', EXAMPLE]);
+    expect(save).toMatchObject({ code: 2, stderr: "lstm-parity: --save keeps regressions for this package's cells; it cannot be used with another implementation\n" });
+  });
+
+  it('should set a float32 implementation beside NumPy in float32 and in float64 against the truth', async () => {
+    const { code, stdout } = await runMain(['accuracy', '--case', 'golden/type1/seed-shape.json', '--impl-command', `${EXAMPLE} --dtype float32`]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^accuracy type1 \(T 6, H 4, X 3\) of my_lstm\.py \(NumPy, stacked gates, float32\) NumPy \S+ \(float32\): truth from mpmath/);
+    expect(stdout).toMatch(/\nkey +port f32 ULP +median +max \|err\| +NumPy f32 ULP +median +max \|err\| +closer\n/);
+    expect(stdout).toMatch(/\nfor comparison, NumPy in float64 against the same truth:\n {2}Output: NumPy float64 max \d+ ULP \(float64\)/);
+  });
+});
+
 describeWithNumpy('a hung command', () => {
   it('should be killed after the timeout, with the cases not judged counted and no process left', async () => {
     const impl = await openCommandImplementation({ command: faulty('hang'), timeoutMs: 1500 });
