@@ -100,6 +100,16 @@ describe('the command protocol', () => {
     await expect(run(impl)).resolves.toMatchObject({ Output: expect.any(Float64Array) });
   });
 
+  it('should answer cases asked for at once one after another, each with its own reply', async () => {
+    // Replies come late and echo S[0][0]: a second request sent while one is in flight would take its reply.
+    const echo = `(r) => { setTimeout(() => process.stdout.write(JSON.stringify({ id: r.id, outputs: { Output: [[r.S[0][0], 0], [0, 0]] } }) + '\\n'), 100); }`;
+    const impl = await open('lstm-protocol-probe queue', '', echo);
+    const cases = [4, 5, 6].map((seed) => toFlatCase('type1', { S: sequence(2, 2, seed), W }));
+    const outputs = await Promise.all(cases.map((c, k) => runImplementation(impl, c, `case ${k}`, caseInput(c))));
+    expect(outputs.map((o) => o.Output[0])).toEqual(cases.map((c) => c.S[0]));
+    expect(impl.restarts).toBe(0);
+  });
+
   it('should end a case in flight when closed, and say so', async () => {
     const impl = await open('lstm-protocol-probe slow', '', '(r) => undefined');
     const answer = run(impl).catch((e: unknown) => e as Error);

@@ -10,7 +10,8 @@
  *            optional, unprompted, as the very first line; may also say "version" and "keys"
  *
  * Doubles use the case-file encoding both ways (shortest round-trip; "NaN", "Infinity",
- * "-Infinity" as strings; -0.0). One request is in flight at a time. Without a hello, `dtype`
+ * "-Infinity" as strings; -0.0). One request is in flight at a time: cases asked for at once (the
+ * live campaign's lanes share one implementation) wait their turn. Without a hello, `dtype`
  * and `cells` come from the options (float64, both cells); the start waits up to `helloWaitMs`
  * for a hello before the first request.
  *
@@ -191,6 +192,16 @@ export async function openCommandImplementation(options: CommandImplementationOp
     },
   });
   await worker.start();
+  // The process answers one case at a time: callers queue here, in the order they asked.
+  let turn: Promise<unknown> = Promise.resolve();
+  const ask = (cell: CellType, S: unknown, W: unknown): Promise<Reply> => {
+    const reply = turn.then(() => {
+      check();
+      return worker.request({ cell, S, W }, `${subject} was closed`);
+    });
+    turn = reply.catch(() => undefined);
+    return reply;
+  };
   const impl: CommandImplementation = {
     command: subject,
     get name() {
@@ -215,8 +226,7 @@ export async function openCommandImplementation(options: CommandImplementationOp
       return worker.restarts;
     },
     async run(cell, S, W): Promise<ImplementationOutputs> {
-      check();
-      const reply = await worker.request({ cell, S, W }, `${subject} was closed`);
+      const reply = await ask(cell, S, W);
       check();
       if ('error' in reply) throw new Error(reply.error.split('\n')[0]);
       return reply.outputs as ImplementationOutputs;
