@@ -141,15 +141,15 @@ describeWithNumpy('implementations behind a command, judged', () => {
   it('should fail a float32 cell that claims float64, and pass it when it says float32', async () => {
     const claimed = await verifyJson(['--cases', '10', '--impl-command', wrong('float32-as-float64')]);
     expect(claimed.code).toBe(1);
-    expect(claimed.result.judging).toMatch(/^judged as float64 .* rtol 1e-12, atol 1e-14/);
+    expect(claimed.result.campaign.judging).toMatch(/^judged as float64 .* rtol 1e-12, atol 1e-14/);
     // float32 rounding (~1e-7) is far beyond NumPy's float64 noise floor (a few 1e-16): every case with a step fails.
     expect(claimed.result.cells.type1.live.failures).toBeGreaterThan(7);
     expect(kinds(claimed.result, 'type2')).toContain('port-bug');
     const declared = await verifyJson(['--cases', '10', '--impl-command', `${EXAMPLE} --dtype float32`]);
     expect(declared.code).toBe(0);
     expect(declared.result.ok).toBe(true);
-    expect(declared.result.implementation.dtype).toBe('float32');
-    expect(declared.result.judging).toMatch(/^judged as float32 against the seed in float32 \(NumPy on S and W rounded to float32\)/);
+    expect(declared.result.campaign.implementation.dtype).toBe('float32');
+    expect(declared.result.campaign.judging).toMatch(/^judged as float32 against the seed in float32 \(NumPy on S and W rounded to float32\)/);
     expect(declared.result.cells.type1.golden).toMatchObject({ cases: 13, failures: 0, errors: 0 });
     // Beside the verdict: how far float32 lands from the float64 seed, reported, not judged.
     expect(declared.result.cells.type1.live.float64?.cases).toBe(10);
@@ -162,7 +162,7 @@ describeWithNumpy('implementations behind a command, judged', () => {
     expect(contradicted.stderr).toBe('lstm-parity: --impl-dtype float32: my_lstm.py (NumPy, stacked gates, float64) says in its hello that it computes float64\n');
     const silent = await verifyJson(['--cases', '5', '--cell', 'type2', '--impl-command', faulty('no-hello')]);
     expect(silent.code).toBe(0);
-    expect(silent.result.implementation).toMatchObject({ name: faulty('no-hello'), dtype: 'float64', cells: ['type2'] });
+    expect(silent.result.campaign.implementation).toMatchObject({ name: faulty('no-hello'), dtype: 'float64', cells: ['type2'] });
   });
 
   it('should count a case the implementation answers with an error, go on with the rest, and exit 1', async () => {

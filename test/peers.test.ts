@@ -60,7 +60,7 @@ describeWithNumpy('peers', () => {
       const { result } = await verify({ casesPerCell: 30, seed: 3, shard: { index: 1, count: 1 }, cells: ['type1'], goldenDir: join(ROOT, 'golden'), probes: true, implementation: peer, oracle });
       expect(result.ok, JSON.stringify(result.findings.filter((f) => f.verdict === 'port-bug'))).toBe(true);
       expect(result.cells.type1.cases).toBe(13 + 31);
-      expect(result.judging).toMatch(new RegExp(`^judged as ${expected.dtype} `));
+      expect(result.campaign.judging).toMatch(new RegExp(`^judged as ${expected.dtype} `));
     });
   }
 });
