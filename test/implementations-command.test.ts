@@ -6,7 +6,7 @@
  * implementation and the case, the documented exit code, every case accounted for, and no
  * process left behind.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { verify, type VerifyResult } from '../src/campaign/verify.js';
@@ -210,6 +210,33 @@ describeWithNumpy('implementations behind a command, judged', () => {
     expect(code).toBe(0);
     expect(result.ok).toBe(true);
     expect(result.cells.type1.cases + result.cells.type2.cases).toBe(34);
+  });
+
+  it('should judge a command with several NumPy workers as with one: its cases queue for the one process', async () => {
+    const args = ['--cases', '300', '--cell', 'type1', '--impl-command', 'node examples/node/my-lstm.mjs'];
+    const one = await verifyJson([...args, '--jobs', '1']);
+    const two = await verifyJson([...args, '--jobs', '2']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    expect([one.result.environment.jobs, two.result.environment.jobs]).toEqual([1, 2]);
+    expect(two.result.cells.type1.cases).toBe(13 + 301);
+    expect(two.result.cells).toEqual(one.result.cells);
+    expect(two.result.findings).toEqual(one.result.findings);
+  });
+
+  it('should stop every worker when the command fails for good mid-campaign, and count what was not judged', async () => {
+    const dir = join(tmp.dir, 'crash-late');
+    mkdirSync(dir);
+    const { code, result } = await verifyJson(['--cases', '300', '--cell', 'type1', '--jobs', '2', '--impl-command', faulty('crash-late')], { LSTM_PARITY_FAULT_DIR: dir });
+    expect(code).toBe(1);
+    expect(result.ok).toBe(false);
+    // 40 answers, then a crash, a restart and a crash: the golden corpus and 27 live cases judged.
+    expect(result.cells.type1.cases).toBe(40);
+    expect(result.implementationFailed).toEqual({ reason: expect.stringMatching(/crash-late: type1\/\S+: failed: .*failed twice on one request/), notJudged: 13 + 301 - 40, planned: 13 + 301 });
+    expect(result.liveIncomplete).toBeUndefined();
+    // Started once and restarted once: the lanes still waiting for it were not let start it again.
+    expect(readFileSync(join(dir, 'started'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(await processesMatching('faulty_lstm.py crash-late')).toEqual([]);
   });
 
   it('should say so when the command exits before its first request', async () => {

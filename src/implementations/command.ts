@@ -192,12 +192,20 @@ export async function openCommandImplementation(options: CommandImplementationOp
     },
   });
   await worker.start();
-  // The process answers one case at a time: callers queue here, in the order they asked.
+  // The process answers one case at a time: callers queue here, in the order they asked. Once it
+  // failed for good, the callers still queued get that failure instead of starting it again.
   let turn: Promise<unknown> = Promise.resolve();
+  let failed: CommandImplementationError | undefined;
   const ask = (cell: CellType, S: unknown, W: unknown): Promise<Reply> => {
-    const reply = turn.then(() => {
+    const reply = turn.then(async () => {
       check();
-      return worker.request({ cell, S, W }, `${subject} was closed`);
+      if (failed !== undefined) throw new CommandImplementationError(failed.kind, `${subject} failed for good before this case: ${failed.message}`, failed.stderr);
+      try {
+        return await worker.request({ cell, S, W }, `${subject} was closed`);
+      } catch (error) {
+        failed ??= error as CommandImplementationError;
+        throw error;
+      }
     });
     turn = reply.catch(() => undefined);
     return reply;
