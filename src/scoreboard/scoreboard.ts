@@ -134,7 +134,9 @@ function addDistance(into: Distance, actual: FlatOutputs, truth: FlatOutputs, dt
 function rowsOf(result: VerifyResult, impl: Implementation, dtype: Dtype, judgedAs: Dtype, msPerCase: number): ScoreRow[] {
   return Object.entries(result.cells).map(([cell, stats]) => {
     const parts = [stats.golden, stats.live];
-    const sum = (field: 'cases' | 'agree' | 'illConditioned' | 'quirks' | 'failures' | 'errors') => parts.reduce((n, s) => n + s[field], 0);
+    const sum = (field: 'cases' | 'agree' | 'illConditioned' | 'quirks' | 'failures') => parts.reduce((n, s) => n + s[field], 0);
+    // Cases the implementation failed to run: the 'run' check's failures, counted apart from the port bugs.
+    const errors = parts.reduce((n, s) => n + (s.checks.run?.failures ?? 0), 0);
     const beside = parts.map((s) => s.float64).filter((b) => b !== undefined && b.cases > 0);
     const failed = result.implementationFailed;
     return {
@@ -148,13 +150,13 @@ function rowsOf(result: VerifyResult, impl: Implementation, dtype: Dtype, judged
       agree: sum('agree'),
       illConditioned: sum('illConditioned'),
       quirks: sum('quirks'),
-      portBugs: sum('failures'),
-      errors: sum('errors'),
+      portBugs: sum('failures') - errors,
+      errors,
       notJudged: failed === undefined ? undefined : { count: failed.notJudged, reason: failed.reason },
       vsNumpy: distanceOf(parts),
       vsFloat64: beside.length > 0 ? { maxAbs: Math.max(...beside.map((b) => b!.maxAbs)), maxUlps: Math.max(...beside.map((b) => b!.maxUlps)) } : undefined,
       msPerCase,
-      ok: sum('failures') + sum('errors') === 0 && failed === undefined,
+      ok: sum('failures') === 0 && failed === undefined,
     };
   });
 }
