@@ -118,7 +118,6 @@ export async function runImplementation(impl: Implementation, c: FlatCase, name:
   try {
     reply = await impl.run(c.cell, input.S, input.W);
   } catch (error) {
-    if (error instanceof ImplementationError) throw error;
     throw fail(`failed: ${error instanceof Error ? error.message : String(error)}`, isFatal(error), error);
   }
   if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) throw fail(`expected an object of outputs by seed key, got ${Array.isArray(reply) ? 'an array' : reply === null ? 'null' : typeof reply}`);
