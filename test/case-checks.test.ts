@@ -87,12 +87,19 @@ describe('case reviews', () => {
     const [review] = await reviewCases(impl, await reviewed(impl, 'type1', [4]));
     expect(review.failures).toEqual([]);
     expect(review.ran).toEqual(['fact:gates-in-unit-interval', 'fact:h-bounded', 'fact:c-bounded', 'fact:nan-propagation']);
-    const notExact = "plain is not this package's cells: held bit for bit only of their arithmetic (another exp, tanh, summation order or kernel per T rounds it differently, within the tolerance the NumPy check applies)";
+    const notExact = "plain does not claim this package's arithmetic (exactArithmetic): held bit for bit only of it (another exp, tanh, summation order or kernel per T rounds it differently, within the tolerance the NumPy check applies)";
     expect(review.notChecked).toEqual([
       { check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' },
       ...EXACT_ONLY_FACTS.map((fact) => ({ check: `fact:${fact}`, reason: notExact })),
       ...ENTRY_POINTS.map((e) => ({ check: `entry-point:${e}`, reason: 'the implementation is not built from cell functions' })),
     ]);
+  });
+
+  it('should hold an implementation that claims this package\'s arithmetic to the bit-for-bit facts too', async () => {
+    const impl = { ...traceImplementation('claims', (cell, S, W) => runCase(cell, { S, W }, { allowNonFinite: true })), exactArithmetic: true };
+    const [review] = await reviewCases(impl, await reviewed(impl, 'type1', [4]));
+    expect(review.failures).toEqual([]);
+    expect(review.ran).toEqual(expect.arrayContaining(['fact:gate-saturation', 'fact:cell-state-recompute', 'fact:causality']));
   });
 
   it("should leave a float32 implementation's zero signs to the tolerance policy, saying why", async () => {

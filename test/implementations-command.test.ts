@@ -106,7 +106,7 @@ describeWithNumpy('implementations behind a command, judged', () => {
     expect(stdout).toMatch(/\ntype2 +live +41 +41 +0 +0 +0 /);
     // Held to the facts true of any arithmetic; the bit-for-bit ones say why they were not checked.
     expect(stdout).toMatch(/\nfact:h-bounded +54 +0 +54 +0\n/);
-    expect(stdout).toMatch(/\nfact:causality not checked on 54 type1 cases: my_lstm\.py .* is not this package's cells: held bit for bit only of their arithmetic/);
+    expect(stdout).toMatch(/\nfact:causality not checked on 54 type1 cases: my_lstm\.py .* does not claim this package's arithmetic \(exactArithmetic\): held bit for bit only of it/);
     expect(stdout).toMatch(/verify: OK: 108 cases, my_lstm\.py \(NumPy, stacked gates, float64\) agrees with NumPy\n$/);
   });
 

@@ -17,7 +17,8 @@
  * A check that cannot run on a case (a key the implementation does not return, no declared tanh,
  * no WebAssembly SIMD) is counted as not checked, with its reason. Another implementation than
  * this package's cells is held to the facts true of any arithmetic (bounds, the unit interval, NaN
- * propagation); the bit-for-bit ones (EXACT_ONLY_FACTS) are not checked for it, saying why, since
+ * propagation); the bit-for-bit ones (EXACT_ONLY_FACTS) are not checked for it unless it claims
+ * this package's arithmetic (`exactArithmetic`), saying why, since
  * another exp, tanh, summation order or kernel per T rounds them differently, rightly, and the
  * comparison with NumPy under the tolerance policy judges it there.
  */
@@ -61,8 +62,13 @@ export interface ReviewedCase {
 /** Facts held bit for bit only of this package's arithmetic (see the header). */
 export const EXACT_ONLY_FACTS: readonly FactName[] = ['gate-saturation', 'cell-state-recompute', 'output-recompute', 'causality'];
 
+/** Whether the implementation is held to the bit-for-bit facts: this package's cells, or a float64 one that claims their arithmetic. */
+function heldExactly(impl: Implementation): boolean {
+  return cellsCapabilityOf(impl) !== undefined || (impl.exactArithmetic === true && impl.dtype === 'float64');
+}
+
 const notExact = (impl: Implementation) =>
-  `${impl.name} is not this package's cells: held bit for bit only of their arithmetic (another exp, tanh, summation order or kernel per T rounds it differently, within the tolerance the NumPy check applies)`;
+  `${impl.name} does not claim this package's arithmetic (exactArithmetic): held bit for bit only of it (another exp, tanh, summation order or kernel per T rounds it differently, within the tolerance the NumPy check applies)`;
 
 /** The prefix length causality cuts at: spread over 1 .. T - 1 by the index (0 when T < 2). */
 export function prefixLength(steps: number, index: number): number {
@@ -73,7 +79,7 @@ export function prefixLength(steps: number, index: number): number {
 async function factInputs(impl: Implementation, c: ReviewedCase, failures: CheckFailure[]): Promise<FactInputs> {
   const inputs: FactInputs = { tanh: cellsCapabilityOf(impl)?.tanh };
   // The extra runs serve only facts held bit for bit, which another implementation is not held to.
-  if (cellsCapabilityOf(impl) === undefined) return inputs;
+  if (!heldExactly(impl)) return inputs;
   const extra = async (fact: FactName, label: string, run: CaseForms): Promise<FlatOutputs | undefined> => {
     try {
       return await runImplementation(impl, run.flat, `${c.name} (${label})`, run.input);
@@ -109,7 +115,7 @@ export async function reviewCases(impl: Implementation, cases: readonly Reviewed
       if (followed !== undefined) review.quirks.push({ check: 'numpy:signed-zero', description: describeFollowedZero(followed) });
     }
     const facts = checkExactFacts(c.flat, c.actual, await factInputs(impl, c, review.failures));
-    if (cellsCapabilityOf(impl) === undefined) {
+    if (!heldExactly(impl)) {
       const exactOnly = (fact: FactName) => EXACT_ONLY_FACTS.includes(fact);
       facts.checked = facts.checked.filter((fact) => !exactOnly(fact));
       facts.violations = facts.violations.filter((v) => !exactOnly(v.fact));

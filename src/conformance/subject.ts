@@ -65,7 +65,7 @@ export async function openSubject(impl: Implementation, options: SubjectOptions 
     dtype: impl.dtype,
     tolerance: toleranceFor(impl.dtype),
     // Bit-for-bit identities are float64 facts: a float32 implementation is held within its policy.
-    exact: options.exactArithmetic === true && impl.dtype === 'float64',
+    exact: (options.exactArithmetic ?? impl.exactArithmetic) === true && impl.dtype === 'float64',
     keys: (cell) => keys.get(cell) ?? [],
     // float32: S up to 1e30 with weights up to 1000 over 25 terms stays below FLOAT32_MAX.
     limits: float32 ? { noOverflow: 1e30, anyFinite: FLOAT32_MAX } : { noOverflow: 1e300, anyFinite: Number.MAX_VALUE },

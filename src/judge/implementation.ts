@@ -39,6 +39,13 @@ export interface Implementation {
    * checked as it comes, and the conformance suite asks one small case to learn the keys.
    */
   readonly keys?: readonly string[];
+  /**
+   * Claims this package's arithmetic: the seed's formulas in float64, left to right, with
+   * lstm-parity's exp, σ and tanh (as a faithful port of these cells would). verify and the
+   * conformance suite then hold the bit-for-bit facts of it too (c_t and h_t recomputed, causality,
+   * σ's saturation constants); without the claim they are listed as not checked.
+   */
+  readonly exactArithmetic?: boolean;
   /** Runs one case; may be asynchronous (a subprocess, a worker, a GPU). */
   run(cell: CellType, S: number[][], W: CaseInput['W']): ImplementationOutputs | Promise<ImplementationOutputs>;
   /** Ends what the implementation started (processes, workers); called once by whoever opened it. */
