@@ -7,17 +7,17 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateCase, WEIGHT_KEYS } from '../src/cells/schema.js';
-import { cellCase, type CellCase } from './arbitraries/cell-case.js';
-import { edgeDouble, SATURATION_CONSTANTS } from './arbitraries/edge-double.js';
-import { permutationKeys, permutationOf } from './arbitraries/permutation.js';
-import { probeCase } from './arbitraries/probe-case.js';
-import { sequence } from './arbitraries/sequence.js';
-import { shape } from './arbitraries/shape.js';
-import { uniformDouble } from './arbitraries/uniform-double.js';
-import { weights } from './arbitraries/weights.js';
+import { cellCase, type CellCase } from '../src/conformance/arbitraries/cell-case.js';
+import { edgeDouble, SATURATION_CONSTANTS } from '../src/conformance/arbitraries/edge-double.js';
+import { permutationKeys, permutationOf } from '../src/conformance/arbitraries/permutation.js';
+import { probeCase } from '../src/conformance/arbitraries/probe-case.js';
+import { sequence } from '../src/conformance/arbitraries/sequence.js';
+import { shape } from '../src/conformance/arbitraries/shape.js';
+import { uniformDouble } from '../src/conformance/arbitraries/uniform-double.js';
+import { weights } from '../src/conformance/arbitraries/weights.js';
 import { sigmoid, tanh } from '../src/index.js';
-import { MIN_NORMAL, SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, stepUlps } from './support/float64.js';
-import { readSettings } from './support/runner.js';
+import { MIN_NORMAL, SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, stepUlps } from '../src/conformance/support/float64.js';
+import { readSettings } from '../src/conformance/runner.js';
 
 const SAMPLES = { numRuns: 300, seed: 42 };
 

@@ -7,6 +7,10 @@ warnings it raises are those of the seed, bit for bit (test_lstm_reference.py pr
 * sigmoid as ``1 / (1 + np.exp(-z))`` and ``np.tanh``;
 * type 1 evaluates the gates in the order g, i, o, then the candidate; type 2 in the order g, o, i.
 
+``dtype=np.float32`` runs the same operations in float32 (the states start as float32 zeros; S
+and W must be float32 arrays already): the reference a float32 implementation is judged against.
+The default, float64, is the seed's computation unchanged.
+
 Quirks kept on purpose: the initial states take their length from ``u_i.shape[1]``; T = 0 gives
 empty lists; type 2 reads ``c_{t-1}`` in its gates and returns ``h_t = tanh(o_t * c_t)``. The
 key names (type 1's capital ``Output_gate_activations``) are the seed's.
@@ -29,13 +33,13 @@ def _affine(W, gate, x, state):
     return np.dot(W['w_' + gate], x) + np.dot(W['u_' + gate], state) + W['b_' + gate]
 
 
-def lstm_type_1(S, W):
+def lstm_type_1(S, W, dtype=np.float64):
     """Standard LSTM with a forget gate (g); gates read h_{t-1}."""
     if S.ndim != 2:
         raise ValueError(f'S must be 2-D (T x X), got {S.ndim}-D')
     width = W['u_i'].shape[1]
-    h = np.zeros([width])
-    c = np.zeros([width])
+    h = np.zeros([width], dtype)
+    c = np.zeros([width], dtype)
     trace = {key: [] for key in TYPE1_KEYS}
     for x in S:
         f = sigmoid(_affine(W, 'g', x, h))
@@ -49,11 +53,11 @@ def lstm_type_1(S, W):
     return trace
 
 
-def lstm_type_2(S, W):
+def lstm_type_2(S, W, dtype=np.float64):
     """Peephole-style LSTM: gates read c_{t-1}; the candidate has no recurrent term."""
     if S.ndim != 2:
         raise ValueError(f'S must be 2-D (T x X), got {S.ndim}-D')
-    c = np.zeros([W['u_i'].shape[1]])
+    c = np.zeros([W['u_i'].shape[1]], dtype)
     trace = {key: [] for key in TYPE2_KEYS}
     for x in S:
         f = sigmoid(_affine(W, 'g', x, c))

@@ -11,6 +11,9 @@ so every value, NaN payloads aside, arrives exactly. Requests:
       -> {"id": 2, "ok": true, "results": [{"ok": true, "outputs": {"Output": b64, ...},
                                             "warnings": ["overflow encountered in exp"]},
                                            {"ok": false, "error": "..."}, ...]}
+  {"id": 2, "op": "run", "dtype": "float32", "cases": [...]}
+      -> the same, computed in float32: S and W rounded to float32, the seed's operations on
+         float32 arrays (lstm_reference.py, dtype=np.float32); outputs sent as float64 (exact).
   {"id": 3, "op": "truth", "cases": [...]}
       -> the same, from lstm_mpmath.py: each case evaluated at 50, 100 (and if they differ 200)
          digits until two precisions round to the same float64 outputs; each result also has
@@ -92,11 +95,18 @@ def truth_case(case):
             'warnings': [], 'digits': previous[0], 'converged': False}
 
 
-def run_case(case):
+DTYPES = {'float64': np.float64, 'float32': np.float32}
+
+
+def run_case(case, dtype='float64'):
     cell, S, W, H = decode_case(case)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        outputs = lstm_reference.CELLS[cell](S, W)
+        if dtype == 'float64':
+            outputs = lstm_reference.CELLS[cell](S, W)
+        else:
+            kind = DTYPES[dtype]
+            outputs = lstm_reference.CELLS[cell](S.astype(kind), {key: value.astype(kind) for key, value in W.items()}, kind)
     messages = []
     for warning in caught:
         message = str(warning.message)
@@ -169,7 +179,10 @@ def answer(request):
     if op == 'hello':
         return {'ok': True, 'info': hello()}
     if op in ('run', 'truth'):
-        evaluate = run_case if op == 'run' else truth_case
+        dtype = request.get('dtype', 'float64')
+        if dtype not in DTYPES:
+            return {'ok': False, 'error': f'dtype: expected float64 or float32, got {dtype!r}'}
+        evaluate = (lambda case: run_case(case, dtype)) if op == 'run' else truth_case
         results = []
         for case in request['cases']:
             try:

@@ -69,8 +69,8 @@ export { caseProblemLine, overflowingLiteral } from './format/case-problems.js';
 export { encodeDouble, reviveDouble, reviveDoubles } from './format/doubles.js';
 export { formatSeedOutput } from './format/output.js';
 export { stringifyDoubles } from './format/json-writer.js';
-export { nextAfter, ulpDistance, ulpOf } from './numeric/ulp.js';
-export { FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, type Agreement, type Tolerance } from './judge/tolerance.js';
+export { nextAfter, nextAfter32, ulpDistance, ulpDistance32, ulpOf } from './numeric/ulp.js';
+export { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, toleranceFor, ulpsFor, type Agreement, type Dtype, type Tolerance } from './judge/tolerance.js';
 export {
   compareKey,
   compareTraces,
@@ -87,14 +87,15 @@ export { toFlatCase, type FlatCase, type FlatOutputs, type Reference, type Refer
 export {
   ImplementationError,
   caseInput,
+  implementationProblems,
+  isFatal,
   runImplementation,
   seedKeysOf,
   type CaseInput,
-  type Dtype,
   type Implementation,
   type ImplementationOutputs,
 } from './judge/implementation.js';
-export { expectedArrays, goldenPasses, judgeGoldenFile, toleranceOf, type GoldenJudgement } from './judge/golden.js';
+export { expectedArrays, goldenPasses, judgeGoldenFile, judgeGoldenFileLive, toleranceOf, type GoldenJudgement } from './judge/golden.js';
 export { GOLDEN_SCHEMA_VERSION, GoldenFileError, formatGoldenFile, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './golden/format.js';
 export {
   CELLS_TANH,

@@ -3,11 +3,15 @@
  * the golden corpus on disk with its checksums, the live campaign behind `lstm-parity verify`
  * (streamed, on several workers) and the merge of its shards,
  * the explorer, the accuracy check against a high-precision truth, and the HTML reports.
- * Everything browser-safe is exported from `lstm-parity` itself.
+ * Everything browser-safe is exported from `lstm-parity` itself. Implementations under test that
+ * need Node (a command speaking the JSON-lines protocol, a module on disk, the peer adapters) are
+ * here too.
  *
  * @module lstm-parity/node
  */
 export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
+export type { LineWorkerErrorKind } from './process/line-worker.js';
+export type { ErrorBeside } from './campaign/judging.js';
 export type { WorkerInfo } from './oracle/protocol.js';
 export { probePython, pythonCommand, MIN_NUMPY, type PythonProbe } from './oracle/python.js';
 export { GoldenCorpusError, loadGoldenFile, readManifest, sha256 } from './golden/files.js';
@@ -44,3 +48,15 @@ export type { CategoryId } from './explore/categories.js';
 export { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy } from './accuracy/accuracy.js';
 export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';
 export { exploreReportHtml } from './report/explore-section.js';
+export {
+  CommandImplementationError,
+  openCommandImplementation,
+  type CommandImplementation,
+  type CommandImplementationOptions,
+  type Hello,
+} from './implementations/command.js';
+export { splitCommandLine, CommandLineError } from './implementations/command-line.js';
+export { loadModuleImplementation, ImplementationModuleError } from './implementations/module.js';
+export { builtinNames, findBuiltin, PeerUnavailableError, type BuiltinImplementation, type BuiltinOptions } from './implementations/registry.js';
+export { tfjsImplementation } from './implementations/tfjs.js';
+export { openPythonPeer, peerPython } from './implementations/python-peers.js';

@@ -15,7 +15,7 @@ import { instantiateDots, TABLE_BYTES, type DotsInstance } from '../src/cells/wa
 import { exp, sigmoid, tanh } from '../src/index.js';
 import { packageRoot } from '../src/package-root.js';
 import { pythonCommand } from '../src/oracle/python.js';
-import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, stepUlps } from '../properties/support/float64.js';
+import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, stepUlps } from '../src/conformance/support/float64.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
 const buffer = new ArrayBuffer(8);

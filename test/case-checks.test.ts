@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECK_NAMES, countChecks, emptyChecks, prefixLength, reviewCases, type ReviewedCase } from '../src/campaign/case-checks.js';
+import { CHECK_NAMES, EXACT_ONLY_FACTS, countChecks, emptyChecks, prefixLength, reviewCases, type ReviewedCase } from '../src/campaign/case-checks.js';
 import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPointCase } from '../src/campaign/entry-points.js';
 import { campaignCase, chaoticProbe, FAMILY_SHARE, familyOf } from '../src/campaign/random-case.js';
 import { CHUNK_MAX_STEPS } from '../src/cells/driver.js';
@@ -82,15 +82,31 @@ describe('case reviews', () => {
     expect(unjudged.notChecked).toEqual([{ check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' }]);
   });
 
-  it('should leave out the entry points and h_t of an implementation that is not built from cell functions, saying why', async () => {
+  it('should hold an implementation that is not built from cell functions to the facts of any arithmetic only, saying why', async () => {
     const impl = traceImplementation('plain', (cell, S, W) => runCase(cell, { S, W }, { allowNonFinite: true }));
     const [review] = await reviewCases(impl, await reviewed(impl, 'type1', [4]));
     expect(review.failures).toEqual([]);
+    expect(review.ran).toEqual(['fact:gates-in-unit-interval', 'fact:h-bounded', 'fact:c-bounded', 'fact:nan-propagation']);
+    const notExact = "plain does not claim this package's arithmetic (exactArithmetic): held bit for bit only of it (another exp, tanh, summation order or kernel per T rounds it differently, within the tolerance the NumPy check applies)";
     expect(review.notChecked).toEqual([
       { check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' },
-      { check: 'fact:output-recompute', reason: "needs the implementation's tanh" },
+      ...EXACT_ONLY_FACTS.map((fact) => ({ check: `fact:${fact}`, reason: notExact })),
       ...ENTRY_POINTS.map((e) => ({ check: `entry-point:${e}`, reason: 'the implementation is not built from cell functions' })),
     ]);
+  });
+
+  it('should hold an implementation that claims this package\'s arithmetic to the bit-for-bit facts too', async () => {
+    const impl = { ...traceImplementation('claims', (cell, S, W) => runCase(cell, { S, W }, { allowNonFinite: true })), exactArithmetic: true };
+    const [review] = await reviewCases(impl, await reviewed(impl, 'type1', [4]));
+    expect(review.failures).toEqual([]);
+    expect(review.ran).toEqual(expect.arrayContaining(['fact:gate-saturation', 'fact:cell-state-recompute', 'fact:causality']));
+  });
+
+  it("should leave a float32 implementation's zero signs to the tolerance policy, saying why", async () => {
+    const impl = { ...traceImplementation('plain32', (cell, S, W) => runCase(cell, { S, W }, { allowNonFinite: true })), dtype: 'float32' as const };
+    const [c] = await reviewed(impl, 'type1', [4]);
+    const [review] = await reviewCases(impl, [{ ...c, agreed: c.actual }]);
+    expect(review.notChecked[0]).toEqual({ check: 'numpy:signed-zero', reason: "a float32 implementation: its zeros' signs follow where its own float32 arithmetic underflows; the tolerance policy judges them" });
   });
 
   it('should fail a fact whose extra run fails, naming the run', async () => {

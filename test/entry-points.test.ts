@@ -37,13 +37,24 @@ describe('entry points', () => {
     expect(harness).toEqual([]);
   });
 
-  it('should resolve lstm-parity and lstm-parity/node by name, each with what its audience needs', async () => {
+  it('should keep vitest out of every entry point but lstm-parity/conformance', () => {
+    for (const entry of ['src/index.ts', 'src/node.ts']) {
+      const importers = [...importGraph(entry)].filter(([, bare]) => bare.includes('vitest')).map(([file]) => relative(ROOT, file));
+      expect(importers, entry).toEqual([]);
+    }
+    expect([...importGraph('src/conformance.ts')].some(([, bare]) => bare.includes('vitest'))).toBe(true);
+  });
+
+  it('should resolve lstm-parity, lstm-parity/node and lstm-parity/conformance by name, each with what its audience needs', async () => {
     const script = `
       const root = await import('lstm-parity');
       const node = await import('lstm-parity/node');
       console.log(JSON.stringify({ root: Object.keys(root).sort(), node: Object.keys(node).sort() }));`;
     const { stdout } = await execa('node', ['--input-type=module', '-e', script], { cwd: ROOT });
     const { root, node } = JSON.parse(stdout) as { root: string[]; node: string[] };
+    // The conformance entry imports vitest, so it is resolved here, and imported by test/conformance.test.ts.
+    const resolved = await execa('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('lstm-parity/conformance'))"], { cwd: ROOT });
+    expect(String(resolved.stdout)).toMatch(/\/dist\/src\/conformance\.js$/);
     expect(root).toEqual(expect.arrayContaining(['lstmType1', 'lstmType2', 'prepareWeights', 'createLstmType1', 'lstmType1Batch', 'validateCase', 'parseGoldenFile', 'judgeGoldenFile', 'compareTraces', 'lstmParityImplementation', 'VERSION']));
     expect(root).not.toContain('NumpyOracle');
     expect(node).toEqual(expect.arrayContaining(['NumpyOracle', 'verify', 'explore', 'measureAccuracy', 'loadGoldenFile', 'readManifest', 'ENTRY_POINTS', 'GoldenCorpusError']));

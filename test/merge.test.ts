@@ -84,7 +84,8 @@ describeWithNumpy('merging the shards of a campaign', () => {
       ['another version', edit(2, (r) => (r.lstmParity = '9.9.9')), "shard-2.json: lstm-parity version 9.9.9 differs from shard-1.json's 0.2.0; shards of one campaign share it"],
       ['another NumPy', edit(2, (r) => (r.environment.numpy = '1.26.4')), `shard-2.json: NumPy version 1.26.4 differs from shard-1.json's ${whole.environment.numpy}; shards of one campaign share it`],
       ['another manifest', edit(3, (r) => (r.campaign.golden.manifestSha256 = '0'.repeat(64))), `shard-3.json: golden manifest (sha256) ${'0'.repeat(64)} differs from shard-1.json's ${whole.campaign.golden.manifestSha256}; shards of one campaign share it`],
-      ['another implementation', edit(4, (r) => (r.campaign.implementation = { name: 'lstm-parity', version: '0.2.0' })), "shard-4.json: implementation lstm-parity 0.2.0 differs from shard-1.json's swapped gates; shards of one campaign share it"],
+      ['another implementation', edit(4, (r) => (r.campaign.implementation = { ...r.campaign.implementation, name: 'lstm-parity', version: '0.2.0' })), "shard-4.json: implementation lstm-parity 0.2.0 float64 differs from shard-1.json's swapped gates float64; shards of one campaign share it"],
+      ['another precision', edit(4, (r) => (r.campaign.implementation = { ...r.campaign.implementation, dtype: 'float32' })), "shard-4.json: implementation swapped gates float32 differs from shard-1.json's swapped gates float64; shards of one campaign share it"],
       ['another shard count', edit(4, (r) => (r.campaign.shard = { index: 4, count: 5 })), "shard-4.json: shard count 5 differs from shard-1.json's 4; shards of one campaign share it"],
       ['a duplicate', [...shards, { ...shards[0], source: 'copy.json' }], 'copy.json: shard 3/4 again (shard-3.json is shard 3/4 too)'],
       ['a gap', shards.filter((s) => s.result.campaign.shard.index !== 2), 'shard 2 of 4 missing: 3 of 4 given'],
@@ -135,7 +136,8 @@ describeWithNumpy('lstm-parity merge', () => {
     expect(merged.stderr).toMatch(/^lstm-parity: report written to .*all\.html \(\d+ KiB\)\n$/);
     expect(readFileSync(report, 'utf8')).toContain('2 shards merged');
     const text = await runMain(['merge', ...files]);
-    expect(text.stdout).toMatch(/^campaign: seed 4, 2 shards merged, 9 cases per cell\nenvironment: Node .*\n\n/);
+    // Another implementation than this package's cells is named, with how it was judged.
+    expect(text.stdout).toMatch(/^campaign: seed 4, 2 shards merged, 9 cases per cell\nimplementation: swapped gates \(float64; type1, type2; .*\); judged as float64 against the seed in float64 \(NumPy\).*\nenvironment: Node .*\n\n/);
     expect(text.stdout).toMatch(/\nverify: FAILED: \d+ of \d+ cases are port bugs: type1 \(\d+\); caught by numpy \(\d+\)(, [a-z:-]+ \(\d+\))*\n$/);
   });
 });

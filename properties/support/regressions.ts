@@ -12,7 +12,7 @@ import { environmentOf, evaluateGolden, type GoldenInput } from '../../src/golde
 import { saveRegression } from '../../src/golden/regressions.js';
 import type { NumpyOracle } from '../../src/oracle/numpy-oracle.js';
 import { packageRoot } from '../../src/package-root.js';
-import type { CellCase } from '../arbitraries/cell-case.js';
+import type { CellCase } from '../../src/conformance/arbitraries/cell-case.js';
 
 export const SAVE_REGRESSIONS_VARIABLE = 'LSTM_PARITY_SAVE_REGRESSIONS';
 

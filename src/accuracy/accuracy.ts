@@ -2,11 +2,16 @@
  * How far the port and NumPy each are from the truth (reference/lstm_mpmath.py, evaluated until
  * two precisions agree in float64), per key: largest and median ULP distance, largest absolute
  * error. Differences between port and NumPy say which of the two is wrong only against this.
+ *
+ * A float32 implementation is set beside NumPy in float32 (the seed's computation on S and W
+ * rounded to float32), with distances counted in float32 ULPs; NumPy in float64 is reported too,
+ * as the accuracy float64 would give.
  */
 import type { CellType } from '../cells/schema.js';
 import { lstmParityImplementation } from '../implementations/lstm-parity.js';
 import { runImplementation, type CaseInput, type Implementation } from '../judge/implementation.js';
-import { ulpDistance } from '../numeric/ulp.js';
+import { ulpDistance, ulpDistance32 } from '../numeric/ulp.js';
+import type { Dtype } from '../judge/tolerance.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { toFlatCase } from '../judge/flat-case.js';
 
@@ -26,8 +31,10 @@ export interface KeyAccuracy {
   key: string;
   /** The implementation's error (this package's cells unless another was given). */
   port: ErrorSummary;
-  /** NumPy's error. */
+  /** NumPy in the implementation's precision. */
   numpy: ErrorSummary;
+  /** A float32 implementation only: NumPy in float64, in float64 ULPs. */
+  numpy64?: ErrorSummary;
   /** Which is closer to the truth by median ULP (then by max ULP); 'tie' when equal. */
   closer: 'port' | 'numpy' | 'tie';
 }
@@ -35,6 +42,7 @@ export interface KeyAccuracy {
 /** {@link measureAccuracy}'s answer for one case: who is closer to the truth, key by key and overall. */
 export interface AccuracyResult {
   /** The case's cell. */
+  implementation: { name: string; version?: string; dtype: Dtype };
   cell: CellType;
   /** T. */
   steps: number;
@@ -61,18 +69,19 @@ export function median(values: Float64Array): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** ULP distances to the truth; NaN meeting NaN is 0, NaN against a number is Infinity. */
-function distances(values: Float64Array, truth: Float64Array): Float64Array {
+/** ULP distances to the truth (in the dtype's ULPs); NaN meeting NaN is 0, NaN against a number is Infinity. */
+function distances(values: Float64Array, truth: Float64Array, dtype: Dtype): Float64Array {
   const out = new Float64Array(truth.length);
+  const ulps = dtype === 'float32' ? ulpDistance32 : ulpDistance;
   for (let k = 0; k < truth.length; k++) {
-    const d = ulpDistance(values[k], truth[k]);
+    const d = ulps(values[k], truth[k]);
     out[k] = Number.isNaN(d) ? (Number.isNaN(values[k]) && Number.isNaN(truth[k]) ? 0 : Infinity) : d;
   }
   return out;
 }
 
-function summarize(values: Float64Array, truth: Float64Array): ErrorSummary & { ulps: Float64Array } {
-  const ulps = distances(values, truth);
+function summarize(values: Float64Array, truth: Float64Array, dtype: Dtype = 'float64'): ErrorSummary & { ulps: Float64Array } {
+  const ulps = distances(values, truth, dtype);
   let maxAbs = 0;
   for (let k = 0; k < truth.length; k++) {
     const d = Math.abs(values[k] - truth[k]);
@@ -110,10 +119,13 @@ export async function measureAccuracy(
   impl: Implementation = lstmParityImplementation(),
 ): Promise<AccuracyResult> {
   const c = toFlatCase(cell, value, { allowNonFinite });
+  const dtype = impl.dtype;
   const port = await runImplementation(impl, c, 'the case', value as CaseInput);
-  const [numpy] = await oracle.evaluate([c]);
+  const [numpy] = await oracle.evaluate([c], { dtype });
+  const [numpy64] = dtype === 'float32' ? await oracle.evaluate([c]) : [undefined];
   const [truth] = await oracle.truth([c]);
   if (!numpy.ok) throw new Error(`NumPy could not evaluate the case: ${numpy.error}`);
+  if (numpy64 !== undefined && !numpy64.ok) throw new Error(`NumPy could not evaluate the case in float64: ${numpy64.error}`);
   if (!truth.ok) throw new Error(`the high-precision reference could not evaluate the case: ${truth.error}`);
   const keys: KeyAccuracy[] = [];
   const portUlps: Float64Array[] = [];
@@ -121,19 +133,21 @@ export async function measureAccuracy(
   const raw: AccuracyResult['distances'] = {};
   for (const [key, exact] of Object.entries(truth.outputs)) {
     if (!(key in port)) continue;
-    const { ulps: pu, ...p } = summarize(port[key], exact);
-    const { ulps: nu, ...n } = summarize(numpy.outputs[key], exact);
+    const { ulps: pu, ...p } = summarize(port[key], exact, dtype);
+    const { ulps: nu, ...n } = summarize(numpy.outputs[key], exact, dtype);
     portUlps.push(pu);
     numpyUlps.push(nu);
     raw[key] = { port: pu, numpy: nu };
     const closer = p.medianUlps !== n.medianUlps ? (p.medianUlps < n.medianUlps ? 'port' : 'numpy') : p.maxUlps !== n.maxUlps ? (p.maxUlps < n.maxUlps ? 'port' : 'numpy') : 'tie';
-    keys.push({ key, port: p, numpy: n, closer });
+    const beside = numpy64?.ok ? (({ ulps: _u, ...summary }) => summary)(summarize(numpy64.outputs[key], exact)) : undefined;
+    keys.push({ key, port: p, numpy: n, ...(beside === undefined ? {} : { numpy64: beside }), closer });
   }
   const all = (parts: Float64Array[], which: 'port' | 'numpy'): ErrorSummary => {
     const ulps = concat(parts);
     return { maxUlps: ulps.reduce((m, x) => Math.max(m, x), 0), medianUlps: median(ulps), maxAbs: Math.max(0, ...keys.map((k) => k[which].maxAbs)) };
   };
   return {
+    implementation: { name: impl.name, version: impl.version, dtype },
     cell,
     steps: c.steps,
     hidden: c.hidden,

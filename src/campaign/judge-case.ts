@@ -8,7 +8,7 @@
  */
 import type { FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
 import type { NoiseFloor } from '../judge/noise-floor.js';
-import { FLOAT64_TOLERANCE } from '../judge/tolerance.js';
+import { FLOAT64_TOLERANCE, type Tolerance } from '../judge/tolerance.js';
 import { judge, type Verdict } from '../judge/verdict.js';
 import type { CellType } from '../cells/schema.js';
 import type { ImplementationError } from '../judge/implementation.js';
@@ -38,6 +38,8 @@ export interface JudgedCase {
   stepSpread?: Record<string, ArrayLike<number>>;
   /** What the checks beside NumPy's comparison found. */
   review: CaseReview;
+  /** A float32 implementation only: float64 NumPy's outputs for the same keys, for the error beside. */
+  float64?: FlatOutputs;
 }
 
 /** A case the implementation failed to run: a port bug, with nothing to compare. */
@@ -58,22 +60,19 @@ export function failedRun(c: Pick<PlannedCase, 'name' | 'cell' | 'index' | 'orde
 export const sourceOf = (c: Pick<PlannedCase, 'index'>): CaseSource => (c.index < 0 ? 'probe' : 'live');
 
 /** NumPy's outputs for the keys the implementation returned. */
-function pick(outputs: FlatOutputs, actual: FlatOutputs): FlatOutputs {
+export function pick(outputs: FlatOutputs, actual: FlatOutputs): FlatOutputs {
   return Object.fromEntries(Object.keys(actual).map((key) => [key, outputs[key]]));
 }
 
-/**
- * Judges one live case against NumPy's answer with the float64 tolerance.
- *
- * @param c - the planned case.
- * @param actual - the implementation's outputs.
- * @param numpy - NumPy's answer; only the keys the implementation returned are compared.
- * @param review - what the checks of case-checks found.
- * @param floor - NumPy's noise floor, on the second pass of a case that did not agree.
- * @throws Error when NumPy could not evaluate the case: a live case NumPy rejects is a harness
- *   bug (the case was drawn valid), not a verdict.
- */
-export function judgeLiveCase(c: PlannedCase, actual: FlatOutputs, numpy: ReferenceResult, review: CaseReview, floor?: Pick<NoiseFloor, 'stepSpread'>): JudgedCase {
+/** Judges a live case; `tolerance` is the policy of the implementation's precision (../judge/tolerance.ts). */
+export function judgeLiveCase(
+  c: PlannedCase,
+  actual: FlatOutputs,
+  numpy: ReferenceResult,
+  review: CaseReview,
+  floor?: Pick<NoiseFloor, 'stepSpread'>,
+  tolerance: Tolerance = FLOAT64_TOLERANCE,
+): JudgedCase {
   if (!numpy.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${numpy.error}`);
   const expected = pick(numpy.outputs, actual);
   return {
@@ -81,7 +80,7 @@ export function judgeLiveCase(c: PlannedCase, actual: FlatOutputs, numpy: Refere
     cell: c.cell,
     source: sourceOf(c),
     order: c.order,
-    verdict: judge(c.flat, actual, expected, FLOAT64_TOLERANCE, floor),
+    verdict: judge(c.flat, actual, expected, tolerance, floor),
     actual,
     expected,
     hidden: c.flat.hidden,

@@ -16,6 +16,12 @@
  * When a worker fails for good (NumpyOracle gave up on a request), no lane takes a new chunk, the
  * chunks in flight finish, and everything judged is handed over; the caller counts the rest as
  * not judged. A disagreeing case whose noise floor could not be measured is not judged either.
+ *
+ * The implementation is one for all lanes (a command is one process, which takes one case at a
+ * time). A case it fails on is a port bug (a FailedRun); when it fails for good, it is asked
+ * nothing more: the lanes stop at the next case, and what was judged is handed over as for a
+ * worker failure. Each lane judges in its worker's precision (./judging.ts): a float32
+ * implementation meets NumPy in float32, with float64 NumPy's answers kept beside.
  */
 import { caseSeedOf } from './random-case.js';
 import { ImplementationError, runImplementation, type Implementation } from '../judge/implementation.js';
@@ -23,7 +29,8 @@ import { measureNoiseFloors } from '../judge/noise-floor.js';
 import type { FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
 import { NumpyWorkerError, type NumpyOracle } from '../oracle/numpy-oracle.js';
 import { reviewCases, type CaseReview } from './case-checks.js';
-import { failedRun, judgeLiveCase, sourceOf, type CaseOutcome, type JudgedCase } from './judge-case.js';
+import { failedRun, judgeLiveCase, pick, sourceOf, type CaseOutcome, type JudgedCase } from './judge-case.js';
+import { judgingFor } from './judging.js';
 import type { PlannedCase } from './plan.js';
 
 /** Cases per chunk: two requests of the bridge's default batch of 64. */
@@ -48,6 +55,8 @@ export interface LiveCampaignOptions {
 export interface LiveCampaignOutcome {
   /** The worker failure that stopped the campaign, if one did. */
   failure?: NumpyWorkerError;
+  /** The implementation's failure for good that stopped the campaign, if one did. */
+  implementationFailure?: ImplementationError;
 }
 
 /** A placeholder until the chunk's reviews are in. */
@@ -56,6 +65,11 @@ const NOT_REVIEWED: CaseReview = { ran: [], notChecked: [], failures: [], quirks
 interface ChunkResult {
   judged: CaseOutcome[];
   failure?: NumpyWorkerError;
+}
+
+/** Shared by the lanes: set once the implementation failed for good, so none asks it again. */
+interface ImplementationState {
+  failure?: ImplementationError;
 }
 
 /** Resolves after one turn of the event loop, so that I/O and signals waiting are handled. */
@@ -75,13 +89,22 @@ function slicer(): () => Promise<void> {
  * One chunk through NumPy, the implementation, the checks of ./case-checks.ts and the judge. If the
  * worker fails for good, the cases it evaluated before failing are still judged and the failure is
  * returned with them. A case the implementation fails to run is a port bug (a FailedRun), not the
- * end of the campaign.
+ * end of the campaign; a failure for good is (`state`), and the chunk ends there.
  */
-async function runChunk(oracle: NumpyOracle, chunk: readonly PlannedCase[], impl: Implementation, seed: number, breathe: () => Promise<void>): Promise<ChunkResult> {
+async function runChunk(
+  oracle: NumpyOracle,
+  chunk: readonly PlannedCase[],
+  impl: Implementation,
+  state: ImplementationState,
+  seed: number,
+  breathe: () => Promise<void>,
+): Promise<ChunkResult> {
+  const judging = judgingFor(impl, oracle);
+  const reference = judging.reference!;
   let failure: NumpyWorkerError | undefined;
   let results: readonly ReferenceResult[];
   try {
-    results = await oracle.evaluate(chunk.map((c) => c.flat));
+    results = await reference.evaluate(chunk.map((c) => c.flat));
   } catch (error) {
     if (!(error instanceof NumpyWorkerError)) throw error;
     failure = error;
@@ -92,16 +115,21 @@ async function runChunk(oracle: NumpyOracle, chunk: readonly PlannedCase[], impl
   const caseOf = new Map<number, number>();
   const unsettled: number[] = [];
   for (const [k, result] of results.entries()) {
+    if (state.failure !== undefined) break;
     const c = chunk[k];
     let actual: FlatOutputs;
     try {
       actual = await runImplementation(impl, c.flat, c.name, c.value);
     } catch (error) {
       if (!(error instanceof ImplementationError)) throw error;
+      if (error.fatal) {
+        state.failure ??= error;
+        break;
+      }
       outcomes.push(failedRun(c, sourceOf(c), error));
       continue;
     }
-    const j = judgeLiveCase(c, actual, result, NOT_REVIEWED);
+    const j = judgeLiveCase(c, actual, result, NOT_REVIEWED, undefined, judging.tolerance);
     if (j.verdict.kind !== 'agrees') unsettled.push(outcomes.length);
     caseOf.set(outcomes.length, k);
     outcomes.push(j);
@@ -119,28 +147,43 @@ async function runChunk(oracle: NumpyOracle, chunk: readonly PlannedCase[], impl
   );
   judged.forEach((n, r) => ((outcomes[n] as JudgedCase).review = reviews[r]));
   await breathe();
-  if (unsettled.length === 0) return { judged: outcomes, failure };
   // Only cases that disagree need their noise floor: a few extra NumPy runs each.
-  if (failure === undefined) {
+  if (unsettled.length > 0 && failure === undefined) {
     try {
       const floors = await measureNoiseFloors(
-        oracle,
+        reference,
         unsettled.map((n) => chunk[caseOf.get(n)!].flat),
         unsettled.map((n) => (outcomes[n] as JudgedCase).expected),
-        { seeds: unsettled.map((n) => caseSeedOf(seed, chunk[caseOf.get(n)!].index)) },
+        { seeds: unsettled.map((n) => caseSeedOf(seed, chunk[caseOf.get(n)!].index)), dtype: judging.dtype },
       );
       unsettled.forEach((n, f) => {
         const j = outcomes[n] as JudgedCase;
-        outcomes[n] = judgeLiveCase(chunk[caseOf.get(n)!], j.actual, { ok: true, outputs: j.expected, warnings: [] }, j.review, floors[f]);
+        outcomes[n] = judgeLiveCase(chunk[caseOf.get(n)!], j.actual, { ok: true, outputs: j.expected, warnings: [] }, j.review, floors[f], judging.tolerance);
       });
-      return { judged: outcomes };
+      unsettled.length = 0;
     } catch (error) {
       if (!(error instanceof NumpyWorkerError)) throw error;
       failure = error;
     }
   }
   // A disagreement without its noise floor cannot be judged: it counts as not judged.
-  return { judged: outcomes.filter((_, n) => !unsettled.includes(n)), failure };
+  const kept = outcomes.filter((_, n) => !unsettled.includes(n));
+  // A float32 implementation's distance from the float64 seed, reported beside its verdicts.
+  if (judging.float64 !== undefined && failure === undefined) {
+    const beside = [...caseOf.keys()].filter((n) => !unsettled.includes(n) && (outcomes[n] as JudgedCase).source !== 'probe');
+    try {
+      const float64 = await judging.float64.evaluate(beside.map((n) => chunk[caseOf.get(n)!].flat));
+      beside.forEach((n, f) => {
+        const result = float64[f];
+        const j = outcomes[n] as JudgedCase;
+        if (result.ok) j.float64 = pick(result.outputs, j.actual);
+      });
+    } catch (error) {
+      if (!(error instanceof NumpyWorkerError)) throw error;
+      failure = error;
+    }
+  }
+  return { judged: kept, failure };
 }
 
 export async function runLiveCampaign(options: LiveCampaignOptions): Promise<LiveCampaignOutcome> {
@@ -152,6 +195,7 @@ export async function runLiveCampaign(options: LiveCampaignOptions): Promise<Liv
   let delivered = 0;
   let exhausted = false;
   const stop: { failed?: { seq: number; failure: NumpyWorkerError }; thrown: boolean } = { thrown: false };
+  const state: ImplementationState = {};
   let waiting: { promise: Promise<void>; resolve: () => void } | undefined;
 
   /** The first failure in campaign order is the one reported. */
@@ -197,13 +241,13 @@ export async function runLiveCampaign(options: LiveCampaignOptions): Promise<Liv
     const breathe = slicer();
     for (;;) {
       await waitForRoom();
-      if (exhausted || stop.failed !== undefined || stop.thrown) return;
+      if (exhausted || stop.failed !== undefined || stop.thrown || state.failure !== undefined) return;
       const chunk = take();
       if (chunk.length === 0) return;
       const seq = taken++;
       let result: ChunkResult;
       try {
-        result = await runChunk(oracle, chunk, options.implementation, options.seed, breathe);
+        result = await runChunk(oracle, chunk, options.implementation, state, options.seed, breathe);
       } catch (error) {
         // Anything but a worker failure or a case the implementation failed ends the campaign at once.
         stop.thrown = true;
@@ -217,5 +261,5 @@ export async function runLiveCampaign(options: LiveCampaignOptions): Promise<Liv
   };
 
   await Promise.all(lanes.map(lane));
-  return { failure: stop.failed?.failure };
+  return { failure: stop.failed?.failure, implementationFailure: state.failure };
 }

@@ -11,6 +11,8 @@
  * - `golden`: every shard judges the whole corpus; all must agree, and it counts once.
  * - `live` and anything nested in it: numbers sum, except `max*`, which keep the largest with
  *   its `max*At` location (a tie goes to the lower `order`); arrays (of reasons) join as distinct values.
+ * - an implementation that failed for good in any shard: the shards' reasons joined, their
+ *   cases not judged summed; the merged result is not ok.
  * - findings: concatenated, sorted by `order`, and cut to the same FINDINGS_PER_KIND per cell and
  *   verdict as one run keeps (each shard kept its own first ones, so the first ones overall are
  *   among them); everything cut is counted in `findingsOmitted`.
@@ -116,7 +118,7 @@ const SHARED: [string, (r: VerifyResult) => unknown][] = [
   ['probes', (r) => r.campaign.probes],
   ['shard count', (r) => r.campaign.shard.count],
   ['golden manifest (sha256)', (r) => r.campaign.golden.manifestSha256],
-  ['implementation', (r) => [r.campaign.implementation.name, r.campaign.implementation.version].filter(Boolean).join(' ')],
+  ['implementation', (r) => [r.campaign.implementation.name, r.campaign.implementation.version, r.campaign.implementation.dtype].filter(Boolean).join(' ')],
   ['findings limit', (r) => r.campaign.findingsPerKind],
   ['NumPy version', (r) => r.environment.numpy],
 ];
@@ -242,6 +244,16 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
           planned: liveCaseCount({ ...campaign, cells: campaign.cells as CellType[] }),
         };
 
+  const gone = shards.filter((s) => s.result.implementationFailed !== undefined);
+  const implementationFailed =
+    gone.length === 0
+      ? undefined
+      : {
+          reason: gone.map((s) => `shard ${s.result.campaign.shard.index}/${first.campaign.shard.count}: ${s.result.implementationFailed!.reason}`).join('; '),
+          notJudged: gone.reduce((n, s) => n + s.result.implementationFailed!.notJudged, 0),
+          planned: gone.reduce((n, s) => n + s.result.implementationFailed!.planned, 0),
+        };
+
   const worst = new Map<number, VerifyResult['report']['worst'][number]>();
   for (const shard of shards) for (const w of shard.result.report.worst) if (!worst.has(w.order)) worst.set(w.order, w);
   const ranked = [...worst.values()].sort(rankWorst).slice(0, WORST_KEPT).map((w, rank) => (rank === 0 ? w : { ...w, heatmap: undefined }));
@@ -251,7 +263,7 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
   return {
     format: RESULT_FORMAT,
     lstmParity: first.lstmParity,
-    ok: Object.values(cells).every((c) => c.failures === 0) && liveIncomplete === undefined,
+    ok: Object.values(cells).every((c) => c.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined,
     environment: {
       node: distinct(envs.map((e) => e.node))!,
       numpyAvailable: true,
@@ -262,7 +274,9 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
     campaign,
     merged: { shards: shards.length },
     cells,
+    goldenSkipped: first.goldenSkipped,
     liveIncomplete,
+    implementationFailed,
     workerRestarts: {
       count: shards.reduce((n, s) => n + s.result.workerRestarts.count, 0),
       causes: shards.flatMap((s) => s.result.workerRestarts.causes).slice(0, RESTART_CAUSES_KEPT),

@@ -7,8 +7,10 @@
  * counts and findings others add are carried through without changes to merge.
  */
 import type { CellType } from '../cells/schema.js';
+import type { Dtype } from '../judge/tolerance.js';
 import type { JudgedElement, VerdictKind } from '../judge/verdict.js';
 import type { CheckName, CheckStats } from './case-checks.js';
+import type { ErrorBeside } from './judging.js';
 
 /** Names this document for `merge`; bumped when the shape changes incompatibly. */
 export const RESULT_FORMAT = 'lstm-parity verify result 1';
@@ -55,13 +57,15 @@ export interface CellStats {
   maxUlpsAt?: Location;
   /** Per check (./case-checks.ts): the cases it ran on, failed, or could not run on. */
   checks: Record<string, CheckStats>;
+  /** A float32 implementation only: its distance from the float64 seed, reported, not judged. */
+  float64?: ErrorBeside;
 }
 
 /** One cell's part of a verify result. */
 export interface CellResult {
   /** Golden and live cases together. */
   cases: number;
-  /** Port bugs, golden and live together: the run fails if any cell has one. */
+  /** Port bugs and cases the implementation failed on, golden and live. */
   failures: number;
   /** The golden corpus's cases of this cell. */
   golden: CellStats;
@@ -134,9 +138,9 @@ export interface CampaignInfo {
   probes: boolean;
   /** The sha256 of golden/MANIFEST.json and how many files it lists. */
   golden: { manifestSha256: string; files: number };
-  /** What was judged. */
-  implementation: { name: string; version?: string };
-  /** Findings listed per cell and verdict; the rest are counted in `findingsOmitted`. */
+  implementation: { name: string; version?: string; dtype: Dtype; cells: readonly CellType[]; keys?: readonly string[] };
+  /** What the implementation was judged against, and by which policy (./judging.ts). */
+  judging: string;
   findingsPerKind: number;
 }
 
@@ -174,13 +178,19 @@ export interface VerifyResult {
   merged?: { shards: number };
   /** Per cell judged. */
   cells: Record<string, CellResult>;
-  /** Set when the live campaign did not run, with why (NumPy is unavailable): golden only. */
+  /** Set when the golden corpus could not be judged (a float32 implementation without NumPy). */
+  goldenSkipped?: string;
   liveSkipped?: string;
   /**
    * Set when the NumPy worker failed for good mid-campaign (see NumpyOracle): the cases judged
    * before it are in `cells`, and these were not judged. An incomplete run is not ok.
    */
   liveIncomplete?: { reason: string; notJudged: number; planned: number };
+  /**
+   * Set when the implementation failed for good (its process gone, a timeout): the cases judged
+   * before are in `cells`; these, golden and live, were not judged. An incomplete run is not ok.
+   */
+  implementationFailed?: { reason: string; notJudged: number; planned: number };
   /** Workers replaced after dying, misbehaving or hanging, with the first causes. */
   workerRestarts: { count: number; causes: string[] };
   /** Every case that did not simply agree, ordered by `order`, up to `findingsPerKind` per cell and verdict. */

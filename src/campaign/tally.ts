@@ -3,13 +3,15 @@
  * counts, each check's counts and the largest errors with where they are; the findings, at most
  * FINDINGS_PER_KIND per cell and verdict (the first in campaign order; the rest counted); ULP
  * histograms; and the WORST_KEPT cases with the largest errors, for the report. Whatever `--cases` is, this holds a
- * few thousand findings and five cases' arrays.
+ * few thousand findings and five cases' arrays. A float32 implementation's distance from float64
+ * NumPy is gathered beside its verdicts.
  */
 import type { CellType } from '../cells/schema.js';
 import { ulpDistance } from '../numeric/ulp.js';
 import { describeVerdict } from '../judge/verdict.js';
 import { countChecks, emptyChecks } from './case-checks.js';
 import type { CaseOutcome, FailedRun, JudgedCase } from './judge-case.js';
+import { addBeside, emptyBeside } from './judging.js';
 import {
   beats,
   emptyStats,
@@ -60,6 +62,13 @@ export class Tally {
     }
   }
 
+  /** Cases counted so far, judged or failed, golden and live. */
+  casesCounted(): number {
+    let n = 0;
+    for (const stats of this.stats.values()) n += stats.cases;
+    return n;
+  }
+
   add(outcome: CaseOutcome): void {
     if ('runError' in outcome) {
       this.addRunFailure(outcome);
@@ -92,6 +101,8 @@ export class Tally {
       if (verdict.kind === 'platform-quirk' && !failed) stats.quirks++;
       this.keepFinding({ cell, case: name, order, source, verdict: verdict.kind, check: 'numpy', description: describeVerdict(verdict), spread: verdict.spread, worst: verdict.worst });
     }
+    // The chaotic probe parts from float64 by design: its distance would say nothing.
+    if (judged.float64 !== undefined && source !== 'probe') addBeside((stats.float64 ??= emptyBeside()), judged.actual, judged.float64);
     this.addHistogram(judged);
     this.keepIfWorst(judged);
   }

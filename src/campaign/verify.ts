@@ -18,9 +18,16 @@
  * but do not fail the run. Memory stays
  * bounded whatever the number of cases (./tally.ts); the result merges with other shards'
  * (./merge.ts).
+ *
+ * Any implementation can be judged (../judge/implementation.ts), in its precision (./judging.ts):
+ * a float32 one meets NumPy in float32, the golden corpus included (its files record float64
+ * answers, so it is judged live, and skipped without NumPy). A case the implementation fails on
+ * is counted as a failure; when it fails for good, nothing more is asked of it and every case not
+ * judged is counted in `implementationFailed`.
  */
 import { lstmParityImplementation } from '../implementations/lstm-parity.js';
-import { goldenPasses, judgeGoldenFile } from '../judge/golden.js';
+import type { CellType } from '../cells/schema.js';
+import { expectedArrays, goldenPasses, judgeGoldenFile, judgeGoldenFileLive, type GoldenJudgement } from '../judge/golden.js';
 import { ImplementationError, type Implementation } from '../judge/implementation.js';
 import { toFlatCase } from '../judge/flat-case.js';
 import type { Verdict } from '../judge/verdict.js';
@@ -30,7 +37,8 @@ import { NumpyWorkerError, type NumpyOracle } from '../oracle/numpy-oracle.js';
 import { probePython } from '../oracle/python.js';
 import { VERSION } from '../version.js';
 import { reviewCases } from './case-checks.js';
-import { failedRun, type CaseOutcome } from './judge-case.js';
+import { failedRun, pick, type CaseOutcome } from './judge-case.js';
+import { describeJudging, judgingFor, type Judging } from './judging.js';
 import { nextTurn, runLiveCampaign } from './live-campaign.js';
 import { liveCaseCount, plannedCases, type CampaignPlan } from './plan.js';
 import { addChecks, FINDINGS_PER_KIND, reportDataOf, RESTART_CAUSES_KEPT, RESULT_FORMAT, type Environment, type ReportData, type VerifyResult } from './result.js';
@@ -73,22 +81,31 @@ export function verifyEnvironment(oracles: readonly NumpyOracle[], problem?: str
   return { node: process.version, numpyAvailable: true, python: info.python, numpy: info.numpy, blas, jobs: oracles.length };
 }
 
-async function judgeGolden(file: GoldenFile, impl: Implementation, order: number): Promise<CaseOutcome> {
+/**
+ * A golden file through the implementation and every check, or a FailedRun when it failed on the
+ * case; a failure for good is thrown. A float32 implementation meets float32 NumPy live (the files
+ * record float64 answers), and a file is then judged as a live case (the verdict a file was kept
+ * for is a float64 finding); the recorded float64 answers give the error beside.
+ */
+async function judgeGolden(file: GoldenFile, impl: Implementation, order: number, judging: Judging): Promise<CaseOutcome> {
   const c = { name: `golden/${file.cell}/${file.name}`, cell: file.cell, index: order, order };
-  let judged: Awaited<ReturnType<typeof judgeGoldenFile>>;
+  const float32 = judging.dtype === 'float32';
+  let judged: GoldenJudgement;
   try {
-    judged = await judgeGoldenFile(file, impl);
+    judged = float32 ? await judgeGoldenFileLive(file, impl, judging.reference!, judging.tolerance) : await judgeGoldenFile(file, impl);
   } catch (error) {
-    if (!(error instanceof ImplementationError)) throw error;
+    if (!(error instanceof ImplementationError) || error.fatal) throw error;
     return failedRun(c, 'golden', error);
   }
   // A golden file fails unless it agrees or gets exactly the verdict it was kept for: a case that
   // used to agree and now is merely "ill-conditioned" means the port moved.
-  const verdict: Verdict = goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
+  const verdict: Verdict = float32 || goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
   const flat = toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
   const agreed = judged.verdict.kind === 'agrees' ? judged.expected : undefined;
   const [review] = await reviewCases(impl, [{ name: c.name, index: order, flat, input: file.case, actual: judged.actual, agreed }]);
-  return { name: c.name, cell: file.cell, source: 'golden', order, ...judged, verdict, review };
+  const measured = Object.keys(judged.stepSpread).length > 0;
+  const float64 = float32 ? pick(expectedArrays(file), judged.actual) : undefined;
+  return { name: c.name, cell: file.cell, source: 'golden', order, ...judged, stepSpread: float32 && !measured ? undefined : judged.stepSpread, verdict, review, float64 };
 }
 
 async function unavailableBecause(options: VerifyOptions): Promise<string> {
@@ -139,6 +156,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   const tally = new Tally(findingsPerKind);
   const oracles = options.oracles ?? (options.oracle === undefined ? [] : [options.oracle]);
   const environment = verifyEnvironment(oracles, oracles.length > 0 ? undefined : await unavailableBecause(options));
+  const judging = judgingFor(impl, oracles[0]);
 
   const { manifest, sha256: manifestSha256 } = checkCorpus(options.goldenDir);
   const goldenPaths = Object.keys(manifest.files).sort();
@@ -152,9 +170,28 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   };
   progress(0);
 
+  const goldenSkipped =
+    judging.dtype === 'float32' && judging.reference === undefined
+      ? `the golden files record float64 answers, and a float32 implementation is judged against NumPy in float32, which is unavailable: ${environment.problem ?? 'no NumPy worker was started'}`
+      : undefined;
+  const inCells = (cell: CellType) => options.cells.includes(cell);
+  // Cases the run means to judge, for counting those an implementation that failed for good left.
+  const toJudge = (goldenSkipped === undefined ? goldenPaths.filter((path) => options.cells.some((cell) => path.startsWith(`${cell}/`))).length : 0) + planned;
+  let implementationFailed: VerifyResult['implementationFailed'];
+  const failedForGood = (error: ImplementationError) => {
+    implementationFailed = { reason: error.message, notJudged: toJudge - tally.casesCounted(), planned: toJudge };
+  };
+
   for (const [order, path] of goldenPaths.entries()) {
     const file = loadGoldenFile(options.goldenDir, path, manifest);
-    if (options.cells.includes(file.cell)) tally.add(await judgeGolden(file, impl, order));
+    if (goldenSkipped === undefined && implementationFailed === undefined && inCells(file.cell)) {
+      try {
+        tally.add(await judgeGolden(file, impl, order, judging));
+      } catch (error) {
+        if (!(error instanceof ImplementationError)) throw error;
+        failedForGood(error);
+      }
+    }
     progress(1);
     // A long golden file takes a while to judge: let signals and replies through between files.
     await nextTurn();
@@ -163,9 +200,9 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   let liveIncomplete: VerifyResult['liveIncomplete'];
   const restartsBefore = oracles.map((oracle) => oracle.restartCauses.length);
   const countBefore = oracles.reduce((n, oracle) => n + oracle.restarts, 0);
-  if (oracles.length > 0) {
+  if (oracles.length > 0 && implementationFailed === undefined) {
     let judged = 0;
-    const { failure } = await runLiveCampaign({
+    const { failure, implementationFailure } = await runLiveCampaign({
       cases: plannedCases(options, goldenPaths.length),
       oracles,
       implementation: impl,
@@ -178,6 +215,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
       },
     });
     if (failure !== undefined) liveIncomplete = { reason: failureReason(failure), notJudged: planned - judged, planned };
+    if (implementationFailure !== undefined) failedForGood(implementationFailure);
   }
   const restartCauses = oracles.flatMap((oracle, k) => oracle.restartCauses.slice(restartsBefore[k]));
 
@@ -187,7 +225,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     const live = tally.statsFor(cell, 'live');
     cells[cell] = { cases: golden.cases + live.cases, failures: golden.failures + live.failures, golden, live, checks: addChecks(golden.checks, live.checks) };
   }
-  const ok = Object.values(cells).every((cell) => cell.failures === 0) && liveIncomplete === undefined;
+  const ok = Object.values(cells).every((cell) => cell.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined;
   const result: VerifyResult = {
     format: RESULT_FORMAT,
     lstmParity: VERSION,
@@ -200,12 +238,15 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
       shard: { ...options.shard },
       probes: options.probes,
       golden: { manifestSha256, files: goldenPaths.length },
-      implementation: { name: impl.name, version: impl.version },
+      implementation: { name: impl.name, version: impl.version, dtype: impl.dtype, cells: [...impl.cells], keys: impl.keys === undefined ? undefined : [...impl.keys] },
+      judging: describeJudging(judging),
       findingsPerKind,
     },
     cells,
+    goldenSkipped,
     liveSkipped: oracles.length === 0 ? 'NumPy is unavailable' : undefined,
     liveIncomplete,
+    implementationFailed,
     workerRestarts: { count: oracles.reduce((n, oracle) => n + oracle.restarts, 0) - countBefore, causes: restartCauses.slice(0, RESTART_CAUSES_KEPT) },
     findings: tally.findings,
     findingsOmitted: tally.findingsOmitted,

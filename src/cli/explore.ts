@@ -9,6 +9,7 @@ import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
 import { exploreReportHtml } from '../report/explore-section.js';
 import { createProgress } from './progress.js';
+import { cellsToCheck, checkDeclaredDtype, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
@@ -26,13 +27,16 @@ const OPTIONS = {
   save: { type: 'boolean', default: false },
   golden: { type: 'string' },
   report: { type: 'string' },
+  ...IMPL_OPTIONS,
 } as const;
 
 export const EXPLORE_USAGE = `usage: lstm-parity explore --cell type1|type2 [--runs N] [--seed N] [--json] [--save [--golden DIR]] [--report FILE.html]
+                          [--impl NAME|FILE | --impl-command CMD [--impl-dtype D]] [--backend B]
 
 Draws cases biased toward numerical extremes (saturation, overflow, subnormals, signed zeros,
-NaN and Infinity, long sequences), runs them through the port and NumPy, and reports by category
-how often each thing happened, with one example per category shrunk to a minimal case.
+NaN and Infinity, long sequences), runs them through the implementation (by default the
+TypeScript cells) and NumPy (in the implementation's precision), and reports by category how
+often each thing happened, with one example per category shrunk to a minimal case.
   --runs N   cases to draw (default ${DEFAULT_RUNS})
   --seed N   seed (default 1); the same seed replays the same cases
   --json     one JSON document on stdout
@@ -41,14 +45,19 @@ how often each thing happened, with one example per category shrunk to a minimal
   --golden   the golden directory --save writes to (default: the package's golden/)
   --report   also write an HTML report to FILE: counts per category as a chart and every
              minimal example (self-contained, no network)
-Needs Python with NumPy. Exit 0 unless a port bug is found (1), 2 for bad usage.`;
+${IMPL_USAGE}
+--save keeps regressions for this package's cells only. Needs Python with NumPy. Exit 0 unless
+a port bug is found or the implementation failed on a case (1), 2 for bad usage.`;
 
 function compact(value: unknown): string {
   return stringifyDoubles(value).replace(/\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']').trim();
 }
 
 export function formatExplore(result: ExploreResult): string {
-  const lines = [`explore ${result.cell}: ${result.runs} cases, seed ${result.seed}`, ''];
+  const impl = result.implementation;
+  // The default implementation goes unnamed, as it always has; any other is named with its precision.
+  const which = impl.name.startsWith('lstm-parity') ? '' : `; implementation ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
+  const lines = [`explore ${result.cell}: ${result.runs} cases, seed ${result.seed}${which}`, ''];
   const width = Math.max(...result.categories.map((c) => c.title.length));
   lines.push(`${'category'.padEnd(width)}  ${'cases'.padStart(6)}`);
   for (const c of result.categories) lines.push(`${c.title.padEnd(width)}  ${String(c.count).padStart(6)}`);
@@ -70,12 +79,20 @@ export async function exploreCommand(argv: string[]): Promise<number> {
   const runs = integerOption('runs', values.runs, DEFAULT_RUNS, { min: 1, max: MAX_RUNS, why: 'the survey holds every drawn case in memory' });
   const seed = integerOption('seed', values.seed, 1, { max: 2 ** 31 - 1, why: "fast-check's seeds are 32-bit integers" });
   const reportPath = checkReportPath(values.report);
+  const choice = parseImplChoice(values);
+  if (values.save && !(choice.kind === 'builtin' && choice.name === 'lstm-parity')) {
+    throw new UsageError("--save keeps regressions for this package's cells; it cannot be used with another implementation");
+  }
   const oracle = await NumpyOracle.start().catch((error: Error) => {
     throw new UsageError(`explore needs NumPy: ${error.message}`);
   });
+  let implementation: Awaited<ReturnType<typeof openImplementation>> | undefined;
   const progress = createProgress(`explore ${cell}`, !values.json);
   try {
-    const result = await explore({ cell, runs, seed, oracle, onProgress: (_phase, done, total) => progress.update(done, total) });
+    implementation = await openImplementation(choice, { cells: [cell] });
+    checkDeclaredDtype(choice, implementation);
+    cellsToCheck(implementation, cell);
+    const result = await explore({ cell, runs, seed, oracle, implementation, onProgress: (_phase, done, total) => progress.update(done, total) });
     progress.done();
     const saved: string[] = [];
     const alreadySaved: string[] = [];
@@ -107,9 +124,10 @@ export async function exploreCommand(argv: string[]): Promise<number> {
       process.stdout.write(formatExplore(result) + lines.join(''));
     }
     if (reportPath !== undefined) writeReport(reportPath, exploreReportHtml(result));
-    return result.categories.some((c) => c.id === 'port-bug' && c.count > 0) ? 1 : EXIT_OK;
+    return result.categories.some((c) => (c.id === 'port-bug' || c.id === 'implementation-error') && c.count > 0) ? 1 : EXIT_OK;
   } finally {
     progress.done();
+    await implementation?.close?.();
     await oracle.close();
   }
 }

@@ -9,6 +9,8 @@ import { LstmInputError } from '../cells/schema.js';
 import { CaseFileError } from '../format/case-file.js';
 import { GoldenCorpusError } from '../golden/files.js';
 import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
+import { CommandImplementationError } from '../implementations/command.js';
+import { ImplementationError } from '../judge/implementation.js';
 import { VERSION } from '../version.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
@@ -17,18 +19,21 @@ import { RUN_USAGE, runCommand } from './run.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 import { CommandError, EXIT_CORPUS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
+import { SCOREBOARD_USAGE, scoreboardCommand } from './scoreboard.js';
 
 export { installProcessHandlers } from './lifecycle.js';
 
 const USAGE = `usage: lstm-parity <command> [options]
 
 commands:
-  verify   check that the TypeScript cells agree with NumPy (golden corpus and a live campaign)
-  merge    combine the --json outputs of verify's shards into one table, verdict and report
-  explore  hunt for numerical edge cases; one shrunk minimal example per category
-  accuracy how far the port and NumPy each are from a high-precision (mpmath) truth
-  run      run one case through one cell and print the seed's output dictionary
-  serve    the playground: run the cells in your browser, on golden or pasted cases
+  verify      check that an implementation (the TypeScript cells by default) agrees with NumPy
+              (golden corpus and a live campaign)
+  merge       combine the --json outputs of verify's shards into one table, verdict and report
+  explore     hunt for numerical edge cases; one shrunk minimal example per category
+  accuracy    how far an implementation and NumPy each are from a high-precision (mpmath) truth
+  scoreboard  every available implementation through every checker, as a table
+  run         run one case through one cell and print the seed's output dictionary
+  serve       the playground: run the cells in your browser, on golden or pasted cases
 
 Run "lstm-parity <command> --help" for a command's options, "lstm-parity --version" for the version.`;
 
@@ -40,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   merge: { usage: MERGE_USAGE, run: mergeCommand },
   explore: { usage: EXPLORE_USAGE, run: exploreCommand },
   accuracy: { usage: ACCURACY_USAGE, run: accuracyCommand },
+  scoreboard: { usage: SCOREBOARD_USAGE, run: scoreboardCommand },
   run: { usage: RUN_USAGE, run: runCommand },
   serve: { usage: SERVE_USAGE, run: serveCommand },
 };
@@ -89,9 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const code = exitCodeOf(error);
-    // A NumPy worker failure is the environment's, a damaged corpus says so itself, and a
-    // CommandError says what could not be done: none of them is an internal error.
-    const internal = code === EXIT_FAILED && !(error instanceof NumpyWorkerError) && !(error instanceof CommandError);
+    // A NumPy worker or an implementation failing is the environment's or the implementation's, a
+    // damaged corpus says so itself, and a CommandError says what could not be done: none of them
+    // is an internal error.
+    const foreign = error instanceof NumpyWorkerError || error instanceof ImplementationError || error instanceof CommandImplementationError;
+    const internal = code === EXIT_FAILED && !foreign && !(error instanceof CommandError);
     const message = error instanceof Error ? error.message : String(error);
     const prefix = internal ? 'internal error: ' : code === EXIT_CORPUS ? 'golden corpus damaged: ' : '';
     process.stderr.write(`lstm-parity: ${prefix}${printableLine(message)}\n`);

@@ -1,9 +1,11 @@
 /**
- * verify's text output: what the campaign is (printed at once), what it runs on (printed as soon
- * as the NumPy workers are up), then the table, the findings, the footer and the verdict line.
- * `merge` prints the same for the merged result. Each reason is said once.
+ * verify's text output: what the campaign is and what it judges (printed at once), what it runs
+ * on (printed as soon as the NumPy workers are up), then the table, the findings, the footer and
+ * the verdict line. `merge` prints the same for the merged result. Each reason is said once.
  */
+import { describeJudging } from '../campaign/judging.js';
 import type { CampaignInfo, CellStats, Environment, Location, VerifyResult } from '../campaign/result.js';
+import { toleranceFor } from '../judge/tolerance.js';
 
 const FINDINGS_SHOWN = 5;
 
@@ -12,6 +14,23 @@ const at = (where: Location | undefined) => (where === undefined ? '' : `${where
 
 function row(cell: string, source: string, s: CellStats): string[] {
   return [cell, source, String(s.cases), String(s.agree), String(s.illConditioned), String(s.quirks), String(s.failures), e(s.maxAbs), String(s.maxUlps), at(s.maxUlpsAt)];
+}
+
+/** This package's cells, the default: their output stays as it was before other implementations. */
+function isOwn(implementation: Pick<CampaignInfo['implementation'], 'name'>): boolean {
+  return implementation.name.startsWith('lstm-parity');
+}
+
+/** The default implementation is "the TypeScript cells"; any other goes by its name. */
+function subject(implementation: Pick<CampaignInfo['implementation'], 'name'>): string {
+  return isOwn(implementation) ? 'the TypeScript cells' : implementation.name;
+}
+
+/** The implementation line: what is judged, and how; known once it is open. None for this package's cells. */
+export function formatImplementationLine(impl: Pick<CampaignInfo['implementation'], 'name' | 'version' | 'dtype' | 'cells' | 'keys'>, judging?: string): string {
+  if (isOwn(impl)) return '';
+  const how = judging ?? describeJudging({ dtype: impl.dtype, tolerance: toleranceFor(impl.dtype) });
+  return `implementation: ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype}; ${impl.cells.join(', ')}; keys ${impl.keys?.join(', ') ?? 'as returned'}); ${how}\n`;
 }
 
 /** Columns before `left` and the last one (when `lastLeft`) are text, the others numbers. */
@@ -68,15 +87,26 @@ export function formatEnvironmentLine(result: Pick<VerifyHeader, 'environment' |
 
 /** Everything after the header. */
 export function formatVerifyBody(result: VerifyResult): string {
+  const impl = result.campaign.implementation;
   const lines: string[] = [''];
+  if (result.goldenSkipped !== undefined) lines.push(`golden corpus SKIPPED: ${result.goldenSkipped}`, '');
   const rows = [['cell', 'source', 'cases', 'agree', 'ill-cond', 'quirks', 'failures', 'max |err|', 'max ULP', 'where (max ULP)']];
   for (const [cell, stats] of Object.entries(result.cells)) {
-    rows.push(row(cell, 'golden', stats.golden));
+    if (result.goldenSkipped === undefined) rows.push(row(cell, 'golden', stats.golden));
     if (result.liveSkipped === undefined) rows.push(row(cell, 'live', stats.live));
   }
   lines.push(table(rows));
   lines.push('');
-  lines.push('max |err| and max ULP are over the cases that agree; ULP distances are large only where values are near zero.');
+  const unit = impl.dtype === 'float32' ? 'max ULP (in float32 ULPs)' : 'max ULP';
+  lines.push(`max |err| and ${unit} are over the cases that agree; ULP distances are large only where values are near zero.`);
+  for (const [cell, stats] of Object.entries(result.cells)) {
+    for (const [source, s] of [['golden', stats.golden], ['live', stats.live]] as const) {
+      const beside = s.float64;
+      if (beside === undefined || beside.cases === 0) continue;
+      const nonFinite = beside.nonFinite > 0 ? `, ${beside.nonFinite} elements differ in NaN or infinity` : '';
+      lines.push(`${cell} ${source}: against the float64 seed (reported, not judged): max |err| ${e(beside.maxAbs)}, ${beside.maxUlps} float32 ULP over ${beside.cases} cases${nonFinite}`);
+    }
+  }
   lines.push('');
   lines.push(checksTable(result));
   lines.push('');
@@ -103,7 +133,8 @@ export function formatVerifyBody(result: VerifyResult): string {
   const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
   if (result.ok) {
     const partial = result.liveSkipped === undefined ? '' : ' (golden corpus only: the live campaign was skipped)';
-    lines.push(`verify: OK: ${total} cases, the TypeScript cells agree with NumPy${partial}`);
+    const who = subject(impl);
+    lines.push(`verify: OK: ${total} cases, ${who} ${who === 'the TypeScript cells' ? 'agree' : 'agrees'} with NumPy${impl.dtype === 'float32' ? ' in float32' : ''}${partial}`);
   }
   if (failures > 0) {
     const which = Object.entries(result.cells).filter(([, c]) => c.failures > 0).map(([cell, c]) => `${cell} (${c.failures})`).join(', ');
@@ -114,6 +145,10 @@ export function formatVerifyBody(result: VerifyResult): string {
     const checks = [...byCheck].map(([check, n]) => `${check} (${n})`).join(', ');
     lines.push(`verify: FAILED: ${failures} of ${total} cases are port bugs: ${which}; caught by ${checks}`);
   }
+  const gone = result.implementationFailed;
+  if (gone !== undefined) {
+    lines.push(`verify: INCOMPLETE: ${gone.notJudged} of ${gone.planned} cases were not judged: the implementation failed for good: ${gone.reason}`);
+  }
   const missing = result.liveIncomplete;
   if (missing !== undefined) {
     lines.push(`verify: INCOMPLETE: ${missing.notJudged} of ${missing.planned} live cases were not judged: ${missing.reason}`);
@@ -122,5 +157,5 @@ export function formatVerifyBody(result: VerifyResult): string {
 }
 
 export function formatVerify(result: VerifyResult): string {
-  return formatCampaignLine(result) + formatEnvironmentLine(result) + formatVerifyBody(result);
+  return formatCampaignLine(result) + formatImplementationLine(result.campaign.implementation, result.campaign.judging) + formatEnvironmentLine(result) + formatVerifyBody(result);
 }

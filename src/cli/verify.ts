@@ -7,39 +7,45 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHUNK_CASES } from '../campaign/live-campaign.js';
-import { liveCaseCount } from '../campaign/plan.js';
+import { liveCaseCount, type CampaignPlan } from '../campaign/plan.js';
 import { MAX_CASES_PER_CELL } from '../campaign/random-case.js';
 import { verify, verifyEnvironment } from '../campaign/verify.js';
-import { CELL_TYPES, type CellType } from '../cells/schema.js';
+import type { CellType } from '../cells/schema.js';
 import { checkCorpus } from '../golden/files.js';
+import type { GoldenManifest } from '../golden/format.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import type { Implementation } from '../judge/implementation.js';
 import { NumpyOracle, NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
 import { verifyReportHtml } from '../report/verify-section.js';
 import { integerOption, parseShard, withNegativeValues } from './args.js';
+import { cellsToCheck, checkDeclaredDtype, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { lifecycle } from './lifecycle.js';
 import { createProgress } from './progress.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
-import { formatCampaignLine, formatEnvironmentLine, formatVerifyBody } from './verify-table.js';
+import { formatCampaignLine, formatEnvironmentLine, formatImplementationLine, formatVerifyBody } from './verify-table.js';
 
 /** A few minutes on a 2-core machine with every check, NumPy workers included. */
 export const DEFAULT_CASES = 20000;
 export const MAX_JOBS = 64;
 
 export const VERIFY_USAGE = `usage: lstm-parity verify [--cases N] [--seed N] [--shard i/n] [--jobs N] [--cell type1|type2] [--require-numpy] [--json] [--report FILE.html] [--golden DIR]
+                         [--impl NAME|FILE | --impl-command CMD [--impl-dtype D]] [--backend B]
 
-Checks that the TypeScript cells agree with NumPy: the golden corpus (no Python needed), then a
-live differential campaign against the NumPy reference, judged against each case's noise floor.
+Checks that an implementation (by default the TypeScript cells) agrees with NumPy: the golden
+corpus (no Python needed), then a live differential campaign against the NumPy reference, judged
+against each case's noise floor. A float32 implementation is judged against the seed run in
+float32, by the float32 policy.
   --cases N         live cases per cell (default ${DEFAULT_CASES}, a few minutes on 2 cores); drawn as the
                     campaign goes, so memory does not grow with N
   --seed N          campaign seed (default 1); the same seed draws the same cases
   --shard i/n       run only shard i of n (disjoint cases), for splitting a campaign over machines;
                     lstm-parity merge combines the shards' --json outputs
   --jobs N          NumPy workers in parallel (default: the number of cores, here ${availableParallelism()}); the
-                    results do not depend on N
+                    results do not depend on N. The implementation is one for all workers: a
+                    command is one process, asked one case at a time
   --cell C          only this cell (default both)
   --require-numpy   fail (exit 1) when the live campaign cannot run, instead of judging the golden
                     corpus alone: for CI
@@ -47,10 +53,12 @@ live differential campaign against the NumPy reference, judged against each case
   --report FILE     also write an HTML report to FILE: one self-contained page (no network) with the
                     table, the findings and plots of the errors; stdout is unchanged
   --golden DIR      the golden corpus to judge (default: the package's golden/)
+${IMPL_USAGE}
 Exit 0 when everything agrees (ill-conditioned cases and platform quirks are reported, not
-failed), 1 when a port bug is found, the NumPy worker failed for good mid-campaign (the cases
-not judged are counted) or NumPy is required but unavailable, 2 for bad usage, 3 when the golden
-corpus is damaged, 130 when interrupted (Ctrl-C).`;
+failed), 1 when a port bug is found, the implementation failed on a case, it or the NumPy worker
+failed for good mid-campaign (the cases not judged are counted) or NumPy is required but
+unavailable, 2 for bad usage (an implementation that cannot be opened included), 3 when the
+golden corpus is damaged, 130 when interrupted (Ctrl-C).`;
 
 const OPTIONS = {
   cases: { type: 'string' },
@@ -62,6 +70,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   golden: { type: 'string' },
+  ...IMPL_OPTIONS,
 } as const;
 
 /**
@@ -79,21 +88,56 @@ async function startOracles(count: number): Promise<{ oracles: NumpyOracle[]; pr
   throw error;
 }
 
+/** What verify was asked to do, read and checked before anything is started. */
+interface VerifyRequest {
+  plan: Omit<CampaignPlan, 'cells'>;
+  jobs: number;
+  reportPath: string | undefined;
+  goldenDir: string;
+  manifest: GoldenManifest;
+  json: boolean;
+  requireNumpy: boolean;
+}
+
+/**
+ * Reads the options, opens the implementation (a command is started here, and closed however the
+ * run ends, Ctrl-C included) and runs the campaign on it.
+ */
 export async function verifyCommand(argv: string[], implementation?: Implementation): Promise<number> {
   const { values } = parseArgs({ args: withNegativeValues(argv, OPTIONS), options: OPTIONS, strict: true, allowPositionals: false });
-  const cells: CellType[] = values.cell === undefined ? [...CELL_TYPES] : [parseCell(values.cell)];
-  const plan = {
-    casesPerCell: integerOption('cases', values.cases, DEFAULT_CASES, { max: MAX_CASES_PER_CELL, why: 'the campaign draws at most 2^32 - 1 distinct cases per cell' }),
-    seed: integerOption('seed', values.seed, 1, { max: 2 ** 32 - 1, why: 'campaign seeds are 32-bit' }),
-    shard: parseShard(values.shard),
-    cells,
-    probes: true,
-  };
-  const jobs = integerOption('jobs', values.jobs, availableParallelism(), { min: 1, max: MAX_JOBS });
-  const reportPath = checkReportPath(values.report);
+  const asked = values.cell === undefined ? undefined : parseCell(values.cell);
+  const choice = parseImplChoice(values);
   const goldenDir = values.golden ?? join(packageRoot(), 'golden');
-  // A damaged corpus is told before any worker starts.
-  const { manifest } = checkCorpus(goldenDir);
+  const request: VerifyRequest = {
+    plan: {
+      casesPerCell: integerOption('cases', values.cases, DEFAULT_CASES, { max: MAX_CASES_PER_CELL, why: 'the campaign draws at most 2^32 - 1 distinct cases per cell' }),
+      seed: integerOption('seed', values.seed, 1, { max: 2 ** 32 - 1, why: 'campaign seeds are 32-bit' }),
+      shard: parseShard(values.shard),
+      probes: true,
+    },
+    jobs: integerOption('jobs', values.jobs, availableParallelism(), { min: 1, max: MAX_JOBS }),
+    reportPath: checkReportPath(values.report),
+    goldenDir,
+    // A damaged corpus is told before the implementation or any worker starts.
+    manifest: checkCorpus(goldenDir).manifest,
+    json: values.json,
+    requireNumpy: values['require-numpy'],
+  };
+  const impl = implementation ?? (await openImplementation(choice, { cells: asked === undefined ? undefined : [asked] }));
+  const unregister = implementation === undefined ? lifecycle.onCleanup(async () => impl.close?.()) : () => undefined;
+  try {
+    checkDeclaredDtype(choice, impl);
+    return await runVerify(request, cellsToCheck(impl, asked), impl);
+  } finally {
+    unregister();
+    if (implementation === undefined) await impl.close?.();
+  }
+}
+
+async function runVerify(request: VerifyRequest, cells: CellType[], implementation: Implementation): Promise<number> {
+  const { jobs, reportPath, goldenDir, manifest } = request;
+  const plan: CampaignPlan = { ...request.plan, cells };
+  const values = { json: request.json, 'require-numpy': request.requireNumpy };
 
   // Something to see at once: the workers can take seconds to start on a loaded machine.
   const progress = createProgress('verify', !values.json);
@@ -102,7 +146,7 @@ export async function verifyCommand(argv: string[], implementation?: Implementat
   let planned = Object.keys(manifest.files).length + live;
   progress.update(judged, planned);
   lifecycle.describeInterrupt(() => `stopped after ${judged} of ${planned} cases; no verdict`);
-  if (!values.json) process.stdout.write(formatCampaignLine({ campaign: plan }));
+  if (!values.json) process.stdout.write(formatCampaignLine({ campaign: plan }) + formatImplementationLine(implementation));
   // No more workers than there are chunks of cases to keep them busy.
   const wanted = Math.max(1, Math.min(jobs, Math.ceil(live / CHUNK_CASES)));
   let oracles: NumpyOracle[] = [];

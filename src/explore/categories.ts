@@ -13,6 +13,7 @@ import { describeVerdict, type Verdict } from '../judge/verdict.js';
  * 1, |h| exactly 1, NaN from finite inputs).
  */
 export type CategoryId =
+  | 'implementation-error'
   | 'port-bug'
   | 'ill-conditioned'
   | 'platform-quirk'
@@ -24,9 +25,10 @@ export type CategoryId =
   | 'nan-from-finite';
 
 export const CATEGORY_TITLES: Record<CategoryId, string> = {
-  'port-bug': 'TypeScript vs NumPy beyond tolerance: port bug',
-  'ill-conditioned': 'TypeScript vs NumPy beyond tolerance: ill-conditioned (within NumPy\'s own spread)',
-  'platform-quirk': 'TypeScript vs NumPy beyond tolerance: reference platform quirk',
+  'implementation-error': 'the implementation failed or broke the interface',
+  'port-bug': 'implementation vs NumPy beyond tolerance: port bug',
+  'ill-conditioned': 'implementation vs NumPy beyond tolerance: ill-conditioned (within NumPy\'s own spread)',
+  'platform-quirk': 'implementation vs NumPy beyond tolerance: reference platform quirk',
   'numpy-overflow': 'NumPy warning: overflow',
   'numpy-invalid': 'NumPy warning: invalid value',
   'numpy-other-warning': 'NumPy warning: other',
@@ -37,6 +39,7 @@ export const CATEGORY_TITLES: Record<CategoryId, string> = {
 
 /** Categories in the order the report lists them: disagreements first. */
 export const CATEGORY_ORDER: readonly CategoryId[] = [
+  'implementation-error',
   'port-bug',
   'platform-quirk',
   'ill-conditioned',
@@ -53,11 +56,14 @@ export interface Evaluated {
   value: { S: number[][]; W: Record<string, unknown> };
   steps: number;
   hidden: number;
-  /** The implementation's outputs, flat T x H, for the seed keys it returns. */
+  /** The implementation's outputs, flat T x H, for the seed keys it returns (none after an error). */
   port: FlatOutputs;
   warnings: readonly string[];
   numpy: FlatOutputs;
-  verdict: Verdict;
+  /** The verdict on the outputs; undefined when the implementation failed on the case. */
+  verdict?: Verdict;
+  /** Why the implementation failed on the case (an error reply, a reply that breaks the interface). */
+  error?: string;
 }
 
 /** Each cell's gate keys, in the seed's spelling. */
@@ -86,11 +92,13 @@ export function categorize(e: Evaluated): Map<CategoryId, string> {
   const { port, cell, hidden: H } = e;
   const at = (key: string, k: number) => where({ key, step: Math.floor(k / H), unit: k % H });
 
-  if (e.verdict.kind !== 'agrees') found.set(e.verdict.kind, describeVerdict(e.verdict));
+  if (e.error !== undefined) found.set('implementation-error', e.error);
+  if (e.verdict !== undefined && e.verdict.kind !== 'agrees') found.set(e.verdict.kind, describeVerdict(e.verdict));
   for (const warning of e.warnings) {
     const id: CategoryId = warning.startsWith('overflow') ? 'numpy-overflow' : warning.startsWith('invalid value') ? 'numpy-invalid' : 'numpy-other-warning';
     found.set(id, found.has(id) ? `${found.get(id)}; ${warning}` : warning);
   }
+  if (e.error !== undefined) return found;
 
   for (const key of GATE_KEYS[cell].filter((key) => key in port)) {
     const k = firstIndex(port[key], (x) => x === 0 || x === 1);

@@ -13,9 +13,9 @@ import type { CellType } from '../cells/schema.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { lstmParityImplementation } from '../implementations/lstm-parity.js';
 import { toFlatCase } from '../judge/flat-case.js';
-import { runImplementation, type Implementation } from '../judge/implementation.js';
+import { ImplementationError, runImplementation, type Implementation } from '../judge/implementation.js';
 import { measureNoiseFloors } from '../judge/noise-floor.js';
-import { FLOAT64_TOLERANCE } from '../judge/tolerance.js';
+import { toleranceFor } from '../judge/tolerance.js';
 import { judge } from '../judge/verdict.js';
 import type { CaseValue } from '../numeric/seeded-random.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
@@ -77,7 +77,8 @@ export interface CategoryFinding {
 
 /** {@link explore}'s answer: every category, seen or not, in report order (disagreements first). */
 export interface ExploreResult {
-  /** The cell explored. */
+  /** What was explored, in what precision. */
+  implementation: { name: string; version?: string; dtype: string };
   cell: CellType;
   /** Cases surveyed. */
   runs: number;
@@ -104,6 +105,11 @@ class Evaluator {
   ) {}
 
   /** Evaluates values not seen before in one batch (plus noise floors for the ones that differ). */
+  /** NumPy in the implementation's precision, and that precision's policy. */
+  private get judging() {
+    return { reference: this.oracle.reference(this.impl.dtype), tolerance: toleranceFor(this.impl.dtype), dtype: this.impl.dtype };
+  }
+
   async evaluate(values: readonly CaseValue[]) {
     const keys = new Set<string>();
     const fresh = values.filter((value) => {
@@ -113,23 +119,32 @@ class Evaluator {
       return true;
     });
     if (fresh.length > 0) {
+      const { reference, tolerance, dtype } = this.judging;
       const cases = fresh.map((value) => toFlatCase(this.cell, value, { allowNonFinite: true }));
-      const results = await this.oracle.evaluate(cases);
+      const results = await reference.evaluate(cases);
       const evaluated: Evaluated[] = [];
       for (const [k, value] of fresh.entries()) {
         const result = results[k];
         if (!result.ok) throw new Error(`NumPy could not evaluate an explored case: ${result.error}`);
-        const port = await runImplementation(this.impl, cases[k], 'an explored case', value);
+        const shape = { cell: this.cell, value, steps: cases[k].steps, hidden: cases[k].hidden, warnings: result.warnings };
+        let port: Record<string, Float64Array>;
+        try {
+          port = await runImplementation(this.impl, cases[k], 'an explored case', value);
+        } catch (error) {
+          // A failure on one case is a finding; a failure for good ends the exploration.
+          if (!(error instanceof ImplementationError) || error.fatal) throw error;
+          evaluated.push({ ...shape, port: {}, numpy: result.outputs, error: error.message });
+          continue;
+        }
         const numpy = Object.fromEntries(Object.keys(port).map((key) => [key, result.outputs[key]]));
-        const verdict = judge(cases[k], port, numpy, FLOAT64_TOLERANCE);
-        evaluated.push({ cell: this.cell, value, steps: cases[k].steps, hidden: cases[k].hidden, port, warnings: result.warnings, numpy, verdict });
+        evaluated.push({ ...shape, port, numpy, verdict: judge(cases[k], port, numpy, tolerance) });
       }
-      const differ = evaluated.map((e, k) => (e.verdict.kind === 'agrees' ? -1 : k)).filter((k) => k >= 0);
+      const differ = evaluated.map((e, k) => (e.verdict === undefined || e.verdict.kind === 'agrees' ? -1 : k)).filter((k) => k >= 0);
       if (differ.length > 0) {
-        const floors = await measureNoiseFloors(this.oracle, differ.map((k) => cases[k]), differ.map((k) => evaluated[k].numpy), { seed: this.seed });
+        const floors = await measureNoiseFloors(reference, differ.map((k) => cases[k]), differ.map((k) => evaluated[k].numpy), { seed: this.seed, dtype });
         differ.forEach((k, n) => {
           const e = evaluated[k];
-          e.verdict = judge(cases[k], e.port, e.numpy, FLOAT64_TOLERANCE, floors[n]);
+          e.verdict = judge(cases[k], e.port, e.numpy, tolerance, floors[n]);
         });
       }
       fresh.forEach((value, k) => this.cache.set(keyOf(value), { evaluated: evaluated[k], categories: categorize(evaluated[k]) }));
@@ -138,13 +153,13 @@ class Evaluator {
   }
 }
 
-function partingVectors({ verdict, port: outputs, numpy, hidden: H }: Evaluated): ExampleVector[] | undefined {
-  const worst = verdict.worst;
-  if (verdict.kind === 'agrees' || worst === undefined) return undefined;
+function partingVectors({ verdict, port: outputs, numpy, hidden: H }: Evaluated, name: string): ExampleVector[] | undefined {
+  const worst = verdict?.worst;
+  if (verdict === undefined || verdict.kind === 'agrees' || worst === undefined) return undefined;
   const port = outputs[worst.key];
   const at = (values: Float64Array) => Array.from(values.subarray(worst.step * H, (worst.step + 1) * H));
   return [
-    { label: `${worst.key}, TypeScript`, step: worst.step, values: at(port) },
+    { label: `${worst.key}, ${name}`, step: worst.step, values: at(port) },
     { label: `${worst.key}, NumPy`, step: worst.step, values: at(numpy[worst.key]) },
   ];
 }
@@ -158,7 +173,8 @@ function partingVectors({ verdict, port: outputs, numpy, hidden: H }: Evaluated)
 export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const { cell, runs, seed, oracle } = options;
   const arbitrary = extremeCase(cell);
-  const evaluator = new Evaluator(cell, oracle, options.implementation ?? lstmParityImplementation(), seed);
+  const impl = options.implementation ?? lstmParityImplementation();
+  const evaluator = new Evaluator(cell, oracle, impl, seed);
   const counts = new Map<CategoryId, number>();
 
   const values = fc.sample(arbitrary, { seed, numRuns: runs });
@@ -187,12 +203,12 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
           path: details.counterexamplePath ?? '',
           shrinks: details.numShrinks,
           warnings: evaluated.warnings,
-          vectors: partingVectors(evaluated),
+          vectors: partingVectors(evaluated, impl.name.startsWith('lstm-parity') ? 'TypeScript' : impl.name),
         };
       }
       options.onProgress?.('shrink', seen.indexOf(id) + 1, seen.length);
     }
     categories.push(finding);
   }
-  return { cell, runs, seed, categories };
+  return { implementation: { name: impl.name, version: impl.version, dtype: impl.dtype }, cell, runs, seed, categories };
 }

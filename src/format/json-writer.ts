@@ -59,3 +59,19 @@ export function stringifyDoubles(value: unknown): string {
   write(value, '', out);
   return `${out.join('')}\n`;
 }
+
+/** The same encoding on one line, without spaces: a message of a line-based protocol. */
+export function stringifyDoublesLine(value: unknown): string {
+  if (typeof value === 'number') return encodeDouble(value);
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    const items = value as ArrayLike<unknown>;
+    const parts: string[] = [];
+    for (let k = 0; k < items.length; k++) parts.push(stringifyDoublesLine(items[k]));
+    return `[${parts.join(',')}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stringifyDoublesLine(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -12,7 +12,7 @@ import { createLstmType1, lstmType1, lstmType1Batch } from '../cells/lstm-type1.
 import { createLstmType2, lstmType2, lstmType2Batch } from '../cells/lstm-type2.js';
 import { prepareWeights, type Backend } from '../cells/prepared.js';
 import { CELL_TYPES, type CellType, type Type1Weights, type Type2Weights } from '../cells/schema.js';
-import { seedFields, type LstmTrace } from '../cells/trace.js';
+import { SEED_KEYS, seedFields, type LstmTrace } from '../cells/trace.js';
 import { wasmSimdAvailable } from '../cells/wasm-dots.js';
 import { tanh } from '../cells/math/tanh.js';
 import type { Activation } from '../judge/exact-facts.js';
@@ -35,6 +35,7 @@ export function traceImplementation(name: string, run: TraceRunner, version?: st
     version,
     cells: CELL_TYPES,
     dtype: 'float64',
+    keys: [...new Set(CELL_TYPES.flatMap((cell) => Object.keys(SEED_KEYS[cell])))],
     run: (cell, S, W): ImplementationOutputs => Object.fromEntries(seedFields(run(cell, S, W))),
   };
 }

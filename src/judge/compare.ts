@@ -3,8 +3,7 @@
  * assert_close): how many elements differ out of how many, the largest absolute error and the
  * largest ULP distance with their key, step and unit, and what was allowed there.
  */
-import { agreement, allowedError, type Tolerance } from './tolerance.js';
-import { ulpDistance } from '../numeric/ulp.js';
+import { agreement, allowedError, ulpsFor, type Tolerance } from './tolerance.js';
 
 /** One element: where it is, both values and how far apart. */
 export interface ElementDiff {
@@ -74,7 +73,7 @@ function diffAt(key: string, k: number, hidden: number, actual: number, expected
     actual,
     expected,
     abs: Number.isNaN(abs) ? Infinity : abs,
-    ulps: ulpDistance(actual, expected),
+    ulps: ulpsFor(tolerance)(actual, expected),
     allowed: allowedError(expected, tolerance),
     kind,
   };
@@ -86,6 +85,7 @@ export function compareKey(key: string, actual: ArrayLike<number>, expected: Arr
     throw new RangeError(`${key}: expected ${expected.length} values (${expected.length / hidden} steps), got ${actual.length}`);
   }
   const result: KeyComparison = { key, elements: expected.length, mismatches: 0, maxAbs: 0, maxUlps: 0 };
+  const ulpDistance = ulpsFor(tolerance);
   for (let k = 0; k < expected.length; k++) {
     const a = actual[k];
     const e = expected[k];

@@ -1,9 +1,10 @@
 /** Judging an implementation, or a fresh NumPy run, against a golden file. */
 import type { GoldenFile } from '../golden/format.js';
-import { toFlatCase, type FlatOutputs } from './flat-case.js';
+import { toFlatCase, type FlatOutputs, type Reference } from './flat-case.js';
 import { runImplementation, type Implementation } from './implementation.js';
 import { FLOAT64_TOLERANCE, type Tolerance } from './tolerance.js';
 import { judge, type Verdict } from './verdict.js';
+import { measureNoiseFloors } from './noise-floor.js';
 
 export function flattenRows(rows: readonly (readonly number[])[]): Float64Array {
   const cols = rows.length === 0 ? 0 : rows[0].length;
@@ -66,4 +67,26 @@ export async function judgeGoldenFile(file: GoldenFile, impl: Implementation): P
  */
 export function goldenPasses(file: GoldenFile, verdict: Verdict): boolean {
   return verdict.kind === 'agrees' || verdict.kind === file.expectedVerdict;
+}
+
+/**
+ * Judges an implementation on a golden file's inputs against a live reference instead of the
+ * recorded answers: how a float32 implementation meets the corpus, since the files record NumPy
+ * in float64. The noise floor, when needed, is measured live in the reference's precision.
+ */
+export async function judgeGoldenFileLive(file: GoldenFile, impl: Implementation, reference: Reference, tolerance: Tolerance): Promise<GoldenJudgement> {
+  const c = toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
+  const name = `golden/${file.cell}/${file.name}`;
+  const actual = await runImplementation(impl, c, name, file.case);
+  const [result] = await reference.evaluate([c]);
+  if (!result.ok) throw new Error(`${name}: the reference could not evaluate it: ${result.error}`);
+  const expected: FlatOutputs = Object.fromEntries(Object.keys(actual).map((key) => [key, result.outputs[key]]));
+  let verdict = judge(c, actual, expected, tolerance);
+  let stepSpread: Record<string, Float64Array> = {};
+  if (verdict.kind !== 'agrees') {
+    const [floor] = await measureNoiseFloors(reference, [c], [expected], { seed: file.source.seed, dtype: tolerance.dtype });
+    stepSpread = floor.stepSpread;
+    verdict = judge(c, actual, expected, tolerance, floor);
+  }
+  return { verdict, actual, expected, stepSpread, hidden: c.hidden };
 }

@@ -12,8 +12,9 @@ import type { CellType } from '../cells/schema.js';
 import { SEED_KEYS } from '../cells/trace.js';
 import type { FlatCase, FlatOutputs } from './flat-case.js';
 
-/** The precision an implementation computes in; a float32 one is judged against float32 NumPy. */
-export type Dtype = 'float64' | 'float32';
+import type { Dtype } from './tolerance.js';
+
+export type { Dtype };
 
 /** A case as an implementation receives it: the seed's S (T x X) and weight dictionary. */
 export interface CaseInput {
@@ -25,7 +26,7 @@ export interface CaseInput {
 export type ImplementationOutputs = Record<string, ArrayLike<ArrayLike<number>> | Float64Array | Float32Array>;
 
 /**
- * Any LSTM to judge against NumPy: this package's cells ({@link lstmParityImplementation}), a
+ * Any LSTM to judge against NumPy: this package's cells (`lstmParityImplementation`), a
  * subprocess, a model in another framework. Called through {@link runImplementation}, which
  * checks every reply and names the implementation and the case in each error.
  */
@@ -38,15 +39,45 @@ export interface Implementation {
   readonly cells: readonly CellType[];
   /** The precision it computes in; float32 implementations are judged with a float32 tolerance. */
   readonly dtype: Dtype;
+  /**
+   * The seed keys it returns (at least `Output`; per cell, those the cell has), when it says so in
+   * advance: every reply must then hold exactly these. Without it, whatever a reply holds is
+   * checked as it comes, and the conformance suite asks one small case to learn the keys.
+   */
+  readonly keys?: readonly string[];
+  /**
+   * Claims this package's arithmetic: the seed's formulas in float64, left to right, with
+   * lstm-parity's exp, σ and tanh (as a faithful port of these cells would). verify and the
+   * conformance suite then hold the bit-for-bit facts of it too (c_t and h_t recomputed, causality,
+   * σ's saturation constants); without the claim they are listed as not checked.
+   */
+  readonly exactArithmetic?: boolean;
   /** Runs one case; may be asynchronous (a subprocess, a worker, a GPU). */
   run(cell: CellType, S: number[][], W: CaseInput['W']): ImplementationOutputs | Promise<ImplementationOutputs>;
   /** Ends what the implementation started (processes, workers); called once by whoever opened it. */
   close?(): void | Promise<void>;
 }
 
-/** A reply that breaks the interface: a missing Output, a wrong shape, a key the cell lacks. */
+/**
+ * A reply that breaks the interface (a missing Output, a wrong shape, a key the cell lacks), or
+ * an implementation that failed on a case. `fatal` when it can answer no later case either (its
+ * process is gone for good): a campaign then stops and counts the cases it could not judge.
+ */
 export class ImplementationError extends Error {
   override readonly name = 'ImplementationError';
+
+  constructor(
+    message: string,
+    readonly fatal = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An error an implementation may throw from `run` to say that no later case can run either. */
+export function isFatal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
 }
 
 /** The seed keys a cell's outputs may hold, in the seed's order. */
@@ -94,14 +125,13 @@ export function caseInput(c: FlatCase): CaseInput {
  * breaks the interface throws an ImplementationError naming the implementation and the case.
  */
 export async function runImplementation(impl: Implementation, c: FlatCase, name: string, input: CaseInput = caseInput(c)): Promise<FlatOutputs> {
-  const fail = (what: string) => new ImplementationError(`${impl.name}: ${name}: ${what}`);
+  const fail = (what: string, fatal = false, cause?: unknown) => new ImplementationError(`${impl.name}: ${name}: ${what}`, fatal, { cause });
   if (!impl.cells.includes(c.cell)) throw fail(`does not implement ${c.cell} (it implements ${impl.cells.join(', ') || 'no cell'})`);
   let reply: unknown;
   try {
     reply = await impl.run(c.cell, input.S, input.W);
   } catch (error) {
-    if (error instanceof ImplementationError) throw error;
-    throw fail(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw fail(`failed: ${error instanceof Error ? error.message : String(error)}`, isFatal(error), error);
   }
   if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) throw fail(`expected an object of outputs by seed key, got ${Array.isArray(reply) ? 'an array' : reply === null ? 'null' : typeof reply}`);
   const allowed = seedKeysOf(c.cell);
@@ -115,6 +145,43 @@ export async function runImplementation(impl: Implementation, c: FlatCase, name:
     }
   }
   if (!('Output' in outputs)) throw fail('missing Output (every implementation must return at least Output)');
+  if (impl.keys !== undefined) {
+    const declared = impl.keys.filter((key) => allowed.includes(key));
+    const missing = declared.filter((key) => !(key in outputs));
+    const extra = Object.keys(outputs).filter((key) => !declared.includes(key));
+    if (missing.length > 0 || extra.length > 0) {
+      const said = [missing.length > 0 && `lacks ${missing.join(', ')}`, extra.length > 0 && `has ${extra.join(', ')} besides`].filter(Boolean).join(' and ');
+      throw fail(`the reply ${said} the keys it declared (${declared.join(', ')})`);
+    }
+  }
   // The seed's key order, whatever order the reply used.
   return Object.fromEntries(allowed.filter((key) => key in outputs).map((key) => [key, outputs[key]]));
+}
+
+const DTYPES: readonly Dtype[] = ['float64', 'float32'];
+
+/**
+ * What is wrong with a value offered as an implementation (a module's default export, say), one
+ * line per problem; empty when it has the interface. Names `source` in every line.
+ */
+export function implementationProblems(value: unknown, source: string): string[] {
+  if (typeof value !== 'object' || value === null) return [`${source}: expected an implementation {name, cells, dtype, run}, got ${value === null ? 'null' : typeof value}`];
+  const impl = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof impl.name !== 'string' || impl.name === '') problems.push(`${source}: name: expected a non-empty string, got ${JSON.stringify(impl.name) ?? 'undefined'}`);
+  const cellNames: readonly string[] = ['type1', 'type2'];
+  if (!Array.isArray(impl.cells) || impl.cells.length === 0 || !impl.cells.every((cell) => cellNames.includes(cell as string))) {
+    problems.push(`${source}: cells: expected a non-empty list of "type1", "type2", got ${JSON.stringify(impl.cells) ?? 'undefined'}`);
+  }
+  if (!DTYPES.includes(impl.dtype as Dtype)) problems.push(`${source}: dtype: expected "float64" or "float32", got ${JSON.stringify(impl.dtype) ?? 'undefined'}`);
+  if (typeof impl.run !== 'function') problems.push(`${source}: run: expected a function run(cell, S, W), got ${typeof impl.run}`);
+  if (impl.version !== undefined && typeof impl.version !== 'string') problems.push(`${source}: version: expected a string, got ${typeof impl.version}`);
+  if (impl.close !== undefined && typeof impl.close !== 'function') problems.push(`${source}: close: expected a function, got ${typeof impl.close}`);
+  if (impl.keys !== undefined) {
+    const known = new Set([...seedKeysOf('type1'), ...seedKeysOf('type2')]);
+    if (!Array.isArray(impl.keys) || !impl.keys.includes('Output') || !impl.keys.every((key) => known.has(key as string))) {
+      problems.push(`${source}: keys: expected a list of seed keys that includes "Output", got ${JSON.stringify(impl.keys)}`);
+    }
+  }
+  return problems;
 }

@@ -10,10 +10,14 @@
  * The floor is kept per key and step, the largest spread over the step's units: once a chaotic
  * trajectory has parted, any unit can land anywhere, and a few copies say little about one unit
  * but reliably how far the step as a whole can move.
+ *
+ * For a float32 implementation the reference runs in float32, and each copy moves every element,
+ * first rounded to float32, by one float32 ULP: the floor of the float32 computation.
  */
 import type { FlatCase, Reference } from './flat-case.js';
 import { SeededRandom } from '../numeric/seeded-random.js';
-import { nextAfter } from '../numeric/ulp.js';
+import { nextAfter, nextAfter32 } from '../numeric/ulp.js';
+import type { Dtype } from './tolerance.js';
 
 /** How far the reference's outputs move under 1-ULP input nudges: {@link measureNoiseFloors}' answer per case. */
 export interface NoiseFloor {
@@ -30,22 +34,23 @@ export interface NoiseFloor {
 /** Perturbed copies per case when not told otherwise: enough to see chaos, cheap enough to run on every live case. */
 export const DEFAULT_COPIES = 4;
 
-function perturb(values: Float64Array, random: SeededRandom): Float64Array {
+function perturb(values: Float64Array, random: SeededRandom, dtype: Dtype): Float64Array {
   const out = new Float64Array(values.length);
+  const step = dtype === 'float32' ? nextAfter32 : nextAfter;
   for (let k = 0; k < values.length; k++) {
-    const x = values[k];
-    out[k] = x === 0 ? x : nextAfter(x, random.uniform() < 0.5 ? 'up' : 'down');
+    const x = dtype === 'float32' ? Math.fround(values[k]) : values[k];
+    out[k] = x === 0 ? x : step(x, random.uniform() < 0.5 ? 'up' : 'down');
   }
   return out;
 }
 
-/** K perturbed copies of a case, drawn from `seed`. */
-export function perturbedCopies(c: FlatCase, copies: number, seed: number): FlatCase[] {
+/** K perturbed copies of a case, drawn from `seed`, in float64 ULPs or float32 ones. */
+export function perturbedCopies(c: FlatCase, copies: number, seed: number, dtype: Dtype = 'float64'): FlatCase[] {
   const random = new SeededRandom(seed);
   return Array.from({ length: copies }, () => ({
     ...c,
-    S: perturb(c.S, random),
-    W: Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, perturb(values, random)])),
+    S: perturb(c.S, random, dtype),
+    W: Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, perturb(values, random, dtype)])),
   }));
 }
 
@@ -74,13 +79,13 @@ export async function measureNoiseFloors(
   reference: Reference,
   cases: readonly FlatCase[],
   bases: readonly Record<string, Float64Array>[],
-  options: { copies?: number; seed?: number; seeds?: readonly number[] } = {},
+  options: { copies?: number; seed?: number; seeds?: readonly number[]; dtype?: Dtype } = {},
 ): Promise<NoiseFloor[]> {
   const copies = options.copies ?? DEFAULT_COPIES;
   const seed = options.seed ?? 1;
   const seeds = options.seeds ?? cases.map((_, k) => seed + k);
   if (seeds.length !== cases.length) throw new RangeError(`measureNoiseFloors: expected ${cases.length} seeds, one per case, got ${seeds.length}`);
-  const all = cases.flatMap((c, k) => perturbedCopies(c, copies, seeds[k]));
+  const all = cases.flatMap((c, k) => perturbedCopies(c, copies, seeds[k], options.dtype));
   const results = await reference.evaluate(all);
   return cases.map((_, k) => {
     const runs = results.slice(k * copies, (k + 1) * copies);
@@ -88,7 +93,7 @@ export async function measureNoiseFloors(
     const maxSpread: Record<string, number> = {};
     for (const [key, base] of Object.entries(bases[k])) {
       const outputs = runs.map((run) => {
-        if (!run.ok) throw new Error(`noise floor: NumPy could not evaluate a perturbed copy: ${run.error}`);
+        if (!run.ok) throw new Error(`noise floor: the reference could not evaluate a perturbed copy: ${run.error}`);
         return run.outputs[key];
       });
       stepSpread[key] = stepSpreadOf(base, outputs, cases[k].hidden);

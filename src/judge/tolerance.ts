@@ -13,22 +13,55 @@
  * or more); atol 1e-14 covers values that cancel to near zero, where relative error means nothing.
  * Ill-conditioned (chaotic) cases need a per-case widening by their measured noise floor.
  */
+import { ulpDistance, ulpDistance32 } from '../numeric/ulp.js';
+
+/** The precision an implementation computes in; a float32 one is judged against float32 NumPy. */
+export type Dtype = 'float64' | 'float32';
+
+/** A tolerance policy: a finite element agrees when |actual - expected| <= atol + rtol |expected|. */
 export interface Tolerance {
   /** Relative tolerance, scaled by |expected|. */
   readonly rtol: number;
   /** Absolute tolerance, for values near zero. */
   readonly atol: number;
+  /** The precision ULP distances are counted in (default float64). */
+  readonly dtype?: Dtype;
 }
 
 /** The default policy for float64 implementations, rtol 1e-12 and atol 1e-14 (why: see {@link Tolerance}). */
 export const FLOAT64_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-12, atol: 1e-14 });
 
+/**
+ * For float32 implementations, judged against the seed's computation run in float32 (S and W
+ * rounded to float32, the same NumPy operations on float32 arrays). Derived the way the float64
+ * policy was, from measurements (`npm run float32:policy`; 2000 live well-conditioned cases per
+ * cell): the float32 peers (tfjs-cpu, tfjs-wasm, PyTorch float32, a stacked-gate NumPy cell in
+ * float32) differ from float32 NumPy by at most 2.2e-5 absolute (on a cell state of 4.9),
+ * where NumPy itself moves by a median 4.8e-7 and at most 6.1e-5 under 1-ULP float32
+ * perturbations. rtol 1e-4 is 20x the largest relative error seen; atol 1e-5 covers values that
+ * cancel to near zero. Every case of the three library peers falls within (the largest used 0.70
+ * of its allowance); one case of 2000 of the NumPy cell used 1.27 and goes to the noise floor.
+ * A dropped output bias still exceeds the allowance by 11x in every case with a step, swapped
+ * input and forget gates by 190x.
+ */
+export const FLOAT32_TOLERANCE: Tolerance = Object.freeze({ rtol: 1e-4, atol: 1e-5, dtype: 'float32' });
+
+/** The policy an implementation of this precision is judged by. */
+export function toleranceFor(dtype: Dtype): Tolerance {
+  return dtype === 'float32' ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
+}
+
 /** Both or neither: a tolerance is an (rtol, atol) pair, each finite and >= 0. */
-export function makeTolerance(rtol: number, atol: number): Tolerance {
+export function makeTolerance(rtol: number, atol: number, dtype?: Dtype): Tolerance {
   for (const [name, value] of [['rtol', rtol], ['atol', atol]] as const) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: expected a finite number >= 0, got ${value}`);
   }
-  return Object.freeze({ rtol, atol });
+  return Object.freeze(dtype === undefined || dtype === 'float64' ? { rtol, atol } : { rtol, atol, dtype });
+}
+
+/** ULP distance in the tolerance's precision. */
+export function ulpsFor(tolerance: Pick<Tolerance, 'dtype'>): (a: number, b: number) => number {
+  return tolerance.dtype === 'float32' ? ulpDistance32 : ulpDistance;
 }
 
 /** The largest |actual - expected| allowed at this expected value. */

@@ -16,8 +16,7 @@
  * where the spread is a few ULP).
  */
 import { compareTraces, where, type Comparison, type ElementDiff, type TraceArrays } from '../judge/compare.js';
-import { agreement, allowedError, type Tolerance } from '../judge/tolerance.js';
-import { ulpDistance } from '../numeric/ulp.js';
+import { agreement, allowedError, ulpsFor, type Tolerance } from '../judge/tolerance.js';
 import type { FlatCase } from './flat-case.js';
 import type { NoiseFloor } from './noise-floor.js';
 
@@ -84,6 +83,7 @@ export function judge(
   const comparison = compareTraces(actual, expected, c.hidden, tolerance);
   if (comparison.ok) return { kind: 'agrees', comparison };
   const spreadMax = floor === undefined ? undefined : Math.max(0, ...Object.values(floor.stepSpread).map((s) => s.reduce((m, x) => Math.max(m, x), 0)));
+  const ulpDistance = ulpsFor(tolerance);
   let worst: JudgedElement | undefined;
   let beyondNoise = false;
   let nanFlip = false;

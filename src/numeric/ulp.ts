@@ -49,3 +49,38 @@ export function nextAfter(x: number, direction: 'up' | 'down'): number {
   asInt[0] += (x > 0) === (direction === 'up') ? 1n : -1n;
   return asFloat[0];
 }
+
+const buffer32 = new ArrayBuffer(4);
+const asFloat32 = new Float32Array(buffer32);
+const asInt32 = new Int32Array(buffer32);
+
+/** A float32's bits as an integer that orders like the reals (negatives mirrored below zero). */
+function ordered32(x: number): number {
+  asFloat32[0] = x;
+  const bits = asInt32[0];
+  return bits < 0 ? -(bits & 0x7fffffff) : bits;
+}
+
+/**
+ * The same distance counted in float32 steps: both values are first rounded to float32 (exact
+ * for values a float32 computation produced). Used to judge float32 implementations, whose
+ * errors in float64 ULPs would all be multiples of 2^29.
+ */
+export function ulpDistance32(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  const fa = Math.fround(a);
+  const fb = Math.fround(b);
+  if (fa === fb) return 0;
+  if (!Number.isFinite(fa) || !Number.isFinite(fb)) return Infinity;
+  return Math.abs(ordered32(fa) - ordered32(fb));
+}
+
+/** The next float32 after the float32 nearest x, toward +Infinity or -Infinity. */
+export function nextAfter32(x: number, direction: 'up' | 'down'): number {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f)) return f;
+  if (f === 0) return direction === 'up' ? 2 ** -149 : -(2 ** -149);
+  asFloat32[0] = f;
+  asInt32[0] += (f > 0) === (direction === 'up') ? 1 : -1;
+  return asFloat32[0];
+}

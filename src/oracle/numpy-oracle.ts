@@ -18,11 +18,11 @@
  *   it if this process dies (see worker.py), so no Python process outlives the run.
  */
 import { endianness } from 'node:os';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import type { Reference } from '../judge/flat-case.js';
+import type { Dtype } from '../judge/tolerance.js';
 import { packageRoot } from '../package-root.js';
+import { LineWorker, type LineWorkerErrorKind } from '../process/line-worker.js';
 import { probePython, pythonCommand } from './python.js';
 import { decodeResult, encodeCase, replySchema, type FlatCase, type ReferenceResult, type Reply, type WorkerInfo } from './protocol.js';
 
@@ -33,7 +33,7 @@ export const workerPath = () => join(packageRoot(), 'reference', 'worker.py');
  * cannot start), 'crashed' (it died or stopped reading requests), 'timeout', 'protocol'
  * (it answered something that is not a valid reply), 'closed' (the oracle was closed first).
  */
-export type NumpyWorkerErrorKind = 'unavailable' | 'crashed' | 'timeout' | 'protocol' | 'closed';
+export type NumpyWorkerErrorKind = LineWorkerErrorKind;
 
 /**
  * The NumPy bridge failed; `kind` says how, the message says what to do, `stderr` holds the tail
@@ -85,22 +85,6 @@ export interface OracleOptions {
   onRestart?: (reason: string) => void;
 }
 
-interface Pending {
-  id: number;
-  resolve: (reply: Reply) => void;
-  reject: (error: NumpyWorkerError) => void;
-  timer: NodeJS.Timeout;
-}
-
-/** One worker process and what is known about how it ended. */
-interface Worker {
-  process: ResultPromise;
-  stderr: string;
-  /** Set when writing a request failed (EPIPE): the worker stopped reading and was killed. */
-  writeError?: string;
-}
-
-const STDERR_TAIL = 4000;
 const MAX_RESTART_CAUSES = 100;
 
 function checkOptions(options: OracleOptions): void {
@@ -116,10 +100,6 @@ function checkOptions(options: OracleOptions): void {
   if (maxBatch !== undefined && !(Number.isSafeInteger(maxBatch) && maxBatch >= 1)) {
     throw new RangeError(`OracleOptions.maxBatch: expected an integer >= 1, got ${String(maxBatch)}`);
   }
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
 }
 
 /**
@@ -150,26 +130,54 @@ function lastLine(text: string): string {
  * ```
  */
 export class NumpyOracle implements Reference {
-  private worker: Worker | undefined;
-  /** Every worker started and not yet exited, so close() can wait for all of them. */
-  private readonly running = new Set<ResultPromise>();
-  private pending: Pending | undefined;
-  private nextId = 1;
-  private closed = false;
-  private closing: Promise<void> | undefined;
-  private lostBecause = '';
+  private readonly worker: LineWorker<Reply, NumpyWorkerError>;
   private queue: Promise<unknown> = Promise.resolve();
-  /** How many times the worker was restarted after dying, misbehaving or timing out. */
-  restarts = 0;
-  /** Why, for the first MAX_RESTART_CAUSES restarts: what happened to the worker it replaced. */
-  readonly restartCauses: string[] = [];
   /** Versions and platform of the worker, read at start-up. */
   info!: WorkerInfo;
 
   private constructor(
-    private readonly python: string,
+    python: string,
     private readonly options: Required<Pick<OracleOptions, 'timeoutMs' | 'startTimeoutMs' | 'maxBatch'>> & OracleOptions,
-  ) {}
+  ) {
+    this.worker = new LineWorker<Reply, NumpyWorkerError>({
+      file: python,
+      args: ['-u', workerPath()],
+      env: { OPENBLAS_NUM_THREADS: '1', ...options.env },
+      subject: 'NumPy worker',
+      subjectInSentence: 'the NumPy worker',
+      missing: `${python} is no longer there`,
+      timeoutMs: options.timeoutMs,
+      error: (kind, message, stderr, cause) => new NumpyWorkerError(kind, message, stderr, cause),
+      encode: (id, request) => JSON.stringify({ ...request, id }),
+      parse: (line) => {
+        const reply = replySchema.parse(JSON.parse(line));
+        // The worker answers `id: null` only when it could not read a request at all; with one
+        // request in flight, that is the one.
+        if (reply.id === null) return reply.ok ? { kind: 'skip' } : { kind: 'broken', reason: `could not read the request: ${reply.error}` };
+        return { kind: 'reply', id: reply.id, reply };
+      },
+      // A reply for an id we are not waiting for (a stale or duplicated line) is dropped: the
+      // request it claims to answer is either settled already or never existed.
+      strayIds: 'ignore',
+      startup: async (worker) => {
+        const reply = await worker.send({ op: 'hello' }, this.options.startTimeoutMs);
+        if (!('info' in reply)) throw new NumpyWorkerError('protocol', `NumPy worker did not answer hello: ${'error' in reply ? reply.error : 'no info'}`);
+        this.info = reply.info;
+      },
+      onRestart: (reason) => {
+        if (this.restartCauses.length < MAX_RESTART_CAUSES) this.restartCauses.push(reason);
+        options.onRestart?.(reason);
+      },
+    });
+  }
+
+  /** Why, for the first MAX_RESTART_CAUSES restarts: what happened to the worker it replaced. */
+  readonly restartCauses: string[] = [];
+
+  /** How many times the worker was restarted after dying, misbehaving or timing out. */
+  get restarts(): number {
+    return this.worker.restarts;
+  }
 
   /**
    * Probes Python and NumPy, starts the worker and reads its versions.
@@ -190,150 +198,8 @@ export class NumpyOracle implements Reference {
       startTimeoutMs: options.startTimeoutMs ?? 60_000,
       maxBatch: options.maxBatch ?? 64,
     });
-    try {
-      await oracle.spawn();
-    } catch (error) {
-      await oracle.close();
-      throw error;
-    }
+    await oracle.worker.start();
     return oracle;
-  }
-
-  private async spawn(): Promise<void> {
-    const child = execa(this.python, ['-u', workerPath()], {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      cleanup: true,
-      env: { OPENBLAS_NUM_THREADS: '1', ...this.options.env },
-    });
-    const worker: Worker = { process: child, stderr: '' };
-    this.worker = worker;
-    this.running.add(child);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      worker.stderr = (worker.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
-    });
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(worker, line));
-    // A worker that stopped reading (EPIPE) would never answer: kill it, and let the exit handler
-    // below fail the request. Errors after the process exited are reported by that handler too.
-    child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
-      worker.writeError ??= error.code ?? error.message;
-      child.kill('SIGKILL');
-    });
-    void child.then((result) => {
-      this.running.delete(child);
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.fail(this.exitError(worker, result));
-    });
-    const reply = await this.send({ op: 'hello' }, this.options.startTimeoutMs);
-    if (!('info' in reply)) throw new NumpyWorkerError('protocol', `NumPy worker did not answer hello: ${'error' in reply ? reply.error : 'no info'}`);
-    this.info = reply.info;
-  }
-
-  private exitError(worker: Worker, result: Awaited<ResultPromise>): NumpyWorkerError {
-    const hint = this.stderrHint(worker);
-    const { exitCode, signal } = result;
-    if (exitCode === undefined && signal === undefined) {
-      // It never ran: the executable vanished or cannot be executed since the start-up probe.
-      const code = (result as { code?: string }).code;
-      const why = code === 'ENOENT' ? `${this.python} is no longer there` : (result as { originalMessage?: string }).originalMessage ?? String(code);
-      return new NumpyWorkerError('unavailable', `NumPy worker could not be started: ${why}`, worker.stderr);
-    }
-    // Writing fails too when the worker has just exited on its own: then its exit code says more.
-    if (worker.writeError !== undefined && signal === 'SIGKILL') {
-      return new NumpyWorkerError('crashed', `NumPy worker stopped reading requests (writing to it failed with ${worker.writeError}) and was killed${hint}`, worker.stderr);
-    }
-    const how = signal !== undefined ? `was killed by ${signal}` : `exited with code ${exitCode}`;
-    return new NumpyWorkerError('crashed', `NumPy worker ${how}${hint}`, worker.stderr);
-  }
-
-  private stderrHint(worker: Worker): string {
-    const last = lastLine(worker.stderr);
-    return last ? `; its last stderr line: ${last}` : '';
-  }
-
-  private onLine(worker: Worker, line: string): void {
-    if (this.worker !== worker) return;
-    let reply: Reply;
-    try {
-      reply = replySchema.parse(JSON.parse(line));
-    } catch {
-      const shown = line.length > 120 ? `${line.slice(0, 120)}...` : line;
-      this.breakWorker(new NumpyWorkerError('protocol', `NumPy worker printed something that is not a valid reply: ${JSON.stringify(shown)}`, worker.stderr));
-      return;
-    }
-    const pending = this.pending;
-    // The worker answers `id: null` only when it could not read a request at all; with one
-    // request in flight, that is the one.
-    if (pending !== undefined && reply.id === null && !reply.ok) {
-      this.breakWorker(new NumpyWorkerError('protocol', `NumPy worker could not read the request: ${reply.error}`, worker.stderr));
-      return;
-    }
-    // A reply for an id we are not waiting for (a stale or duplicated line) is dropped: the
-    // request it claims to answer is either settled already or never existed.
-    if (pending === undefined || reply.id !== pending.id) return;
-    this.pending = undefined;
-    clearTimeout(pending.timer);
-    pending.resolve(reply);
-  }
-
-  /** Kills the current worker and fails what was in flight with `error`. */
-  private breakWorker(error: NumpyWorkerError): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    worker?.process.kill('SIGKILL');
-    this.fail(error);
-  }
-
-  private fail(error: NumpyWorkerError): void {
-    this.lostBecause = error.message;
-    const pending = this.pending;
-    this.pending = undefined;
-    if (pending === undefined) return;
-    clearTimeout(pending.timer);
-    pending.reject(error);
-  }
-
-  private send(request: object, timeoutMs = this.options.timeoutMs): Promise<Reply> {
-    const worker = this.worker;
-    if (worker === undefined) return Promise.reject(new NumpyWorkerError('crashed', 'NumPy worker is not running'));
-    const id = this.nextId++;
-    return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.breakWorker(new NumpyWorkerError('timeout', `NumPy worker gave no reply within ${timeoutMs} ms and was killed`, worker.stderr));
-      }, timeoutMs);
-      this.pending = { id, resolve, reject, timer };
-      worker.process.stdin!.write(`${JSON.stringify({ ...request, id })}\n`);
-    });
-  }
-
-  /** Sends one request, restarting a dead or garbled worker and re-sending once. */
-  private async request(request: object): Promise<Reply> {
-    let first: NumpyWorkerError | undefined;
-    for (;;) {
-      if (this.closed) throw new NumpyWorkerError('closed', 'the NumPy oracle is closed');
-      try {
-        if (this.worker === undefined) {
-          this.restarts++;
-          if (this.restartCauses.length < MAX_RESTART_CAUSES) this.restartCauses.push(this.lostBecause);
-          this.options.onRestart?.(this.lostBecause);
-          await this.spawn();
-        }
-        return await this.send(request);
-      } catch (error) {
-        const failure = error instanceof NumpyWorkerError ? error : new NumpyWorkerError('protocol', String(error), '', { cause: error });
-        // A timeout is not retried: the same request would most likely hang the next worker too.
-        if (failure.kind === 'timeout' || failure.kind === 'unavailable' || failure.kind === 'closed' || this.closed) throw failure;
-        if (first !== undefined) {
-          const message = `the NumPy worker failed twice on one request (first: ${first.message}; then, after a restart: ${failure.message})`;
-          throw new NumpyWorkerError(failure.kind, message, failure.stderr, { cause: failure });
-        }
-        first = failure;
-      }
-    }
   }
 
   /**
@@ -342,8 +208,16 @@ export class NumpyOracle implements Reference {
    * answers nonsense, rejects with a NumpyWorkerError whose message says how many cases were not
    * evaluated, and whose `results` hold those that were.
    */
-  evaluate(cases: readonly FlatCase[]): Promise<ReferenceResult[]> {
-    return this.enqueue(cases, 'run', this.options.maxBatch);
+  evaluate(cases: readonly FlatCase[], options: { dtype?: Dtype } = {}): Promise<ReferenceResult[]> {
+    return this.enqueue(cases, 'run', this.options.maxBatch, options.dtype ?? 'float64');
+  }
+
+  /**
+   * The seed's computation in one precision, as a Reference: float64 is `evaluate` itself;
+   * float32 rounds S and W to float32 and runs the same operations on float32 arrays.
+   */
+  reference(dtype: Dtype): Reference {
+    return { evaluate: (cases) => this.evaluate(cases, { dtype }) };
   }
 
   /**
@@ -354,19 +228,21 @@ export class NumpyOracle implements Reference {
     return this.enqueue(cases, 'truth', 1);
   }
 
-  private enqueue(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number): Promise<ReferenceResult[]> {
+  private enqueue(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number, dtype: Dtype = 'float64'): Promise<ReferenceResult[]> {
     if (!Array.isArray(cases)) return Promise.reject(new TypeError(`${op === 'run' ? 'evaluate' : 'truth'}: expected an array of cases, got ${cases === null ? 'null' : typeof cases}`));
-    const run = this.queue.then(() => this.evaluateNow(cases, op, batchSize));
+    const run = this.queue.then(() => this.evaluateNow(cases, op, batchSize, dtype));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async evaluateNow(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number): Promise<ReferenceResult[]> {
+  private async evaluateNow(cases: readonly FlatCase[], op: 'run' | 'truth', batchSize: number, dtype: Dtype): Promise<ReferenceResult[]> {
     const results: ReferenceResult[] = [];
     for (let start = 0; start < cases.length; start += batchSize) {
       const batch = cases.slice(start, start + batchSize);
       try {
-        const reply = await this.request({ op, cases: batch.map(encodeCase) });
+        // float64, the default, is left out of the request: the worker's original protocol.
+        const request = dtype === 'float64' ? { op, cases: batch.map(encodeCase) } : { op, dtype, cases: batch.map(encodeCase) };
+        const reply = await this.worker.request(request, 'the NumPy oracle is closed');
         results.push(...this.readResults(reply, batch));
       } catch (error) {
         const failure = error instanceof NumpyWorkerError ? error : new NumpyWorkerError('protocol', String(error), '', { cause: error });
@@ -399,29 +275,11 @@ export class NumpyOracle implements Reference {
    * this oracle started has exited; calling it again returns the same promise.
    */
   close(graceMs = 2000): Promise<void> {
-    this.closing ??= this.shutdown(graceMs);
-    return this.closing;
-  }
-
-  private async shutdown(graceMs: number): Promise<void> {
-    this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    const busy = this.pending !== undefined;
-    this.fail(new NumpyWorkerError('closed', 'the NumPy oracle was closed while a request was in flight'));
-    if (worker !== undefined) {
-      if (busy) worker.process.kill('SIGKILL');
-      else worker.process.stdin?.end();
-    }
-    const timer = setTimeout(() => {
-      for (const child of this.running) child.kill('SIGKILL');
-    }, graceMs);
-    await Promise.all(this.running);
-    clearTimeout(timer);
+    return this.worker.close(graceMs, 'the NumPy oracle was closed while a request was in flight');
   }
 
   /** The worker's process id, for tests that need to kill it. */
   get pid(): number | undefined {
-    return this.worker?.process.pid;
+    return this.worker.pid;
   }
 }

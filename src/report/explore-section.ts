@@ -21,7 +21,7 @@ const MEANING: Record<string, string> = {
 };
 
 export function exploreSections(result: ExploreResult): ReportSection[] {
-  const verdicts = new Set(['port-bug', 'platform-quirk', 'ill-conditioned']);
+  const verdicts = new Set(['implementation-error', 'port-bug', 'platform-quirk', 'ill-conditioned']);
   const counts: ReportSection = {
     id: 'explore-counts',
     title: `${result.cell}: what ${result.runs} extreme cases did`,

@@ -83,7 +83,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 pre { margin: 6px 0; padding: 10px; background: #f7f8fa; border: 1px solid var(--line); border-radius: 6px; overflow: auto; max-height: 360px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; color: #fff; background: var(--muted); }
-.badge.verdict-port-bug { background: var(--bad); }
+.badge.verdict-port-bug, .badge.verdict-implementation-error { background: var(--bad); }
 .badge.verdict-ill-conditioned { background: #3b6fb6; }
 .badge.verdict-platform-quirk { background: var(--warn); }
 .badge.verdict-agrees { background: var(--ok); }

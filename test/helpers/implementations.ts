@@ -7,10 +7,13 @@ import type { Implementation } from '../../src/judge/implementation.js';
 
 type CaseValue = { S: number[][]; W: Record<string, unknown> };
 
-/** The cells with `change` applied to each case's trace, or to the case before it runs. */
+/**
+ * The cells with `change` applied to each case's trace, or to the case before it runs. They claim
+ * this package's arithmetic (a slip in a faithful port), so the bit-for-bit facts judge them too.
+ */
 export function brokenCells(name: string, run: (cell: CellType, value: CaseValue, cells: (cell: CellType, value: unknown) => LstmTrace) => LstmTrace): Implementation {
   const cells = (cell: CellType, value: unknown) => runCase(cell, value, { allowNonFinite: true });
-  return traceImplementation(name, (cell, S, W) => run(cell, { S, W }, cells));
+  return { ...traceImplementation(name, (cell, S, W) => run(cell, { S, W }, cells)), exactArithmetic: true };
 }
 
 /** Type 1 with its forget and input gates swapped: a plausible porting slip. */

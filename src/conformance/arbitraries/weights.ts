@@ -13,7 +13,7 @@
  * Entries shrink toward +0, so a failing case shrinks toward the zero-weight case.
  */
 import fc from 'fast-check';
-import { WEIGHT_KEYS, type CellType, type WeightsFor } from '../../src/cells/schema.js';
+import { WEIGHT_KEYS, type CellType, type WeightsFor } from '../../cells/schema.js';
 import { checkInteger, checkSubset } from '../support/constraints.js';
 import { edgeDouble } from './edge-double.js';
 import { uniformDouble } from './uniform-double.js';

@@ -12,7 +12,7 @@
  * shrink: the selectors are rebuilt for each shrunk shape.
  */
 import fc from 'fast-check';
-import { WEIGHT_KEYS, type CellType, type WeightsFor } from '../../src/cells/schema.js';
+import { WEIGHT_KEYS, type CellType, type WeightsFor } from '../../cells/schema.js';
 import type { CellCase } from './cell-case.js';
 import { resolveSequenceConstraints, sequence, type SequenceConstraints } from './sequence.js';
 import { resolveShapeConstraints, shape, type ShapeConstraints } from './shape.js';

@@ -1,6 +1,6 @@
 /**
- * Running properties with replayable seeds. Every property of a suite shares one seed and one
- * run count, printed once per suite:
+ * Replayable seeds for the conformance properties. Every property of a suite shares one seed and
+ * one run count, printed once per suite:
  *
  *   FC_SEED=<int>     replay with this seed (default: a fresh random seed per suite and run)
  *   FC_RUNS=<n>       runs per property (default: the suite's own, documented in the README)
@@ -11,21 +11,6 @@
  */
 import { relative } from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, expect, it } from 'vitest';
-
-export interface PropertyOptions<Ts> {
-  /** Called with the shrunk counterexample; what it returns is appended to the failure report. */
-  onFailure?: (counterexample: Ts, replay: { seed: number; path: string }) => Promise<string | undefined> | string | undefined;
-}
-
-export interface PropertySuite {
-  readonly name: string;
-  readonly seed: number;
-  readonly numRuns: number;
-  readonly defaultRuns: number;
-  /** Registers `it(title)` that checks the property built by `make`. */
-  property<Ts>(title: string, make: () => fc.IRawProperty<Ts>, options?: PropertyOptions<Ts>): void;
-}
 
 export class PropertySettingError extends RangeError {
   override readonly name = 'PropertySettingError';
@@ -69,38 +54,4 @@ export async function failureReport<Ts>(details: fc.RunDetails<Ts>, title: strin
     lines.push(`replay: FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath} npx vitest run${where} -t ${shellQuote(escapeRegExp(title))}`);
   }
   return lines.join('\n');
-}
-
-/** One seed and run count for every property registered through it; printed before they run. */
-export function propertySuite(name: string, defaultRuns: number): PropertySuite {
-  const { seed, numRuns, path, seeded } = readSettings(defaultRuns);
-  beforeAll(() => {
-    const runs = numRuns === defaultRuns ? `${numRuns} runs per property (default)` : `${numRuns} runs per property (FC_RUNS; default ${defaultRuns})`;
-    console.log(`fast-check suite "${name}": ${runs}, seed ${seed}${seeded ? ' (FC_SEED)' : ''}${path === undefined ? '' : `, path ${path}`}`);
-  });
-  // Scaled runs get a scaled time budget; the default budget is vitest's testTimeout.
-  const timeout = numRuns > defaultRuns ? 60_000 * Math.ceil(numRuns / defaultRuns) : undefined;
-  return {
-    name,
-    seed,
-    numRuns,
-    defaultRuns,
-    property(title, make, options = {}) {
-      it(
-        title,
-        async () => {
-          const details = await fc.check(make(), { seed, numRuns, path, endOnFailure: path !== undefined, includeErrorInReport: true });
-          if (!details.failed) return;
-          let report = await failureReport(details, title, expect.getState().testPath);
-          if (details.counterexample !== null && details.counterexamplePath !== null && options.onFailure !== undefined) {
-            const extra = await options.onFailure(details.counterexample, { seed: details.seed, path: details.counterexamplePath });
-            if (extra !== undefined) report += `\n${extra}`;
-          }
-          console.error(report);
-          throw new Error(report);
-        },
-        timeout,
-      );
-    },
-  };
 }

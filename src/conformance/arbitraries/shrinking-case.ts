@@ -14,7 +14,7 @@
  * inside what the arbitraries draw.
  */
 import fc from 'fast-check';
-import { WEIGHT_KEYS, type CellType } from '../../src/cells/schema.js';
+import { WEIGHT_KEYS, type CellType } from '../../cells/schema.js';
 import type { CellCase } from './cell-case.js';
 
 export interface ShrinkLimits {

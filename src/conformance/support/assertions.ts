@@ -3,6 +3,8 @@
  * element that breaks the fact, with both values in full (shortest round-trip, -0 shown as -0),
  * so fast-check's report says what broke without a debugger.
  */
+import { compareTraces, formatComparison } from '../../judge/compare.js';
+import type { Tolerance } from '../../judge/tolerance.js';
 import { sameBits } from './float64.js';
 
 export const show = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
@@ -36,4 +38,10 @@ export function assertEvery(values: ArrayLike<number>, hidden: number, label: st
     const j = k % hidden;
     if (!holds(values[k], t, j)) throw new PropertyViolation(`${label} step ${t} unit ${j}: ${show(values[k])} breaks ${fact}`);
   }
+}
+
+/** Every key of `expected` agrees with `actual` under the tolerance policy (NaN and infinities exactly). */
+export function assertClose(actual: Record<string, ArrayLike<number>>, expected: Record<string, ArrayLike<number>>, hidden: number, label: string, tolerance: Tolerance): void {
+  const comparison = compareTraces(actual, expected, hidden, tolerance);
+  if (!comparison.ok) throw new PropertyViolation(formatComparison(comparison, label));
 }

@@ -11,7 +11,7 @@
  * of the seed's formula (and is correctly rounded between them); V8's Math.exp gives the same two.
  */
 
-export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from '../../src/numeric/saturation.js';
+export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from '../../numeric/saturation.js';
 
 /** The smallest positive normal double, 2^-1022. */
 export const MIN_NORMAL = 2 ** -1022;

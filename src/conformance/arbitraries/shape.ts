@@ -3,7 +3,7 @@
  * shrinks toward its minimum, so a failure shrinks toward H = 1, X = 1, T = 0.
  */
 import fc from 'fast-check';
-import type { CaseShape } from '../../src/cells/schema.js';
+import type { CaseShape } from '../../cells/schema.js';
 import { checkInteger, checkOrdered } from '../support/constraints.js';
 
 export interface ShapeConstraints {

@@ -4,7 +4,7 @@
  * (H = 1, X = 1, T = 0 by default), and then their values toward +0 (./shrinking-case.ts).
  */
 import fc from 'fast-check';
-import type { CellType, WeightsFor } from '../../src/cells/schema.js';
+import type { CellType, WeightsFor } from '../../cells/schema.js';
 import { resolveSequenceConstraints, sequence, type SequenceConstraints } from './sequence.js';
 import { resolveShapeConstraints, shape, type ShapeConstraints } from './shape.js';
 import { shrinkingCase } from './shrinking-case.js';

@@ -1,0 +1,73 @@
+"""The lstm-parity command protocol, for an LSTM written in Python: copy this file beside yours.
+
+It ships with lstm-parity (reference/lstm_protocol.py); the worked example and the adapters for
+PyTorch and ONNX (reference/peers/) use it as it is.
+
+lstm-parity starts your command once and talks to it in JSON lines on stdin/stdout:
+
+  request  {"id": 7, "cell": "type1", "S": [[...]], "W": {"w_i": [[...]], ...}}
+  reply    {"id": 7, "outputs": {"Output": [[...]], ...}}   T rows of H numbers per seed key
+           {"id": 7, "error": "one line"}                    when this case cannot be computed
+  hello    {"hello": {"name": ..., "dtype": "float64", "cells": ["type1", "type2"]}}
+           optional, sent once, first, before any reply
+
+Doubles cross exactly: shortest round-trip decimals (Python's repr), the strings "NaN",
+"Infinity" and "-Infinity" for the non-finite values, and -0.0 for negative zero.
+
+serve(run, hello) does all of that: `run(cell, S, W)` gets S as a list of T lists of X floats and
+W as the seed's weight dictionary (lists), and returns a dict of seed keys to T x H sequences
+(lists or NumPy arrays). An exception becomes an error reply for that case only. Anything your
+code prints goes to stderr, so stdout carries only the protocol. The loop ends at stdin EOF.
+"""
+
+import json
+import math
+import sys
+
+NON_FINITE = {'NaN': math.nan, 'Infinity': math.inf, '-Infinity': -math.inf}
+
+
+def revive(value):
+    """The request's doubles as floats: "NaN", "Infinity", "-Infinity" become numbers again."""
+    if isinstance(value, list):
+        return [revive(item) for item in value]
+    if isinstance(value, dict):
+        return {key: revive(item) for key, item in value.items()}
+    if isinstance(value, str) and value in NON_FINITE:
+        return NON_FINITE[value]
+    return value
+
+
+def encode(value):
+    """A reply's doubles in the protocol's encoding (NumPy arrays and scalars included)."""
+    if hasattr(value, 'tolist'):
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return 'NaN' if math.isnan(value) else ('Infinity' if value > 0 else '-Infinity')
+    return value
+
+
+def serve(run, hello=None):
+    out = sys.stdout
+    sys.stdout = sys.stderr
+
+    def send(message):
+        out.write(json.dumps(message, allow_nan=False, separators=(',', ':')) + '\n')
+        out.flush()
+
+    if hello is not None:
+        send({'hello': hello})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            outputs = run(request['cell'], revive(request['S']), revive(request['W']))
+            reply = {'id': request['id'], 'outputs': encode(outputs)}
+        except Exception as error:  # one case failed: say so and go on
+            reply = {'id': request['id'], 'error': f'{type(error).__name__}: {error}'.replace('\n', ' ')}
+        send(reply)

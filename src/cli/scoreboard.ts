@@ -1,0 +1,113 @@
+/** `lstm-parity scoreboard`: every implementation through every checker, as a table. */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MAX_CASES_PER_CELL } from '../campaign/random-case.js';
+import { builtinNames, findBuiltin } from '../implementations/registry.js';
+import { NumpyOracle } from '../oracle/numpy-oracle.js';
+import { packageRoot } from '../package-root.js';
+import { scoreboardHtml, scoreboardMarkdown } from '../scoreboard/format.js';
+import { runScoreboard, type Contender } from '../scoreboard/scoreboard.js';
+import { openImplementation, parseImplChoice } from './impl-options.js';
+import { integerOption, withNegativeValues } from './args.js';
+import { checkReportPath, writeReport } from './report-file.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
+
+export const DEFAULT_SCOREBOARD_CASES = 500;
+export const DEFAULT_TRUTH_CASES = 10;
+export const DEFAULT_PROPERTY_SHARE = 0.25;
+
+export const SCOREBOARD_USAGE = `usage: lstm-parity scoreboard [--cases N] [--seed N] [--runs X] [--truth N] [--out DIR] [--json]
+                             [--impl NAME|FILE]... [--impl-command CMD]... [--impl-dtype D] [--only]
+
+Runs every built-in implementation (${builtinNames().join(', ')}) that is available here, and
+any given, through the golden corpus, a live campaign, the high-precision truth and the
+conformance properties, and writes DIR/scoreboard.md and DIR/scoreboard.html. A peer whose
+library is missing is listed with the reason, not failed.
+  --cases N         live cases per cell (default ${DEFAULT_SCOREBOARD_CASES}: a few minutes here for all peers)
+  --seed N          campaign and property seed (default 1)
+  --runs X          property runs: a share of each suite's default if X <= 1 (default ${DEFAULT_PROPERTY_SHARE}), else a count
+  --truth N         live cases per cell also judged against mpmath (default ${DEFAULT_TRUTH_CASES})
+  --out DIR         where to write scoreboard.md and scoreboard.html (default docs)
+  --json            the scoreboard as JSON on stdout instead of the Markdown table
+  --impl, --impl-command   more implementations (each may repeat); --impl-dtype for commands without a hello
+  --only            only the implementations given, not the built-ins
+Needs Python with NumPy and mpmath. Exit 0 when every implementation passes in its own precision,
+1 when one does not (a port bug, an error, a failed property, cases not judged), 2 for bad usage.`;
+
+function shareOrCount(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PROPERTY_SHARE;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || (value > 1 && !Number.isInteger(value))) {
+    throw new UsageError(`--runs: expected a share in (0, 1] or a whole number of runs, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+const OPTIONS = {
+  cases: { type: 'string' },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  truth: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  impl: { type: 'string', multiple: true },
+  'impl-command': { type: 'string', multiple: true },
+  'impl-dtype': { type: 'string' },
+  only: { type: 'boolean', default: false },
+} as const;
+
+export async function scoreboardCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: withNegativeValues(argv, OPTIONS),
+    options: OPTIONS,
+    strict: true,
+    allowPositionals: false,
+  });
+  const casesPerCell = integerOption('cases', values.cases, DEFAULT_SCOREBOARD_CASES, { max: MAX_CASES_PER_CELL, why: 'the campaign draws at most 2^32 - 1 distinct cases per cell' });
+  const seed = integerOption('seed', values.seed, 1, { max: 2 ** 31 - 1, why: "campaign seeds are 32-bit, and fast-check's are 31-bit" });
+  const truthCases = integerOption('truth', values.truth, DEFAULT_TRUTH_CASES);
+  const propertyRuns = shareOrCount(values.runs);
+  const out = resolve(values.out ?? 'docs');
+  // A built-in peer whose library is missing is listed with the reason, given by name or not.
+  const builtin = (name: string): Contender => ({ name, open: () => findBuiltin(name)!.open({}), exactArithmetic: name === 'lstm-parity' });
+  const given: Contender[] = [];
+  for (const impl of values.impl ?? []) {
+    const choice = parseImplChoice({ impl });
+    given.push(choice.kind === 'builtin' ? builtin(choice.name) : { name: impl, open: () => openImplementation(choice) });
+  }
+  for (const command of values['impl-command'] ?? []) {
+    const choice = parseImplChoice({ 'impl-command': command, 'impl-dtype': values['impl-dtype'] });
+    given.push({ name: command, open: () => openImplementation(choice) });
+  }
+  if (values['impl-dtype'] !== undefined && (values['impl-command'] ?? []).length === 0) parseImplChoice({ 'impl-dtype': values['impl-dtype'] });
+  if (values.only && given.length === 0) throw new UsageError('--only: give at least one --impl or --impl-command');
+  const builtins = values.only ? [] : builtinNames().filter((name) => !given.some((g) => g.name === name)).map(builtin);
+  mkdirSync(out, { recursive: true });
+  const markdownPath = checkReportPath(join(out, 'scoreboard.md'))!;
+  const htmlPath = checkReportPath(join(out, 'scoreboard.html'))!;
+  const oracle = await NumpyOracle.start().catch((error: Error) => {
+    throw new UsageError(`scoreboard needs NumPy: ${error.message}`);
+  });
+  try {
+    const board = await runScoreboard({
+      contenders: [...builtins, ...given],
+      casesPerCell,
+      seed,
+      propertyRuns,
+      truthCases,
+      goldenDir: join(packageRoot(), 'golden'),
+      oracle,
+      onProgress: (line) => process.stderr.write(`scoreboard: ${line}\n`),
+    });
+    const command = ['lstm-parity scoreboard', ...argv].join(' ');
+    const markdown = scoreboardMarkdown(board, command);
+    writeReport(markdownPath, markdown);
+    writeReport(htmlPath, scoreboardHtml(board, command));
+    process.stdout.write(values.json ? `${JSON.stringify(board, null, 2)}\n` : markdown);
+    const failing = board.rows.filter((row) => !row.ok && row.judgedAs === row.dtype);
+    return failing.length === 0 ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    await oracle.close();
+  }
+}

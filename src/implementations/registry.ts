@@ -1,0 +1,72 @@
+/**
+ * The implementations selected by name (`--impl NAME`): this package's cells and adapters for
+ * peers in other libraries. Each says what it needs; `open` throws a PeerUnavailableError with
+ * the reason when that is missing (a Python package that does not import, say), so a scoreboard
+ * can skip it and say why instead of failing.
+ */
+import type { Backend } from '../cells/prepared.js';
+import type { Implementation } from '../judge/implementation.js';
+import { lstmParityImplementation } from './lstm-parity.js';
+import { PeerUnavailableError } from './peer-unavailable.js';
+import { openPythonPeer } from './python-peers.js';
+import { tfjsImplementation } from './tfjs.js';
+
+export { PeerUnavailableError };
+
+/** Options a built-in implementation is opened with. */
+export interface BuiltinOptions {
+  /** Where this package's cells run their products (lstm-parity only). */
+  backend?: 'auto' | Backend;
+}
+
+/** An implementation selected by name (`--impl torch-float64`, ...): what it is and how to open it. */
+export interface BuiltinImplementation {
+  name: string;
+  /** One line for --help and the scoreboard: what it is and how it is mapped. */
+  description: string;
+  /** Starts it; rejects with PeerUnavailableError when its library does not load here. */
+  open(options: BuiltinOptions): Promise<Implementation>;
+}
+
+const builtins: readonly BuiltinImplementation[] = [
+  {
+    name: 'lstm-parity',
+    description: "this package's cells (float64, both cells, every seed key); --backend wasm|scalar|auto",
+    open: async (options) => lstmParityImplementation({ backend: options.backend ?? 'auto' }),
+  },
+  {
+    name: 'tfjs-cpu',
+    description: 'TensorFlow.js basicLSTMCell on tfjs-backend-cpu (float32, type 1; forget bias 0; Output and cell state)',
+    open: () => tfjsImplementation('cpu'),
+  },
+  {
+    name: 'tfjs-wasm',
+    description: 'TensorFlow.js basicLSTMCell on tfjs-backend-wasm, one thread (float32, type 1; forget bias 0; Output and cell state)',
+    open: () => tfjsImplementation('wasm'),
+  },
+  {
+    name: 'torch-float64',
+    description: 'PyTorch nn.LSTM in float64 (type 1; weight_ih_l0 = w_i, w_g, w_c, w_o; bias_hh_l0 = 0; Output and cell state), under $LSTM_PARITY_PEER_PYTHON',
+    open: () => openPythonPeer('torch-float64', 'torch_lstm.py', ['float64'], 'torch'),
+  },
+  {
+    name: 'torch-float32',
+    description: 'PyTorch nn.LSTM in float32 (same mapping as torch-float64)',
+    open: () => openPythonPeer('torch-float32', 'torch_lstm.py', ['float32'], 'torch'),
+  },
+  {
+    name: 'onnx-reference',
+    description: "ONNX's reference evaluator, one LSTM node in float64 (type 1; W = w_i, w_o, w_g, w_c; Output and cell state), under $LSTM_PARITY_PEER_PYTHON",
+    open: () => openPythonPeer('onnx-reference', 'onnx_lstm.py', [], 'onnx'),
+  },
+];
+
+/** The names `--impl` accepts for the built-in implementations. */
+export function builtinNames(): string[] {
+  return builtins.map((b) => b.name);
+}
+
+/** The built-in implementation of that name, if there is one. */
+export function findBuiltin(name: string): BuiltinImplementation | undefined {
+  return builtins.find((b) => b.name === name);
+}

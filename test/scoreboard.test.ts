@@ -1,0 +1,73 @@
+/**
+ * lstm-parity scoreboard, small: implementations given on the command line (--only), a peer
+ * whose Python is missing listed with the reason, a wrong cell failing its row, and both files
+ * written. The committed docs/scoreboard.md comes from a default run (README: Scoreboard).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scoreboardCommand } from '../src/cli/scoreboard.js';
+import { scratch } from './helpers/faults.js';
+import { capture, runMain } from './helpers/in-process.js';
+import { describeWithNumpy } from './helpers/numpy.js';
+
+const tmp = scratch('scoreboard');
+afterAll(() => tmp.remove());
+
+const small = ['--cases', '5', '--truth', '1', '--runs', '2', '--only'];
+// Each run judges the golden corpus and the properties per implementation: minutes on a busy machine.
+const SLOW = 300_000;
+
+describe('scoreboard usage', () => {
+  it.each([
+    [['--only'], '--only: give at least one --impl or --impl-command'],
+    [['--runs', '1.5'], '--runs: expected a share in (0, 1] or a whole number of runs, got "1.5"'],
+    [['--impl', 'nope'], '--impl: unknown implementation "nope"'],
+    [['--impl-dtype', 'float32'], '--impl-dtype: only for --impl-command'],
+  ])('should refuse %j with exit 2', async (args, message) => {
+    const { code, stderr } = await runMain(['scoreboard', ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+});
+
+describeWithNumpy('scoreboard', () => {
+  it('should score the implementations given, list a peer that cannot start with the reason, and write both files', async () => {
+    const out = join(tmp.dir, 'board');
+    const before = process.env.LSTM_PARITY_PEER_PYTHON;
+    process.env.LSTM_PARITY_PEER_PYTHON = join(tmp.dir, 'no-such-python');
+    let result;
+    try {
+      result = await capture(() => scoreboardCommand([...small, '--out', out, '--impl', './examples/node/my-lstm.mjs', '--impl', 'torch-float64', '--impl', 'tfjs-cpu']));
+    } finally {
+      if (before === undefined) delete process.env.LSTM_PARITY_PEER_PYTHON;
+      else process.env.LSTM_PARITY_PEER_PYTHON = before;
+    }
+    expect(result.code, result.stdout).toBe(0);
+    const markdown = readFileSync(join(out, 'scoreboard.md'), 'utf8');
+    expect(result.stdout).toBe(markdown);
+    // 13 golden files, 5 live cases and the chaotic probe (ill-conditioned, not a failure) per cell;
+    // the two exact saturation facts of the gates are skipped: the example claims no exact arithmetic.
+    expect(markdown).toMatch(/\n\| my-lstm\.mjs \(plain Node\) \| type1 \| float64 \| 1\.0\.0 \| 19 \| \d+ \| \d+ \| 0 \| 0 \| 0 \| \d+ \| [\d.e-]+ \| \d+ \| [\d.e-]+ \| \d+ \/ 0 \/ 2 \| .* \| passes \|\n/);
+    expect(markdown).toMatch(/\n\| tfjs-cpu \| type1 \| float32 \| tfjs-core [\d.]+ \| 19 \| \d+ \| \d+ \| 0 \| 0 \| 0 \| .* \| passes \|\n/);
+    expect(markdown).toMatch(/\n\| tfjs-cpu \| type1 \| float32 \(as float64\) \| .* \| fails the float64 policy \(expected of float32\) \|\n/);
+    expect(markdown).toContain('- torch-float64: not scored here: torch-float64: ');
+    expect(markdown).toContain('- tfjs-cpu type1: against the float64 seed (reported, not judged) max abs');
+    expect(markdown).not.toContain('no library implements'); // type 2 was scored for the Node example
+    const page = readFileSync(join(out, 'scoreboard.html'), 'utf8');
+    expect(page).toContain('<title>lstm-parity scoreboard</title>');
+    expect(page).toContain('my-lstm.mjs (plain Node)');
+  }, SLOW);
+
+  it('should fail the row of a wrong cell and exit 1, with its failed properties', async () => {
+    const out = join(tmp.dir, 'wrong');
+    const { code, stdout } = await capture(() => scoreboardCommand([...small, '--json', '--out', out, '--impl-command', 'python3 test/fixtures/implementations/wrong_lstm.py swapped-gates']));
+    expect(code).toBe(1);
+    const board = JSON.parse(stdout) as { rows: { cell: string; ok: boolean; portBugs: number }[]; propertyFailures: unknown[]; noPeer: string[] };
+    expect(board.rows.find((r) => r.cell === 'type1')).toMatchObject({ ok: false });
+    expect(board.rows.find((r) => r.cell === 'type1')!.portBugs).toBeGreaterThan(5);
+    expect(board.rows.find((r) => r.cell === 'type2')).toMatchObject({ ok: true, portBugs: 0 });
+    expect(board.propertyFailures.length).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'scoreboard.md'), 'utf8')).toContain('## Failed properties');
+  }, SLOW);
+});
