@@ -13,6 +13,7 @@ export {
   forwardType1,
   LstmType1Stream,
   type LstmType1Options,
+  type LstmType1BatchOptions,
   type LstmType1Step,
   type Type1WeightsInput,
 } from './cells/lstm-type1.js';
@@ -23,6 +24,7 @@ export {
   forwardType2,
   LstmType2Stream,
   type LstmType2Options,
+  type LstmType2BatchOptions,
   type LstmType2Step,
   type Type2WeightsInput,
 } from './cells/lstm-type2.js';

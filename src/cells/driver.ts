@@ -8,12 +8,13 @@
  *   every row of every step computes ((dot(W_in[r], x_t) + dot(U[r], s_{t-1})) + b[r]), each dot
  *   in the fixed order of kernels.ts, whatever the batch, the chunk or the backend.
  *
- * Buffers are allocated once per call (per stream for streams); the loop over steps allocates
- * nothing. A sequence runs in chunks of at most 64 steps (input projections, then the steps, then
+ * Buffers are allocated once per call (per stream for streams; none when the caller passes an
+ * earlier result to write into, reuse.ts); the loop over steps allocates nothing. A sequence runs in chunks of at most 64 steps (input projections, then the steps, then
  * the chunk's vectors copied out), so working memory does not grow with T: with trace 'output' a
  * call holds the T x H outputs, the final state and buffers of a size set by H and X only.
  */
 import type { PreparedWeights } from './prepared.js';
+import type { ReusableResult } from './reuse.js';
 import type { BatchThreads } from './threads.js';
 import type { CellType, Matrix, Vector } from './schema.js';
 import type { LstmOutputTrace, LstmState, LstmTrace, TraceMode } from './trace.js';
@@ -91,7 +92,14 @@ function views(...lengths: number[]): Float64Array[] {
   });
 }
 
-function fullArrays(cell: CellType, steps: number, H: number): FullArrays {
+const NO_CANDIDATE = new Float64Array(0);
+
+function fullArrays(cell: CellType, steps: number, H: number, into?: ReusableResult): FullArrays {
+  if (into) {
+    const t = into as LstmTrace;
+    const { output, outputGate, inputGate, forgetGate, cellState } = t;
+    return { output, outputGate, inputGate, forgetGate, cellInput: t.cell === 'type1' ? t.cellInput : NO_CANDIDATE, cellState };
+  }
   const size = steps * H;
   // Type 2 has no candidate in its trace: its kernel never writes cellInput.
   const [output, outputGate, inputGate, forgetGate, cellInput, cellState] = views(size, size, size, size, cell === 'type1' ? size : 0, size);
@@ -106,7 +114,11 @@ function fullTrace(cell: CellType, steps: number, H: number, a: FullArrays): Lst
 }
 
 /** Results of trace 'output': h_t for every step, and the final h and c. */
-function outputArrays(steps: number, H: number): { output: Float64Array; h: Float64Array; c: Float64Array } {
+function outputArrays(steps: number, H: number, into?: ReusableResult): { output: Float64Array; h: Float64Array; c: Float64Array } {
+  if (into) {
+    const { output, finalState } = into as LstmOutputTrace;
+    return { output, h: finalState.h, c: finalState.c };
+  }
   const [output, h, c] = views(steps * H, H, H);
   return { output, h, c };
 }
@@ -125,8 +137,8 @@ function copyGates(a: FullArrays, cell: CellType, g: Float64Array, row: number, 
   if (cell === 'type1') copy(a.cellInput, at, g, from + 3 * H, H);
 }
 
-/** Runs one sequence of T steps. */
-export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput, steps: number, mode: TraceMode): LstmTrace | LstmOutputTrace {
+/** Runs one sequence of T steps, into the arrays of `into` (checked by reuse.ts) when given. */
+export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput, steps: number, mode: TraceMode, into?: ReusableResult): LstmTrace | LstmOutputTrace {
   const { hidden: H, inputs: X, workspace: ws } = p;
   const chunk = chunkSteps(steps, 4 * H);
   ws.reserve(chunk);
@@ -134,8 +146,8 @@ export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput
   // c_0 = h_0 = 0, multiplied, not skipped: NaN or Infinity in the weights must still poison step 0.
   s.fill(0, 0, H);
   h.fill(0, 0, H);
-  const a = mode === 'full' ? fullArrays(cell, steps, H) : undefined;
-  const only = a ? undefined : outputArrays(steps, H);
+  const a = mode === 'full' ? fullArrays(cell, steps, H, into) : undefined;
+  const only = a ? undefined : outputArrays(steps, H, into);
   const output = a ? a.output : only!.output;
 
   for (let t0 = 0; t0 < steps; t0 += chunk) {
@@ -152,22 +164,24 @@ export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput
     copy(s, 0, s, n * H, H);
     copy(h, 0, h, n * H, H);
   }
-  if (a) return fullTrace(cell, steps, H, a);
-  copy(only!.h, 0, h, 0, H);
-  copy(only!.c, 0, s, 0, H);
-  return { cell, steps, hidden: H, output, finalState: { h: only!.h, c: only!.c } };
+  if (!a) {
+    copy(only!.h, 0, h, 0, H);
+    copy(only!.c, 0, s, 0, H);
+  }
+  if (into) return into;
+  return a ? fullTrace(cell, steps, H, a) : { cell, steps, hidden: H, output, finalState: { h: only!.h, c: only!.c } };
 }
 
-/** Runs B sequences of equal length T in lockstep; xs[b] is sequence b. */
-export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode): (LstmTrace | LstmOutputTrace)[] {
+/** Runs B sequences of equal length T in lockstep; xs[b] is sequence b, written into into[b] when given. */
+export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode, into?: readonly ReusableResult[]): (LstmTrace | LstmOutputTrace)[] {
   const { hidden: H, inputs: X, workspace: ws, batchThreads } = p;
   const B = xs.length;
   const full = mode === 'full';
-  const arrays = xs.map(() => (full ? fullArrays(cell, steps, H) : undefined));
-  const onlies = xs.map(() => (full ? undefined : outputArrays(steps, H)));
+  const arrays = xs.map((_, k) => (full ? fullArrays(cell, steps, H, into?.[k]) : undefined));
+  const onlies = xs.map((_, k) => (full ? undefined : outputArrays(steps, H, into?.[k])));
   if (batchThreads !== null && B > 1 && batchThreads.ready()) {
     runShares(cell, batchThreads, xs, steps, H, X, arrays, onlies);
-    return batchResults(cell, steps, H, arrays, onlies);
+    return into ? [...into] : batchResults(cell, steps, H, arrays, onlies);
   }
   ws.reserve(Math.max(1, B));
   const { x: staged, g, s, h } = ws;
@@ -194,7 +208,7 @@ export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly Sequen
     copy(only.h, 0, h, (k + 1) * H, H);
     copy(only.c, 0, s, (k + 1) * H, H);
   });
-  return batchResults(cell, steps, H, arrays, onlies);
+  return into ? [...into] : batchResults(cell, steps, H, arrays, onlies);
 }
 
 type OutputArrays = ReturnType<typeof outputArrays>;

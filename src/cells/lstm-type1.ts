@@ -19,6 +19,7 @@
  * dictionary (validated and packed on every call) or `prepareWeights('type1', W)`.
  */
 import { LstmStream, runBatch, runSequence, type StepVectors } from './driver.js';
+import { reusedResult, reusedResults } from './reuse.js';
 import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
 import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type1Weights, type ValidationOptions, type Vector } from './schema.js';
 import type { LstmOutputTrace, LstmType1Trace, TraceMode } from './trace.js';
@@ -32,6 +33,19 @@ import { packType1, type PackedWeights } from './weights.js';
 export interface LstmType1Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
   trace?: TraceMode;
+  /**
+   * A result of an earlier call with the same trace mode, T and H, to overwrite and return
+   * instead of allocating a new one: a loop of calls of one shape then allocates nothing, which
+   * saves 10-25% of a call from small to medium sizes (docs/performance.md). Refused with an
+   * {@link LstmInputError} when its shape differs, or when S reads memory it holds.
+   */
+  into?: LstmType1Trace | LstmOutputTrace<'type1'>;
+}
+
+/** Options of {@link lstmType1Batch}: those of {@link lstmType1}, with one result to reuse per sequence. */
+export interface LstmType1BatchOptions extends Omit<LstmType1Options, 'into'> {
+  /** One earlier result per sequence (distinct, none sharing memory with another or with S), overwritten and returned. */
+  into?: readonly (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 }
 
 /**
@@ -44,7 +58,7 @@ export type Type1WeightsInput = Type1Weights | PreparedWeights<'type1'>;
  * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
  * `reused`: the weights serve many calls (a stream's steps), so any size takes WebAssembly.
  */
-function weightsOf(W: Type1WeightsInput, options: LstmType1Options, reused: boolean): PreparedWeights<'type1'> {
+function weightsOf(W: Type1WeightsInput, options: PrepareOptions, reused: boolean): PreparedWeights<'type1'> {
   if (isPreparedWeights(W)) return preparedFor('type1', W);
   const shape = validateCase('type1', { S: [], W }, options);
   return preparePacked('type1', packType1(W, shape), options, reused);
@@ -92,7 +106,9 @@ export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Opt
     p = preparePacked('type1', packType1(W, shape), options);
     steps = shape.steps;
   }
-  return runSequence('type1', p, S, steps, options.trace ?? 'full') as LstmType1Trace | LstmOutputTrace<'type1'>;
+  const mode = options.trace ?? 'full';
+  const into = reusedResult(options.into, 'type1', mode, steps, p.hidden, S);
+  return runSequence('type1', p, S, steps, mode, into) as LstmType1Trace | LstmOutputTrace<'type1'>;
 }
 
 /** The forward pass on packed weights and a packed T x X sequence, already validated. */
@@ -125,10 +141,10 @@ export function forwardType1(weights: PackedWeights, x: Float64Array, steps: num
  * results[1].output; // the same bits as lstmType1(batch[1], W, { trace: 'output' }).output
  * ```
  */
-export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace[];
-export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>[];
-export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1Options): (LstmType1Trace | LstmOutputTrace<'type1'>)[];
-export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1Options = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1BatchOptions & { trace?: 'full' }): LstmType1Trace[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1BatchOptions & { trace: 'output' }): LstmOutputTrace<'type1'>[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1BatchOptions): (LstmType1Trace | LstmOutputTrace<'type1'>)[];
+export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1BatchOptions = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
   options ??= {}; // plain JavaScript callers may pass null
   const p = weightsOf(W, options, false);
   S.forEach((sequence, k) => {
@@ -138,7 +154,9 @@ export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, optio
     }
   });
   const steps = S.length === 0 ? 0 : S[0].length;
-  return runBatch('type1', p, S, steps, options.trace ?? 'full') as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
+  const mode = options.trace ?? 'full';
+  const into = reusedResults(options.into, 'type1', mode, steps, p.hidden, S);
+  return runBatch('type1', p, S, steps, mode, into) as (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 }
 
 /** The vectors of one streamed type 1 step (reused: copy what you keep). */

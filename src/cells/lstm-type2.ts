@@ -18,6 +18,7 @@
  * dictionary (validated and packed on every call) or `prepareWeights('type2', W)`.
  */
 import { LstmStream, runBatch, runSequence, type StepVectors } from './driver.js';
+import { reusedResult, reusedResults } from './reuse.js';
 import { isPreparedWeights, preparedFor, preparePacked, type PrepareOptions, type PreparedWeights } from './prepared.js';
 import { LstmInputError, validateCase, validateInputVector, validateSequence, type Matrix, type Type2Weights, type ValidationOptions, type Vector } from './schema.js';
 import type { LstmOutputTrace, LstmType2Trace, TraceMode } from './trace.js';
@@ -31,6 +32,19 @@ import { packType2, type PackedWeights } from './weights.js';
 export interface LstmType2Options extends PrepareOptions {
   /** 'full' (default): every seed vector. 'output': only h_t for every step and the final state. */
   trace?: TraceMode;
+  /**
+   * A result of an earlier call with the same trace mode, T and H, to overwrite and return
+   * instead of allocating a new one: a loop of calls of one shape then allocates nothing, which
+   * saves 10-25% of a call from small to medium sizes (docs/performance.md). Refused with an
+   * {@link LstmInputError} when its shape differs, or when S reads memory it holds.
+   */
+  into?: LstmType2Trace | LstmOutputTrace<'type2'>;
+}
+
+/** Options of {@link lstmType2Batch}: those of {@link lstmType2}, with one result to reuse per sequence. */
+export interface LstmType2BatchOptions extends Omit<LstmType2Options, 'into'> {
+  /** One earlier result per sequence (distinct, none sharing memory with another or with S), overwritten and returned. */
+  into?: readonly (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 }
 
 /**
@@ -43,7 +57,7 @@ export type Type2WeightsInput = Type2Weights | PreparedWeights<'type2'>;
  * Prepared weights for W, validating W unless it was prepared already; S is not looked at.
  * `reused`: the weights serve many calls (a stream's steps), so any size takes WebAssembly.
  */
-function weightsOf(W: Type2WeightsInput, options: LstmType2Options, reused: boolean): PreparedWeights<'type2'> {
+function weightsOf(W: Type2WeightsInput, options: PrepareOptions, reused: boolean): PreparedWeights<'type2'> {
   if (isPreparedWeights(W)) return preparedFor('type2', W);
   const shape = validateCase('type2', { S: [], W }, options);
   return preparePacked('type2', packType2(W, shape), options, reused);
@@ -87,7 +101,9 @@ export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Opt
     p = preparePacked('type2', packType2(W, shape), options);
     steps = shape.steps;
   }
-  return runSequence('type2', p, S, steps, options.trace ?? 'full') as LstmType2Trace | LstmOutputTrace<'type2'>;
+  const mode = options.trace ?? 'full';
+  const into = reusedResult(options.into, 'type2', mode, steps, p.hidden, S);
+  return runSequence('type2', p, S, steps, mode, into) as LstmType2Trace | LstmOutputTrace<'type2'>;
 }
 
 /** The forward pass on packed weights and a packed T x X sequence, already validated. */
@@ -117,10 +133,10 @@ export function forwardType2(weights: PackedWeights, x: Float64Array, steps: num
  * second.output; // the same bits as lstmType2([[-1], [2]], W).output
  * ```
  */
-export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace[];
-export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>[];
-export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2Options): (LstmType2Trace | LstmOutputTrace<'type2'>)[];
-export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2Options = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2BatchOptions & { trace?: 'full' }): LstmType2Trace[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2BatchOptions & { trace: 'output' }): LstmOutputTrace<'type2'>[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2BatchOptions): (LstmType2Trace | LstmOutputTrace<'type2'>)[];
+export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2BatchOptions = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
   options ??= {}; // plain JavaScript callers may pass null
   const p = weightsOf(W, options, false);
   S.forEach((sequence, k) => {
@@ -130,7 +146,9 @@ export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, optio
     }
   });
   const steps = S.length === 0 ? 0 : S[0].length;
-  return runBatch('type2', p, S, steps, options.trace ?? 'full') as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
+  const mode = options.trace ?? 'full';
+  const into = reusedResults(options.into, 'type2', mode, steps, p.hidden, S);
+  return runBatch('type2', p, S, steps, mode, into) as (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 }
 
 /** The vectors of one streamed type 2 step (reused: copy what you keep). */
