@@ -82,15 +82,15 @@ describe.each(cells)('%s into an earlier result', (cell, run, runBatch, weights)
     const P = prepareWeights(cell, weights(H, X) as never);
     const S = sequence(6, X);
     const other = cell === 'type1' ? 'type2' : 'type1';
-    const otherResult = (other === 'type1' ? lstmType1 : lstmType2)(S, prepareWeights(other, (other === 'type1' ? type1Weights : type2Weights)(H, X) as never));
+    const otherResult = (cells.find(([c]) => c === other)![1])(S, prepareWeights(other, (other === 'type1' ? type1Weights : type2Weights)(H, X) as never));
     expect(refusal(() => run(S, P, { into: otherResult }))).toBe(`options.into: expected a ${cell} result, got a ${other} result`);
     expect(refusal(() => run(S, P, { into: run(S, P, { trace: 'output' }) }))).toBe("options.into: expected a result of trace 'full', got one of trace 'output'");
     expect(refusal(() => run(S, P, { trace: 'output', into: run(S, P) }))).toBe("options.into: expected a result of trace 'output', got one of trace 'full'");
     expect(refusal(() => run(S, P, { into: run(sequence(5, X), P) }))).toBe('options.into: expected a result of 6 steps x 4 hidden units (T x H), got 5 x 4');
     expect(refusal(() => run(S, P, { into: 7 }))).toBe(`options.into: expected a ${cell} result of an earlier call, got number`);
     expect(refusal(() => run(S, P, { into: [run(S, P)] }))).toBe(`options.into: expected a ${cell} result of an earlier call, got an array of 1`);
-    const full = run(S, P);
-    expect(refusal(() => run(S, P, { into: { ...full, forgetGate: Array.from(full.forgetGate as Float64Array) } }))).toBe('options.into.forgetGate: expected a Float64Array of 24 values, got an array of 24');
+    const full = run(S, P) as LstmTrace;
+    expect(refusal(() => run(S, P, { into: { ...full, forgetGate: Array.from(full.forgetGate) } }))).toBe('options.into.forgetGate: expected a Float64Array of 24 values, got an array of 24');
     const out = run(S, P, { trace: 'output' }) as LstmOutputTrace;
     expect(refusal(() => run(S, P, { trace: 'output', into: { ...out, finalState: { h: out.finalState.h, c: new Float64Array(5) } } }))).toBe('options.into.finalState.c: expected a Float64Array of 4 values, got a Float64Array of 5');
   });
