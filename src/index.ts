@@ -28,7 +28,7 @@ export {
   type LstmType2Step,
   type Type2WeightsInput,
 } from './cells/lstm-type2.js';
-export { LstmStream, type StepVectors } from './cells/driver.js';
+export { LstmStream, SPLIT_MIN_ROWS, type StepVectors } from './cells/driver.js';
 export { prepareWeights, isPreparedWeights, AUTO_WASM_MIN_WEIGHTS, type Backend, type PrepareOptions, type PreparedWeights } from './cells/prepared.js';
 export { wasmSimdAvailable } from './cells/wasm-dots.js';
 export { threads, threadsAvailable, type Threads } from './cells/threads.js';

@@ -4,8 +4,9 @@
  * not split evenly; and where threads cannot run, or were not asked for, one thread runs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { threads, threadsAvailable } from '../src/cells/threads.js';
-import { lstmType1Batch, lstmType2Batch, prepareWeights, type LstmOutputTrace, type LstmTrace } from '../src/index.js';
+import { BatchThreads, threads, threadsAvailable } from '../src/cells/threads.js';
+import { SPLIT_MIN_ROWS } from '../src/cells/driver.js';
+import { lstmType1, lstmType1Batch, lstmType2, lstmType2Batch, prepareWeights, type LstmOutputTrace, type LstmTrace } from '../src/index.js';
 import { type1Weights, type2Weights } from './helpers/weights.js';
 
 function batch(B: number, T: number, X: number, seed: number): number[][][] {
@@ -15,6 +16,9 @@ function batch(B: number, T: number, X: number, seed: number): number[][][] {
 /** Every array of every result as plain numbers, so results compare with toEqual. */
 const plain = (results: (LstmTrace | LstmOutputTrace)[]) =>
   results.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : k === 'finalState' ? [Array.from(v.h), Array.from(v.c)] : v])));
+
+type RunOne = (S: number[][], W: unknown, options?: { trace?: 'full' | 'output' }) => LstmTrace | LstmOutputTrace;
+const lstmBatch = (cell: 'type1' | 'type2') => (cell === 'type1' ? lstmType1Batch : lstmType2Batch) as (S: number[][][], W: unknown) => (LstmTrace | LstmOutputTrace)[];
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -49,6 +53,31 @@ describe('threads for batches', () => {
     expect(plain(run(small, two))).toEqual(plain(run(small, one)));
     expect(plain(run([small[0]], two))).toEqual(plain(run([small[0]], one)));
     expect(run([], two)).toEqual([]);
+  });
+
+  it.each([
+    // 4H = 384 rows, the threshold; 3H = 387 rows, odd columns: a share of whole panels, then the tail rows.
+    ['type1', lstmType1 as RunOne, type1Weights, 96],
+    ['type2', lstmType2 as RunOne, type2Weights, 129],
+  ] as const)('%s: should split a long sequence\'s products over threads from SPLIT_MIN_ROWS with the bits of one thread', (cell, run, weights, H) => {
+    const X = 5;
+    const W = weights(H, X);
+    const one = prepareWeights(cell, W as never);
+    const two = prepareWeights(cell, W as never, { threads: threads(2) });
+    expect(cell === 'type1' ? 4 * H : 3 * H).toBeGreaterThanOrEqual(SPLIT_MIN_ROWS);
+    // 70 steps: the input projections of two chunks, then every step's recurrent product split.
+    const S = batch(1, 70, X, 4)[0];
+    const split = vi.spyOn(BatchThreads.prototype, 'splitDots');
+    for (const trace of ['full', 'output'] as const) {
+      expect(plain([run(S, two, { trace })]), trace).toEqual(plain([run(S, one, { trace })]));
+    }
+    // Per call: two chunks' projections and 70 steps' recurrent products.
+    expect(split).toHaveBeenCalledTimes(2 * 72);
+    split.mockRestore();
+    // A batch on the same threads afterwards reuses the memory the sequence used.
+    const B = batch(3, 5, X, 5);
+    expect(plain(lstmBatch(cell)(B, two))).toEqual(plain(lstmBatch(cell)(B, one)));
+    expect(plain([run(S, two)])).toEqual(plain([run(S, one)]));
   });
 
   it('should keep one thread where none was asked for, on the JavaScript backend, and for weights used once', () => {

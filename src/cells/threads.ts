@@ -22,16 +22,26 @@ import type { CellType } from './schema.js';
 import { CELL_CODE, even, growTo, instantiateSharedDots, sharedDotsModule, sharedMemory, writeWeights, type DotsInstance, type WasmMemory, type WeightsLayout } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
 
-// Words of a thread's control array: its state, whether it is ready, then batchRun's arguments.
+// Words of a thread's control array: its state, whether it is ready, what to run (batchRun or
+// dots), then that function's arguments.
 const STATE = 0;
 const READY = 1;
-const ARGS = 2;
+const COMMAND = 2;
+const ARGS = 3;
 const IDLE = 0;
 const GO = 1;
 const DONE = 2;
 const STOP = 3;
 const FAILED = 4;
+const BATCH_RUN = 0;
+const DOTS = 1;
 const CONTROL_WORDS = ARGS + 17;
+/**
+ * Polls of its state word a thread makes after a job before it sleeps: a split product hands
+ * work over at every step, every few to hundred microseconds, and waking a sleeping thread costs
+ * tens of them. About a millisecond of polling; then Atomics.wait, so an idle thread sleeps.
+ */
+const SPINS = 1 << 18;
 
 /** Doubles of output rows all shares hold at once; a chunk of steps is sized to fit. */
 const OUT_DOUBLES = 1 << 21;
@@ -51,10 +61,13 @@ const start = ({ module, memory, control }) => {
   if (kernel === undefined) return;
   for (;;) {
     let s;
-    while ((s = Atomics.load(c, ${STATE})) !== ${GO} && s !== ${STOP}) Atomics.wait(c, ${STATE}, s);
+    let spins = 0;
+    while ((s = Atomics.load(c, ${STATE})) !== ${GO} && s !== ${STOP}) if (++spins > ${SPINS}) Atomics.wait(c, ${STATE}, s);
     if (s === ${STOP}) return;
     try {
-      kernel.batchRun(...c.subarray(${ARGS}, ${CONTROL_WORDS}));
+      const a = ${ARGS};
+      if (c[${COMMAND}] === ${DOTS}) kernel.dots(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6]);
+      else kernel.batchRun(...c.subarray(a, ${CONTROL_WORDS}));
       Atomics.store(c, ${STATE}, ${DONE});
     } catch (error) {
       Atomics.store(c, ${STATE}, ${FAILED});
@@ -177,6 +190,7 @@ export class BatchThreads {
   private readonly canBlock: boolean;
   private shares: Share[] = [];
   private planned = '';
+  private split: SplitWorkspace | undefined;
   chunk = 0;
 
   private constructor(
@@ -262,6 +276,7 @@ export class BatchThreads {
     const args = (s: Share) => [this.cellCode, s.count, n, H, X, inputAt, recurrentAt, this.recurrentRows, biasAt, s.xsAt, s.wxAt, s.zAt, s.gAt, s.sAt, s.hAt, s.outAt, full ? 1 : 0] as const;
     for (let k = 1; k < this.shares.length; k++) {
       const { control } = this.threads[k - 1];
+      control[COMMAND] = BATCH_RUN;
       control.set(args(this.shares[k]), ARGS);
       Atomics.store(control, STATE, GO);
       Atomics.notify(control, STATE);
@@ -273,6 +288,127 @@ export class BatchThreads {
       while ((s = Atomics.load(control, STATE)) === GO) if (this.canBlock) Atomics.wait(control, STATE, GO);
       Atomics.store(control, STATE, IDLE);
       if (s === FAILED) throw new Error('lstm-parity: a batch thread failed');
+    }
+  }
+
+  /**
+   * out[t * stride + r] = dot(M[r, :], V[t, :]) as the kernel's dots, with the rows split over the
+   * threads: whole panels of 4 rows each, the last share taking the rest. A row's dot never
+   * depends on the others, so the bits are one thread's. The calling thread polls while it waits:
+   * a share lasts microseconds, too short to sleep through.
+   */
+  splitDots(P: number, rows: number, cols: number, V: number, n: number, out: number, stride: number): void {
+    const per = 4 * Math.ceil(rows / 4 / this.count);
+    const panelBytes = 32 * cols;
+    let used = 0;
+    for (let k = 1; k < this.count && k * per < rows; k++, used++) {
+      const { control } = this.threads[k - 1];
+      const first = k * per;
+      control[COMMAND] = DOTS;
+      control[ARGS] = P + (first / 4) * panelBytes;
+      control[ARGS + 1] = Math.min(per, rows - first);
+      control[ARGS + 2] = cols;
+      control[ARGS + 3] = V;
+      control[ARGS + 4] = n;
+      control[ARGS + 5] = out + 8 * first;
+      control[ARGS + 6] = stride;
+      Atomics.store(control, STATE, GO);
+      Atomics.notify(control, STATE);
+    }
+    this.kernel.dots(P, Math.min(per, rows), cols, V, n, out, stride);
+    for (let k = 0; k < used; k++) {
+      const { control } = this.threads[k];
+      let s: number;
+      while ((s = Atomics.load(control, STATE)) === GO);
+      Atomics.store(control, STATE, IDLE);
+      if (s === FAILED) throw new Error('lstm-parity: a thread of a split product failed');
+    }
+  }
+
+  /** A workspace for single sequences whose products are split over these threads (see SplitWorkspace). */
+  sequenceWorkspace(): SplitWorkspace {
+    this.split ??= new SplitWorkspace(this, this.weights, this.layout, this.recurrentRows, this.cellCode);
+    return this.split;
+  }
+
+  /** The kernel of the calling thread, on the shared memory. */
+  get instance(): DotsInstance {
+    return this.kernel;
+  }
+
+  /** The shared memory. */
+  get sharedMemory(): WasmMemory {
+    return this.memory;
+  }
+}
+
+/**
+ * One sequence with each product split over the threads by rows (BatchThreads.splitDots): the
+ * input projections of a chunk, then at every step the recurrent product, after which the
+ * calling thread runs the step's gates and state update. The same operations as the one-thread
+ * kernel's `run`, in the same order, so the same bits (tested). It pays only where a step's
+ * product is long enough to repay two hand-offs (docs/performance.md measures where), which is
+ * why prepareWeights' threads use it only from SPLIT_MIN_ROWS recurrent rows.
+ *
+ *   memory (after the weights; the batch shares use the same bytes, never in the same call):
+ *   x (capacity x X) | wx, g (capacity x 4H) | z (4H) | s, h ((capacity + 1) x H)
+ */
+export class SplitWorkspace {
+  x = new Float64Array(0);
+  wx = new Float64Array(0);
+  g = new Float64Array(0);
+  s = new Float64Array(0);
+  h = new Float64Array(0);
+  private capacity = 0;
+  private xAt = 0;
+  private wxAt = 0;
+  private gAt = 0;
+  private zAt = 0;
+  private sAt = 0;
+  private hAt = 0;
+
+  constructor(
+    private readonly threads: BatchThreads,
+    private readonly weights: PackedWeights,
+    private readonly layout: WeightsLayout,
+    private readonly recurrentRows: number,
+    private readonly cellCode: number,
+  ) {}
+
+  reserve(vectors: number): void {
+    if (vectors <= this.capacity) return;
+    const { hidden: H, inputs: X } = this.weights;
+    const G = 4 * H;
+    this.capacity = vectors;
+    this.xAt = this.layout.end;
+    this.wxAt = this.xAt + 8 * even(vectors * X);
+    this.gAt = this.wxAt + 8 * vectors * G;
+    this.zAt = this.gAt + 8 * vectors * G;
+    this.sAt = this.zAt + 8 * G;
+    this.hAt = this.sAt + 8 * even((vectors + 1) * H);
+    const memory = this.threads.sharedMemory;
+    growTo(memory, this.hAt + 8 * (vectors + 1) * H);
+    const buffer = memory.buffer;
+    this.x = new Float64Array(buffer, this.xAt, vectors * X);
+    this.wx = new Float64Array(buffer, this.wxAt, vectors * G);
+    this.g = new Float64Array(buffer, this.gAt, vectors * G);
+    this.s = new Float64Array(buffer, this.sAt, (vectors + 1) * H);
+    this.h = new Float64Array(buffer, this.hAt, (vectors + 1) * H);
+  }
+
+  project(n: number): void {
+    const G = 4 * this.weights.hidden;
+    this.threads.splitDots(this.layout.inputAt, G, this.weights.inputs, this.xAt, n, this.wxAt, G);
+  }
+
+  run(n: number): void {
+    const H = this.weights.hidden;
+    const G = 4 * H;
+    const kernel = this.threads.instance;
+    const state = this.cellCode === CELL_CODE.type1 ? this.hAt : this.sAt;
+    for (let k = 0; k < n; k++) {
+      this.threads.splitDots(this.layout.recurrentAt, this.recurrentRows, H, state + 8 * k * H, 1, this.zAt, G);
+      kernel.rows(this.cellCode, 1, H, this.wxAt + 8 * k * G, this.zAt, this.layout.biasAt, this.gAt + 8 * k * G, this.sAt + 8 * k * H, this.sAt + 8 * (k + 1) * H, this.hAt + 8 * (k + 1) * H);
     }
   }
 }
