@@ -7,6 +7,8 @@ import { LstmInputError, validateCase, type CellType, type ValidationOptions, ty
 import { wasmSimdAvailable, wasmUnavailableReason } from './wasm-dots.js';
 import { packType1, packType2, type PackedWeights } from './weights.js';
 import type { BatchThreads, Threads } from './threads.js';
+// For the TSDoc link only.
+import type { SPLIT_MIN_ROWS } from './driver.js';
 import { createWorkspace, type Backend, type Workspace } from './workspace.js';
 
 export type { Backend } from './workspace.js';
@@ -23,7 +25,8 @@ export interface PrepareOptions extends ValidationOptions {
    */
   backend?: 'auto' | Backend;
   /**
-   * Threads a batch may be split over: `threads(n)`, this one included (default one thread).
+   * Threads a batch may be split over: `threads(n)`, this one included (default one thread);
+   * from {@link SPLIT_MIN_ROWS} recurrent rows, a single sequence's products too, by rows.
    * Takes effect for prepared weights on the WebAssembly backend where threads can run (Node;
    * browsers with cross-origin isolation), otherwise one thread runs; the bits are the same
    * either way. Each extra thread holds its own copy of nothing but a WebAssembly instance: the
@@ -54,7 +57,7 @@ export interface PreparedWeights<C extends CellType = CellType> extends PackedWe
    * @internal
    */
   readonly workspace: Workspace;
-  /** Threads a batch is split over (1 where threads were not asked for or cannot run here). */
+  /** Threads a batch (or a long sequence's products) is split over (1 where threads were not asked for or cannot run here). */
   readonly threads: number;
   /**
    * The threads themselves, when more than one.

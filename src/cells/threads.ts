@@ -1,6 +1,7 @@
 /**
- * Threads for batches: the sequences of a batch split into shares, one per thread, each share run
- * by the same WebAssembly kernel (its batchRun) on one shared memory that holds the weights once.
+ * Threads for batches and long sequences: the sequences of a batch split into shares, one per
+ * thread, each share run by the same WebAssembly kernel (its batchRun) on one shared memory that
+ * holds the weights once; or one sequence's products split by rows (SplitWorkspace, below).
  * A sequence's arithmetic never depends on which sequences share its call, so every result has the
  * bits of the one-thread run (tested).
  *
@@ -143,7 +144,7 @@ export interface Threads {
 }
 
 /**
- * Threads for prepareWeights' `threads` option: a batch split over `count` threads, this one
+ * Threads for prepareWeights' `threads` option: a batch (or a long sequence's products) split over `count` threads, this one
  * included. Where threads cannot run (no SharedArrayBuffer, a browser page without cross-origin
  * isolation, the JavaScript backend), one thread runs, with the same bits.
  */
