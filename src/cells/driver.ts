@@ -25,8 +25,9 @@ type SequenceWorkspace = Pick<Workspace, 'reserve' | 'project' | 'run' | 'x' | '
 
 /**
  * Recurrent rows (4H for type 1, 3H for type 2) from which prepared weights with threads split a
- * single sequence's products over them. Measured with two threads (docs/performance.md): 0.85x
- * one thread at 256 rows, 1.05x at 288, 1.13x at 384, 1.27x at 512 and 1.7x at 2048.
+ * single sequence's products over them. Two threads against one, by `npm run bench:split`
+ * (docs/performance.md): 1.03x at 256 rows (0.85x in an earlier pass), 1.08x at 288, 1.14-1.19x
+ * at 384, 1.24x at 512 and 1.69x at 2048.
  */
 export const SPLIT_MIN_ROWS = 384;
 

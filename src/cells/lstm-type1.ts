@@ -35,8 +35,9 @@ export interface LstmType1Options extends PrepareOptions {
   trace?: TraceMode;
   /**
    * A result of an earlier call with the same trace mode, T and H, to overwrite and return
-   * instead of allocating a new one: a loop of calls of one shape then allocates nothing, which
-   * saves 10-25% of a call from small to medium sizes (docs/performance.md). Refused with an
+   * instead of allocating a new one: a loop of calls of one shape then allocates nothing (measured
+   * here: a small call 1.5x faster, a full trace 2-3.4x from small to medium sizes, little at
+   * large and nothing at tiny sizes; docs/performance.md). Refused with an
    * {@link LstmInputError} when its shape differs, or when S reads memory it holds.
    */
   into?: LstmType1Trace | LstmOutputTrace<'type1'>;

@@ -115,7 +115,7 @@ export const BREAKS: readonly Break[] = [
     patches: [
       { file: 'driver.ts', from: 'export function runSequence(', to: 'let carried = new Float64Array(0);\n\nexport function runSequence(' },
       { file: 'driver.ts', from: '  s.fill(0, 0, H);\n  h.fill(0, 0, H);\n  const a = mode', to: '  s.fill(0, 0, H);\n  h.fill(0, 0, H);\n  if (carried.length === 2 * H) {\n    s.set(carried.subarray(0, H));\n    h.set(carried.subarray(H));\n  }\n  const a = mode' },
-      { file: 'driver.ts', from: '  if (a) return fullTrace(cell, steps, H, a);\n  copy(only!.h', to: '  carried = Float64Array.of(...s.subarray(0, H), ...h.subarray(0, H));\n  if (a) return fullTrace(cell, steps, H, a);\n  copy(only!.h' },
+      { file: 'driver.ts', from: '  if (!a) {\n    copy(only!.h', to: '  carried = Float64Array.of(...s.subarray(0, H), ...h.subarray(0, H));\n  if (!a) {\n    copy(only!.h' },
     ],
   },
   {
