@@ -14,6 +14,8 @@ so every value, NaN payloads aside, arrives exactly. Requests:
   {"id": 2, "op": "run", "dtype": "float32", "cases": [...]}
       -> the same, computed in float32: S and W rounded to float32, the seed's operations on
          float32 arrays (lstm_reference.py, dtype=np.float32); outputs sent as float64 (exact).
+  A run case may carry "jitter": an integer seed; then every sigmoid and tanh result moves one
+  ULP up or down by a coin drawn from it (lstm_reference.py): the noise floor's copies.
   {"id": 3, "op": "truth", "cases": [...]}
       -> the same, from lstm_mpmath.py: each case evaluated at 50, 100 (and if they differ 200)
          digits until two precisions round to the same float64 outputs; each result also has
@@ -100,13 +102,15 @@ DTYPES = {'float64': np.float64, 'float32': np.float32}
 
 def run_case(case, dtype='float64'):
     cell, S, W, H = decode_case(case)
+    # A case may ask for its activations' results moved one ULP each, from a seed (the noise floor).
+    jitter = None if case.get('jitter') is None else np.random.default_rng(int(case['jitter']))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         if dtype == 'float64':
-            outputs = lstm_reference.CELLS[cell](S, W)
+            outputs = lstm_reference.CELLS[cell](S, W, jitter=jitter)
         else:
             kind = DTYPES[dtype]
-            outputs = lstm_reference.CELLS[cell](S.astype(kind), {key: value.astype(kind) for key, value in W.items()}, kind)
+            outputs = lstm_reference.CELLS[cell](S.astype(kind), {key: value.astype(kind) for key, value in W.items()}, kind, jitter=jitter)
     messages = []
     for warning in caught:
         message = str(warning.message)

@@ -154,7 +154,7 @@ describe('verdicts', () => {
     expect(ill.kind).toBe('ill-conditioned');
     expect(ill.spread).toBe(0.05);
     expect(describeVerdict(ill)).toBe(
-      "ill-conditioned: 1/2 elements differ, all within NumPy's own spread under 1-ULP input perturbations (up to 5.00e-2); worst Output step 1 unit 0: error 1.00e-1 vs spread 5.00e-2",
+      "ill-conditioned: 1/2 elements differ, all within NumPy's own spread under 1-ULP perturbations of its inputs and activations (up to 5.00e-2); worst Output step 1 unit 0: error 1.00e-1 vs spread 5.00e-2",
     );
     const bug = judge(shape, { Output: [0.1, 0.3] }, expected, tol, floor(0.001));
     expect(bug.kind).toBe('port-bug');
@@ -177,7 +177,7 @@ describe('verdicts', () => {
     const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, Infinity) } });
     expect(noisy.kind).toBe('ill-conditioned');
     expect(describeVerdict(noisy)).toBe(
-      "ill-conditioned: 1/2 elements differ where NumPy's own output turns NaN or not under 1-ULP input perturbations; e.g. Output step 1 unit 0: port NaN, NumPy 0.2",
+      "ill-conditioned: 1/2 elements differ where NumPy's own output turns NaN or not under 1-ULP perturbations of its inputs and activations; e.g. Output step 1 unit 0: port NaN, NumPy 0.2",
     );
   });
 });

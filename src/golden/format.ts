@@ -54,7 +54,7 @@ export const goldenFileSchema = z.strictObject({
   case: z.strictObject({ S: matrix, W: z.record(z.string(), z.union([matrix, vector])) }),
   expected: z.record(z.string(), matrix),
   numpyWarnings: z.array(z.string()),
-  /** NumPy's own spread under 1-ULP input perturbations, per key and step (src/judge/noise-floor.ts). */
+  /** NumPy's own spread under 1-ULP perturbations of its inputs and activations, per key and step (src/judge/noise-floor.ts). */
   noiseFloor: z.strictObject({ copies: z.number().int().min(1), seed: z.number().int(), stepSpread: z.record(z.string(), vector) }),
   /** Regression files, written one at a time, carry their own environment. */
   environment: environmentSchema.optional(),

@@ -21,6 +21,12 @@ export interface FlatCase {
   S: Float64Array;
   /** W by the seed's key, each array flat in its own shape (matrices row-major). */
   W: Record<string, Float64Array>;
+  /**
+   * For a reference only (the noise floor's copies): a seed from which every sigmoid and tanh
+   * result moves one ULP up or down, as a faithful port's rounding of them may. Absent: the seed's
+   * computation exactly.
+   */
+  jitter?: number;
 }
 
 /** Outputs by seed key, each flat T x H, row-major. */

@@ -1,11 +1,15 @@
 /**
  * The reference's own noise floor for a case: how far NumPy's outputs move when every input is
- * nudged by one ULP. A well-conditioned case moves by a few ULP; a chaotic one (large unscaled
- * weights over many steps) moves by as much as the outputs themselves. A port can only be judged
- * against NumPy down to this floor.
+ * nudged by one ULP, and every activation's result too. A well-conditioned case moves by a few
+ * ULP; a chaotic one (large unscaled weights over many steps) moves by as much as the outputs
+ * themselves. A port can only be judged against NumPy down to this floor.
  *
  * Each copy moves every nonzero finite element of S and W one ULP up or down (a seeded coin);
- * zeros stay exact (they carry no rounding) and non-finite values stay as they are. The spread of
+ * zeros stay exact (they carry no rounding) and non-finite values stay as they are. Each copy also
+ * carries a jitter seed, with which the reference moves every sigmoid and tanh result one ULP
+ * (FlatCase.jitter): nudging the inputs cannot move a saturated gate, yet a port whose σ rounds
+ * one ULP apart from NumPy's there is faithful, and cancellation downstream (c_t = f c + i ĉ with
+ * large opposite terms) can amplify that ULP far beyond the inputs' floor. The spread of
  * an element is the largest |copy - unperturbed| over the copies (infinite where NaN-ness moved).
  * The floor is kept per key and step, the largest spread over the step's units: once a chaotic
  * trajectory has parted, any unit can land anywhere, and a few copies say little about one unit
@@ -19,7 +23,7 @@ import { SeededRandom } from '../numeric/seeded-random.js';
 import { nextAfter, nextAfter32 } from '../numeric/ulp.js';
 import type { Dtype } from './tolerance.js';
 
-/** How far the reference's outputs move under 1-ULP input nudges: {@link measureNoiseFloors}' answer per case. */
+/** How far the reference's outputs move under 1-ULP nudges of inputs and activations: {@link measureNoiseFloors}' answer per case. */
 export interface NoiseFloor {
   /** Perturbed copies the spread was measured over. */
   copies: number;
@@ -44,13 +48,14 @@ function perturb(values: Float64Array, random: SeededRandom, dtype: Dtype): Floa
   return out;
 }
 
-/** K perturbed copies of a case, drawn from `seed`, in float64 ULPs or float32 ones. */
+/** K perturbed copies of a case, drawn from `seed`, in float64 ULPs or float32 ones, each with its activations' jitter seed. */
 export function perturbedCopies(c: FlatCase, copies: number, seed: number, dtype: Dtype = 'float64'): FlatCase[] {
   const random = new SeededRandom(seed);
   return Array.from({ length: copies }, () => ({
     ...c,
     S: perturb(c.S, random, dtype),
     W: Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, perturb(values, random, dtype)])),
+    jitter: Math.floor(random.uniform() * 2 ** 31),
   }));
 }
 

@@ -4,7 +4,7 @@
  *   agrees           every element within the tolerance policy; NaN and infinities exact
  *   ill-conditioned  some elements differ, but each by no more than tolerance + κ · spread, where
  *                    spread is how far NumPy itself moves at that step (largest over the step's
- *                    units) under 1-ULP input perturbations: the case cannot tell a correct port
+ *                    units) under 1-ULP perturbations of its inputs and activations: the case cannot tell a correct port
  *                    from a wrong one at that precision
  *   platform-quirk   NaN where NumPy is finite (or the reverse) in a case with non-finite inputs or
  *                    overflowing products: OpenBLAS treats inf * 0 as 0 and fuses multiply-adds,
@@ -134,9 +134,9 @@ export function describeVerdict(verdict: Verdict): string {
       return `agrees: ${c.elements} elements within rtol ${c.tolerance.rtol}, atol ${c.tolerance.atol}; largest error ${e(c.maxAbs)} (${c.maxUlps} ULP)`;
     case 'ill-conditioned':
       if (verdict.spread === Infinity) {
-        return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ where NumPy's own output turns NaN or not under 1-ULP input perturbations${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
+        return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ where NumPy's own output turns NaN or not under 1-ULP perturbations of its inputs and activations${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
       }
-      return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ, all within NumPy's own spread under 1-ULP input perturbations (up to ${e(verdict.spread ?? 0)})${worst ? `; worst ${where(worst)}: error ${e(worst.abs)} vs spread ${e(worst.spread)}` : ''}`;
+      return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ, all within NumPy's own spread under 1-ULP perturbations of its inputs and activations (up to ${e(verdict.spread ?? 0)})${worst ? `; worst ${where(worst)}: error ${e(worst.abs)} vs spread ${e(worst.spread)}` : ''}`;
     case 'platform-quirk':
       return `reference platform quirk: ${verdict.quirk}${worst ? `; first seen at ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
     case 'port-bug':

@@ -76,7 +76,8 @@ export type Reply = z.infer<typeof replySchema>;
 export function encodeCase(c: FlatCase): object {
   const W: Record<string, string> = {};
   for (const [key, values] of Object.entries(c.W)) W[key] = encodeFloat64(values);
-  return { cell: c.cell, steps: c.steps, inputs: c.inputs, hidden: c.hidden, S: encodeFloat64(c.S), W };
+  const encoded = { cell: c.cell, steps: c.steps, inputs: c.inputs, hidden: c.hidden, S: encodeFloat64(c.S), W };
+  return c.jitter === undefined ? encoded : { ...encoded, jitter: c.jitter };
 }
 
 /** Decodes one case's result and checks every output holds exactly T x H values. */

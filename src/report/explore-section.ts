@@ -9,7 +9,7 @@ import { findingsSection } from './findings-section.js';
 import { renderReport, type ReportSection } from './render-report.js';
 
 const MEANING: Record<string, string> = {
-  'port-bug': 'The port differs from NumPy beyond the tolerance and beyond NumPy\'s own spread under 1-ULP input perturbations.',
+  'port-bug': 'The port differs from NumPy beyond the tolerance and beyond NumPy\'s own spread under 1-ULP perturbations of its inputs and activations.',
   'platform-quirk': 'NaN-ness differs where inputs are non-finite or products overflow: OpenBLAS\'s fused multiply-add and inf * 0 handling, not the port.',
   'ill-conditioned': 'The port differs from NumPy, but no more than NumPy differs from itself when its inputs move by one ULP.',
   'numpy-overflow': 'NumPy warned "overflow": exp(-z) overflowed, so the gate is exactly 0.',

@@ -90,7 +90,7 @@ function stepSection(report: ReportData): ReportSection {
   return {
     id: 'error-by-step',
     title: 'Error against time step',
-    intro: 'Where in the sequence the largest errors arise, and whether they stay within what NumPy itself does under 1-ULP input perturbations.',
+    intro: 'Where in the sequence the largest errors arise, and whether they stay within what NumPy itself does under 1-ULP perturbations of its inputs and activations.',
     blocks:
       report.errorBySteps.length === 0
         ? [note('No case had a nonzero error.')]
