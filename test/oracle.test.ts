@@ -8,7 +8,9 @@ import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import { NumpyOracle, NumpyWorkerError } from '../src/oracle/numpy-oracle.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
 import { decodeFloat64, encodeFloat64 } from '../src/oracle/protocol.js';
+import { measureNoiseFloors } from '../src/judge/noise-floor.js';
 import { describeWithNumpy } from './helpers/numpy.js';
+import { type1Weights } from './helpers/weights.js';
 
 it('should carry every double across base64 exactly, NaN, infinities and -0 included', () => {
   const values = Float64Array.from([0, -0, 1, -1.5, 5e-324, -5e-324, Number.MAX_VALUE, NaN, Infinity, -Infinity, Math.PI]);
@@ -63,6 +65,30 @@ describeWithNumpy('NumPy oracle', () => {
       const comparison = compareTraces(Object.fromEntries(seedFields(trace)), result.outputs, trace.hidden, FLOAT64_TOLERANCE);
       expect(comparison.ok, `${row.cell}/${row.name}`).toBe(true);
     });
+  });
+
+  it('should move every activation result by at most one ULP with a jitter seed, the same way for the same seed, and span a saturated gate in the noise floor', async () => {
+    // Gates near 1 (pre-activations about 30): a 1-ULP nudge of the inputs cannot move them.
+    const W = type1Weights(3, 2);
+    for (const key of ['b_i', 'b_g', 'b_o'] as const) W[key] = [30, 31, 32];
+    const c = toFlatCase('type1', { S: [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]], W });
+    const [plain, once, again, other] = await oracle.evaluate([c, { ...c, jitter: 7 }, { ...c, jitter: 7 }, { ...c, jitter: 8 }]);
+    if (!plain.ok || !once.ok || !again.ok || !other.ok) throw new Error('NumPy could not evaluate the case');
+    expect(once.outputs).toEqual(again.outputs);
+    expect(once.outputs).not.toEqual(other.outputs);
+    // At step 0 (h_0 = c_0 = 0) both runs feed the activations the same arguments.
+    for (const key of ['Output_gate_activations', 'input_gate_activations', 'forget_gate_activations', 'cell_input_activations']) {
+      plain.outputs[key].subarray(0, 3).forEach((value, k) => {
+        const moved = once.outputs[key][k];
+        expect(Math.abs(moved - value), `${key}[${k}]`).toBeLessThanOrEqual(2 ** -52 * Math.max(Math.abs(value), 2 ** -1022));
+        expect(Math.abs(moved), `${key}[${k}] stays in range`).toBeLessThanOrEqual(1);
+      });
+    }
+    const [floor] = await measureNoiseFloors(oracle, [c], [plain.outputs], { seed: 3 });
+    // Every step's gate moved by the ULP just below 1 in some copy; with input nudges alone it was 0.
+    expect(Array.from(floor.stepSpread.forget_gate_activations)).toEqual([2 ** -53, 2 ** -53, 2 ** -53]);
+    const [inputsOnly] = await measureNoiseFloors({ evaluate: (cases) => oracle.evaluate(cases.map(({ jitter: _, ...rest }) => rest)) }, [c], [plain.outputs], { seed: 3 });
+    expect(Array.from(inputsOnly.stepSpread.forget_gate_activations)).toEqual([0, 0, 0]);
   });
 
   it("should return NumPy's warnings with the case that raised them", async () => {
