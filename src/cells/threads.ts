@@ -22,6 +22,7 @@
 import type { CellType } from './schema.js';
 import { CELL_CODE, even, growTo, instantiateSharedDots, sharedDotsModule, sharedMemory, writeWeights, type DotsInstance, type WasmMemory, type WeightsLayout } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
+import { layBuffers } from './workspace.js';
 
 // Words of a thread's control array: its state, whether it is ready, what to run (batchRun or
 // dots), then that function's arguments.
@@ -351,15 +352,15 @@ export class BatchThreads {
  * product is long enough to repay two hand-offs (docs/performance.md measures where), which is
  * why prepareWeights' threads use it only from SPLIT_MIN_ROWS recurrent rows.
  *
- *   memory (after the weights; the batch shares use the same bytes, never in the same call):
- *   x (capacity x X) | wx, g (capacity x 4H) | z (4H) | s, h ((capacity + 1) x H)
+ *   memory: after the weights, the buffers of a one-thread workspace (workspace.ts, layBuffers);
+ *   the batch shares use the same bytes, never in the same call. z holds one step's product.
  */
 export class SplitWorkspace {
-  x = new Float64Array(0);
-  wx = new Float64Array(0);
-  g = new Float64Array(0);
-  s = new Float64Array(0);
-  h = new Float64Array(0);
+  x: Float64Array = new Float64Array(0);
+  wx: Float64Array = new Float64Array(0);
+  g: Float64Array = new Float64Array(0);
+  s: Float64Array = new Float64Array(0);
+  h: Float64Array = new Float64Array(0);
   private capacity = 0;
   private xAt = 0;
   private wxAt = 0;
@@ -378,23 +379,8 @@ export class SplitWorkspace {
 
   reserve(vectors: number): void {
     if (vectors <= this.capacity) return;
-    const { hidden: H, inputs: X } = this.weights;
-    const G = 4 * H;
     this.capacity = vectors;
-    this.xAt = this.layout.end;
-    this.wxAt = this.xAt + 8 * even(vectors * X);
-    this.gAt = this.wxAt + 8 * vectors * G;
-    this.zAt = this.gAt + 8 * vectors * G;
-    this.sAt = this.zAt + 8 * G;
-    this.hAt = this.sAt + 8 * even((vectors + 1) * H);
-    const memory = this.threads.sharedMemory;
-    growTo(memory, this.hAt + 8 * (vectors + 1) * H);
-    const buffer = memory.buffer;
-    this.x = new Float64Array(buffer, this.xAt, vectors * X);
-    this.wx = new Float64Array(buffer, this.wxAt, vectors * G);
-    this.g = new Float64Array(buffer, this.gAt, vectors * G);
-    this.s = new Float64Array(buffer, this.sAt, (vectors + 1) * H);
-    this.h = new Float64Array(buffer, this.hAt, (vectors + 1) * H);
+    ({ xAt: this.xAt, wxAt: this.wxAt, zAt: this.zAt, gAt: this.gAt, sAt: this.sAt, hAt: this.hAt, x: this.x, wx: this.wx, g: this.g, s: this.s, h: this.h } = layBuffers(this.threads.sharedMemory, this.layout.end, vectors, this.weights));
   }
 
   project(n: number): void {

@@ -19,7 +19,7 @@
 import { dots } from './kernels.js';
 import type { CellType } from './schema.js';
 import { STEPS, type StepKernel } from './steps.js';
-import { CELL_CODE, even, growTo, instantiateDots, writeWeights, type DotsInstance } from './wasm-dots.js';
+import { CELL_CODE, even, growTo, instantiateDots, writeWeights, type DotsInstance, type WasmMemory } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
 
 /**
@@ -138,21 +138,8 @@ class WasmWorkspace implements Workspace {
 
   reserve(vectors: number): void {
     if (vectors <= this.capacity) return;
-    const { hidden: H, inputs: X } = this.weights;
-    const G = this.gateRows;
     this.capacity = vectors;
-    this.wxAt = this.xAt + 8 * even(vectors * X);
-    this.zAt = this.wxAt + 8 * vectors * G;
-    this.gAt = this.zAt + 8 * vectors * G;
-    this.sAt = this.gAt + 8 * vectors * G;
-    this.hAt = this.sAt + 8 * even((vectors + 1) * H);
-    growTo(this.instance.memory, this.hAt + 8 * (vectors + 1) * H);
-    const buffer = this.instance.memory.buffer;
-    this.x = new Float64Array(buffer, this.xAt, vectors * X);
-    this.wx = new Float64Array(buffer, this.wxAt, vectors * G);
-    this.g = new Float64Array(buffer, this.gAt, vectors * G);
-    this.s = new Float64Array(buffer, this.sAt, (vectors + 1) * H);
-    this.h = new Float64Array(buffer, this.hAt, (vectors + 1) * H);
+    ({ wxAt: this.wxAt, zAt: this.zAt, gAt: this.gAt, sAt: this.sAt, hAt: this.hAt, x: this.x, wx: this.wx, g: this.g, s: this.s, h: this.h } = layBuffers(this.instance.memory, this.xAt, vectors, this.weights));
   }
 
   project(n: number): void {
@@ -171,6 +158,50 @@ class WasmWorkspace implements Workspace {
     this.instance.dots(this.recurrentAt, this.recurrentRows, H, state + row1, B, this.zAt, this.gateRows);
     this.instance.rows(this.cellCode, B, H, this.wxAt, this.zAt, this.biasAt, this.gAt, this.sAt + row1, this.sAt + row1, this.hAt + row1);
   }
+}
+
+/** Where a workspace's buffers sit in a WebAssembly memory (byte offsets), with views of them. */
+export interface BufferLayout {
+  xAt: number;
+  wxAt: number;
+  zAt: number;
+  gAt: number;
+  sAt: number;
+  hAt: number;
+  x: Float64Array<ArrayBuffer>;
+  wx: Float64Array<ArrayBuffer>;
+  g: Float64Array<ArrayBuffer>;
+  s: Float64Array<ArrayBuffer>;
+  h: Float64Array<ArrayBuffer>;
+}
+
+/**
+ * Lays out the buffers for `vectors` staged vectors from byte `xAt` of a memory (growing it as
+ * needed), in the order of the table at the top of this file: x, wx, z, g, then s and h.
+ */
+export function layBuffers(memory: WasmMemory, xAt: number, vectors: number, weights: { hidden: number; inputs: number }): BufferLayout {
+  const { hidden: H, inputs: X } = weights;
+  const G = 4 * H;
+  const wxAt = xAt + 8 * even(vectors * X);
+  const zAt = wxAt + 8 * vectors * G;
+  const gAt = zAt + 8 * vectors * G;
+  const sAt = gAt + 8 * vectors * G;
+  const hAt = sAt + 8 * even((vectors + 1) * H);
+  growTo(memory, hAt + 8 * (vectors + 1) * H);
+  const buffer = memory.buffer;
+  return {
+    xAt,
+    wxAt,
+    zAt,
+    gAt,
+    sAt,
+    hAt,
+    x: new Float64Array(buffer, xAt, vectors * X),
+    wx: new Float64Array(buffer, wxAt, vectors * G),
+    g: new Float64Array(buffer, gAt, vectors * G),
+    s: new Float64Array(buffer, sAt, (vectors + 1) * H),
+    h: new Float64Array(buffer, hAt, (vectors + 1) * H),
+  };
 }
 
 export function createWorkspace(backend: Backend, weights: PackedWeights, cell: CellType, recurrentRows: number): Workspace {
