@@ -72,7 +72,7 @@ export { encodeDouble, reviveDouble, reviveDoubles } from './format/doubles.js';
 export { formatSeedOutput } from './format/output.js';
 export { stringifyDoubles } from './format/json-writer.js';
 export { nextAfter, nextAfter32, ulpDistance, ulpDistance32, ulpOf } from './numeric/ulp.js';
-export { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, toleranceFor, ulpsFor, type Agreement, type Dtype, type Tolerance } from './judge/tolerance.js';
+export { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, agreement, allowedError, makeTolerance, toleranceFor, ulpsFor, ulpsMeaningful, type Agreement, type Dtype, type Tolerance } from './judge/tolerance.js';
 export {
   compareKey,
   compareTraces,

@@ -82,6 +82,17 @@ describe('the mismatch report', () => {
     expect(formatComparison(c, 'case')).toBe('case: 2 elements agree (rtol 1e-12, atol 1e-14); largest error 4.44e-16, 1 ULP');
   });
 
+  it('should count ULPs only where the expected value is at least atol, and judge every element all the same', () => {
+    // 1e-20 against 3e-20 agrees (atol) though it is thousands of billions of ULP apart; 0.5 is 2 ULP off.
+    const c = compareTraces({ Output: [3e-20, 0.5 + 2 ** -52, -1e-15] }, { Output: [1e-20, 0.5, 1e-15] }, 3, tol);
+    expect(c.ok).toBe(true);
+    expect(c.maxUlps).toBe(2);
+    expect(c.worstUlps).toMatchObject({ step: 0, unit: 1 });
+    expect(c.maxAbs).toBe(2e-15);
+    // Beyond atol's reach a value near zero is still a mismatch.
+    expect(compareTraces({ Output: [1e-13] }, { Output: [1e-20] }, 1, tol).ok).toBe(false);
+  });
+
   it('should name each kind of mismatch, where it is, and what was allowed', () => {
     const c = compareTraces({ Output: [1.5, NaN, Infinity, 0], cell: [0] }, { Output: [1, 0, 1, 0], cell: [0] }, 2, tol);
     expect(c.ok).toBe(false);

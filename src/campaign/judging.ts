@@ -8,7 +8,7 @@
  */
 import type { FlatOutputs, Reference } from '../judge/flat-case.js';
 import type { Implementation } from '../judge/implementation.js';
-import { toleranceFor, ulpsFor, type Dtype, type Tolerance } from '../judge/tolerance.js';
+import { FLOAT32_TOLERANCE, toleranceFor, ulpsFor, ulpsMeaningful, type Dtype, type Tolerance } from '../judge/tolerance.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
 
 export interface Judging {
@@ -40,7 +40,7 @@ export interface ErrorBeside {
   cases: number;
   /** Largest |implementation - float64 NumPy| over finite pairs. */
   maxAbs: number;
-  /** The same in float32 ULPs (NumPy's value rounded to float32 first). */
+  /** The same in float32 ULPs (NumPy's value rounded to float32 first), where NumPy's value is at least float32's atol. */
   maxUlps: number;
   /** Elements where one is NaN or infinite and the other is not. */
   nonFinite: number;
@@ -61,7 +61,7 @@ export function addBeside(beside: ErrorBeside, actual: FlatOutputs, float64: Fla
       const e = expected[k];
       if (Number.isFinite(a) && Number.isFinite(e)) {
         beside.maxAbs = Math.max(beside.maxAbs, Math.abs(a - e));
-        beside.maxUlps = Math.max(beside.maxUlps, ulps(a, e));
+        if (ulpsMeaningful(e, FLOAT32_TOLERANCE)) beside.maxUlps = Math.max(beside.maxUlps, ulps(a, e));
       } else if (!Object.is(a, e) && !(Number.isNaN(a) && Number.isNaN(e))) {
         beside.nonFinite++;
       }

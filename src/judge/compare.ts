@@ -3,7 +3,7 @@
  * assert_close): how many elements differ out of how many, the largest absolute error and the
  * largest ULP distance with their key, step and unit, and what was allowed there.
  */
-import { agreement, allowedError, ulpsFor, type Tolerance } from './tolerance.js';
+import { agreement, allowedError, ulpsFor, ulpsMeaningful, type Tolerance } from './tolerance.js';
 
 /** One element: where it is, both values and how far apart. */
 export interface ElementDiff {
@@ -28,13 +28,13 @@ export interface KeyComparison {
   mismatches: number;
   /** The largest |actual - expected| over finite pairs (0 when all are equal). */
   maxAbs: number;
-  /** The largest distance in ULPs over finite pairs. */
+  /** The largest distance in ULPs over finite pairs whose expected value is at least atol (ulpsMeaningful). */
   maxUlps: number;
   /** The first mismatching element, in step-major order, if any. */
   firstMismatch?: ElementDiff;
   /** The element with the largest absolute error among finite pairs, if any differ (the first of equals). */
   worstAbs?: ElementDiff;
-  /** The element with the largest ULP distance among finite pairs, if any differ (the first of equals). */
+  /** The element with the largest ULP distance among those pairs, if any differ (the first of equals). */
   worstUlps?: ElementDiff;
 }
 
@@ -51,7 +51,7 @@ export interface Comparison {
   mismatches: number;
   /** The largest |actual - expected| over all keys' finite pairs. */
   maxAbs: number;
-  /** The largest distance in ULPs over all keys' finite pairs. */
+  /** The largest distance in ULPs over all keys' finite pairs whose expected value is at least atol. */
   maxUlps: number;
   /** The tolerance the elements were judged with. */
   tolerance: Tolerance;
@@ -102,7 +102,7 @@ export function compareKey(key: string, actual: ArrayLike<number>, expected: Arr
         result.maxAbs = abs;
         result.worstAbs = diffAt(key, k, hidden, a, e, kind, tolerance);
       }
-      if (ulps > result.maxUlps) {
+      if (ulps > result.maxUlps && ulpsMeaningful(e, tolerance)) {
         result.maxUlps = ulps;
         result.worstUlps = diffAt(key, k, hidden, a, e, kind, tolerance);
       }

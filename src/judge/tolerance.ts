@@ -64,6 +64,17 @@ export function ulpsFor(tolerance: Pick<Tolerance, 'dtype'>): (a: number, b: num
   return tolerance.dtype === 'float32' ? ulpDistance32 : ulpDistance;
 }
 
+/**
+ * Whether an element's distance in ULPs says anything: its expected value is at least the
+ * policy's atol in magnitude. Below that the absolute tolerance governs, and a value near zero
+ * (a cancelled c_t, a gate of 1e-20) sits among so many doubles that a harmless absolute error
+ * counts as 10^15 ULP or more, which would drown every meaningful maximum. Agreement itself is
+ * judged on every element; only the reported ULP maxima skip these.
+ */
+export function ulpsMeaningful(expected: number, tolerance: Pick<Tolerance, 'atol'>): boolean {
+  return Math.abs(expected) >= tolerance.atol;
+}
+
 /** The largest |actual - expected| allowed at this expected value. */
 export function allowedError(expected: number, tolerance: Tolerance): number {
   return tolerance.atol + tolerance.rtol * Math.abs(expected);

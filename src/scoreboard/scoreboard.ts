@@ -21,7 +21,7 @@ import { checkConformance, type PropertyOutcome } from '../conformance/check.js'
 import { PeerUnavailableError } from '../implementations/peer-unavailable.js';
 import { toFlatCase, type FlatOutputs } from '../judge/flat-case.js';
 import { runImplementation, type Dtype, type Implementation } from '../judge/implementation.js';
-import { ulpsFor } from '../judge/tolerance.js';
+import { toleranceFor, ulpsFor, ulpsMeaningful } from '../judge/tolerance.js';
 import type { NumpyOracle } from '../oracle/numpy-oracle.js';
 
 export interface Contender {
@@ -117,16 +117,17 @@ function distanceOf(stats: CellStats[]): Distance {
   return { maxUlps: Math.max(0, ...stats.map((s) => s.maxUlps)), maxAbs: Math.max(0, ...stats.map((s) => s.maxAbs)) };
 }
 
-/** Largest distance of `actual` from `truth` over finite pairs, in the dtype's ULPs. */
+/** Largest distance of `actual` from `truth` over finite pairs, in the dtype's ULPs where the truth is at least the dtype's atol. */
 function addDistance(into: Distance, actual: FlatOutputs, truth: FlatOutputs, dtype: Dtype): void {
   const ulps = ulpsFor({ dtype });
+  const tolerance = toleranceFor(dtype);
   for (const [key, values] of Object.entries(actual)) {
     const exact = truth[key];
     if (exact === undefined) continue;
     for (let k = 0; k < values.length; k++) {
       if (!Number.isFinite(values[k]) || !Number.isFinite(exact[k])) continue;
       into.maxAbs = Math.max(into.maxAbs, Math.abs(values[k] - exact[k]));
-      into.maxUlps = Math.max(into.maxUlps, ulps(values[k], exact[k]));
+      if (ulpsMeaningful(exact[k], tolerance)) into.maxUlps = Math.max(into.maxUlps, ulps(values[k], exact[k]));
     }
   }
 }
