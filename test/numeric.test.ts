@@ -82,9 +82,10 @@ describe('the mismatch report', () => {
     expect(formatComparison(c, 'case')).toBe('case: 2 elements agree (rtol 1e-12, atol 1e-14); largest error 4.44e-16, 1 ULP');
   });
 
-  it('should count ULPs only where the expected value is at least atol, and judge every element all the same', () => {
-    // 1e-20 against 3e-20 agrees (atol) though it is thousands of billions of ULP apart; 0.5 is 2 ULP off.
-    const c = compareTraces({ Output: [3e-20, 0.5 + 2 ** -52, -1e-15] }, { Output: [1e-20, 0.5, 1e-15] }, 3, tol);
+  it('should count ULPs only where the relative tolerance governs, and judge every element all the same', () => {
+    // 1e-20 against 3e-20 agrees (atol) though trillions of ULP apart, and 0.001 (below atol / rtol
+    // = 0.01) 20 ULP off is not counted either; 0.5 is 2 ULP off.
+    const c = compareTraces({ Output: [3e-20, 0.5 + 2 ** -52, -1e-15, 0.001 + 20 * 2 ** -62] }, { Output: [1e-20, 0.5, 1e-15, 0.001] }, 4, tol);
     expect(c.ok).toBe(true);
     expect(c.maxUlps).toBe(2);
     expect(c.worstUlps).toMatchObject({ step: 0, unit: 1 });

@@ -40,7 +40,7 @@ export interface ErrorBeside {
   cases: number;
   /** Largest |implementation - float64 NumPy| over finite pairs. */
   maxAbs: number;
-  /** The same in float32 ULPs (NumPy's value rounded to float32 first), where NumPy's value is at least float32's atol. */
+  /** The same in float32 ULPs (NumPy's value rounded to float32 first), where NumPy's value is at least 0.1 (ulpsMeaningful under the float32 policy). */
   maxUlps: number;
   /** Elements where one is NaN or infinite and the other is not. */
   nonFinite: number;

@@ -98,7 +98,7 @@ export function formatVerifyBody(result: VerifyResult): string {
   lines.push(table(rows));
   lines.push('');
   const unit = impl.dtype === 'float32' ? 'max ULP (in float32 ULPs)' : 'max ULP';
-  lines.push(`max |err| and ${unit} are over the cases that agree; ${unit} counts only elements whose NumPy value is at least the policy's atol (nearer zero the absolute tolerance governs and ULPs say nothing).`);
+  lines.push(`max |err| and ${unit} are over the cases that agree; ${unit} counts only elements where the relative tolerance governs (|NumPy| >= atol / rtol); nearer zero the absolute tolerance does, and ULPs say nothing.`);
   for (const [cell, stats] of Object.entries(result.cells)) {
     for (const [source, s] of [['golden', stats.golden], ['live', stats.live]] as const) {
       const beside = s.float64;

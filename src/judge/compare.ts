@@ -28,7 +28,7 @@ export interface KeyComparison {
   mismatches: number;
   /** The largest |actual - expected| over finite pairs (0 when all are equal). */
   maxAbs: number;
-  /** The largest distance in ULPs over finite pairs whose expected value is at least atol (ulpsMeaningful). */
+  /** The largest distance in ULPs over finite pairs where the relative tolerance governs (ulpsMeaningful). */
   maxUlps: number;
   /** The first mismatching element, in step-major order, if any. */
   firstMismatch?: ElementDiff;
@@ -51,7 +51,7 @@ export interface Comparison {
   mismatches: number;
   /** The largest |actual - expected| over all keys' finite pairs. */
   maxAbs: number;
-  /** The largest distance in ULPs over all keys' finite pairs whose expected value is at least atol. */
+  /** The largest distance in ULPs over all keys' finite pairs where the relative tolerance governs (ulpsMeaningful). */
   maxUlps: number;
   /** The tolerance the elements were judged with. */
   tolerance: Tolerance;

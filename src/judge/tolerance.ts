@@ -65,14 +65,15 @@ export function ulpsFor(tolerance: Pick<Tolerance, 'dtype'>): (a: number, b: num
 }
 
 /**
- * Whether an element's distance in ULPs says anything: its expected value is at least the
- * policy's atol in magnitude. Below that the absolute tolerance governs, and a value near zero
- * (a cancelled c_t, a gate of 1e-20) sits among so many doubles that a harmless absolute error
- * counts as 10^15 ULP or more, which would drown every meaningful maximum. Agreement itself is
- * judged on every element; only the reported ULP maxima skip these.
+ * Whether an element's distance in ULPs says anything: where the relative part of the tolerance
+ * governs, |expected| >= atol / rtol (0.01 in float64, 0.1 in float32). Below that the absolute
+ * tolerance does, and a value near zero (a cancelled c_t, a gate of 1e-20) sits among so many
+ * doubles that an error the policy accepts counts as up to 10^15 ULP or more, which would drown
+ * every meaningful maximum. Agreement itself is judged on every element; only the reported ULP
+ * maxima skip these.
  */
-export function ulpsMeaningful(expected: number, tolerance: Pick<Tolerance, 'atol'>): boolean {
-  return Math.abs(expected) >= tolerance.atol;
+export function ulpsMeaningful(expected: number, tolerance: Pick<Tolerance, 'atol' | 'rtol'>): boolean {
+  return Math.abs(expected) * tolerance.rtol >= tolerance.atol;
 }
 
 /** The largest |actual - expected| allowed at this expected value. */

@@ -45,7 +45,7 @@ Campaign seed ${campaign.seed}, ${shards}, ${campaign.casesPerCell} cases per ce
 <thead><tr><th>cell</th><th>source</th><th class="num">cases</th><th class="num">agree</th><th class="num">ill-cond</th><th class="num">quirks</th><th class="num">failures</th><th class="num">max |err|</th><th class="num">max ULP</th><th>where (max ULP)</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
-<p class="note">max |err| and max ULP are over the cases that agree; max ULP counts only elements whose NumPy value is at least the policy's atol (nearer zero the absolute tolerance governs and ULPs say nothing).</p>
+<p class="note">max |err| and max ULP are over the cases that agree; max ULP counts only elements where the relative tolerance governs (|NumPy| >= atol / rtol); nearer zero the absolute tolerance does, and ULPs say nothing.</p>
 ${restartsNote(result)}</div>`;
 }
 

@@ -117,7 +117,7 @@ function distanceOf(stats: CellStats[]): Distance {
   return { maxUlps: Math.max(0, ...stats.map((s) => s.maxUlps)), maxAbs: Math.max(0, ...stats.map((s) => s.maxAbs)) };
 }
 
-/** Largest distance of `actual` from `truth` over finite pairs, in the dtype's ULPs where the truth is at least the dtype's atol. */
+/** Largest distance of `actual` from `truth` over finite pairs, in the dtype's ULPs where the relative tolerance governs (ulpsMeaningful). */
 function addDistance(into: Distance, actual: FlatOutputs, truth: FlatOutputs, dtype: Dtype): void {
   const ulps = ulpsFor({ dtype });
   const tolerance = toleranceFor(dtype);
