@@ -9,9 +9,10 @@
  *   in the fixed order of kernels.ts, whatever the batch, the chunk or the backend.
  *
  * Buffers are allocated once per call (per stream for streams; none when the caller passes an
- * earlier result to write into, reuse.ts); the loop over steps allocates nothing. A sequence runs in chunks of at most 64 steps (input projections, then the steps, then
- * the chunk's vectors copied out), so working memory does not grow with T: with trace 'output' a
- * call holds the T x H outputs, the final state and buffers of a size set by H and X only.
+ * earlier result to write into, reuse.ts); the loop over steps allocates nothing. A sequence runs
+ * in chunks of at most 64 steps (input projections, then the steps, then the chunk's vectors
+ * copied out), so working memory does not grow with T: with trace 'output' a call holds the
+ * T x H outputs, the final state and buffers of a size set by H and X only.
  */
 import type { PreparedWeights } from './prepared.js';
 import type { ReusableResult } from './reuse.js';
