@@ -73,6 +73,10 @@ describe.each(cells)('%s into an earlier result', (cell, run, runBatch, weights)
         const reused = runBatch(S, P, { trace, into: earlier });
         reused.forEach((r, b) => expect(r).toBe(earlier[b]));
         expect(reused.map(plain), `${P.threads} thread(s) ${trace}`).toEqual(fresh.map(plain));
+        // A batch of one runs as a sequence, into its one result.
+        const [one] = runBatch([S[2]], P, { trace, into: [earlier[0]] });
+        expect(one).toBe(earlier[0]);
+        expect(plain(one)).toEqual(plain(fresh[2]));
       }
     }
   });

@@ -189,6 +189,8 @@ export function runSequence(cell: CellType, p: PreparedWeights, x: SequenceInput
 
 /** Runs B sequences of equal length T in lockstep; xs[b] is sequence b, written into into[b] when given. */
 export function runBatch(cell: CellType, p: PreparedWeights, xs: readonly SequenceInput[], steps: number, mode: TraceMode, into?: readonly ReusableResult[]): (LstmTrace | LstmOutputTrace)[] {
+  // A batch of one is a sequence: chunked projections, and the row split where threads pay.
+  if (xs.length === 1) return [runSequence(cell, p, xs[0], steps, mode, into?.[0])];
   const { hidden: H, inputs: X, workspace: ws, batchThreads } = p;
   const B = xs.length;
   const full = mode === 'full';
