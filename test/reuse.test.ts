@@ -91,7 +91,7 @@ describe.each(cells)('%s into an earlier result', (cell, run, runBatch, weights)
     expect(refusal(() => run(S, P, { into: run(S, P, { trace: 'output' }) }))).toBe("options.into: expected a result of trace 'full', got one of trace 'output'");
     expect(refusal(() => run(S, P, { trace: 'output', into: run(S, P) }))).toBe("options.into: expected a result of trace 'output', got one of trace 'full'");
     expect(refusal(() => run(S, P, { into: run(sequence(5, X), P) }))).toBe('options.into: expected a result of 6 steps x 4 hidden units (T x H), got 5 x 4');
-    expect(refusal(() => run(S, P, { into: 7 }))).toBe(`options.into: expected a ${cell} result of an earlier call, got number`);
+    expect(refusal(() => run(S, P, { into: 7 }))).toBe(`options.into: expected a ${cell} result of an earlier call, got 7`);
     expect(refusal(() => run(S, P, { into: [run(S, P)] }))).toBe(`options.into: expected a ${cell} result of an earlier call, got an array of 1`);
     const full = run(S, P) as LstmTrace;
     expect(refusal(() => run(S, P, { into: { ...full, forgetGate: Array.from(full.forgetGate) } }))).toBe('options.into.forgetGate: expected a Float64Array of 24 values, got an array of 24');
@@ -125,6 +125,6 @@ describe.each(cells)('%s into an earlier result', (cell, run, runBatch, weights)
     expect(refusal(() => runBatch(S, P, { trace: 'output', into: [results[0], results[1], results[0]] }))).toMatch(/^options\.into\[2\]\.output: shares memory with options\.into\[0\]\.output, which this call also writes/);
     const fed = [S[0], Array.from({ length: T }, (_, t) => results[2].output.subarray(t * H, t * H + X)), S[2]];
     expect(refusal(() => runBatch(fed, P, { trace: 'output', into: results }))).toBe('options.into[2].output: shares memory with S[1][0], which this call reads; pass a result whose arrays nothing else in the call uses');
-    expect(refusal(() => runBatch(S, P, { trace: 'output', into: [results[0], results[1], 'x'] }))).toBe(`options.into[2]: expected a ${cell} result of an earlier call, got string`);
+    expect(refusal(() => runBatch(S, P, { trace: 'output', into: [results[0], results[1], 'x'] }))).toBe(`options.into[2]: expected a ${cell} result of an earlier call, got string "x"`);
   });
 });

@@ -9,7 +9,7 @@
  * the call reads (S) or writes twice (another result of the same batch): both would give wrong
  * numbers without any error, so they are refused.
  */
-import { LstmInputError, type CellType, type Matrix } from './schema.js';
+import { describeValue, LstmInputError, type CellType, type Matrix } from './schema.js';
 import { SEED_KEYS, type LstmOutputTrace, type LstmTrace, type TraceMode } from './trace.js';
 
 /** A result that a later call may overwrite: either trace of either cell. */
@@ -25,11 +25,11 @@ function refuse(path: string, message: string): never {
   throw new LstmInputError([{ path, message }]);
 }
 
+/** The schema's description of a value, with the length and kind of an array, which a result's fields turn on. */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length}`;
-  return typeof value;
+  return describeValue(value);
 }
 
 /** The arrays of `into` that a call of this shape writes, in the order of FIELDS, each checked. */

@@ -22,7 +22,7 @@
 import type { CellType } from './schema.js';
 import { CELL_CODE, even, growTo, instantiateSharedDots, sharedDotsModule, sharedMemory, writeWeights, type DotsInstance, type WasmMemory, type WeightsLayout } from './wasm-dots.js';
 import type { PackedWeights } from './weights.js';
-import { layBuffers } from './workspace.js';
+import { layBuffers, type BufferLayout } from './workspace.js';
 
 // Words of a thread's control array: its state, whether it is ready, what to run (batchRun or
 // dots), then that function's arguments.
@@ -362,12 +362,7 @@ export class SplitWorkspace {
   s: Float64Array = new Float64Array(0);
   h: Float64Array = new Float64Array(0);
   private capacity = 0;
-  private xAt = 0;
-  private wxAt = 0;
-  private gAt = 0;
-  private zAt = 0;
-  private sAt = 0;
-  private hAt = 0;
+  private at: BufferLayout | undefined;
 
   constructor(
     private readonly threads: BatchThreads,
@@ -380,22 +375,25 @@ export class SplitWorkspace {
   reserve(vectors: number): void {
     if (vectors <= this.capacity) return;
     this.capacity = vectors;
-    ({ xAt: this.xAt, wxAt: this.wxAt, zAt: this.zAt, gAt: this.gAt, sAt: this.sAt, hAt: this.hAt, x: this.x, wx: this.wx, g: this.g, s: this.s, h: this.h } = layBuffers(this.threads.sharedMemory, this.layout.end, vectors, this.weights));
+    this.at = layBuffers(this.threads.sharedMemory, this.layout.end, vectors, this.weights);
+    ({ x: this.x, wx: this.wx, g: this.g, s: this.s, h: this.h } = this.at);
   }
 
   project(n: number): void {
     const G = 4 * this.weights.hidden;
-    this.threads.splitDots(this.layout.inputAt, G, this.weights.inputs, this.xAt, n, this.wxAt, G);
+    const { xAt, wxAt } = this.at!;
+    this.threads.splitDots(this.layout.inputAt, G, this.weights.inputs, xAt, n, wxAt, G);
   }
 
   run(n: number): void {
     const H = this.weights.hidden;
     const G = 4 * H;
     const kernel = this.threads.instance;
-    const state = this.cellCode === CELL_CODE.type1 ? this.hAt : this.sAt;
+    const { wxAt, zAt, gAt, sAt, hAt } = this.at!;
+    const state = this.cellCode === CELL_CODE.type1 ? hAt : sAt;
     for (let k = 0; k < n; k++) {
-      this.threads.splitDots(this.layout.recurrentAt, this.recurrentRows, H, state + 8 * k * H, 1, this.zAt, G);
-      kernel.rows(this.cellCode, 1, H, this.wxAt + 8 * k * G, this.zAt, this.layout.biasAt, this.gAt + 8 * k * G, this.sAt + 8 * k * H, this.sAt + 8 * (k + 1) * H, this.hAt + 8 * (k + 1) * H);
+      this.threads.splitDots(this.layout.recurrentAt, this.recurrentRows, H, state + 8 * k * H, 1, zAt, G);
+      kernel.rows(this.cellCode, 1, H, wxAt + 8 * k * G, zAt, this.layout.biasAt, gAt + 8 * k * G, sAt + 8 * k * H, sAt + 8 * (k + 1) * H, hAt + 8 * (k + 1) * H);
     }
   }
 }
