@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import * as constants from '../src/cells/math/constants.js';
 import { ROUND_SHIFT } from '../src/cells/math/exp.js';
 import { SPLIT, TANH_POLY_UPTO } from '../src/cells/math/tanh.js';
-import { instantiateDots, TABLE_BYTES, type DotsInstance } from '../src/cells/wasm-dots.js';
+import { CONSTANTS_AT, instantiateDots, KERNEL_CONSTANTS, KERNEL_DATA_BYTES, type DotsInstance } from '../src/cells/wasm-dots.js';
 import { exp, sigmoid, tanh } from '../src/index.js';
 import { packageRoot } from '../src/package-root.js';
 import { pythonCommand } from '../src/oracle/python.js';
@@ -140,8 +140,8 @@ function argumentsFor(seed: number, n: number): Float64Array {
 describe('the WebAssembly lanes and the JavaScript twins', () => {
   const kernel: DotsInstance = instantiateDots();
   const n = 200_001;
-  kernel.memory.grow(Math.ceil((TABLE_BYTES + 16 * (n + 2)) / 65536));
-  const at = TABLE_BYTES;
+  kernel.memory.grow(Math.ceil((KERNEL_DATA_BYTES + 16 * (n + 2)) / 65536));
+  const at = KERNEL_DATA_BYTES;
   const outAt = at + 8 * (n + 1);
 
   it.each([
@@ -169,26 +169,33 @@ describe('the WebAssembly lanes and the JavaScript twins', () => {
     }
   });
 
-  it('should carry the constants of constants.ts, named, in the kernel text', () => {
+  it('should load every constant of the kernel from the offset its name has, holding the value of its source', () => {
     const wat = readFileSync(join(packageRoot(), 'src', 'cells', 'wasm', 'dots.wat'), 'utf8');
-    const named: Record<string, number> = { ...(constants as unknown as Record<string, number>), ROUND_SHIFT, SPLIT };
-    const found = [...wat.matchAll(/\(v128\.const f64x2 (\S+) (\S+)\) \(;(\w+);\)/g)];
-    expect(new Set(found.map((m) => m[3]))).toEqual(new Set(['INV_LN2_N', 'ROUND_SHIFT', 'LN2_HI_N', 'LN2_LO_N', 'EXP_C2', 'EXP_C3', 'EXP_C4', 'EXP_C5',
-      'TANH_Q0', 'TANH_Q1', 'TANH_Q2', 'TANH_Q3', 'TANH_Q4', 'TANH_Q5', 'SPLIT']));
-    for (const [, a, b, name] of found) {
-      expect([parseHexFloat(a), parseHexFloat(b)], name).toEqual([named[name], named[name]]);
-    }
+    const loads = [...wat.matchAll(/\(v128\.load offset=(\d+) \(i32\.const 0\)\) \(;(\w+);\)/g)];
+    const byName = new Map(KERNEL_CONSTANTS.map((c, k) => [c.name, CONSTANTS_AT + 16 * k]));
+    for (const [, offset, name] of loads) expect(Number(offset), name).toBe(byName.get(name));
+    // Every constant is used, and the text holds no other non-zero v128.const in the activations.
+    expect(new Set(loads.map((m) => m[2]))).toEqual(new Set(byName.keys()));
+    const activations = wat.slice(wat.indexOf('(func $expBlock'), wat.indexOf('(func $negate'));
+    expect(activations.match(/v128\.const (?!f64x2 0 0\))[^)]*\)/g)).toBeNull();
+    const sources: Record<string, number> = { ...(constants as unknown as Record<string, number>), ROUND_SHIFT, SPLIT, TANH_POLY_UPTO };
+    const fromSource = KERNEL_CONSTANTS.filter((c) => c.name in sources);
+    expect(fromSource.map((c) => c.name).sort()).toEqual(['EXP_C2', 'EXP_C3', 'EXP_C4', 'EXP_C5', 'INV_LN2_N', 'LN2_HI_N', 'LN2_LO_N', 'ROUND_SHIFT', 'SPLIT',
+      'TANH_POLY_UPTO', 'TANH_Q0', 'TANH_Q1', 'TANH_Q2', 'TANH_Q3', 'TANH_Q4', 'TANH_Q5']);
+    for (const c of fromSource) expect('f64' in c && c.f64, c.name).toBe(sources[c.name]);
+    // The rest are the literals of the scalar twins (exp.ts, sigmoid.ts, tanh.ts), or lane masks.
+    const literals = Object.fromEntries(KERNEL_CONSTANTS.filter((c) => !(c.name in sources)).map((c) => [c.name, 'f64' in c ? c.f64 : c.i32]));
+    expect(literals).toEqual({ X_MIN: -746, X_MAX: 710, TABLE_MASK: [127, 0, 127, 0], EXPONENT_BIAS: [1023, 0, 1023, 0], TANH_2A_MAX: 40, ONE: 1, TWO: 2, HALF: 0.5, INFINITY: Infinity });
+    // And an instance's memory holds them where the text reads them.
+    const kernel = instantiateDots();
+    const f64 = new Float64Array(kernel.memory.buffer, CONSTANTS_AT, 2 * KERNEL_CONSTANTS.length);
+    const i32 = new Int32Array(kernel.memory.buffer, CONSTANTS_AT, 4 * KERNEL_CONSTANTS.length);
+    KERNEL_CONSTANTS.forEach((c, k) => {
+      if ('f64' in c) expect([f64[2 * k], f64[2 * k + 1]], c.name).toEqual([c.f64, c.f64]);
+      else expect(Array.from(i32.subarray(4 * k, 4 * k + 4)), c.name).toEqual(c.i32);
+    });
   });
 });
-
-/** A WebAssembly text float: hexadecimal (0x1.8p+52) or decimal. */
-function parseHexFloat(text: string): number {
-  const m = /^(-?)0x([0-9a-f]+)(?:\.([0-9a-f]*))?p([+-]?\d+)$/i.exec(text);
-  if (m === null) return Number(text);
-  const digits = m[3] ?? '';
-  const mantissa = parseInt(m[2] + digits, 16) * 2 ** (-4 * digits.length);
-  return (m[1] === '-' ? -1 : 1) * mantissa * 2 ** Number(m[4]);
-}
 
 describeWithNumpy('accuracy against mpmath, on fresh arguments', () => {
   it('should hold the constants scripts/activation-constants.py derives (committed up to date)', async () => {

@@ -5,7 +5,7 @@
  * A sequence's arithmetic never depends on which sequences share its call, so every result has the
  * bits of the one-thread run (tested).
  *
- *   memory: exp's table | packed weights, bias | share 0 | share 1 | ...
+ *   memory: exp's table, constants | packed weights, bias | share 0 | share 1 | ...
  *   share:  inputs (chunk x B_s x X) | wx, z, g (B_s x 4H) | s, h ((B_s + 1) x H) | out (chunk x B_s x W)
  *
  * The calling thread stages every share's inputs for a chunk of steps, starts the other threads

@@ -193,10 +193,12 @@
   ;; Activations over arrays, two lanes at a time: the twins of ../math/exp.ts and tanh.ts, which
   ;; explain the method. Every lane performs the same IEEE operations in the same order as the
   ;; scalar code (no fused multiply-add), so lanes and scalars agree bit for bit. The table of
-  ;; 2^(j/128) (hi_j, tail_j pairs, 16 bytes each) sits at address 0 (wasm-dots.ts writes it). The
-  ;; constants carry their names from ../math/constants.ts; a test compares each with it. dst may
-  ;; equal src. Each function is one loop with the arithmetic written out: V8 does not inline
-  ;; WebAssembly calls, and a call per pair cost about 15%.
+  ;; 2^(j/128) (hi_j, tail_j pairs, 16 bytes each) sits at address 0, and the constants, 16 bytes
+  ;; each, from 2048 (KERNEL_CONSTANTS in ../wasm-dots.ts, which writes both): every load of one
+  ;; names it, and a test checks each name against its offset and value. Loaded, not v128.const:
+  ;; V8 rebuilds a v128.const at each use inside a loop, in three instructions. dst may equal
+  ;; src. Each function is one loop with the arithmetic written out: V8 does not inline WebAssembly
+  ;; calls, and a call per pair cost about 15%.
 
   ;; dst[k] = exp(src[k]) for k < n.
   (func $expBlock (export "expBlock") (param $dst i32) (param $src i32) (param $n i32)
@@ -210,14 +212,14 @@
             (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
             (local.set $x (v128.load64_zero (local.get $src)))))
         ;; x clamped to [-746, 710] with pmax/pmin, which keep NaN like the scalar comparisons
-        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.const f64x2 -746 -746)) (v128.const f64x2 710 710)))
+        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.load offset=2048 (i32.const 0)) (;X_MIN;)) (v128.load offset=2064 (i32.const 0)) (;X_MAX;)))
 
         ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
-        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=2080 (i32.const 0)) (;INV_LN2_N;)) (v128.load offset=2096 (i32.const 0)) (;ROUND_SHIFT;)))
         (local.set $k (local.get $kd))
-        (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
-        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+        (local.set $kd (f64x2.sub (local.get $kd) (v128.load offset=2096 (i32.const 0)) (;ROUND_SHIFT;)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.load offset=2112 (i32.const 0)) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.load offset=2128 (i32.const 0)) (;LN2_LO_N;))))
+        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.load offset=2144 (i32.const 0)) (;TABLE_MASK;)) (i32.const 4)))
         (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
         (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
         (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
@@ -225,8 +227,8 @@
         (local.set $tmp (f64x2.add
           (f64x2.add
             (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
-            (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
-          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+            (f64x2.mul (local.get $r2) (f64x2.add (v128.load offset=2160 (i32.const 0)) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.load offset=2176 (i32.const 0)) (;EXP_C3;)))))
+          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.load offset=2192 (i32.const 0)) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.load offset=2208 (i32.const 0)) (;EXP_C5;))))))
         (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
         ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
         (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
@@ -234,8 +236,8 @@
         (local.set $m1 (i32x4.shr_s (local.get $m) (i32.const 1)))
         ;; ((hi + hi tmp) 2^m1) 2^m2, m2 = m - m1: both factors normal, so only the last product rounds
         (local.set $y (f64x2.mul
-          (f64x2.mul (f64x2.add (local.get $hi) (f64x2.mul (local.get $hi) (local.get $tmp))) (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
-          (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))))
+          (f64x2.mul (f64x2.add (local.get $hi) (f64x2.mul (local.get $hi) (local.get $tmp))) (i64x2.shl (i32x4.add (local.get $m1) (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;)) (i32.const 52)))
+          (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;)) (i32.const 52))))
         (if (i32.lt_u (local.get $src) (local.get $end))
           (then
             (v128.store (local.get $dst) (local.get $y))
@@ -255,27 +257,27 @@
           (else
             (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
             (local.set $x (v128.load64_zero (local.get $src)))))
-        (local.set $small (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0.125 0.125)))
+        (local.set $small (f64x2.lt (f64x2.abs (local.get $x)) (v128.load offset=2240 (i32.const 0)) (;TANH_POLY_UPTO;)))
         (if (v128.any_true (local.get $small))
           (then
             ;; |x| < 1/8: x + x s Q(s), s = x^2; zero keeps its sign
             (local.set $s (f64x2.mul (local.get $x) (local.get $x)))
             (local.set $poly (v128.bitselect
               (local.get $x)
-              (f64x2.add (local.get $x) (f64x2.mul (local.get $x) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 -0x1.5555555555555p-2 -0x1.5555555555555p-2) (;TANH_Q0;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 0x1.1111111110a7cp-3 0x1.1111111110a7cp-3) (;TANH_Q1;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 -0x1.ba1ba1b54e397p-5 -0x1.ba1ba1b54e397p-5) (;TANH_Q2;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 0x1.664f3e418c74ap-6 0x1.664f3e418c74ap-6) (;TANH_Q3;) (f64x2.mul (local.get $s) (f64x2.add (v128.const f64x2 -0x1.22644d5cb6df3p-7 -0x1.22644d5cb6df3p-7) (;TANH_Q4;) (f64x2.mul (local.get $s) (v128.const f64x2 0x1.cdfceabb13934p-9 0x1.cdfceabb13934p-9) (;TANH_Q5;))))))))))))))
+              (f64x2.add (local.get $x) (f64x2.mul (local.get $x) (f64x2.mul (local.get $s) (f64x2.add (v128.load offset=2256 (i32.const 0)) (;TANH_Q0;) (f64x2.mul (local.get $s) (f64x2.add (v128.load offset=2272 (i32.const 0)) (;TANH_Q1;) (f64x2.mul (local.get $s) (f64x2.add (v128.load offset=2288 (i32.const 0)) (;TANH_Q2;) (f64x2.mul (local.get $s) (f64x2.add (v128.load offset=2304 (i32.const 0)) (;TANH_Q3;) (f64x2.mul (local.get $s) (f64x2.add (v128.load offset=2320 (i32.const 0)) (;TANH_Q4;) (f64x2.mul (local.get $s) (v128.load offset=2336 (i32.const 0)) (;TANH_Q5;))))))))))))))
               (f64x2.eq (local.get $x) (v128.const f64x2 0 0))))))
         (if (i64x2.all_true (local.get $small))
           (then (local.set $y (local.get $poly)))
           (else
             ;; 1 - 2 / (exp(2|x|) + 1) in double-double (tanh.ts), 2|x| clamped to 40
             (local.set $a (f64x2.abs (local.get $x)))
-            (local.set $a (f64x2.pmin (f64x2.add (local.get $a) (local.get $a)) (v128.const f64x2 40 40)))
+            (local.set $a (f64x2.pmin (f64x2.add (local.get $a) (local.get $a)) (v128.load offset=2352 (i32.const 0)) (;TANH_2A_MAX;)))
                 ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
-                (local.set $kd (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+                (local.set $kd (f64x2.add (f64x2.mul (local.get $a) (v128.load offset=2080 (i32.const 0)) (;INV_LN2_N;)) (v128.load offset=2096 (i32.const 0)) (;ROUND_SHIFT;)))
                 (local.set $k (local.get $kd))
-                (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
-                (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
-                (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+                (local.set $kd (f64x2.sub (local.get $kd) (v128.load offset=2096 (i32.const 0)) (;ROUND_SHIFT;)))
+                (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kd) (v128.load offset=2112 (i32.const 0)) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.load offset=2128 (i32.const 0)) (;LN2_LO_N;))))
+                (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.load offset=2144 (i32.const 0)) (;TABLE_MASK;)) (i32.const 4)))
                 (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
                 (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
                 (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
@@ -283,41 +285,41 @@
                 (local.set $tmp (f64x2.add
                   (f64x2.add
                     (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
-                    (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
-                  (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+                    (f64x2.mul (local.get $r2) (f64x2.add (v128.load offset=2160 (i32.const 0)) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.load offset=2176 (i32.const 0)) (;EXP_C3;)))))
+                  (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.load offset=2192 (i32.const 0)) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.load offset=2208 (i32.const 0)) (;EXP_C5;))))))
                 (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
                 ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
                 (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
-            (local.set $S (f64x2.mul (local.get $hi) (i64x2.shl (i32x4.add (local.get $m) (v128.const i32x4 1023 0 1023 0)) (i32.const 52))))
+            (local.set $S (f64x2.mul (local.get $hi) (i64x2.shl (i32x4.add (local.get $m) (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;)) (i32.const 52))))
             (local.set $U (f64x2.mul (local.get $S) (local.get $tmp)))
             (local.set $Eh (f64x2.add (local.get $S) (local.get $U)))
             (local.set $El (f64x2.add (f64x2.sub (local.get $S) (local.get $Eh)) (local.get $U)))
-            (local.set $dh (f64x2.add (local.get $Eh) (v128.const f64x2 1 1)))
-            (local.set $dl (f64x2.add (f64x2.add (f64x2.sub (local.get $Eh) (local.get $dh)) (v128.const f64x2 1 1)) (local.get $El)))
-            (local.set $qh (f64x2.div (v128.const f64x2 2 2) (local.get $dh)))
+            (local.set $dh (f64x2.add (local.get $Eh) (v128.load offset=2368 (i32.const 0)) (;ONE;)))
+            (local.set $dl (f64x2.add (f64x2.add (f64x2.sub (local.get $Eh) (local.get $dh)) (v128.load offset=2368 (i32.const 0)) (;ONE;)) (local.get $El)))
+            (local.set $qh (f64x2.div (v128.load offset=2384 (i32.const 0)) (;TWO;) (local.get $dh)))
             (local.set $p (f64x2.mul (local.get $qh) (local.get $dh)))
-                (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
+                (local.set $c (f64x2.mul (v128.load offset=2400 (i32.const 0)) (;SPLIT;) (local.get $qh)))
                 (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
                 (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
-                (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
+                (local.set $c (f64x2.mul (v128.load offset=2400 (i32.const 0)) (;SPLIT;) (local.get $dh)))
                 (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
                 (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
             ;; rem = ((2 - p) - pe) - qh dl, pe = qh dh - p exactly (Dekker)
             (local.set $rem (f64x2.sub
               (f64x2.sub
-                (f64x2.sub (v128.const f64x2 2 2) (local.get $p))
+                (f64x2.sub (v128.load offset=2384 (i32.const 0)) (;TWO;) (local.get $p))
                 (f64x2.add
                   (f64x2.add
                     (f64x2.add (f64x2.sub (f64x2.mul (local.get $qhh) (local.get $dhh)) (local.get $p)) (f64x2.mul (local.get $qhh) (local.get $dhl)))
                     (f64x2.mul (local.get $qhl) (local.get $dhh)))
                   (f64x2.mul (local.get $qhl) (local.get $dhl))))
               (f64x2.mul (local.get $qh) (local.get $dl))))
-            (local.set $rh (f64x2.sub (v128.const f64x2 1 1) (local.get $qh)))
+            (local.set $rh (f64x2.sub (v128.load offset=2368 (i32.const 0)) (;ONE;) (local.get $qh)))
             ;; t = rh + (((1 - rh) - qh) - rem (qh / 2)), then the sign of x
             (local.set $y (f64x2.add (local.get $rh)
               (f64x2.sub
-                (f64x2.sub (f64x2.sub (v128.const f64x2 1 1) (local.get $rh)) (local.get $qh))
-                (f64x2.mul (local.get $rem) (f64x2.mul (local.get $qh) (v128.const f64x2 0.5 0.5))))))
+                (f64x2.sub (f64x2.sub (v128.load offset=2368 (i32.const 0)) (;ONE;) (local.get $rh)) (local.get $qh))
+                (f64x2.mul (local.get $rem) (f64x2.mul (local.get $qh) (v128.load offset=2416 (i32.const 0)) (;HALF;))))))
             (local.set $y (v128.bitselect (f64x2.neg (local.get $y)) (local.get $y) (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
             (local.set $y (v128.bitselect (local.get $poly) (local.get $y) (local.get $small)))))
         (if (i32.lt_u (local.get $src) (local.get $end))
@@ -341,14 +343,14 @@
             (br_if $done (i32.eqz (i32.and (local.get $n) (i32.const 1))))
             (local.set $x (v128.load64_zero (local.get $src)))))
         ;; σ(-x) for the lane x = -z (sigmoid.ts): the seed's d = 1 + exp(x) decides the saturated lanes
-        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.const f64x2 -746 -746)) (v128.const f64x2 710 710)))
+        (local.set $x (f64x2.pmin (f64x2.pmax (local.get $x) (v128.load offset=2048 (i32.const 0)) (;X_MIN;)) (v128.load offset=2064 (i32.const 0)) (;X_MAX;)))
 
         ;; k = round(y N/ln2) sits in the low 32 bits of y N/ln2 + 1.5 * 2^52 (as in the scalar kd | 0)
-        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.const f64x2 0x1.71547652b82fep+7 0x1.71547652b82fep+7) (;INV_LN2_N;)) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
+        (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=2080 (i32.const 0)) (;INV_LN2_N;)) (v128.load offset=2096 (i32.const 0)) (;ROUND_SHIFT;)))
         (local.set $k (local.get $kd))
-        (local.set $kd (f64x2.sub (local.get $kd) (v128.const f64x2 0x1.8p+52 0x1.8p+52) (;ROUND_SHIFT;)))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.62e42fef80000p-8 0x1.62e42fef80000p-8) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.const f64x2 0x1.1cf79abc9e3b4p-43 0x1.1cf79abc9e3b4p-43) (;LN2_LO_N;))))
-        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.const i64x2 127 127)) (i32.const 4)))
+        (local.set $kd (f64x2.sub (local.get $kd) (v128.load offset=2096 (i32.const 0)) (;ROUND_SHIFT;)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.load offset=2112 (i32.const 0)) (;LN2_HI_N;))) (f64x2.mul (local.get $kd) (v128.load offset=2128 (i32.const 0)) (;LN2_LO_N;))))
+        (local.set $j (i64x2.shl (v128.and (local.get $k) (v128.load offset=2144 (i32.const 0)) (;TABLE_MASK;)) (i32.const 4)))
         (local.set $e0 (v128.load (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $j)))))
         (local.set $e1 (v128.load (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $j)))))
         (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
@@ -356,8 +358,8 @@
         (local.set $tmp (f64x2.add
           (f64x2.add
             (f64x2.add (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $e0) (local.get $e1)) (local.get $r))
-            (f64x2.mul (local.get $r2) (f64x2.add (v128.const f64x2 0x1.fffffffffff58p-2 0x1.fffffffffff58p-2) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.5555555555525p-3 0x1.5555555555525p-3) (;EXP_C3;)))))
-          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.const f64x2 0x1.55555accc1ca7p-5 0x1.55555accc1ca7p-5) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.const f64x2 0x1.11111430bcc06p-7 0x1.11111430bcc06p-7) (;EXP_C5;))))))
+            (f64x2.mul (local.get $r2) (f64x2.add (v128.load offset=2160 (i32.const 0)) (;EXP_C2;) (f64x2.mul (local.get $r) (v128.load offset=2176 (i32.const 0)) (;EXP_C3;)))))
+          (f64x2.mul (f64x2.mul (local.get $r2) (local.get $r2)) (f64x2.add (v128.load offset=2192 (i32.const 0)) (;EXP_C4;) (f64x2.mul (local.get $r) (v128.load offset=2208 (i32.const 0)) (;EXP_C5;))))))
         (local.set $hi (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e0) (local.get $e1)))
         ;; m = k >> 7 in the low word of each 64-bit lane (the high words are ignored below)
         (local.set $m (i32x4.shr_s (local.get $k) (i32.const 7)))
@@ -365,14 +367,14 @@
         (local.set $u (f64x2.mul (local.get $hi) (local.get $tmp)))
         (local.set $p (f64x2.add (local.get $hi) (local.get $u)))
         (local.set $m1 (i32x4.shr_s (local.get $m) (i32.const 1)))
-        (local.set $s1 (i64x2.shl (i32x4.add (local.get $m1) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
-        (local.set $s2 (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.const i32x4 1023 0 1023 0)) (i32.const 52)))
-        (local.set $d (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (f64x2.mul (local.get $p) (local.get $s1)) (local.get $s2))))
+        (local.set $s1 (i64x2.shl (i32x4.add (local.get $m1) (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;)) (i32.const 52)))
+        (local.set $s2 (i64x2.shl (i32x4.add (i32x4.sub (local.get $m) (local.get $m1)) (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;)) (i32.const 52)))
+        (local.set $d (f64x2.add (v128.load offset=2368 (i32.const 0)) (;ONE;) (f64x2.mul (f64x2.mul (local.get $p) (local.get $s1)) (local.get $s2))))
         (local.set $pl (f64x2.add (f64x2.sub (local.get $hi) (local.get $p)) (local.get $u)))
         ;; c = 2^-m as 2^-m1 2^-(m - m1)
         (local.set $cm (f64x2.mul
-          (i64x2.shl (i32x4.sub (v128.const i32x4 1023 0 1023 0) (local.get $m1)) (i32.const 52))
-          (i64x2.shl (i32x4.sub (v128.const i32x4 1023 0 1023 0) (i32x4.sub (local.get $m) (local.get $m1))) (i32.const 52))))
+          (i64x2.shl (i32x4.sub (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;) (local.get $m1)) (i32.const 52))
+          (i64x2.shl (i32x4.sub (v128.load offset=2224 (i32.const 0)) (;EXPONENT_BIAS;) (i32x4.sub (local.get $m) (local.get $m1))) (i32.const 52))))
         (local.set $dh (f64x2.add (local.get $cm) (local.get $p)))
         (local.set $bb (f64x2.sub (local.get $dh) (local.get $cm)))
         (local.set $dl (f64x2.add
@@ -380,10 +382,10 @@
           (local.get $pl)))
         (local.set $qh (f64x2.div (local.get $cm) (local.get $dh)))
         (local.set $prod (f64x2.mul (local.get $qh) (local.get $dh)))
-        (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $qh)))
+        (local.set $c (f64x2.mul (v128.load offset=2400 (i32.const 0)) (;SPLIT;) (local.get $qh)))
         (local.set $qhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $qh))))
         (local.set $qhl (f64x2.sub (local.get $qh) (local.get $qhh)))
-        (local.set $c (f64x2.mul (v128.const f64x2 0x1.0000002p+27 0x1.0000002p+27) (;SPLIT;) (local.get $dh)))
+        (local.set $c (f64x2.mul (v128.load offset=2400 (i32.const 0)) (;SPLIT;) (local.get $dh)))
         (local.set $dhh (f64x2.sub (local.get $c) (f64x2.sub (local.get $c) (local.get $dh))))
         (local.set $dhl (f64x2.sub (local.get $dh) (local.get $dhh)))
         (local.set $rem (f64x2.sub
@@ -397,8 +399,8 @@
           (f64x2.mul (local.get $qh) (local.get $dl))))
         ;; qh 2^m = qh / c ~ 1 / dh: no second division
         (local.set $y (f64x2.add (local.get $qh) (f64x2.mul (local.get $rem) (f64x2.mul (f64x2.mul (local.get $qh) (local.get $s1)) (local.get $s2)))))
-        (local.set $y (v128.bitselect (v128.const f64x2 1 1) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 1 1))))
-        (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y) (f64x2.eq (local.get $d) (v128.const f64x2 inf inf))))
+        (local.set $y (v128.bitselect (v128.load offset=2368 (i32.const 0)) (;ONE;) (local.get $y) (f64x2.eq (local.get $d) (v128.load offset=2368 (i32.const 0)) (;ONE;))))
+        (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y) (f64x2.eq (local.get $d) (v128.load offset=2432 (i32.const 0)) (;INFINITY;))))
         (if (i32.lt_u (local.get $src) (local.get $end))
           (then
             (v128.store (local.get $dst) (local.get $y))
