@@ -1,13 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
 // The suites Stryker runs against each mutant of src/cells, src/numeric/ulp.ts and src/judge's
-// tolerance and comparison: the tests that need no Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant). The
-// NumPy-backed suites (differential, live verify, explore) would kill more, so the score measured
-// here is a lower bound.
+// tolerance and comparison: the tests that need no Python, so a mutant costs seconds (Stryker runs
+// only the tests that reach the mutant), and the activations' own tests, whose accuracy part asks
+// mpmath (a second) because only it sees a mutant that moves σ or tanh by an ULP. The NumPy-backed
+// suites (differential, live verify, explore) would kill more, so the score measured here is a
+// lower bound.
 export default defineConfig({
   test: {
     include: [
       'test/cells.test.ts',
+      'test/activations.test.ts',
+      'test/reuse.test.ts',
+      'test/threads.test.ts',
       'test/schema.test.ts',
       'test/api-input.test.ts',
       'test/fast-cells.test.ts',

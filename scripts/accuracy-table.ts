@@ -155,7 +155,7 @@ async function setUp() {
 const { values, before, impl } = await setUp();
 const oracle = await NumpyOracle.start({ timeoutMs: 600_000 });
 try {
-  const measure = (cell: CellType, value: CaseValue | unknown, allowNonFinite = false) => measureAccuracy(oracle, cell, value, allowNonFinite, impl);
+  const measure = (cell: CellType, value: CaseValue | unknown, allowNonFinite = false) => measureAccuracy(oracle, cell, value, { allowNonFinite, impl });
   const dir = join(packageRoot(), 'golden');
   const manifest = readManifest(dir);
   const corpus: Pool = new Map();

@@ -19,8 +19,8 @@ export {
   verify,
   verifyEnvironment,
   type CellStats,
+  type ErrorLocation,
   type Finding,
-  type Location,
   type ReportData,
   type VerifyOptions,
   type VerifyResult,
@@ -33,9 +33,9 @@ export {
   type CampaignInfo,
   type CaseSource,
   type CellResult,
-  type Environment,
   type ReportParts,
   type UlpHistogram,
+  type VerifyEnvironment,
   type WorstCase,
 } from './campaign/result.js';
 export { liveCaseCount, plannedCases, type CampaignPlan, type PlannedCase } from './campaign/plan.js';
@@ -45,7 +45,7 @@ export { judgeLiveCase, type JudgedCase } from './campaign/judge-case.js';
 export { mergeShards, MergeError, readShard, type Shard } from './campaign/merge.js';
 export { explore, type CategoryFinding, type ExampleVector, type ExploreOptions, type ExploreResult } from './explore/explore.js';
 export type { CategoryId } from './explore/categories.js';
-export { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy } from './accuracy/accuracy.js';
+export { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy, type MeasureAccuracyOptions } from './accuracy/accuracy.js';
 export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';
 export { exploreReportHtml } from './report/explore-section.js';
 export {

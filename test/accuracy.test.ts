@@ -43,7 +43,7 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
 
   it('should count NaN meeting NaN as 0 ULP and NaN against a number as infinitely far', async () => {
     const file = loadGoldenFile(dir, 'type2/nan-input.json', manifest);
-    const result = await measureAccuracy(oracle, 'type2', file.case, true);
+    const result = await measureAccuracy(oracle, 'type2', file.case, { allowNonFinite: true });
     expect(result.converged).toBe(true);
     expect(result.overall.port.maxAbs).toBeLessThan(1e-15);
     expect(Number.isFinite(result.overall.port.maxUlps)).toBe(true);
@@ -53,7 +53,7 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
       trace.output[0] = NaN;
       return trace;
     });
-    const wrong = await measureAccuracy(oracle, 'type2', file.case, true, broken);
+    const wrong = await measureAccuracy(oracle, 'type2', file.case, { allowNonFinite: true, impl: broken });
     expect(wrong.keys.find((k) => k.key === 'Output')?.port.maxUlps).toBe(Infinity);
     expect(wrong.keys.find((k) => k.key === 'Output')?.closer).not.toBe('port');
   });
@@ -62,7 +62,7 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
     const file = loadGoldenFile(dir, 'type1/seed-shape.json', manifest);
     // A port that forgets the output gate's bias.
     const wrong = brokenCells('no output bias', (cell, { S, W }, cells) => cells(cell, { S, W: { ...W, b_o: (W.b_o as number[]).map(() => 0) } }));
-    const result = await measureAccuracy(oracle, 'type1', file.case, false, wrong);
+    const result = await measureAccuracy(oracle, 'type1', file.case, { impl: wrong });
     const gate = result.keys.find((k) => k.key === 'Output_gate_activations')!;
     expect(gate.port.maxAbs).toBeGreaterThan(1e-3);
     expect(gate.numpy.maxAbs).toBeLessThan(1e-15);

@@ -100,6 +100,14 @@ export function concat(parts: Float64Array[]): Float64Array {
   return out;
 }
 
+/** Options of {@link measureAccuracy}. */
+export interface MeasureAccuracyOptions {
+  /** Accept NaN and infinities in the case (false by default). */
+  allowNonFinite?: boolean;
+  /** What to measure; this package's cells by default. */
+  impl?: Implementation;
+}
+
 /**
  * Runs one case through the implementation, NumPy and the high-precision reference
  * (reference/lstm_mpmath.py) and measures how far each of the first two is from the third.
@@ -107,17 +115,10 @@ export function concat(parts: Float64Array[]): Float64Array {
  * @param oracle - a started {@link NumpyOracle}; it serves both NumPy and the truth.
  * @param cell - the case's cell.
  * @param value - the case `{ S, W }` as parsed; validated here (`LstmInputError` if it is not a case).
- * @param allowNonFinite - accept NaN and infinities in the case.
- * @param impl - what to measure; this package's cells by default.
  * @throws Error when NumPy or the high-precision reference cannot evaluate the case.
  */
-export async function measureAccuracy(
-  oracle: NumpyOracle,
-  cell: CellType,
-  value: unknown,
-  allowNonFinite = false,
-  impl: Implementation = lstmParityImplementation(),
-): Promise<AccuracyResult> {
+export async function measureAccuracy(oracle: NumpyOracle, cell: CellType, value: unknown, options: MeasureAccuracyOptions = {}): Promise<AccuracyResult> {
+  const { allowNonFinite = false, impl = lstmParityImplementation() } = options;
   const c = toFlatCase(cell, value, { allowNonFinite });
   const dtype = impl.dtype;
   const port = await runImplementation(impl, c, 'the case', value as CaseInput);

@@ -22,7 +22,7 @@ export const FINDINGS_PER_KIND = 500;
 export const WORST_KEPT = 5;
 
 /** Where a largest error was found: the case, and the element in it. */
-export interface Location {
+export interface ErrorLocation {
   /** The case's name (a golden path or a live case's name). */
   case: string;
   /** The case's place in the whole campaign (./plan.ts). */
@@ -33,6 +33,11 @@ export interface Location {
   step: number;
   /** and unit of the element. */
   unit: number;
+}
+
+/** "CASE KEY step T unit J", or '' where no element was located. */
+export function describeLocation(where: ErrorLocation | undefined): string {
+  return where === undefined ? '' : `${where.case} ${where.key} step ${where.step} unit ${where.unit}`;
 }
 
 /** Counts and largest errors over one cell's golden or live cases. */
@@ -50,11 +55,11 @@ export interface CellStats {
   /** Largest absolute error and ULP distance among cases that agree. */
   maxAbs: number;
   /** Where maxAbs was found (the earliest case on a tie). */
-  maxAbsAt?: Location;
+  maxAbsAt?: ErrorLocation;
   /** The largest ULP distance among cases that agree. */
   maxUlps: number;
   /** Where maxUlps was found (the earliest case on a tie). */
-  maxUlpsAt?: Location;
+  maxUlpsAt?: ErrorLocation;
   /** Per check (./case-checks.ts): the cases it ran on, failed, or could not run on. */
   checks: Record<string, CheckStats>;
   /** A float32 implementation only: its distance from the float64 seed, reported, not judged. */
@@ -145,7 +150,7 @@ export interface CampaignInfo {
 }
 
 /** The machine a verify result comes from: NumPy's differences depend on it (BLAS above all). */
-export interface Environment {
+export interface VerifyEnvironment {
   /** Node's version. */
   node: string;
   /** Whether a NumPy worker ran; without one only the golden corpus was judged. */
@@ -171,7 +176,7 @@ export interface VerifyResult {
   /** No port bug in any cell (a failed run counts as one) and no live campaign cut short. */
   ok: boolean;
   /** The machine the result comes from. */
-  environment: Environment;
+  environment: VerifyEnvironment;
   /** What was run. */
   campaign: CampaignInfo;
   /** Set by `merge`: how many shards this result combines. */

@@ -41,10 +41,10 @@ import { failedRun, pick, type CaseOutcome } from './judge-case.js';
 import { describeJudging, judgingFor, type Judging } from './judging.js';
 import { nextTurn, runLiveCampaign } from './live-campaign.js';
 import { liveCaseCount, plannedCases, type CampaignPlan } from './plan.js';
-import { addChecks, FINDINGS_PER_KIND, reportDataOf, RESTART_CAUSES_KEPT, RESULT_FORMAT, type Environment, type ReportData, type VerifyResult } from './result.js';
+import { addChecks, FINDINGS_PER_KIND, reportDataOf, RESTART_CAUSES_KEPT, RESULT_FORMAT, type ReportData, type VerifyEnvironment, type VerifyResult } from './result.js';
 import { Tally } from './tally.js';
 
-export type { CellStats, Finding, Location, ReportData, VerifyResult } from './result.js';
+export type { CellStats, ErrorLocation, Finding, ReportData, VerifyResult } from './result.js';
 
 /**
  * What {@link verify} runs: the campaign plan (cells, cases per cell, seed, shard, probes), where
@@ -73,7 +73,7 @@ export interface VerifyOptions extends CampaignPlan {
 }
 
 /** What verify says about the machine, from the first worker's hello (or why there is none). */
-export function verifyEnvironment(oracles: readonly NumpyOracle[], problem?: string): Environment {
+export function verifyEnvironment(oracles: readonly NumpyOracle[], problem?: string): VerifyEnvironment {
   const first = oracles[0];
   if (first === undefined) return { node: process.version, numpyAvailable: false, problem: problem ?? 'no NumPy worker was started' };
   const { info } = first;

@@ -72,7 +72,7 @@ export async function accuracyCommand(argv: string[]): Promise<number> {
     impl = await openImplementation(choice, { cells: [input.cell] });
     checkDeclaredDtype(choice, impl);
     cellsToCheck(impl, input.cell);
-    const { distances: _distances, ...measured } = await measureAccuracy(oracle, input.cell, input.value, input.allowNonFinite, impl);
+    const { distances: _distances, ...measured } = await measureAccuracy(oracle, input.cell, input.value, { allowNonFinite: input.allowNonFinite, impl });
     // No "closer" verdict from a truth that did not settle.
     const result = measured.converged ? measured : { ...measured, keys: measured.keys.map((k) => ({ ...k, closer: null })) };
     process.stdout.write(values.json ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : formatAccuracy(measured));

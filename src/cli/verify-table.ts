@@ -4,16 +4,15 @@
  * the verdict line. `merge` prints the same for the merged result. Each reason is said once.
  */
 import { describeJudging } from '../campaign/judging.js';
-import type { CampaignInfo, CellStats, Environment, Location, VerifyResult } from '../campaign/result.js';
+import { describeLocation, type CampaignInfo, type CellStats, type VerifyEnvironment, type VerifyResult } from '../campaign/result.js';
 import { toleranceFor } from '../judge/tolerance.js';
 
 const FINDINGS_SHOWN = 5;
 
 const e = (x: number) => (x === 0 ? '0' : x.toExponential(1));
-const at = (where: Location | undefined) => (where === undefined ? '' : `${where.case} ${where.key} step ${where.step} unit ${where.unit}`);
 
 function row(cell: string, source: string, s: CellStats): string[] {
-  return [cell, source, String(s.cases), String(s.agree), String(s.illConditioned), String(s.quirks), String(s.failures), e(s.maxAbs), String(s.maxUlps), at(s.maxUlpsAt)];
+  return [cell, source, String(s.cases), String(s.agree), String(s.illConditioned), String(s.quirks), String(s.failures), e(s.maxAbs), String(s.maxUlps), describeLocation(s.maxUlpsAt)];
 }
 
 /** This package's cells, the default: their output stays as it was before other implementations. */
@@ -61,7 +60,7 @@ function checksTable(result: VerifyResult): string {
 
 /** What the header needs: all known before the run starts. */
 export interface VerifyHeader {
-  environment: Environment;
+  environment: VerifyEnvironment;
   campaign: Pick<CampaignInfo, 'seed' | 'shard' | 'casesPerCell'>;
   merged?: VerifyResult['merged'];
   liveSkipped?: string;

@@ -2,7 +2,7 @@
  * The report of one `verify` run: its summary table and findings as HTML, then the plots made from
  * ReportData (ULP distributions, error by step for the worst cases, the worst case as heatmaps).
  */
-import type { CellStats, Finding, Location, ReportData, VerifyResult } from '../campaign/result.js';
+import { describeLocation, type CellStats, type Finding, type ReportData, type VerifyResult } from '../campaign/result.js';
 import { errorByStepOption, heatmapOption, ulpHistogramOption } from './charts.js';
 import { html, type SafeHtml } from './html.js';
 import { badge, renderReport, type ReportBlock, type ReportDocument, type ReportSection } from './render-report.js';
@@ -19,11 +19,10 @@ export interface VerifyReportInput {
 export const FINDINGS_SHOWN = 200;
 
 const e = (x: number) => (x === 0 ? '0' : x.toExponential(1));
-const at = (where: Location | undefined) => (where === undefined ? '' : `${where.case} ${where.key} step ${where.step} unit ${where.unit}`);
 const VERDICT_ORDER: Record<Finding['verdict'], number> = { 'port-bug': 0, 'platform-quirk': 1, 'ill-conditioned': 2 };
 
 function statsRow(cell: string, source: string, s: CellStats): SafeHtml {
-  return html`<tr><td>${cell}</td><td>${source}</td><td class="num">${s.cases}</td><td class="num">${s.agree}</td><td class="num">${s.illConditioned}</td><td class="num">${s.quirks}</td><td class="num">${s.failures}</td><td class="num">${e(s.maxAbs)}</td><td class="num">${s.maxUlps}</td><td class="mono">${at(s.maxUlpsAt)}</td></tr>`;
+  return html`<tr><td>${cell}</td><td>${source}</td><td class="num">${s.cases}</td><td class="num">${s.agree}</td><td class="num">${s.illConditioned}</td><td class="num">${s.quirks}</td><td class="num">${s.failures}</td><td class="num">${e(s.maxAbs)}</td><td class="num">${s.maxUlps}</td><td class="mono">${describeLocation(s.maxUlpsAt)}</td></tr>`;
 }
 
 function restartsNote(result: VerifyResult): SafeHtml | string {
