@@ -7,7 +7,7 @@
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as constants from '../src/cells/math/constants.js';
 import { ROUND_SHIFT } from '../src/cells/math/exp.js';
 import { SPLIT, TANH_POLY_UPTO } from '../src/cells/math/tanh.js';
@@ -130,7 +130,11 @@ function argumentsFor(seed: number, n: number): Float64Array {
   const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
   const specials = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2 ** -1022, 1e-200, -1e-300, 709.7827128933841, 709.782712893384, -709.7827128933841,
     -745.1332191019411, -745.1332191019412, 710, -746, 1e300, -1e300, TANH_POLY_UPTO, -TANH_POLY_UPTO, stepUlps(TANH_POLY_UPTO, -1), 19.061547465398498,
-    -19.061547465398498, 20, 40, 36.73680056967711, -36.73680056967711, 0.5, -0.5];
+    -19.061547465398498, 20, 40, 36.73680056967711, -36.73680056967711, 0.5, -0.5,
+    // tanh within 1e-4 ULP of a midpoint between two doubles (found by search, measured in mpmath):
+    // only a remainder computed exactly rounds these the same way in every twin.
+    4.96852271235548, 5.671769210603088, 5.195368561660871, 3.273857382358983, 4.60911952983588, 4.991486466256902,
+    4.581199360080063, 6.594488539732993, 5.212210823548958, 5.086319886380807, 5.118227804778144, 4.690691665979102];
   const widths = [800, 40, 20, 3, 0.3, 0.13, 1e-5];
   const xs = new Float64Array(n);
   for (let k = 0; k < n; k++) xs[k] = k < specials.length ? specials[k] : (2 * r() - 1) * widths[k % widths.length];
@@ -198,6 +202,18 @@ describe('the WebAssembly lanes and the JavaScript twins', () => {
 });
 
 describeWithNumpy('accuracy against mpmath, on fresh arguments', () => {
+  it('should load the constants scripts/activation-constants.py derives, value for value', async () => {
+    const { stdout } = await execa(pythonCommand(), [join(packageRoot(), 'scripts', 'activation-constants.py'), '--json']);
+    const derived = JSON.parse(stdout) as { table: number[]; inv_ln2_n: number; ln2_hi: number; ln2_lo: number; exp_c: number[]; tanh_q: number[] };
+    // Loaded afresh, so the values are those the module computes now, not those of an earlier load.
+    vi.resetModules();
+    const c = await import('../src/cells/math/constants.js');
+    expect(Array.from(c.EXP_TABLE)).toEqual(derived.table);
+    expect([c.INV_LN2_N, c.LN2_HI_N, c.LN2_LO_N]).toEqual([derived.inv_ln2_n, derived.ln2_hi, derived.ln2_lo]);
+    expect([c.EXP_C2, c.EXP_C3, c.EXP_C4, c.EXP_C5]).toEqual(derived.exp_c);
+    expect([c.TANH_Q0, c.TANH_Q1, c.TANH_Q2, c.TANH_Q3, c.TANH_Q4, c.TANH_Q5]).toEqual(derived.tanh_q);
+  });
+
   it.each([
     ['exp', exp, 1],
     ['tanh', tanh, 2],

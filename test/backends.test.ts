@@ -55,6 +55,40 @@ function everyEntryPoint(cells: Cells, backend?: 'scalar') {
     type2: [cells.lstmType2(S, W2), cells.lstmType2(S, P2), ...cells.lstmType2Batch([S, S], P2), cells.lstmType2Batch([S], W2)[0]].map(plain),
     type2Output: [cells.lstmType2(S, P2, { trace: 'output' }), ...cells.lstmType2Batch([S], P2, { trace: 'output' })].map((t) => Array.from(t.output)),
     type2Stream: [streamed(cells.createLstmType2(W2)), streamed(cells.createLstmType2(P2))],
+    type1Into: reused(cells.lstmType1 as never, cells.lstmType1Batch as never, P1, S),
+    type2Into: reused(cells.lstmType2 as never, cells.lstmType2Batch as never, P2, S),
+  };
+}
+
+type AnyRun = (S: number[][], W: unknown, options?: object) => Record<string, unknown> & { output: Float64Array; finalState: { h: Float64Array; c: Float64Array } };
+
+/**
+ * Calls writing into an earlier result (both traces, a sequence and a batch), whether each returns
+ * that result, and the refusals of results with a wrong array, which name the array.
+ */
+function reused(run: AnyRun, runBatch: (S: number[][][], W: unknown, options?: object) => ReturnType<AnyRun>[], P: unknown, S: number[][]) {
+  const out = run(S, P, { trace: 'output' });
+  const full = run(S, P);
+  const batch = runBatch([S, S], P, { trace: 'output' });
+  const refusal = (into: object, trace = 'output') => {
+    try {
+      run(S, P, { trace, into });
+      return 'accepted';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const short = new Float64Array(1);
+  return {
+    output: [run(S, P, { trace: 'output', into: out }) === out, Array.from(out.output), Array.from(out.finalState.c)],
+    full: [run(S, P, { into: full }) === full, Array.from(full.outputGate as Float64Array)],
+    batch: runBatch([S, S], P, { trace: 'output', into: batch }).map((r, k) => [r === batch[k], Array.from(r.output)]),
+    refusals: [
+      refusal({ ...out, output: short }),
+      refusal({ ...out, finalState: { h: short, c: out.finalState.c } }),
+      refusal({ ...out, finalState: { h: out.finalState.h, c: short } }),
+      refusal({ ...full, forgetGate: short }, 'full'),
+    ],
   };
 }
 
@@ -65,6 +99,7 @@ function javascriptBits() {
   return {
     type1: same(expected.type1), type1Output: same(expected.type1Output), type1Stream: same(expected.type1Stream),
     type2: same(expected.type2), type2Output: same(expected.type2Output), type2Stream: same(expected.type2Stream),
+    type1Into: expected.type1Into, type2Into: expected.type2Into,
   };
 }
 

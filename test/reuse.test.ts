@@ -128,3 +128,71 @@ describe.each(cells)('%s into an earlier result', (cell, run, runBatch, weights)
     expect(refusal(() => runBatch(S, P, { trace: 'output', into: [results[0], results[1], 'x'] }))).toBe(`options.into[2]: expected a ${cell} result of an earlier call, got string "x"`);
   });
 });
+
+/** A result of trace 'output' built by hand from views of `buffer`, at the given byte offsets. */
+function outputResult(T: number, H: number, buffer: ArrayBuffer, at: { output: number; h: number; c: number }): LstmOutputTrace<'type1'> {
+  const view = (offset: number, n: number) => new Float64Array(buffer, offset, n);
+  return { cell: 'type1', steps: T, hidden: H, output: view(at.output, T * H), finalState: { h: view(at.h, H), c: view(at.c, H) } };
+}
+
+describe('which results into accepts: only what nothing else in the call uses', () => {
+  const [H, X, T] = [3, 2, 4];
+  const P = prepareWeights('type1', type1Weights(H, X) as never);
+
+  it('should refuse what is not a result, saying what it got', () => {
+    const S = sequence(T, X);
+    const out = lstmType1(S, P, { trace: 'output' });
+    expect(refusal(() => lstmType1(S, P, { trace: 'output', into: null as never }))).toBe('options.into: expected a type1 result of an earlier call, got null');
+    expect(refusal(() => lstmType1(S, P, { trace: 'output', into: {} as never }))).toBe('options.into: expected a type1 result, got an object');
+    expect(refusal(() => lstmType1(S, P, { trace: 'output', into: { ...out, cell: 5 } as never }))).toBe('options.into: expected a type1 result, got an object');
+    expect(refusal(() => lstmType1(S, P, { trace: 'output', into: { ...out, finalState: null } as never }))).toBe("options.into: expected a result of trace 'output', got one of trace 'full'");
+    const wider = lstmType1(S, prepareWeights('type1', type1Weights(H + 1, X) as never), { trace: 'output' });
+    expect(refusal(() => lstmType1(S, P, { trace: 'output', into: wider }))).toBe('options.into: expected a result of 4 steps x 3 hidden units (T x H), got 4 x 4');
+  });
+
+  it('should accept arrays of their own buffers, and arrays or rows of S that only touch in one buffer', () => {
+    const S = sequence(T, X);
+    const expected = plain(lstmType1(S, P, { trace: 'output' }));
+    // Each array alone in its buffer: their offsets coincide, their memory does not.
+    const own: LstmOutputTrace<'type1'> = { cell: 'type1', steps: T, hidden: H, output: new Float64Array(T * H), finalState: { h: new Float64Array(H), c: new Float64Array(H) } };
+    expect(plain(lstmType1(S, P, { trace: 'output', into: own }))).toEqual(expected);
+    // One buffer: S's rows right before the result's arrays or right after them, the arrays one after another.
+    const bytes = 8 * (T * H + 2 * H + 2 * T * X);
+    const arena = new ArrayBuffer(bytes);
+    const first = 8 * T * X;
+    const place = (from: number) =>
+      S.map((row, t) => {
+        const view = new Float64Array(arena, from + 8 * t * X, X);
+        view.set(row);
+        return view;
+      });
+    const viewsBefore = place(0);
+    const viewsAfter = place(first + 8 * (T * H + 2 * H));
+    const inArena = outputResult(T, H, arena, { output: first, h: first + 8 * T * H, c: first + 8 * (T * H + H) });
+    expect(plain(lstmType1(viewsBefore, P, { trace: 'output', into: inArena }))).toEqual(expected);
+    expect(plain(lstmType1(viewsAfter, P, { trace: 'output', into: inArena }))).toEqual(expected);
+  });
+
+  it('should accept an empty array lying inside another, since nothing is written to it (T = 0)', () => {
+    const arena = new ArrayBuffer(32 * H);
+    const empty = outputResult(0, H, arena, { output: 8, h: 0, c: 8 * H });
+    expect(lstmType1([], P, { trace: 'output', into: empty })).toBe(empty);
+    const second = outputResult(0, H, arena, { output: 16 * H + 8, h: 16 * H, c: 24 * H });
+    expect(lstmType1Batch([[], []], P, { trace: 'output', into: [empty, second] })).toEqual([empty, second]);
+  });
+
+  it('should let the sequences of a batch share rows of S, in the buffer of the results', () => {
+    const S = sequence(T, X);
+    const expected = plain(lstmType1(S, P, { trace: 'output' }));
+    const size = 8 * (T * H + 2 * H);
+    const arena = new ArrayBuffer(2 * size + 8 * T * X);
+    const results = [0, 1].map((k) => outputResult(T, H, arena, { output: k * size, h: k * size + 8 * T * H, c: k * size + 8 * (T * H + H) }));
+    const shared = S.map((row, t) => {
+      const view = new Float64Array(arena, 2 * size + 8 * t * X, X);
+      view.set(row);
+      return view;
+    });
+    const reused = lstmType1Batch([shared, shared], P, { trace: 'output', into: results });
+    expect(reused.map(plain)).toEqual([expected, expected]);
+  });
+});

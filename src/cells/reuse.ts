@@ -56,8 +56,12 @@ function arraysOf(into: unknown, cell: CellType, mode: TraceMode, steps: number,
   return arrays as Float64Array[];
 }
 
+/**
+ * Whether two non-empty views share a byte. Callers pass no empty view: a batch drops them, and a
+ * single call's arrays are empty only when T = 0, when S has no rows to compare them with.
+ */
 function overlap(x: ArrayBufferView, y: ArrayBufferView): boolean {
-  return x.byteLength > 0 && y.byteLength > 0 && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength && x.buffer === y.buffer;
+  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength && x.buffer === y.buffer;
 }
 
 function refuseShared(path: string, other: string, otherWritten: boolean): never {
@@ -78,9 +82,11 @@ export function reusedResult(into: unknown, cell: CellType, mode: TraceMode, ste
     start.push(view.byteOffset);
     end.push(view.byteOffset + view.byteLength);
   }
+  // An empty array shares nothing. Only the first of a pair can be one: in trace 'output' the
+  // T x H output when T = 0 (h and c hold H >= 1 values), and in trace 'full' all share one length.
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      if (start[i] < end[i] && start[j] < end[j] && start[i] < end[j] && start[j] < end[i] && arrays[i].buffer === arrays[j].buffer) refuseShared(`${path}.${fields[i]}`, `${path}.${fields[j]}`, true);
+      if (start[i] < end[i] && start[i] < end[j] && start[j] < end[i] && arrays[i].buffer === arrays[j].buffer) refuseShared(`${path}.${fields[i]}`, `${path}.${fields[j]}`, true);
     }
   }
   for (let t = 0; t < S.length; t++) {
