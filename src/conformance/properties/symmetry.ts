@@ -7,11 +7,12 @@
  *   permutes every output the same way.
  * - Permuting input features (columns of every w_* and of S) changes no output.
  *
- * Drawn with well-scaled (N(0, 1/H)-like) and unit weights, where at H <= 16 and T <= 40 the
- * cells are well conditioned and the fixed policy applies (2000 runs of each found nothing beyond
- * it for this package's cells). Saturating weights are left out on purpose: there a last-bit
- * change can flip a pre-activation across a saturation edge and grow over the steps, which only
- * a per-case noise floor could judge.
+ * Drawn with well-scaled (N(0, 1/H)-like) weights, where at H <= 16 and T <= 40 the cells are
+ * well conditioned and the fixed policy applies. Unit weights (variance 1, the seed's) are left
+ * out: at H 14, X 5, T 40 one such case (seed -549684135, run 70) grew a reordered dot product's
+ * last bit into 1.9e-14 on a c_t of 2.2e-4 by step 23, against 1.0e-14 allowed. Saturating
+ * weights are left out too: there a last-bit change can flip a pre-activation across a
+ * saturation edge and grow over the steps. Only a per-case noise floor could judge either.
  */
 import fc from 'fast-check';
 import { CELL_TYPES, WEIGHT_KEYS, type CellType } from '../../cells/schema.js';
@@ -20,7 +21,7 @@ import { permutationKeys, permutationOf } from '../arbitraries/permutation.js';
 import { CELL_LABEL, type ConformanceProperty } from '../property.js';
 import { assertClose } from '../support/assertions.js';
 
-const wellConditioned = { weights: { scales: ['well-scaled', 'unit'] } } as const;
+const wellConditioned = { weights: { scales: ['well-scaled'] } } as const;
 
 const pick = <T>(values: readonly T[], p: readonly number[]) => p.map((k) => values[k]);
 
