@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { traceImplementation } from '../src/implementations/lstm-parity.js';
-import type { Type1Weights, Type2Weights } from '../src/cells/schema.js';
 import type { LstmTrace } from '../src/cells/trace.js';
 
 type Run = (S: number[][], W: unknown, options: { allowNonFinite: boolean }) => LstmTrace;
@@ -16,8 +15,6 @@ export default async function otherBuild() {
   const dir = process.env.LSTM_PARITY_OTHER_BUILD;
   if (dir === undefined || dir === '') throw new Error('LSTM_PARITY_OTHER_BUILD: set it to the directory of the other checkout (built with npx tsc -p tsconfig.build.json)');
   const entry = resolve(dir, 'dist/src/index.js');
-  const cells = (await import(pathToFileURL(entry).href)) as { lstmType1: Run; lstmType2: Run; VERSION?: string };
-  return traceImplementation(`lstm-parity built in ${dir}`, (cell, S, W) =>
-    cell === 'type1' ? cells.lstmType1(S, W as unknown as Type1Weights, { allowNonFinite: true }) : cells.lstmType2(S, W as unknown as Type2Weights, { allowNonFinite: true }),
-  );
+  const cells = (await import(pathToFileURL(entry).href)) as { lstmType1: Run; lstmType2: Run };
+  return traceImplementation(`lstm-parity built in ${dir}`, (cell, S, W) => (cell === 'type1' ? cells.lstmType1 : cells.lstmType2)(S, W, { allowNonFinite: true }));
 }
