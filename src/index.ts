@@ -83,7 +83,7 @@ export {
   type KeyComparison,
   type TraceArrays,
 } from './judge/compare.js';
-export { NOISE_FACTOR, describeVerdict, judge, quirkProne, type JudgedElement, type Verdict, type VerdictKind } from './judge/verdict.js';
+export { NOISE_FACTOR, describeVerdict, judge, type JudgedElement, type Verdict, type VerdictKind } from './judge/verdict.js';
 export { DEFAULT_COPIES, measureNoiseFloors, perturbedCopies, type NoiseFloor } from './judge/noise-floor.js';
 export { toFlatCase, type FlatCase, type FlatOutputs, type Reference, type ReferenceResult } from './judge/flat-case.js';
 export {
@@ -127,6 +127,7 @@ export {
   type FactViolation,
   type Preactivation,
 } from './judge/exact-facts.js';
-export { describeFollowedZero, describeSignedZeroMismatch, signedZeros, type FollowedZero, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
+export { describeFollowedZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros, type FollowedZero, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
+export { exactReference } from './judge/exact-reference.js';
 export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from './numeric/saturation.js';
 export { VERSION } from './version.js';

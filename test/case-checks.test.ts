@@ -144,10 +144,11 @@ describe('case reviews', () => {
 });
 
 describeWithNumpy('signed zeros against NumPy', () => {
-  it('should report as a platform quirk the measured -0 whose sign follows np.tanh rounding a candidate to 1', async () => {
+  it('should report as a platform quirk the measured -0 where np.tanh rounds a candidate to 1 and exact arithmetic does not', async () => {
     // Live case 10695 of seed 1 (an edge case), kept as drawn: NumPy's c_t at step 1 unit 1
     // cancels to 0 where the port's is -1.1e-16 (np.tanh gave the candidate at step 0 as exactly
-    // 1, Math.tanh as 0.9999999999999999), and h_t = 0 * tanh(c_t) takes c_t's sign.
+    // 1, this package's tanh as 0.9999999999999999, the correctly rounded value), and
+    // h_t = 0 * tanh(c_t) takes c_t's sign; the seed's formulas in exact arithmetic side with the port.
     const value = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/signed-zero-quirk.json'), 'utf8')) as CaseInput;
     const flat = toFlatCase('type1', value);
     const impl = lstmParityImplementation();
@@ -161,7 +162,7 @@ describeWithNumpy('signed zeros against NumPy', () => {
       expect(review.quirks).toEqual([
         {
           check: 'numpy:signed-zero',
-          description: 'reference platform quirk: 1 zero whose sign follows a difference within tolerance; first Output step 1 unit 1: -0, NumPy +0, where cell_state_vectors step 1 is -1.1102230246251565e-16, NumPy 0',
+          description: "reference platform quirk: 1 zero where NumPy's sign is not exact arithmetic's and the implementation's is; first Output step 1 unit 1: -0, NumPy +0, exact arithmetic -0",
         },
       ]);
     } finally {

@@ -9,7 +9,8 @@ import { seedFields } from '../src/cells/trace.js';
 import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs } from '../src/judge/exact-facts.js';
 import { toFlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import type { CaseInput } from '../src/judge/implementation.js';
-import { describeFollowedZero, describeSignedZeroMismatch, signedZeros } from '../src/judge/signed-zeros.js';
+import { exactReference } from '../src/judge/exact-reference.js';
+import { describeFollowedZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros } from '../src/judge/signed-zeros.js';
 import { tanh } from '../src/cells/math/tanh.js';
 import { CELLS_TANH } from '../src/implementations/lstm-parity.js';
 import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO } from '../src/numeric/saturation.js';
@@ -152,34 +153,65 @@ describe('exact facts', () => {
 });
 
 describe('signed zeros', () => {
-  const H = 2;
-  it('should judge the sign of every exact zero of the reference where the values around it are the reference\'s', () => {
-    const expected = { Output: Float64Array.of(0, -0, 1e-300, -0), cell_state_vectors: Float64Array.of(-0, 0, 0, 0) };
-    expect(signedZeros({ Output: Float64Array.of(0, -0, -1e-300, -0), cell_state_vectors: Float64Array.of(-0, 0, 0, 0) }, expected, H)).toEqual({});
-    const report = signedZeros({ Output: Float64Array.of(0, 0, 1e-300, -0), cell_state_vectors: Float64Array.of(0, 0, 0, -0) }, expected, H);
-    expect(report).toEqual({ wrong: { count: 3, key: 'Output', step: 0, unit: 1, actual: 0, expected: -0 } });
-    expect(describeSignedZeroMismatch(report.wrong!)).toBe('3 exact zeros of the wrong sign; first Output step 0 unit 1: +0, NumPy -0');
+  /** One unit and one input: every weight 0, then the given ones. */
+  const oneUnit = (cell: CellType, S: number[][], W: Record<string, number>) => {
+    const keys = cell === 'type1' ? ['w_i', 'u_i', 'w_g', 'u_g', 'w_o', 'u_o', 'w_c', 'u_c'] : ['w_i', 'u_i', 'w_g', 'u_g', 'w_o', 'u_o', 'w_cell'];
+    const value = { S, W: Object.fromEntries([...keys.map((key) => [key, [[W[key] ?? 0]]]), ...keys.filter((key) => key.startsWith('w_')).map((key) => [`b_${key.slice(2)}`, [W[`b_${key.slice(2)}`] ?? 0]])]) };
+    return forms(cell, value as CaseInput);
+  };
+  const exactOf = (c: CaseForms) => () => exactReference(c.flat);
+  const with0 = (outputs: FlatOutputs, key: string, k: number, value: number) => doctored(outputs, key, k, value);
+
+  it('should call a zero of the wrong sign a port bug where NumPy and exact arithmetic agree', () => {
+    // o = σ(-800) is +0 and c < 0, so h = o tanh(c) is -0, in NumPy and in exact arithmetic.
+    const c = oneUnit('type1', [[1]], { b_o: -800, b_c: -1 });
+    const numpy = outputsOf(c);
+    expect(Object.is(numpy.Output[0], -0)).toBe(true);
+    const report = signedZeros(with0(numpy, 'Output', 0, 0), numpy, 1, exactOf(c));
+    expect(report).toEqual({ wrong: { count: 1, key: 'Output', step: 0, unit: 0, actual: 0, expected: -0, exact: -0 } });
+    expect(describeSignedZeroMismatch(report.wrong!)).toBe(
+      "1 exact zero of the wrong sign (neither NumPy's nor exact arithmetic's); first Output step 0 unit 0: +0, NumPy -0, exact arithmetic -0",
+    );
+    expect(signedZeros(numpy, numpy, 1, () => expect.unreachable('no zero differs: nothing to evaluate'))).toEqual({});
   });
 
-  it('should leave to the platform a zero whose sign follows a difference within tolerance, as measured', () => {
-    // NumPy's tanh rounds the candidate to 1 where Math.tanh gives 0.9999999999999999, so c_t
-    // cancels to 0 in NumPy and not in the port; h_t = 0 * tanh(c_t) takes c_t's sign.
+  it("should call NumPy's the departure where it rounds a product to -0 before adding +0, and a fused port keeps the exact sign", () => {
+    // Type 2, ĉ = tanh(-5e-324) = -5e-324 and i = 0.5: i ĉ = -2.5e-324 exactly, which rounds to -0;
+    // the seed adds it to f c_prev = +0 and gets +0, a fused multiply-add rounds once and keeps -0.
+    const c = oneUnit('type2', [[1]], { w_cell: -5e-324 });
+    const numpy = outputsOf(c);
+    const exact = exactReference(c.flat);
+    expect([Object.is(numpy.cell_state_vectors[0], 0), Object.is(exact.cell_state_vectors[0], -0), Object.is(exact.Output[0], -0)]).toEqual([true, true, true]);
+    const fused = with0(with0(numpy, 'cell_state_vectors', 0, -0), 'Output', 0, -0);
+    const report = signedZeros(fused, numpy, 1, exactOf(c));
+    expect(report).toEqual({ numpyDeparts: { count: 2, key: 'Output', step: 0, unit: 0, actual: -0, expected: 0, exact: -0 } });
+    expect(describeNumpyDeparture(report.numpyDeparts!)).toBe(
+      "reference platform quirk: 2 zeros where NumPy's sign is not exact arithmetic's and the implementation's is; first Output step 0 unit 0: -0, NumPy +0, exact arithmetic -0",
+    );
+  });
+
+  it('should not fault a zero whose sign follows a difference within tolerance, as measured', () => {
+    // NumPy's tanh rounds the candidate to 1 where the port's gives 0.9999999999999999, so c_t
+    // cancels to 0 in NumPy and not in the port; h_t = 0 · tanh(c_t) takes c_t's sign. (The exact
+    // outputs are given here: with the port's own tanh they would side with the port.)
+    const H = 2;
     const expected = { Output: Float64Array.of(0.38, 0.5, 0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
     const actual = { Output: Float64Array.of(0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, -5.551115123125783e-17, 0.2) };
-    const report = signedZeros(actual, expected, H);
-    expect(report).toEqual({ followed: { count: 1, key: 'Output', step: 1, unit: 0, actual: -0, expected: 0, because: { key: 'cell_state_vectors', step: 1, actual: -5.551115123125783e-17, expected: 0 } } });
+    const exact = () => expected;
+    const report = signedZeros(actual, expected, H, exact);
+    expect(report).toEqual({ followed: { count: 1, key: 'Output', step: 1, unit: 0, actual: -0, expected: 0, exact: 0, because: { key: 'cell_state_vectors', step: 1, actual: -5.551115123125783e-17, expected: 0 } } });
     expect(describeFollowedZero(report.followed!)).toBe(
-      'reference platform quirk: 1 zero whose sign follows a difference within tolerance; first Output step 1 unit 0: -0, NumPy +0, where cell_state_vectors step 1 is -5.551115123125783e-17, NumPy 0',
+      "1 zero whose sign follows a difference within tolerance; first Output step 1 unit 0: -0, NumPy +0, exact arithmetic +0, where cell_state_vectors step 1 is -5.551115123125783e-17, NumPy 0",
     );
     // A zero-ness, sign or NaN-ness difference one step back counts; one in another unit does not,
     // and nor does a difference in the last bits of two values of one sign.
     const before = { Output: Float64Array.of(NaN, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
-    expect(signedZeros(before, expected, H).followed?.because).toEqual({ key: 'Output', step: 0, actual: NaN, expected: 0.38 });
+    expect(signedZeros(before, expected, H, exact).followed?.because).toEqual({ key: 'Output', step: 0, actual: NaN, expected: 0.38 });
     const flipped = { Output: Float64Array.of(-0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
-    expect(signedZeros(flipped, expected, H).followed?.because).toEqual({ key: 'Output', step: 0, actual: -0.38, expected: 0.38 });
+    expect(signedZeros(flipped, expected, H, exact).followed?.because).toEqual({ key: 'Output', step: 0, actual: -0.38, expected: 0.38 });
     const elsewhere = { Output: Float64Array.of(0.38, -0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1, 1, 0, 0.2) };
-    expect(signedZeros(elsewhere, expected, H).wrong).toMatchObject({ key: 'Output', step: 1, unit: 0 });
+    expect(signedZeros(elsewhere, expected, H, exact).wrong).toMatchObject({ key: 'Output', step: 1, unit: 0 });
     const lastBits = { Output: Float64Array.of(0.38, 0.5, -0, 0.1), cell_state_vectors: Float64Array.of(1 + 2 ** -52, 1, 0, 0.2) };
-    expect(signedZeros(lastBits, expected, H).wrong).toMatchObject({ key: 'Output', step: 1, unit: 0 });
+    expect(signedZeros(lastBits, expected, H, exact).wrong).toMatchObject({ key: 'Output', step: 1, unit: 0 });
   });
 });

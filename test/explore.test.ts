@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judge } from '../src/judge/verdict.js';
 import { categorize, type Evaluated } from '../src/explore/categories.js';
 import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
+import { type1Weights } from './helpers/weights.js';
 import { runCase } from '../src/cells/run-case.js';
 import { extremeCase } from '../src/explore/arbitraries.js';
 import { explore } from '../src/explore/explore.js';
@@ -127,7 +129,7 @@ describe('explore categories', () => {
   const evaluated = (output: number[], numpyOutput: number[], warnings: string[] = []): Evaluated => {
     const port = { Output: Float64Array.from(output) };
     const numpy = { Output: Float64Array.from(numpyOutput) };
-    return { cell: 'type1', value, steps: 2, hidden: 1, port, warnings, numpy, verdict: judge({ hidden: 1, steps: 2, inputs: 1, S: Float64Array.of(0.5, 0.5), W: {} }, port, numpy, FLOAT64_TOLERANCE) };
+    return { cell: 'type1', value, steps: 2, hidden: 1, port, warnings, numpy, verdict: judge(toFlatCase('type1', { S: [[0.5], [0.5]], W: type1Weights(1, 1) }), port, numpy, FLOAT64_TOLERANCE) };
   };
 
   it('should say which side made a NaN from finite inputs, NumPy first', () => {

@@ -21,6 +21,8 @@ import {
   stepOf,
   wasmSimdAvailable,
 } from '../src/index.js';
+import { exactReference } from '../src/judge/exact-reference.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
 import { assembleDots, MODULE_PATH, renderModule } from '../scripts/wasm-assemble.js';
 import { sequence, type1Weights, type2Weights } from './helpers/weights.js';
 
@@ -143,6 +145,28 @@ describe('streams', () => {
 describe('the WebAssembly kernel', () => {
   it('should be committed as assembled from dots.wat (run npm run wasm:build if not)', async () => {
     expect(readFileSync(MODULE_PATH, 'utf8')).toBe(renderModule(await assembleDots()));
+  });
+});
+
+describe('the sign of a zero dot product', () => {
+  it('should be -0 where every product is -0, as in exact arithmetic, on both backends and every row and vector block', () => {
+    // W_c x: each product -1e-200 · 1e-200 underflows to -0; U_c h: -1 · (+0) = -0; b_c = -0. So
+    // the candidate's pre-activation is -0 at every step, and tanh(-0) = -0.
+    for (const X of [1, 3, 4]) {
+      const H = 5;
+      const W = type1Weights(H, X);
+      const rows = (cols: number, v: number) => Array.from({ length: H }, () => new Array<number>(cols).fill(v));
+      const tiny = { ...W, w_c: rows(X, -1e-200), u_c: rows(H, -1), b_c: new Array<number>(H).fill(-0) };
+      const S = Array.from({ length: 3 }, () => new Array<number>(X).fill(1e-200));
+      const flat = toFlatCase('type1', { S, W: tiny });
+      const exact = exactReference(flat).cell_input_activations;
+      expect(exact.every((x) => Object.is(x, -0)), `X ${X}: exact arithmetic`).toBe(true);
+      for (const backend of ['scalar', 'wasm'] as const) {
+        if (backend === 'wasm' && !wasmSimdAvailable()) continue;
+        const trace = lstmType1(S, prepareWeights('type1', tiny, { backend }));
+        expect(Array.from(trace.cellInput).map((x) => (Object.is(x, -0) ? '-0' : x)), `X ${X}, ${backend}`).toEqual(new Array(3 * H).fill('-0'));
+      }
+    }
   });
 });
 

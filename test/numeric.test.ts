@@ -5,7 +5,7 @@
  * or by an independent implementation, not taken from the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { describeVerdict, judge, quirkProne } from '../src/judge/verdict.js';
+import { describeVerdict, judge } from '../src/judge/verdict.js';
 import { stringifyDoubles } from '../src/format/json-writer.js';
 import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
 import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
@@ -145,7 +145,16 @@ describe('where the report points', () => {
 
 describe('verdicts', () => {
   const tol = FLOAT64_TOLERANCE;
-  const shape = { hidden: 1, steps: 2, inputs: 1, S: Float64Array.of(0.5, 0.25), W: { w_i: Float64Array.of(0.5) } };
+  /** One unit, one input, two steps, every weight and bias `w`: a type 1 case the verdict can evaluate exactly. */
+  const oneUnit = (S: number[], w: number) => ({
+    cell: 'type1' as const,
+    hidden: 1,
+    steps: S.length,
+    inputs: 1,
+    S: Float64Array.from(S),
+    W: Object.fromEntries(['w_i', 'u_i', 'b_i', 'w_g', 'u_g', 'b_g', 'w_o', 'u_o', 'b_o', 'w_c', 'u_c', 'b_c'].map((key) => [key, Float64Array.of(w)])),
+  });
+  const shape = oneUnit([0.5, 0.25], 0.5);
   const expected = { Output: Float64Array.of(0.1, 0.2) };
 
   it('should call a case that agrees an agreement', () => {
@@ -173,18 +182,26 @@ describe('verdicts', () => {
     expect(describeVerdict(bug)).toMatch(/allowed 2\.10e-13 \+ 4 x spread 1\.00e-3$/);
   });
 
-  it('should call a NaN where NumPy is finite a platform quirk only where inputs invite one', () => {
-    expect(quirkProne(shape)).toBe(false);
-    expect(quirkProne({ ...shape, S: Float64Array.of(Infinity, 0) })).toBe(true);
-    expect(quirkProne({ ...shape, W: { w_i: Float64Array.of(1e300) }, S: Float64Array.of(1e10, 0) })).toBe(true);
-    const plain = judge(shape, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, 0) } });
+  it('should call a NaN where NumPy is finite a platform quirk only where NumPy departs from exact arithmetic', () => {
+    const floor = { stepSpread: { Output: Float64Array.of(0, 0) } };
+    // Finite inputs, finite weights: exact arithmetic is finite everywhere, so a NaN is the port's.
+    const plain = judge(shape, { Output: [0.1, NaN] }, expected, tol, floor);
     expect(plain.kind).toBe('port-bug');
-    const prone = { ...shape, S: Float64Array.of(Infinity, 0) };
-    const quirk = judge(prone, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, 0) } });
+    // ∞ · 0 in every pre-activation of step 1: exact arithmetic gives NaN, as the port does; a
+    // NumPy that computes inf * 0 as 0 (OpenBLAS, some kernels) is the one that departs.
+    const infTimesZero = oneUnit([0.5, Infinity], 0);
+    const quirk = judge(infTimesZero, { Output: [0.1, NaN] }, expected, tol, floor);
     expect(quirk.kind).toBe('platform-quirk');
     expect(describeVerdict(quirk)).toBe(
-      'reference platform quirk: NaN-ness differs where inputs are non-finite or products overflow (OpenBLAS: inf * 0 as 0, fused multiply-add); first seen at Output step 1 unit 0: port NaN, NumPy 0.2',
+      'reference platform quirk: NaN or an infinity differs where NumPy departs from exact arithmetic and the implementation does not (1 element; e.g. OpenBLAS computes inf * 0 as 0); first seen at Output step 1 unit 0: port NaN, NumPy 0.2',
     );
+    // The same case, but the implementation sends a number where NumPy and exact arithmetic give NaN.
+    expect(judge(infTimesZero, { Output: [0.1, 0] }, { Output: Float64Array.of(0.1, NaN) }, tol, floor).kind).toBe('port-bug');
+    // A sum whose partial sum overflows left to right, though the whole does not: w_i · x =
+    // 2 · 1e308 - 1.5 · 1e308 = 5e307 at step 0, finite; an infinity there is the port's.
+    const wide = { ...shape, inputs: 2, steps: 1, S: Float64Array.of(1e308, 1e308), W: { ...shape.W, w_i: Float64Array.of(2, -1.5), w_g: Float64Array.of(0, 0), w_o: Float64Array.of(0, 0), w_c: Float64Array.of(0, 0) } };
+    const key = 'input_gate_activations';
+    expect(judge(wide, { [key]: [NaN] }, { [key]: Float64Array.of(1) }, tol, { stepSpread: { [key]: Float64Array.of(0) } }).kind).toBe('port-bug');
     // NaN-ness that moves in NumPy itself under perturbation is noise, not a finding.
     const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, Infinity) } });
     expect(noisy.kind).toBe('ill-conditioned');

@@ -4,9 +4,10 @@
  *
  *   run                   the implementation ran the case (a throw is a port bug, not a crash)
  *   numpy                 the comparison with NumPy against the case's noise floor (verdict.ts)
- *   numpy:signed-zero     where NumPy's value is an exact zero, the same zero (signed-zeros.ts), on
- *                         cases that agree with NumPy; a sign that follows a difference within
- *                         tolerance is the platform's, reported as a quirk
+ *   numpy:signed-zero     where NumPy's value is an exact zero, the same zero or exact arithmetic's
+ *                         (signed-zeros.ts), on cases that agree with NumPy; where NumPy's sign is
+ *                         not exact arithmetic's and the implementation's is, a quirk; a sign that
+ *                         follows a difference within tolerance is not a fault
  *   entry-point:<name>    this package's batches, streams, prepared weights and backends against
  *                         the sequence API, bit for bit (entry-points.ts); only for an
  *                         implementation built from the cell functions (cellsCapabilityOf)
@@ -26,7 +27,8 @@ import { cellsCapabilityOf } from '../implementations/lstm-parity.js';
 import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs, type FactName } from '../judge/exact-facts.js';
 import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
 import { ImplementationError, runImplementation, type CaseInput, type Implementation } from '../judge/implementation.js';
-import { describeFollowedZero, describeSignedZeroMismatch, signedZeros } from '../judge/signed-zeros.js';
+import { exactReference } from '../judge/exact-reference.js';
+import { describeNumpyDeparture, describeSignedZeroMismatch, signedZeros } from '../judge/signed-zeros.js';
 import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPoint } from './entry-points.js';
 
 /**
@@ -122,9 +124,9 @@ export async function reviewCases(impl: Implementation, cases: readonly Reviewed
       review.notChecked.push({ check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' });
     } else {
       review.ran.push('numpy:signed-zero');
-      const { wrong, followed } = signedZeros(c.actual, c.agreed, c.flat.hidden);
+      const { wrong, numpyDeparts } = signedZeros(c.actual, c.agreed, c.flat.hidden, () => exactReference(c.flat));
       if (wrong !== undefined) review.failures.push({ check: 'numpy:signed-zero', description: describeSignedZeroMismatch(wrong) });
-      if (followed !== undefined) review.quirks.push({ check: 'numpy:signed-zero', description: describeFollowedZero(followed) });
+      if (numpyDeparts !== undefined) review.quirks.push({ check: 'numpy:signed-zero', description: describeNumpyDeparture(numpyDeparts) });
     }
     const facts = checkExactFacts(c.flat, c.actual, await factInputs(impl, c, review.failures));
     if (!heldExactly(impl)) {

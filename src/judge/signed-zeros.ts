@@ -1,27 +1,33 @@
 /**
- * Signed zeros, judged exactly where the reference's value is an exact zero: the tolerance policy
- * lets +0 meet -0 (tolerance.ts), but an exact zero's sign is fixed by the seed's arithmetic
- * (0 * negative = -0, -0 + -0 = -0, tanh(-0) = -0), and a port that loses it computes something
- * else.
+ * Signed zeros, judged where the reference's value is an exact zero: the tolerance policy lets +0
+ * meet -0 (tolerance.ts), but an exact zero's sign is fixed by arithmetic (0 · negative = -0,
+ * -0 + -0 = -0, tanh(-0) = -0), and a port that loses it computes something else.
  *
- * Except where the sign follows a value that already differs within tolerance in a way a sign can
- * inherit: in its unit, at its step or the step before, some value is zero in one and not in the
- * other, of the other sign, or NaN in one only (a product takes its operands' signs, and a sum is
- * an exact zero only where its terms cancel exactly; two nonzero values of one sign pass on the
- * same sign, whatever their last bits). There the zero's sign is the reference platform's, not the
- * port's. Measured: on the golden corpus and
- * 2500 edge cases NumPy returned about 28,000 exact zeros (2,500 of them -0) and the cells matched
- * every sign; at 20000 live cases per cell, 6 zeros of `Output` (in 5 edge cases) came back -0
- * where NumPy's are +0, each in a unit where np.tanh had rounded a candidate to exactly 1 and
- * Math.tanh to 0.9999999999999999 (np.tanh saturates from 18.990..., V8's from 19.061...), so
- * NumPy's c_t cancelled to 0 and the port's to -5.6e-17 or -1.1e-16, and h_t = 0 * tanh(c_t)
- * took c_t's sign.
+ * Which sign is right is decided by exact arithmetic, not by NumPy: the seed's formula at that
+ * element evaluated exactly (exact-reference.ts). NumPy's own signs depend on its BLAS kernel:
+ * OpenBLAS sums a dot product from +0, so a product that underflows to -0 comes back +0 on most
+ * shapes, and -0 on others (measured with OpenBLAS 0.3.31: an (H, 1) matrix times a vector keeps
+ * -0 on its SkylakeX kernel for every H, on its Haswell kernel for H = 1 and 16 only), while a
+ * port that fuses the multiply-adds (fma(i, ĉ, f c)) rounds once and keeps the exact sign. So a
+ * zero whose sign differs from NumPy's is
+ *
+ *   NumPy's departure  where the implementation's sign is the exact one and NumPy's is not: a
+ *                      reference platform quirk, with the exact value as evidence
+ *   followed           where it is not, but the sign follows a difference within tolerance next to
+ *                      it (in its unit, at its step or the one before, some value is zero in one
+ *                      and not in the other, of the other sign, or NaN in one only): a product
+ *                      takes its operands' signs and a sum is an exact zero only where its terms
+ *                      cancel exactly, so the zero follows a value the tolerance already accepted
+ *                      (measured: np.tanh rounds a candidate to exactly 1 from 18.990..., V8's and
+ *                      this package's tanh from 19.061..., so NumPy's c_t cancels to 0 where a
+ *                      port's is -5.6e-17, and h_t = 0 · tanh(c_t) takes c_t's sign); not a fault
+ *   wrong              anything else: a port bug
  */
 import type { FlatOutputs } from './flat-case.js';
 
 /** Exact zeros whose sign differs from the reference's: how many, and the first of them. */
 export interface SignedZeroMismatch {
-  /** Elements where the reference is an exact zero and the implementation the other zero. */
+  /** Elements of this kind. */
   count: number;
   /** The first one's seed key, */
   key: string;
@@ -31,11 +37,13 @@ export interface SignedZeroMismatch {
   unit: number;
   /** the implementation's zero there, */
   actual: number;
-  /** and the reference's. */
+  /** the reference's, */
   expected: number;
+  /** and the seed's formula there in exact arithmetic (NaN where even that is NaN). */
+  exact: number;
 }
 
-/** A signed-zero mismatch explained by a difference within tolerance next to it: the platform's, not a bug. */
+/** A mismatch whose sign follows a difference within tolerance next to it: not a fault. */
 export interface FollowedZero extends SignedZeroMismatch {
   /** The value in the same unit, at the same step or the one before, whose sign or zero-ness differs from NumPy's. */
   because: { key: string; step: number; actual: number; expected: number };
@@ -43,12 +51,14 @@ export interface FollowedZero extends SignedZeroMismatch {
 
 /**
  * {@link signedZeros}' answer: the comparison treats +0 and -0 as equal, so their signs are
- * judged here, split into the port's fault and the platform's. Empty when every zero matches.
+ * judged here, split by who departs from exact arithmetic. Empty when every zero matches.
  */
 export interface SignedZeroReport {
-  /** Zeros of the wrong sign where every value around them is NumPy's: a port bug. */
+  /** Zeros of the wrong sign: neither exact arithmetic's nor following an accepted difference. A port bug. */
   wrong?: SignedZeroMismatch;
-  /** Zeros of the wrong sign that follow a difference within tolerance: the platform's. */
+  /** Zeros where the implementation has exact arithmetic's sign and NumPy does not: NumPy's departure, a platform quirk. */
+  numpyDeparts?: SignedZeroMismatch;
+  /** Zeros whose sign follows a difference within tolerance next to them: not a fault. */
   followed?: FollowedZero;
 }
 
@@ -71,36 +81,55 @@ function differenceAround(actual: FlatOutputs, expected: FlatOutputs, hidden: nu
   return undefined;
 }
 
-/** Every exact zero of the reference whose sign the implementation does not share, sorted into the two kinds. */
-export function signedZeros(actual: FlatOutputs, expected: FlatOutputs, hidden: number): SignedZeroReport {
+const negative = (x: number) => x < 0 || Object.is(x, -0);
+
+/**
+ * Every exact zero of the reference whose sign the implementation does not share, sorted into the
+ * three kinds (see the module). `exact` gives the seed's formulas in exact arithmetic for the case
+ * ({@link exactReference}); it is called only when some zero's sign differs.
+ */
+export function signedZeros(actual: FlatOutputs, expected: FlatOutputs, hidden: number, exact: () => FlatOutputs): SignedZeroReport {
   const report: SignedZeroReport = {};
+  let exactOutputs: FlatOutputs | undefined;
   for (const [key, values] of Object.entries(actual)) {
     const reference = expected[key];
     for (let k = 0; k < values.length; k++) {
       if (reference[k] !== 0 || values[k] !== 0 || Object.is(values[k], reference[k])) continue;
-      const at = { key, step: Math.floor(k / hidden), unit: k % hidden, actual: values[k], expected: reference[k] };
-      const because = differenceAround(actual, expected, hidden, at.step, at.unit);
-      if (because === undefined) {
-        report.wrong ??= { count: 0, ...at };
-        report.wrong.count++;
-      } else {
-        report.followed ??= { count: 0, ...at, because };
+      exactOutputs ??= exact();
+      const at = { key, step: Math.floor(k / hidden), unit: k % hidden, actual: values[k], expected: reference[k], exact: exactOutputs[key][k] };
+      const byExact = !Number.isNaN(at.exact) && negative(at.exact) === negative(at.actual);
+      const because = byExact ? undefined : differenceAround(actual, expected, hidden, at.step, at.unit);
+      if (byExact) {
+        report.numpyDeparts ??= { ...at, count: 0 };
+        report.numpyDeparts.count++;
+      } else if (because !== undefined) {
+        report.followed ??= { ...at, count: 0, because };
         report.followed.count++;
+      } else {
+        report.wrong ??= { ...at, count: 0 };
+        report.wrong.count++;
       }
     }
   }
   return report;
 }
 
-const zero = (x: number) => (Object.is(x, -0) ? '-0' : '+0');
+const zero = (x: number) => (Object.is(x, -0) ? '-0' : x === 0 ? '+0' : String(x));
+const zeros = (n: number) => `${n} zero${n === 1 ? '' : 's'}`;
+const first = (m: SignedZeroMismatch) => `first ${m.key} step ${m.step} unit ${m.unit}: ${zero(m.actual)}, NumPy ${zero(m.expected)}, exact arithmetic ${zero(m.exact)}`;
 
 /** One line for a report: how many zeros have the wrong sign, and where the first is. */
 export function describeSignedZeroMismatch(m: SignedZeroMismatch): string {
-  return `${m.count} exact zero${m.count === 1 ? '' : 's'} of the wrong sign; first ${m.key} step ${m.step} unit ${m.unit}: ${zero(m.actual)}, NumPy ${zero(m.expected)}`;
+  return `${m.count} exact zero${m.count === 1 ? '' : 's'} of the wrong sign (neither NumPy's nor exact arithmetic's); ${first(m)}`;
 }
 
-/** One line for a report: the zeros of the wrong sign and the in-tolerance difference they follow. */
+/** One line for a report: the zeros where NumPy departs from exact arithmetic and the implementation does not. */
+export function describeNumpyDeparture(m: SignedZeroMismatch): string {
+  return `reference platform quirk: ${zeros(m.count)} where NumPy's sign is not exact arithmetic's and the implementation's is; ${first(m)}`;
+}
+
+/** One line: the zeros whose sign follows a difference within tolerance next to them. */
 export function describeFollowedZero(m: FollowedZero): string {
   const { because: b } = m;
-  return `reference platform quirk: ${m.count} zero${m.count === 1 ? '' : 's'} whose sign follows a difference within tolerance; first ${m.key} step ${m.step} unit ${m.unit}: ${zero(m.actual)}, NumPy ${zero(m.expected)}, where ${b.key} step ${b.step} is ${b.actual}, NumPy ${b.expected}`;
+  return `${zeros(m.count)} whose sign follows a difference within tolerance; ${first(m)}, where ${b.key} step ${b.step} is ${b.actual}, NumPy ${b.expected}`;
 }

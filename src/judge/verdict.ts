@@ -6,10 +6,15 @@
  *                    spread is how far NumPy itself moves at that step (largest over the step's
  *                    units) under 1-ULP perturbations of its inputs and activations: the case cannot tell a correct port
  *                    from a wrong one at that precision
- *   platform-quirk   NaN where NumPy is finite (or the reverse) in a case with non-finite inputs or
- *                    overflowing products: OpenBLAS treats inf * 0 as 0 and fuses multiply-adds,
- *                    which a left-to-right port cannot and should not copy
- *   port-bug         anything else: a difference beyond NumPy's own noise
+ *   platform-quirk   NaN where NumPy is finite, an infinity where it is not (or the reverse), and at
+ *                    every such element NumPy is the one that departs from exact arithmetic: the
+ *                    seed's formulas evaluated exactly (exact-reference.ts) agree with the
+ *                    implementation in NaN-ness and infinity there and not with NumPy (OpenBLAS
+ *                    treats inf * 0 as 0 in some kernels, where exact arithmetic gives NaN)
+ *   port-bug         anything else: a difference beyond NumPy's own noise, or a NaN or infinity
+ *                    NumPy computes as exact arithmetic does (a flushed subnormal turning
+ *                    -1e-310 · -∞ into NaN; a NaN sent as 0; a partial sum that overflows where
+ *                    the whole sum does not)
  *
  * κ = 4: the spread comes from a few perturbed copies and underestimates the worst case by a small
  * factor; a real port bug exceeds it by orders of magnitude (its error shows at the first step,
@@ -17,6 +22,7 @@
  */
 import { compareTraces, where, type Comparison, type ElementDiff, type TraceArrays } from '../judge/compare.js';
 import { agreement, allowedError, ulpsFor, type Tolerance } from '../judge/tolerance.js';
+import { exactReference } from './exact-reference.js';
 import type { FlatCase } from './flat-case.js';
 import type { NoiseFloor } from './noise-floor.js';
 
@@ -51,21 +57,29 @@ export interface Verdict {
   quirk?: string;
 }
 
-/** A case where some product may overflow, or that holds non-finite values: OpenBLAS's FMA and
- * its inf * 0 handling can then differ from left-to-right arithmetic in NaN-ness. */
-export function quirkProne(c: Pick<FlatCase, 'S' | 'W' | 'steps' | 'inputs' | 'hidden'>): boolean {
-  let maxW = 0;
-  for (const values of Object.values(c.W)) for (const w of values) maxW = Math.max(maxW, Math.abs(w));
-  let maxS = 0;
-  for (const x of c.S) maxS = Math.max(maxS, Math.abs(x));
-  const maxState = Math.max(1, c.steps);
-  return !Number.isFinite(maxW) || !Number.isFinite(maxS) || maxW * Math.max(maxS, maxState) * Math.max(c.inputs, c.hidden) > 1e307;
+/** NaN, +∞, -∞ or a finite number: what a NaN or infinity check compares. */
+function classOf(x: number): string {
+  return Number.isNaN(x) ? 'NaN' : x === Infinity ? '+inf' : x === -Infinity ? '-inf' : 'finite';
+}
+
+/**
+ * Whether NumPy is the one that departs from exact arithmetic at every element where the
+ * implementation and NumPy part in NaN-ness or infinity: there exact arithmetic agrees with the
+ * implementation and not with NumPy.
+ */
+function numpyDeparts(c: Pick<FlatCase, 'cell' | 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>, flips: readonly { key: string; k: number; actual: number; expected: number }[], dtype: Tolerance['dtype']): boolean {
+  const last = Math.max(...flips.map((flip) => Math.floor(flip.k / c.hidden)));
+  const exact = exactReference(c, { steps: last + 1, dtype });
+  return flips.every(({ key, k, actual, expected }) => {
+    const truth = classOf(exact[key][k]);
+    return classOf(actual) === truth && classOf(expected) !== truth;
+  });
 }
 
 /**
  * Judges an implementation's outputs against the reference's for one case.
  *
- * @param c - the case's shape and inputs (the inputs decide whether a NaN flip can be a quirk).
+ * @param c - the case (a NaN or infinity NumPy does not share is judged by exact arithmetic on it).
  * @param actual - the implementation's outputs, flat T x H by seed key.
  * @param expected - the reference's outputs; only these keys are compared.
  * @param tolerance - the tolerance policy, e.g. {@link FLOAT64_TOLERANCE}.
@@ -74,7 +88,7 @@ export function quirkProne(c: Pick<FlatCase, 'S' | 'W' | 'steps' | 'inputs' | 'h
  * @returns the verdict; 'agrees' whenever the comparison is ok, whatever the floor.
  */
 export function judge(
-  c: Pick<FlatCase, 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>,
+  c: Pick<FlatCase, 'cell' | 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>,
   actual: TraceArrays,
   expected: Record<string, Float64Array>,
   tolerance: Tolerance,
@@ -86,7 +100,7 @@ export function judge(
   const ulpDistance = ulpsFor(tolerance);
   let worst: JudgedElement | undefined;
   let beyondNoise = false;
-  let nanFlip = false;
+  const flips: { key: string; k: number; actual: number; expected: number }[] = [];
   for (const [key, exp] of Object.entries(expected)) {
     const act = actual[key];
     const spread = floor?.stepSpread[key];
@@ -102,7 +116,7 @@ export function judge(
       } else {
         // NaN-ness or an infinity differs: noise only if NumPy's own NaN-ness moved.
         excess = s === Infinity ? 0 : Infinity;
-        if (s !== Infinity) nanFlip = true;
+        if (s !== Infinity) flips.push({ key, k, actual: act[k], expected: exp[k] });
       }
       if (kind === 'value' && excess > 1) beyondNoise = true;
       if (worst === undefined || excess > worst.excess || (excess === worst.excess && abs > worst.abs)) {
@@ -110,14 +124,14 @@ export function judge(
       }
     }
   }
-  if (beyondNoise || (nanFlip && !quirkProne(c))) return { kind: 'port-bug', comparison, spread: spreadMax, worst };
-  if (nanFlip) {
+  if (beyondNoise || (flips.length > 0 && !numpyDeparts(c, flips, tolerance.dtype))) return { kind: 'port-bug', comparison, spread: spreadMax, worst };
+  if (flips.length > 0) {
     return {
       kind: 'platform-quirk',
       comparison,
       spread: spreadMax,
       worst,
-      quirk: 'NaN-ness differs where inputs are non-finite or products overflow (OpenBLAS: inf * 0 as 0, fused multiply-add)',
+      quirk: `NaN or an infinity differs where NumPy departs from exact arithmetic and the implementation does not (${flips.length} element${flips.length === 1 ? '' : 's'}; e.g. OpenBLAS computes inf * 0 as 0)`,
     };
   }
   if (floor === undefined) return { kind: 'port-bug', comparison, worst };

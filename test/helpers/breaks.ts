@@ -234,8 +234,8 @@ export const CONTROL: Break = {
   patches: [
     {
       file: 'kernels.ts',
-      from: /      let s0 = 0;\n[^]*?      if \(pairs !== cols\) dot \+= M\[mo \+ pairs\] \* V\[vo \+ pairs\];\n/,
-      to: '      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;\n      let k = 0;\n      for (; k + 4 <= cols; k += 4) {\n        a0 += M[mo + k] * V[vo + k];\n        a1 += M[mo + k + 1] * V[vo + k + 1];\n        a2 += M[mo + k + 2] * V[vo + k + 2];\n        a3 += M[mo + k + 3] * V[vo + k + 3];\n      }\n      let dot = (a0 + a1) + (a2 + a3);\n      for (; k < cols; k++) dot += M[mo + k] * V[vo + k];\n',
+      from: /      let s0 = -0;\n[^]*?      if \(pairs !== cols\) dot \+= M\[mo \+ pairs\] \* V\[vo \+ pairs\];\n/,
+      to: '      let a0 = -0, a1 = -0, a2 = -0, a3 = -0;\n      let k = 0;\n      for (; k + 4 <= cols; k += 4) {\n        a0 += M[mo + k] * V[vo + k];\n        a1 += M[mo + k + 1] * V[vo + k + 1];\n        a2 += M[mo + k + 2] * V[vo + k + 2];\n        a3 += M[mo + k + 3] * V[vo + k + 3];\n      }\n      let dot = (a0 + a1) + (a2 + a3);\n      for (; k < cols; k++) dot += M[mo + k] * V[vo + k];\n',
     },
   ],
 };

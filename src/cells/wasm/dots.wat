@@ -16,7 +16,8 @@
 ;; vectors share the call:
 ;;
 ;;   s0 = sum over even k of M[k] V[k], s1 = sum over odd k of M[k] V[k], each left to right
-;;   from +0; dot = s0 + s1, then + M[cols-1] V[cols-1] when cols is odd.
+;;   from -0 (the identity of addition, so a sum of -0 products stays -0: see kernels.ts); dot =
+;;   s0 + s1, then + M[cols-1] V[cols-1] when cols is odd.
 ;;
 ;; Lane 0 of an f64x2 accumulator is s0 and lane 1 is s1. f64x2.mul and f64x2.add round each
 ;; lane as scalar IEEE arithmetic does (no fused multiply-add), so scalar code following the
@@ -63,10 +64,10 @@
           (loop $vectorPair
             (br_if $pairsDone (i32.gt_u (i32.add (local.get $t) (i32.const 2)) (local.get $n)))
             (local.set $v1 (i32.add (local.get $v0) (local.get $rowBytes)))
-            (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
-            (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
-            (local.set $b0 (v128.const f64x2 0 0)) (local.set $b1 (v128.const f64x2 0 0))
-            (local.set $b2 (v128.const f64x2 0 0)) (local.set $b3 (v128.const f64x2 0 0))
+            (local.set $a0 (v128.const f64x2 -0 -0)) (local.set $a1 (v128.const f64x2 -0 -0))
+            (local.set $a2 (v128.const f64x2 -0 -0)) (local.set $a3 (v128.const f64x2 -0 -0))
+            (local.set $b0 (v128.const f64x2 -0 -0)) (local.set $b1 (v128.const f64x2 -0 -0))
+            (local.set $b2 (v128.const f64x2 -0 -0)) (local.set $b3 (v128.const f64x2 -0 -0))
             (local.set $p (local.get $panel))
             (local.set $q (local.get $v0))
             (block $kDone
@@ -110,8 +111,8 @@
         ;; 4 rows x the last vector, when n is odd.
         (if (i32.lt_u (local.get $t) (local.get $n))
           (then
-            (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
-            (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0))
+            (local.set $a0 (v128.const f64x2 -0 -0)) (local.set $a1 (v128.const f64x2 -0 -0))
+            (local.set $a2 (v128.const f64x2 -0 -0)) (local.set $a3 (v128.const f64x2 -0 -0))
             (local.set $p (local.get $panel))
             (local.set $q (local.get $v0))
             ;; Two pairs of columns per pass while they remain (fewer loop branches; the same
@@ -160,7 +161,7 @@
         (block $tailVectorsDone
           (loop $tailVector
             (br_if $tailVectorsDone (i32.ge_u (local.get $t) (local.get $n)))
-            (local.set $a0 (v128.const f64x2 0 0))
+            (local.set $a0 (v128.const f64x2 -0 -0))
             (local.set $p (local.get $panel))
             (local.set $q (local.get $v0))
             (block $kDone2

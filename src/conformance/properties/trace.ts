@@ -17,8 +17,8 @@
  *   Type 1's ĉ_t is in the trace. Type 2's is not, so it is read through the implementation: with
  *   the forget gate forced to exactly 0 (zero weights, bias -1000) and the input gate to exactly 1
  *   (bias +1000), c_t = 0 * c_{t-1} + 1 * ĉ_t = ĉ_t exactly, in float64 and float32 alike,
- *   since ĉ's row (w_cell, b_cell) is untouched. (Only a ĉ of -0 would come back as +0, and
- *   ĉ = tanh(z) is -0 only for z = -0, which a sum from +0 plus a bias never -0 cannot give.)
+ *   since ĉ's row (w_cell, b_cell) is untouched. (Only a ĉ of -0 could come back as +0, and
+ *   ĉ = tanh(z) is -0 only for z = -0, which needs b_cell = -0: the arbitraries never draw -0.)
  * - h from o and c: type 1 h_t = o_t * tanh(c_t), type 2 h_t = tanh(o_t * c_t), with this
  *   package's tanh (exported by lstm-parity; correctly rounded where V8's Math.tanh is not always):
  *   bit for bit only with exact arithmetic, the one fact here that names an activation's code.
