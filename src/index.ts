@@ -127,7 +127,7 @@ export {
   type FactViolation,
   type Preactivation,
 } from './judge/exact-facts.js';
-export { describeFollowedZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros, type FollowedZero, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
+export { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
 export { exactReference } from './judge/exact-reference.js';
 export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from './numeric/saturation.js';
 export { VERSION } from './version.js';

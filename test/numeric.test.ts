@@ -202,12 +202,18 @@ describe('verdicts', () => {
     const wide = { ...shape, inputs: 2, steps: 1, S: Float64Array.of(1e308, 1e308), W: { ...shape.W, w_i: Float64Array.of(2, -1.5), w_g: Float64Array.of(0, 0), w_o: Float64Array.of(0, 0), w_c: Float64Array.of(0, 0) } };
     const key = 'input_gate_activations';
     expect(judge(wide, { [key]: [NaN] }, { [key]: Float64Array.of(1) }, tol, { stepSpread: { [key]: Float64Array.of(0) } }).kind).toBe('port-bug');
-    // NaN-ness that moves in NumPy itself under perturbation is noise, not a finding.
-    const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, Infinity) } });
+    // NaN-ness that moves in NumPy itself under perturbation, at that element, is noise, not a finding.
+    const moved = { stepSpread: { Output: Float64Array.of(0, 0) }, classMoved: { Output: Uint8Array.of(0, 1) } };
+    const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, moved);
     expect(noisy.kind).toBe('ill-conditioned');
     expect(describeVerdict(noisy)).toBe(
-      "ill-conditioned: 1/2 elements differ where NumPy's own output turns NaN or not under 1-ULP perturbations of its inputs and activations; e.g. Output step 1 unit 0: port NaN, NumPy 0.2",
+      "ill-conditioned: 1/2 elements differ where NumPy's own output turns NaN or infinite or back under 1-ULP perturbations of its inputs and activations; e.g. Output step 1 unit 0: port NaN, NumPy 0.2",
     );
+    // ... but it excuses that element only: a value that differs beside it is judged on its own.
+    const twoUnits = { ...shape, hidden: 2, steps: 1, W: Object.fromEntries(Object.entries(shape.W).map(([k, v]) => [k, Float64Array.from(k.startsWith('u_') ? [0.5, 0.5, 0.5, 0.5] : [0.5, 0.5])])) };
+    const beside = judge(twoUnits, { Output: [0.3, NaN] }, expected, tol, moved);
+    expect(beside.kind).toBe('port-bug');
+    expect(describeVerdict(beside)).toMatch(/^PORT BUG: 2\/2 elements differ; worst Output step 0 unit 0: port 0\.3, NumPy 0\.1/);
   });
 });
 

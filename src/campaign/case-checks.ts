@@ -4,10 +4,10 @@
  *
  *   run                   the implementation ran the case (a throw is a port bug, not a crash)
  *   numpy                 the comparison with NumPy against the case's noise floor (verdict.ts)
- *   numpy:signed-zero     where NumPy's value is an exact zero, the same zero or exact arithmetic's
- *                         (signed-zeros.ts), on cases that agree with NumPy; where NumPy's sign is
- *                         not exact arithmetic's and the implementation's is, a quirk; a sign that
- *                         follows a difference within tolerance is not a fault
+ *   numpy:signed-zero     where NumPy's value is an exact zero, a sign the element's formula allows
+ *                         in exact arithmetic (signed-zeros.ts), on cases that agree with NumPy;
+ *                         where NumPy's own operands allow only the implementation's sign, a
+ *                         quirk of NumPy's
  *   entry-point:<name>    this package's batches, streams, prepared weights and backends against
  *                         the sequence API, bit for bit (entry-points.ts); only for an
  *                         implementation built from the cell functions (cellsCapabilityOf)
@@ -69,7 +69,7 @@ export interface ReviewedCase {
   input: CaseInput;
   /** The implementation's outputs. */
   actual: FlatOutputs;
-  /** NumPy's outputs for the same keys, when the case agrees with them (signed zeros are judged then). */
+  /** NumPy's outputs, every key of the cell, when the case agrees with them (signed zeros are judged then, on NumPy's operands). */
   agreed?: FlatOutputs;
 }
 
@@ -124,7 +124,7 @@ export async function reviewCases(impl: Implementation, cases: readonly Reviewed
       review.notChecked.push({ check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' });
     } else {
       review.ran.push('numpy:signed-zero');
-      const { wrong, numpyDeparts } = signedZeros(c.actual, c.agreed, c.flat.hidden, () => exactReference(c.flat));
+      const { wrong, numpyDeparts } = signedZeros(c.flat, c.actual, c.agreed, () => exactReference(c.flat));
       if (wrong !== undefined) review.failures.push({ check: 'numpy:signed-zero', description: describeSignedZeroMismatch(wrong) });
       if (numpyDeparts !== undefined) review.quirks.push({ check: 'numpy:signed-zero', description: describeNumpyDeparture(numpyDeparts) });
     }

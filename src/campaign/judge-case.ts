@@ -70,7 +70,7 @@ export function judgeLiveCase(
   actual: FlatOutputs,
   numpy: ReferenceResult,
   review: CaseReview,
-  floor?: Pick<NoiseFloor, 'stepSpread'>,
+  floor?: Pick<NoiseFloor, 'stepSpread'> & Partial<Pick<NoiseFloor, 'classMoved'>>,
   tolerance: Tolerance = FLOAT64_TOLERANCE,
 ): JudgedCase {
   if (!numpy.ok) throw new Error(`${c.name}: NumPy could not evaluate it: ${numpy.error}`);

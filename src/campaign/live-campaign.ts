@@ -142,7 +142,8 @@ async function runChunk(
     judged.map((n) => {
       const j = outcomes[n] as JudgedCase;
       const c = chunk[caseOf.get(n)!];
-      return { name: c.name, index: c.index, flat: c.flat, input: c.value, actual: j.actual, agreed: j.verdict.kind === 'agrees' ? j.expected : undefined };
+      const numpy = results[caseOf.get(n)!];
+      return { name: c.name, index: c.index, flat: c.flat, input: c.value, actual: j.actual, agreed: j.verdict.kind === 'agrees' && numpy.ok ? numpy.outputs : undefined };
     }),
   );
   judged.forEach((n, r) => ((outcomes[n] as JudgedCase).review = reviews[r]));

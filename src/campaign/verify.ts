@@ -101,7 +101,7 @@ async function judgeGolden(file: GoldenFile, impl: Implementation, order: number
   // used to agree and now is merely "ill-conditioned" means the port moved.
   const verdict: Verdict = float32 || goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
   const flat = toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
-  const agreed = judged.verdict.kind === 'agrees' ? judged.expected : undefined;
+  const agreed = judged.verdict.kind === 'agrees' && !float32 ? expectedArrays(file) : undefined;
   const [review] = await reviewCases(impl, [{ name: c.name, index: order, flat, input: file.case, actual: judged.actual, agreed }]);
   const measured = Object.keys(judged.stepSpread).length > 0;
   const float64 = float32 ? pick(expectedArrays(file), judged.actual) : undefined;

@@ -55,7 +55,13 @@ export const goldenFileSchema = z.strictObject({
   expected: z.record(z.string(), matrix),
   numpyWarnings: z.array(z.string()),
   /** NumPy's own spread under 1-ULP perturbations of its inputs and activations, per key and step (src/judge/noise-floor.ts). */
-  noiseFloor: z.strictObject({ copies: z.number().int().min(1), seed: z.number().int(), stepSpread: z.record(z.string(), vector) }),
+  noiseFloor: z.strictObject({
+    copies: z.number().int().min(1),
+    seed: z.number().int(),
+    stepSpread: z.record(z.string(), vector),
+    /** Per key, the flat indices (t · H + unit) where NumPy's NaN-ness or infinity moved under the perturbations; absent when none did. */
+    classMoved: z.record(z.string(), z.array(z.number().int().min(0))).optional(),
+  }),
   /** Regression files, written one at a time, carry their own environment. */
   environment: environmentSchema.optional(),
 });

@@ -70,12 +70,14 @@ export async function evaluateGolden(oracle: NumpyOracle, inputs: readonly Golde
     for (const [key, values] of Object.entries(outputs[k].outputs)) expected[key] = toRows(values, steps, hidden);
     const floor = floors[k];
     const stepSpread = Object.fromEntries(Object.entries(floor.stepSpread).map(([key, values]) => [key, Array.from(values)]));
+    const moved = Object.entries(floor.classMoved).map(([key, marks]) => [key, Array.from(marks.keys()).filter((m) => marks[m] === 1)] as const);
+    const classMoved = moved.length === 0 ? undefined : Object.fromEntries(moved);
     return {
       schema: GOLDEN_SCHEMA_VERSION,
       ...input,
       expected,
       numpyWarnings: outputs[k].warnings,
-      noiseFloor: { copies: floor.copies, seed: floor.seed, stepSpread },
+      noiseFloor: { copies: floor.copies, seed: floor.seed, stepSpread, classMoved },
     };
   });
 }

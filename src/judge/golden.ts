@@ -56,7 +56,14 @@ export async function judgeGoldenFile(file: GoldenFile, impl: Implementation): P
     expected[key] = recorded[key];
   }
   const stepSpread = Object.fromEntries(Object.entries(file.noiseFloor.stepSpread).map(([key, values]) => [key, Float64Array.from(values)]));
-  const verdict = judge(c, actual, expected, toleranceOf(file), { stepSpread });
+  const classMoved = Object.fromEntries(
+    Object.entries(file.noiseFloor.classMoved ?? {}).map(([key, indices]) => {
+      const marks = new Uint8Array(c.steps * c.hidden);
+      for (const k of indices) marks[k] = 1;
+      return [key, marks];
+    }),
+  );
+  const verdict = judge(c, actual, expected, toleranceOf(file), { stepSpread, classMoved });
   return { verdict, actual, expected, stepSpread, hidden: c.hidden };
 }
 

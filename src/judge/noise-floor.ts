@@ -5,15 +5,19 @@
  * themselves. A port can only be judged against NumPy down to this floor.
  *
  * Each copy moves every nonzero finite element of S and W one ULP up or down (a seeded coin);
- * zeros stay exact (they carry no rounding) and non-finite values stay as they are. Each copy also
+ * zeros stay exact (they carry no rounding) and non-finite values stay as they are, and no value
+ * is moved onto zero or an infinity (it then moves the other way). Each copy also
  * carries a jitter seed, with which the reference moves every sigmoid and tanh result one ULP
  * (FlatCase.jitter): nudging the inputs cannot move a saturated gate, yet a port whose σ rounds
  * one ULP apart from NumPy's there is faithful, and cancellation downstream (c_t = f c + i ĉ with
  * large opposite terms) can amplify that ULP far beyond the inputs' floor. The spread of
- * an element is the largest |copy - unperturbed| over the copies (infinite where NaN-ness moved).
- * The floor is kept per key and step, the largest spread over the step's units: once a chaotic
- * trajectory has parted, any unit can land anywhere, and a few copies say little about one unit
- * but reliably how far the step as a whole can move.
+ * an element is the largest |copy - unperturbed| over the copies where both are finite numbers;
+ * an element whose NaN-ness or infinity moved in some copy is marked in `classMoved` instead. The
+ * spread is kept per key and step, the largest over the step's units: once a chaotic trajectory
+ * has parted, any unit can land anywhere, and a few copies say little about one unit but reliably
+ * how far the step as a whole can move. A NaN or an infinity is kept per element: that one unit
+ * sits on an edge (a product on the brink of overflow) says nothing about its neighbours, and
+ * letting it excuse the whole step let a port that drops subnormal weights pass as noise.
  *
  * For a float32 implementation the reference runs in float32, and each copy moves every element,
  * first rounded to float32, by one float32 ULP: the floor of the float32 computation.
@@ -29,10 +33,12 @@ export interface NoiseFloor {
   copies: number;
   /** The seed of the coins that chose each nudge's direction; the same seed gives the same copies. */
   seed: number;
-  /** Per seed key, per step: the largest spread of NumPy's output over the step's units. */
+  /** Per seed key, per step: the largest spread of NumPy's output over the step's units, where both values are finite. */
   stepSpread: Record<string, Float64Array>;
-  /** Per seed key: the largest finite spread, or Infinity if NaN-ness itself moved. */
+  /** Per seed key: the largest of its step spreads. */
   maxSpread: Record<string, number>;
+  /** Per seed key, T x H: 1 where NumPy's NaN-ness or infinity moved under the perturbations (keys without any are left out). */
+  classMoved: Record<string, Uint8Array>;
 }
 
 /** Perturbed copies per case when not told otherwise: enough to see chaos, cheap enough to run on every live case. */
@@ -43,7 +49,15 @@ function perturb(values: Float64Array, random: SeededRandom, dtype: Dtype): Floa
   const step = dtype === 'float32' ? nextAfter32 : nextAfter;
   for (let k = 0; k < values.length; k++) {
     const x = dtype === 'float32' ? Math.fround(values[k]) : values[k];
-    out[k] = x === 0 ? x : step(x, random.uniform() < 0.5 ? 'up' : 'down');
+    const up = random.uniform() < 0.5;
+    if (x === 0 || !Number.isFinite(x)) {
+      out[k] = x;
+      continue;
+    }
+    // Never onto zero or an infinity (the smallest subnormal down, the largest double up): that
+    // would change what the value is, not how it was rounded, and ∞ · 0 would pass for noise.
+    const moved = step(x, up ? 'up' : 'down');
+    out[k] = moved === 0 || !Number.isFinite(moved) ? step(x, up ? 'down' : 'up') : moved;
   }
   return out;
 }
@@ -59,19 +73,29 @@ export function perturbedCopies(c: FlatCase, copies: number, seed: number, dtype
   }));
 }
 
-function stepSpreadOf(base: Float64Array, runs: readonly Float64Array[], hidden: number): Float64Array {
-  const spread = new Float64Array(base.length / hidden);
+/** NaN, +∞, -∞ and finite numbers are four classes; a copy that changes an element's class moved it. */
+function sameClass(a: number, b: number): boolean {
+  return Number.isNaN(a) ? Number.isNaN(b) : Number.isFinite(a) ? Number.isFinite(b) : a === b;
+}
+
+function spreadOf(base: Float64Array, runs: readonly Float64Array[], hidden: number): { stepSpread: Float64Array; classMoved?: Uint8Array } {
+  const stepSpread = new Float64Array(base.length / hidden);
+  let classMoved: Uint8Array | undefined;
   for (const run of runs) {
     for (let k = 0; k < base.length; k++) {
       const a = base[k];
       const b = run[k];
-      const d = Number.isNaN(a) || Number.isNaN(b) ? (Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity) : a === b ? 0 : Math.abs(a - b);
+      if (!sameClass(a, b)) {
+        (classMoved ??= new Uint8Array(base.length))[k] = 1;
+        continue;
+      }
+      if (!Number.isFinite(a)) continue;
       const t = Math.floor(k / hidden);
-      // d is NaN only for two infinities of opposite sign: the value itself flipped.
-      if (!(d <= spread[t])) spread[t] = Number.isNaN(d) ? Infinity : d;
+      const d = Math.abs(a - b);
+      if (d > stepSpread[t]) stepSpread[t] = d;
     }
   }
-  return spread;
+  return { stepSpread, classMoved };
 }
 
 /**
@@ -96,14 +120,17 @@ export async function measureNoiseFloors(
     const runs = results.slice(k * copies, (k + 1) * copies);
     const stepSpread: Record<string, Float64Array> = {};
     const maxSpread: Record<string, number> = {};
+    const classMoved: Record<string, Uint8Array> = {};
     for (const [key, base] of Object.entries(bases[k])) {
       const outputs = runs.map((run) => {
         if (!run.ok) throw new Error(`noise floor: the reference could not evaluate a perturbed copy: ${run.error}`);
         return run.outputs[key];
       });
-      stepSpread[key] = stepSpreadOf(base, outputs, cases[k].hidden);
-      maxSpread[key] = stepSpread[key].reduce((m, x) => Math.max(m, x), 0);
+      const spread = spreadOf(base, outputs, cases[k].hidden);
+      stepSpread[key] = spread.stepSpread;
+      maxSpread[key] = spread.stepSpread.reduce((m, x) => Math.max(m, x), 0);
+      if (spread.classMoved !== undefined) classMoved[key] = spread.classMoved;
     }
-    return { copies, seed: seeds[k], stepSpread, maxSpread };
+    return { copies, seed: seeds[k], stepSpread, maxSpread, classMoved };
   });
 }

@@ -4,8 +4,9 @@
  *   agrees           every element within the tolerance policy; NaN and infinities exact
  *   ill-conditioned  some elements differ, but each by no more than tolerance + κ · spread, where
  *                    spread is how far NumPy itself moves at that step (largest over the step's
- *                    units) under 1-ULP perturbations of its inputs and activations: the case cannot tell a correct port
- *                    from a wrong one at that precision
+ *                    units) under 1-ULP perturbations of its inputs and activations, and each
+ *                    NaN or infinity that differs is one NumPy's own turned into or out of under
+ *                    them: the case cannot tell a correct port from a wrong one at that precision
  *   platform-quirk   NaN where NumPy is finite, an infinity where it is not (or the reverse), and at
  *                    every such element NumPy is the one that departs from exact arithmetic: the
  *                    seed's formulas evaluated exactly (exact-reference.ts) agree with the
@@ -55,6 +56,8 @@ export interface Verdict {
   worst?: JudgedElement;
   /** For platform quirks: which known class. */
   quirk?: string;
+  /** Elements whose NaN or infinity differs where NumPy's own moved under the perturbations. */
+  classMoved?: number;
 }
 
 /** NaN, +∞, -∞ or a finite number: what a NaN or infinity check compares. */
@@ -92,7 +95,7 @@ export function judge(
   actual: TraceArrays,
   expected: Record<string, Float64Array>,
   tolerance: Tolerance,
-  floor?: Pick<NoiseFloor, 'stepSpread'>,
+  floor?: Pick<NoiseFloor, 'stepSpread'> & Partial<Pick<NoiseFloor, 'classMoved'>>,
 ): Verdict {
   const comparison = compareTraces(actual, expected, c.hidden, tolerance);
   if (comparison.ok) return { kind: 'agrees', comparison };
@@ -100,10 +103,12 @@ export function judge(
   const ulpDistance = ulpsFor(tolerance);
   let worst: JudgedElement | undefined;
   let beyondNoise = false;
+  let classMoved = 0;
   const flips: { key: string; k: number; actual: number; expected: number }[] = [];
   for (const [key, exp] of Object.entries(expected)) {
     const act = actual[key];
     const spread = floor?.stepSpread[key];
+    const moved = floor?.classMoved?.[key];
     for (let k = 0; k < exp.length; k++) {
       const kind = agreement(act[k], exp[k], tolerance);
       if (kind === 'equal' || kind === 'close') continue;
@@ -113,10 +118,13 @@ export function judge(
       let excess: number;
       if (kind === 'value') {
         excess = abs / (allowed + NOISE_FACTOR * s);
+      } else if (moved !== undefined && moved[k] === 1) {
+        // NumPy's own NaN-ness or infinity moved here: noise.
+        excess = 0;
+        classMoved++;
       } else {
-        // NaN-ness or an infinity differs: noise only if NumPy's own NaN-ness moved.
-        excess = s === Infinity ? 0 : Infinity;
-        if (s !== Infinity) flips.push({ key, k, actual: act[k], expected: exp[k] });
+        excess = Infinity;
+        flips.push({ key, k, actual: act[k], expected: exp[k] });
       }
       if (kind === 'value' && excess > 1) beyondNoise = true;
       if (worst === undefined || excess > worst.excess || (excess === worst.excess && abs > worst.abs)) {
@@ -135,7 +143,7 @@ export function judge(
     };
   }
   if (floor === undefined) return { kind: 'port-bug', comparison, worst };
-  return { kind: 'ill-conditioned', comparison, spread: spreadMax, worst };
+  return { kind: 'ill-conditioned', comparison, spread: spreadMax, worst, classMoved: classMoved > 0 ? classMoved : undefined };
 }
 
 const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
@@ -146,11 +154,15 @@ export function describeVerdict(verdict: Verdict): string {
   switch (verdict.kind) {
     case 'agrees':
       return `agrees: ${c.elements} elements within rtol ${c.tolerance.rtol}, atol ${c.tolerance.atol}; largest error ${e(c.maxAbs)} (${c.maxUlps} ULP)`;
-    case 'ill-conditioned':
-      if (verdict.spread === Infinity) {
-        return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ where NumPy's own output turns NaN or not under 1-ULP perturbations of its inputs and activations${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
+    case 'ill-conditioned': {
+      const moved = verdict.classMoved ?? 0;
+      const turned = `NumPy's own output turns NaN or infinite or back under 1-ULP perturbations of its inputs and activations`;
+      if (moved === c.mismatches) {
+        return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ where ${turned}${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
       }
-      return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ, all within NumPy's own spread under 1-ULP perturbations of its inputs and activations (up to ${e(verdict.spread ?? 0)})${worst ? `; worst ${where(worst)}: error ${e(worst.abs)} vs spread ${e(worst.spread)}` : ''}`;
+      const also = moved > 0 ? `; ${moved} more differ in NaN or infinity where ${turned}` : '';
+      return `ill-conditioned: ${c.mismatches - moved}/${c.elements} elements differ, all within NumPy's own spread under 1-ULP perturbations of its inputs and activations (up to ${e(verdict.spread ?? 0)})${worst ? `; worst ${where(worst)}: error ${e(worst.abs)} vs spread ${e(worst.spread)}` : ''}${also}`;
+    }
     case 'platform-quirk':
       return `reference platform quirk: ${verdict.quirk}${worst ? `; first seen at ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
     case 'port-bug':

@@ -73,6 +73,15 @@ function roundScaled(n: bigint): number {
   return negative ? -value : value;
 }
 
+/**
+ * Σ a[k] b[k] over k < n evaluated exactly and rounded once to the nearest double, ties to even:
+ * the correctly rounded sum, always by the exact path (slower than {@link sumOfProducts}). With
+ * two terms it is IEEE 754's fused multiply-add, fma(a0, b0, a1) = correctlyRoundedSum([a0, a1], [b0, 1]).
+ */
+export function correctlyRoundedSum(a: ArrayLike<number>, b: ArrayLike<number>, n: number = a.length): number {
+  return exactSum(a, b, n);
+}
+
 function exactSum(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
   let total = 0n;
   let allNegativeZero = true;
