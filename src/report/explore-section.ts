@@ -10,7 +10,7 @@ import { renderReport, type ReportSection } from './render-report.js';
 
 const MEANING: Record<string, string> = {
   'port-bug': 'The port differs from NumPy beyond the tolerance and beyond NumPy\'s own spread under 1-ULP perturbations of its inputs and activations.',
-  'platform-quirk': 'NaN-ness differs where inputs are non-finite or products overflow: OpenBLAS\'s fused multiply-add and inf * 0 handling, not the port.',
+  'platform-quirk': 'NaN or an infinity differs where NumPy departs from exact arithmetic and the implementation does not (OpenBLAS computes inf * 0 as 0 in some kernels): NumPy\'s, not the port\'s.',
   'ill-conditioned': 'The port differs from NumPy, but no more than NumPy differs from itself when its inputs move by one ULP.',
   'numpy-overflow': 'NumPy warned "overflow": exp(-z) overflowed, so the gate is exactly 0.',
   'numpy-invalid': 'NumPy warned "invalid value": a NaN was made, e.g. Infinity times 0 or Infinity minus Infinity.',
