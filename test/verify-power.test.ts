@@ -54,7 +54,7 @@ describeWithNumpy('verify against broken copies of the cells', () => {
   const run = async (b: Break, slot: number) => {
     const cells = await loadBrokenCells(b, slot);
     const implementation = cellsImplementation(cells, { name: `broken: ${b.name}` });
-    const options = { casesPerCell: CASES, seed: SEED, shard: { index: 1, count: 1 }, cells: ['type1', 'type2'] as CellType[], goldenDir: join(ROOT, 'golden'), probes: false, oracle, implementation };
+    const options = { casesPerCell: Math.max(CASES, b.cases ?? 0), seed: SEED, shard: { index: 1, count: 1 }, cells: ['type1', 'type2'] as CellType[], goldenDir: join(ROOT, 'golden'), probes: false, oracle, implementation };
     return (await verify(options)).result;
   };
 

@@ -12,6 +12,16 @@
  *                    cell, X and T, or where there is none, its own S reversed in time and negated
  *                    (a neighbour equal to S would hide a batch that mixes them up)
  *   stream           createLstmType*, a throwaway step and reset(), then `step` per input
+ *   into             the sequence API, or a batch, writing into the result of an earlier call of
+ *                    the same shape (`options.into`) made on the neighbour's S: every array the
+ *                    call returns must be rewritten, the final state included
+ *   threads          prepareWeights with `threads(2)` (WebAssembly), then the sequence API and a
+ *                    batch of 2: from SPLIT_MIN_ROWS recurrent rows the sequence's products are
+ *                    split by rows between the threads, and a batch by sequences. Starting
+ *                    threads costs tens of milliseconds, so this runs where the row split
+ *                    engages (H >= 96 for type 1, 128 for type 2: verify's wide cases) and on one
+ *                    case in THREADS_EVERY besides (the split by sequences); the threads are
+ *                    ended at once
  *
  * Which backend, weights (raw or prepared), trace mode and batch position the last three use
  * cycles with the case index (bits 0 to 3), so a campaign drives every combination. Raw weights go
@@ -22,12 +32,13 @@
 import type { CellType, Matrix, Type1Weights, Type2Weights } from '../cells/schema.js';
 import { SEED_KEYS, type LstmOutputTrace, type LstmTrace } from '../cells/trace.js';
 import type { Backend, PreparedWeights } from '../cells/prepared.js';
+import { SPLIT_MIN_ROWS } from '../cells/driver.js';
 import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
 import type { CaseInput } from '../judge/implementation.js';
 import type { CellFunctions } from '../implementations/lstm-parity.js';
 
 /** Every {@link EntryPoint}, in the order verify checks and reports them. */
-export const ENTRY_POINTS = ['wasm', 'scalar', 'prepared-output', 'batch', 'stream'] as const;
+export const ENTRY_POINTS = ['wasm', 'scalar', 'prepared-output', 'batch', 'stream', 'into', 'threads'] as const;
 
 /**
  * A way into the cells that verify checks against the sequence API, bit for bit: each backend,
@@ -60,17 +71,20 @@ export interface EntryPointReport {
 }
 
 const BATCH_SIZE = 2;
+/** The threads entry point runs on one case in this many below the row split's threshold. */
+export const THREADS_EVERY = 128;
 const show = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
 
 type Weights = Type1Weights | Type2Weights | PreparedWeights;
-type RunOptions = { allowNonFinite: true; backend?: Backend; trace?: 'full' | 'output' };
+type RunOptions = { allowNonFinite: true; backend?: Backend; trace?: 'full' | 'output'; into?: unknown };
 
+// `into` is a result of the same cell, which the call checks; the casts only join the two cells' types.
 function sequenceOf(cells: CellFunctions, cell: CellType, S: Matrix, W: Weights, options: RunOptions): LstmTrace | LstmOutputTrace {
-  return cell === 'type1' ? cells.lstmType1(S, W as Type1Weights, options) : cells.lstmType2(S, W as Type2Weights, options);
+  return cell === 'type1' ? cells.lstmType1(S, W as Type1Weights, options as Parameters<typeof cells.lstmType1>[2]) : cells.lstmType2(S, W as Type2Weights, options as Parameters<typeof cells.lstmType2>[2]);
 }
 
 function batchOf(cells: CellFunctions, cell: CellType, S: Matrix[], W: Weights, options: RunOptions): (LstmTrace | LstmOutputTrace)[] {
-  return cell === 'type1' ? cells.lstmType1Batch(S, W as Type1Weights, options) : cells.lstmType2Batch(S, W as Type2Weights, options);
+  return cell === 'type1' ? cells.lstmType1Batch(S, W as Type1Weights, options as Parameters<typeof cells.lstmType1Batch>[2]) : cells.lstmType2Batch(S, W as Type2Weights, options as Parameters<typeof cells.lstmType2Batch>[2]);
 }
 
 /** The first element where `actual` differs from `expected` (rows from `step0`), described; undefined if none. */
@@ -177,6 +191,38 @@ function checkCase(cells: CellFunctions, c: EntryPointCase, neighbour: Matrix, s
   attempt('batch', `a batch of ${BATCH_SIZE} (this case at position ${position}) on ${weights}, trace '${batchTrace}'`, () =>
     compareResult(batchOf(cells, cell, batch, W(), { ...options, trace: batchTrace })[position], c.sequence, c.flat),
   );
+
+  const intoBatch = (bits & 32) !== 0;
+  attempt('into', `${intoBatch ? `a batch of ${BATCH_SIZE} (this case at position ${position})` : 'the sequence API'} on ${weights}, trace '${batchTrace}', into the result of an earlier call on other inputs`, () => {
+    const traced: RunOptions = { ...options, trace: batchTrace };
+    if (!intoBatch) {
+      const earlier = sequenceOf(cells, cell, neighbour, W(), traced);
+      const result = sequenceOf(cells, cell, S, W(), { ...traced, into: earlier });
+      return result === earlier ? compareResult(result, c.sequence, c.flat) : 'returned a new result instead of writing into the one given';
+    }
+    const earlier = batchOf(cells, cell, [batch[1], batch[0]], W(), traced);
+    const results = batchOf(cells, cell, batch, W(), { ...traced, into: earlier });
+    return results[position] === earlier[position] ? compareResult(results[position], c.sequence, c.flat) : 'returned new results instead of writing into those given';
+  });
+
+  const recurrentRows = (cell === 'type1' ? 4 : 3) * c.flat.hidden;
+  if (!simd || !cells.threadsAvailable()) {
+    report.notChecked.push({ entryPoint: 'threads', reason: simd ? 'threads cannot run here' : 'this engine has no WebAssembly SIMD' });
+  } else if (recurrentRows < SPLIT_MIN_ROWS && bits % THREADS_EVERY !== 0) {
+    report.notChecked.push({ entryPoint: 'threads', reason: `run where the row split engages (${SPLIT_MIN_ROWS} recurrent rows or more) and on one case in ${THREADS_EVERY} besides` });
+  } else {
+    attempt('threads', `prepareWeights with threads(2), then the sequence API${recurrentRows >= SPLIT_MIN_ROWS ? ' (its products split by rows)' : ''} and a batch of ${BATCH_SIZE} (this case at position ${position})`, () => {
+      const threaded = cells.prepareWeights(cell, raw as never, { allowNonFinite: true, backend: 'wasm', threads: cells.threads(2) });
+      try {
+        return (
+          compareResult(sequenceOf(cells, cell, S, threaded, { allowNonFinite: true }), c.sequence, c.flat) ??
+          compareResult(batchOf(cells, cell, batch, threaded, { allowNonFinite: true })[position], c.sequence, c.flat)
+        );
+      } finally {
+        cells.releaseThreads(threaded);
+      }
+    });
+  }
 
   attempt('stream', `a stream on ${weights}: one step, reset(), then step per input`, () => {
     const stream = cell === 'type1' ? cells.createLstmType1(W() as Type1Weights, options) : cells.createLstmType2(W() as Type2Weights, options);

@@ -159,3 +159,12 @@ export function preparedFor<C extends CellType>(cell: C, W: PreparedWeights): Pr
   if (W.cell !== cell) throw new LstmInputError([{ path: 'W', message: `prepared for ${W.cell} but the cell is ${cell}` }]);
   return W as PreparedWeights<C>;
 }
+
+/**
+ * Ends the threads of prepared weights now, rather than when the weights are collected; they run
+ * on one thread from then on, with the same bits.
+ * @internal
+ */
+export function releaseThreads(W: PreparedWeights): void {
+  W.batchThreads?.stop();
+}

@@ -193,6 +193,7 @@ export class BatchThreads {
   private shares: Share[] = [];
   private planned = '';
   private split: SplitWorkspace | undefined;
+  private stopped = false;
   chunk = 0;
 
   private constructor(
@@ -213,7 +214,7 @@ export class BatchThreads {
       for (const { control } of this.threads) Atomics.wait(control, READY, 0, 10_000);
     }
     this.count = count;
-    threadsOf.register(this, this.threads);
+    threadsOf.register(this, this.threads, this);
   }
 
   /** Threads for batches on these weights, or null where only one thread can run. */
@@ -223,9 +224,20 @@ export class BatchThreads {
     return new BatchThreads(weights, CELL_CODE[cell], recurrentRows, count, where);
   }
 
+  /**
+   * Ends the threads now rather than when the weights are collected: for a caller that prepares
+   * many short-lived threaded weights (verify's entry-point check). The weights then run on one
+   * thread, with the same bits.
+   */
+  stop(): void {
+    threadsOf.unregister(this);
+    for (const handle of this.threads) stop(handle);
+    this.stopped = true;
+  }
+
   /** Whether every thread has started (a browser's start asynchronously; until then, one thread). */
   ready(): boolean {
-    return this.threads.every(({ control }) => Atomics.load(control, READY) === 1 && Atomics.load(control, STATE) !== FAILED);
+    return !this.stopped && this.threads.every(({ control }) => Atomics.load(control, READY) === 1 && Atomics.load(control, STATE) !== FAILED);
   }
 
   /**

@@ -10,7 +10,8 @@
  */
 import { createLstmType1, lstmType1, lstmType1Batch } from '../cells/lstm-type1.js';
 import { createLstmType2, lstmType2, lstmType2Batch } from '../cells/lstm-type2.js';
-import { prepareWeights, type Backend } from '../cells/prepared.js';
+import { prepareWeights, releaseThreads, type Backend } from '../cells/prepared.js';
+import { threads, threadsAvailable } from '../cells/threads.js';
 import { CELL_TYPES, type CellType, type Type1Weights, type Type2Weights } from '../cells/schema.js';
 import { SEED_KEYS, seedFields, type LstmTrace } from '../cells/trace.js';
 import { wasmSimdAvailable } from '../cells/wasm-dots.js';
@@ -58,10 +59,16 @@ export interface CellFunctions {
   prepareWeights: typeof prepareWeights;
   /** Whether the WebAssembly backend can be checked here; see {@link wasmSimdAvailable}. */
   wasmSimdAvailable: typeof wasmSimdAvailable;
+  /** Threads for prepared weights; see {@link threads}. */
+  threads: typeof threads;
+  /** Whether threads can run here; see {@link threadsAvailable}. */
+  threadsAvailable: typeof threadsAvailable;
+  /** Ends prepared weights' threads at once. */
+  releaseThreads: typeof releaseThreads;
 }
 
 /** This package's cells, as loaded. */
-export const PACKAGE_CELLS: CellFunctions = { lstmType1, lstmType1Batch, createLstmType1, lstmType2, lstmType2Batch, createLstmType2, prepareWeights, wasmSimdAvailable };
+export const PACKAGE_CELLS: CellFunctions = { lstmType1, lstmType1Batch, createLstmType1, lstmType2, lstmType2Batch, createLstmType2, prepareWeights, wasmSimdAvailable, threads, threadsAvailable, releaseThreads };
 
 /** The tanh the cells compute h_t with: verify recomputes h_t with it, bit for bit. */
 export const CELLS_TANH: Activation = { name: 'tanh', tanh };
