@@ -16,6 +16,11 @@
  *                the regime a trained network lives in
  *   seed-style   the other odd slots (4/16)  the same shapes, W ~ N(0, 1), S ~ U[0, 1): the seed
  *                notebook's own draws
+ * One well-scaled or seed-style case in 96 is wide instead: H and X up to 300, where real kernels
+ * block their rows and columns (3 in 4 draws from 2^k - 1, 2^k and 2^k + 1 for k = 2..8, the
+ * others uniform in 1..300; X = H in one case of four), and T in 1 .. the most steps a work
+ * budget of WIDE_BUDGET multiply-adds allows (at least 1, at most 40). A kernel that drops the
+ * partial block of 32 rows fails there; at H <= 16 nothing can show it.
  * Edge cases are short (T 0..12, one in eight up to 129) and cheap for NumPy; a quarter of them
  * gives each exact fact its extreme inputs at small case counts. Long, well-scaled and seed-style
  * cases are well-conditioned at these sizes: the port must agree within the tolerance policy.
@@ -119,6 +124,26 @@ function longSteps(random: SeededRandom): number {
   return CHUNK_MAX_STEPS + 1 + random.below(LONG_MAX_STEPS - CHUNK_MAX_STEPS);
 }
 
+/** The share of well-scaled and seed-style cases drawn wide. */
+const WIDE_SHARE = 1 / 96;
+/** Multiply-adds of the products of a wide case (T x 4H x (H + X)), at most, save for one step. */
+export const WIDE_BUDGET = 500_000;
+/** Widths real kernels block by, and one past and short of each: 2^k - 1, 2^k, 2^k + 1 for k = 2..8. */
+export const BLOCK_WIDTHS = [2, 3, 4, 5, 6, 7, 8].flatMap((k) => [2 ** k - 1, 2 ** k, 2 ** k + 1]);
+const MAX_WIDTH = 300;
+
+function width(random: SeededRandom): number {
+  return random.uniform() < 0.75 ? BLOCK_WIDTHS[random.below(BLOCK_WIDTHS.length)] : 1 + random.below(MAX_WIDTH);
+}
+
+/** H, X and T of a wide case (see the module). */
+function wideShape(random: SeededRandom): { H: number; X: number; T: number } {
+  const H = width(random);
+  const X = random.uniform() < 0.25 ? H : width(random);
+  const most = Math.max(1, Math.min(40, Math.floor(WIDE_BUDGET / (4 * H * (H + X)))));
+  return { H, X, T: 1 + random.below(most) };
+}
+
 /** The gate rows of a cell: input weights, recurrent weights (type 2's candidate has none). */
 const ROWS: Record<CellType, [w: string, u: string | undefined][]> = {
   type1: [['w_i', 'u_i'], ['w_g', 'u_g'], ['w_o', 'u_o'], ['w_c', 'u_c']],
@@ -152,9 +177,10 @@ export function campaignCase(cell: CellType, seed: number, index: number): Campa
   const base = { name: `${cell}/live-${seed}-${index}`, cell, seed, index, family, allowNonFinite: family === 'edge' };
   if (family === 'edge') return { ...base, ...edgeCase(cell, caseSeed, random) };
   const long = family === 'long';
-  const H = 1 + random.below(long ? 8 : 16);
-  const X = 1 + random.below(long ? 4 : 8);
-  const T = long ? longSteps(random) : random.below(41);
+  const wide = !long && random.uniform() < WIDE_SHARE;
+  const { H, X, T } = wide
+    ? wideShape(random)
+    : { H: 1 + random.below(long ? 8 : 16), X: 1 + random.below(long ? 4 : 8), T: long ? longSteps(random) : random.below(41) };
   const root = Math.sqrt(H);
   const drawn =
     family === 'seed-style'
