@@ -6,7 +6,8 @@
  * live case gets is decided here and in case-checks, so that it runs the same whatever the number
  * of workers or shards.
  */
-import type { FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
+import type { FlatCase, FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
+import { caseFeatures, type Feature } from '../diagnosis/contrast.js';
 import type { NoiseFloor } from '../judge/noise-floor.js';
 import { FLOAT64_TOLERANCE, type Tolerance } from '../judge/tolerance.js';
 import { judge, type Verdict } from '../judge/verdict.js';
@@ -40,6 +41,8 @@ export interface JudgedCase {
   review: CaseReview;
   /** A float32 implementation only: float64 NumPy's outputs for the same keys, for the error beside. */
   float64?: FlatOutputs;
+  /** The case's input features, for the contrast of failing and passing cases. */
+  features?: Feature[];
 }
 
 /** A case the implementation failed to run: a port bug, with nothing to compare. */
@@ -49,12 +52,14 @@ export interface FailedRun {
   source: CaseSource;
   order: number;
   runError: string;
+  /** The case's input features, for the contrast of failing and passing cases. */
+  features?: Feature[];
 }
 
 export type CaseOutcome = JudgedCase | FailedRun;
 
-export function failedRun(c: Pick<PlannedCase, 'name' | 'cell' | 'index' | 'order'>, source: CaseSource, error: ImplementationError): FailedRun {
-  return { name: c.name, cell: c.cell, source, order: c.order, runError: error.message };
+export function failedRun(c: Pick<PlannedCase, 'name' | 'cell' | 'index' | 'order'> & { flat?: FlatCase }, source: CaseSource, error: ImplementationError): FailedRun {
+  return { name: c.name, cell: c.cell, source, order: c.order, runError: error.message, features: c.flat === undefined ? undefined : caseFeatures(c.flat) };
 }
 
 export const sourceOf = (c: Pick<PlannedCase, 'index'>): CaseSource => (c.index < 0 ? 'probe' : 'live');
@@ -86,5 +91,6 @@ export function judgeLiveCase(
     hidden: c.flat.hidden,
     stepSpread: floor?.stepSpread,
     review,
+    features: caseFeatures(c.flat),
   };
 }

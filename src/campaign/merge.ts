@@ -283,6 +283,18 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
     },
     findings,
     findingsOmitted: shards.reduce((n, s) => n + s.result.findingsOmitted, 0) + cut,
+    diagnoses: mergeDiagnoses(shards, findings),
     report: { ulpHistogram: { golden: first.report.ulpHistogram.golden, live }, worst: ranked },
   };
+}
+
+/** Every shard's diagnoses, the golden corpus's once (every shard judged it), in campaign order of their cases. */
+function mergeDiagnoses(shards: readonly Shard[], findings: readonly Finding[]): VerifyResult['diagnoses'] {
+  const parts = shards.map((s) => s.result.diagnoses).filter((d) => d !== undefined);
+  if (parts.length === 0) return undefined;
+  const byCase = new Map(parts.flatMap((d) => d.records).map((r) => [r.case, r]));
+  const order = new Map(findings.map((f) => [f.case, f.order]));
+  const records = [...byCase.values()].sort((a, b) => (order.get(a.case) ?? 0) - (order.get(b.case) ?? 0));
+  const bugs = new Set(findings.filter((f) => f.verdict === 'port-bug').map((f) => f.case)).size;
+  return { records, notDiagnosed: Math.max(0, bugs - records.length) };
 }

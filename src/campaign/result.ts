@@ -11,6 +11,8 @@ import type { Dtype } from '../judge/tolerance.js';
 import type { JudgedElement, VerdictKind } from '../judge/verdict.js';
 import type { CheckName, CheckStats } from './case-checks.js';
 import type { ErrorBeside } from './judging.js';
+import type { DiagnosisRecord } from '../diagnosis/record.js';
+import type { Contrast } from '../diagnosis/contrast.js';
 
 /** Names this document for `merge`; bumped when the shape changes incompatibly. */
 export const RESULT_FORMAT = 'lstm-parity verify result 1';
@@ -64,6 +66,8 @@ export interface CellStats {
   checks: Record<string, CheckStats>;
   /** A float32 implementation only: its distance from the float64 seed, reported, not judged. */
   float64?: ErrorBeside;
+  /** Failing and passing cases, and per input feature how many of each have it (../diagnosis/contrast.ts). */
+  contrast?: Contrast;
 }
 
 /** One cell's part of a verify result. */
@@ -202,6 +206,11 @@ export interface VerifyResult {
   findings: Finding[];
   /** Findings over FINDINGS_PER_KIND per cell and verdict: counted in `cells`, not listed. */
   findingsOmitted: number;
+  /**
+   * The port bugs diagnosed (shrunk, localized, explained: ../diagnosis/), in campaign order, and
+   * how many port-bug cases were not (past `--shrink-cases`); absent when diagnosis was not asked.
+   */
+  diagnoses?: { records: DiagnosisRecord[]; notDiagnosed: number };
   /** The HTML report's data in mergeable form; {@link reportDataOf} turns it into {@link ReportData}. */
   report: ReportParts;
 }

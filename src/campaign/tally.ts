@@ -12,6 +12,7 @@ import { describeVerdict } from '../judge/verdict.js';
 import { countChecks, emptyChecks } from './case-checks.js';
 import type { CaseOutcome, FailedRun, JudgedCase } from './judge-case.js';
 import { addBeside, emptyBeside } from './judging.js';
+import { addToContrast, emptyContrast } from '../diagnosis/contrast.js';
 import {
   beats,
   emptyStats,
@@ -82,6 +83,7 @@ export class Tally {
     // A case fails when any check fails; it is counted once, under its NumPy verdict otherwise.
     const failed = verdict.kind === 'port-bug' || review.failures.length > 0;
     if (failed) stats.failures++;
+    if (judged.features !== undefined) addToContrast((stats.contrast ??= emptyContrast()), judged.features, failed);
     for (const f of review.failures) this.keepFinding({ cell, case: name, order, source, verdict: 'port-bug', check: f.check, description: `PORT BUG: ${f.description}` });
     for (const q of review.quirks) this.keepFinding({ cell, case: name, order, source, verdict: 'platform-quirk', check: q.check, description: q.description });
     const c = verdict.comparison;
@@ -107,10 +109,11 @@ export class Tally {
     this.keepIfWorst(judged);
   }
 
-  private addRunFailure({ cell, name, order, source, runError }: FailedRun): void {
+  private addRunFailure({ cell, name, order, source, runError, features }: FailedRun): void {
     const stats = this.statsFor(cell, source === 'golden' ? 'golden' : 'live');
     stats.cases++;
     stats.failures++;
+    if (features !== undefined) addToContrast((stats.contrast ??= emptyContrast()), features, true);
     countChecks(stats.checks, undefined, false);
     this.keepFinding({ cell, case: name, order, source, verdict: 'port-bug', check: 'run', description: `PORT BUG: the implementation failed on the case: ${runError}` });
   }

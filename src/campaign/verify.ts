@@ -43,6 +43,9 @@ import { nextTurn, runLiveCampaign } from './live-campaign.js';
 import { liveCaseCount, plannedCases, type CampaignPlan } from './plan.js';
 import { addChecks, FINDINGS_PER_KIND, reportDataOf, RESTART_CAUSES_KEPT, RESULT_FORMAT, type ReportData, type VerifyEnvironment, type VerifyResult } from './result.js';
 import { Tally } from './tally.js';
+import { diagnoseFindings, type DiagnosedFinding, type DiagnosisBudget } from './diagnose-findings.js';
+import { recordOf } from '../diagnosis/record.js';
+import { caseFeatures } from '../diagnosis/contrast.js';
 
 export type { CellStats, ErrorLocation, Finding, ReportData, VerifyResult } from './result.js';
 
@@ -70,6 +73,13 @@ export interface VerifyOptions extends CampaignPlan {
    * with 0 before the first.
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Diagnose the port bugs found (shrink, localize, explain: ../diagnosis/), within this budget;
+   * none when not given.
+   */
+  diagnosis?: DiagnosisBudget;
+  /** Called as each port bug's diagnosis starts. */
+  onDiagnosis?: (name: string, k: number, total: number) => void;
 }
 
 /** What verify says about the machine, from the first worker's hello (or why there is none). */
@@ -95,7 +105,7 @@ async function judgeGolden(file: GoldenFile, impl: Implementation, order: number
     judged = float32 ? await judgeGoldenFileLive(file, impl, judging.reference!, judging.tolerance) : await judgeGoldenFile(file, impl);
   } catch (error) {
     if (!(error instanceof ImplementationError) || error.fatal) throw error;
-    return failedRun(c, 'golden', error);
+    return failedRun({ ...c, flat: toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite }) }, 'golden', error);
   }
   // A golden file fails unless it agrees or gets exactly the verdict it was kept for: a case that
   // used to agree and now is merely "ill-conditioned" means the port moved.
@@ -105,7 +115,7 @@ async function judgeGolden(file: GoldenFile, impl: Implementation, order: number
   const [review] = await reviewCases(impl, [{ name: c.name, index: order, flat, input: file.case, actual: judged.actual, agreed }]);
   const measured = Object.keys(judged.stepSpread).length > 0;
   const float64 = float32 ? pick(expectedArrays(file), judged.actual) : undefined;
-  return { name: c.name, cell: file.cell, source: 'golden', order, ...judged, stepSpread: float32 && !measured ? undefined : judged.stepSpread, verdict, review, float64 };
+  return { name: c.name, cell: file.cell, source: 'golden', order, ...judged, stepSpread: float32 && !measured ? undefined : judged.stepSpread, verdict, review, float64, features: caseFeatures(flat) };
 }
 
 async function unavailableBecause(options: VerifyOptions): Promise<string> {
@@ -150,7 +160,7 @@ function failureReason(failure: NumpyWorkerError): string {
  * }
  * ```
  */
-export async function verify(options: VerifyOptions): Promise<{ result: VerifyResult; report: ReportData }> {
+export async function verify(options: VerifyOptions): Promise<{ result: VerifyResult; report: ReportData; diagnosed: DiagnosedFinding[] }> {
   const impl = options.implementation ?? lstmParityImplementation();
   const findingsPerKind = options.findingsPerKind ?? FINDINGS_PER_KIND;
   const tally = new Tally(findingsPerKind);
@@ -219,6 +229,21 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
   }
   const restartCauses = oracles.flatMap((oracle, k) => oracle.restartCauses.slice(restartsBefore[k]));
 
+  let diagnosed: DiagnosedFinding[] = [];
+  let notDiagnosed = 0;
+  if (options.diagnosis !== undefined && options.diagnosis.cases > 0 && implementationFailed === undefined) {
+    ({ diagnosed, notDiagnosed } = await diagnoseFindings({
+      findings: tally.findings,
+      budget: options.diagnosis,
+      implementation: impl,
+      reference: judging.reference,
+      tolerance: judging.tolerance,
+      goldenDir: options.goldenDir,
+      manifest,
+      onCase: options.onDiagnosis,
+    }));
+  }
+
   const cells: VerifyResult['cells'] = {};
   for (const cell of options.cells) {
     const golden = tally.statsFor(cell, 'golden');
@@ -250,7 +275,8 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     workerRestarts: { count: oracles.reduce((n, oracle) => n + oracle.restarts, 0) - countBefore, causes: restartCauses.slice(0, RESTART_CAUSES_KEPT) },
     findings: tally.findings,
     findingsOmitted: tally.findingsOmitted,
+    diagnoses: options.diagnosis === undefined ? undefined : { records: diagnosed.map(({ diagnosis }) => recordOf(diagnosis)), notDiagnosed },
     report: tally.reportParts(),
   };
-  return { result, report: reportDataOf(result.report) };
+  return { result, report: reportDataOf(result.report), diagnosed };
 }

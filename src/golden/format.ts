@@ -43,7 +43,7 @@ export const goldenFileSchema = z.strictObject({
   cell: z.enum(['type1', 'type2']),
   description: z.string(),
   /** Where the inputs came from: the case table (with its seed), a property test, the explorer. */
-  source: z.strictObject({ kind: z.enum(['table', 'property', 'explore']), seed: z.number().int(), detail: z.string().optional() }),
+  source: z.strictObject({ kind: z.enum(['table', 'property', 'explore', 'finding']), seed: z.number().int(), detail: z.string().optional() }),
   allowNonFinite: z.boolean(),
   tolerance: z.strictObject({ rtol: z.number().min(0), atol: z.number().min(0), reason: z.string().min(1) }).optional(),
   /**
@@ -64,6 +64,23 @@ export const goldenFileSchema = z.strictObject({
   }),
   /** Regression files, written one at a time, carry their own environment. */
   environment: environmentSchema.optional(),
+  /**
+   * Set in files `verify --save-failures` writes: the port bug found on this case, by which
+   * implementation and check, the implementation's own answer (or its error), and the catalogued
+   * mistakes that reproduce it.
+   */
+  finding: z
+    .strictObject({
+      implementation: z.string(),
+      check: z.string(),
+      verdict: z.string(),
+      actual: z.record(z.string(), matrix).optional(),
+      runError: z.string().optional(),
+      /** For a shrunk case: the name of the case it was shrunk from. */
+      shrunkFrom: z.string().optional(),
+      mistakes: z.array(z.strictObject({ id: z.string(), title: z.string() })),
+    })
+    .optional(),
 });
 /**
  * One golden case: its inputs, NumPy's outputs and warnings for them, NumPy's noise floor, and

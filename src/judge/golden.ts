@@ -55,16 +55,24 @@ export async function judgeGoldenFile(file: GoldenFile, impl: Implementation): P
     if (!(key in recorded)) throw new Error(`golden/${file.cell}/${file.name}: golden file lacks key ${key}`);
     expected[key] = recorded[key];
   }
+  const floor = recordedFloor(file);
+  const { stepSpread } = floor;
+  const verdict = judge(c, actual, expected, toleranceOf(file), floor);
+  return { verdict, actual, expected, stepSpread, hidden: c.hidden };
+}
+
+/** The file's recorded noise floor as a verdict reads it: spreads per key and step, and where NaN-ness moved. */
+export function recordedFloor(file: GoldenFile): { stepSpread: Record<string, Float64Array>; classMoved: Record<string, Uint8Array> } {
+  const elements = file.case.S.length * hiddenOf(file);
   const stepSpread = Object.fromEntries(Object.entries(file.noiseFloor.stepSpread).map(([key, values]) => [key, Float64Array.from(values)]));
   const classMoved = Object.fromEntries(
     Object.entries(file.noiseFloor.classMoved ?? {}).map(([key, indices]) => {
-      const marks = new Uint8Array(c.steps * c.hidden);
+      const marks = new Uint8Array(elements);
       for (const k of indices) marks[k] = 1;
       return [key, marks];
     }),
   );
-  const verdict = judge(c, actual, expected, toleranceOf(file), { stepSpread, classMoved });
-  return { verdict, actual, expected, stepSpread, hidden: c.hidden };
+  return { stepSpread, classMoved };
 }
 
 /**

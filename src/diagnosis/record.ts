@@ -1,0 +1,85 @@
+/**
+ * A diagnosis as `verify --json` carries it and as the terminal shows it, Hypothesis-style: the
+ * minimal example first, then what about it matters (where it first parts from NumPy, the seed's
+ * terms there, the catalogued mistake that reproduces it), then how to replay it.
+ */
+import type { CellType } from '../cells/schema.js';
+import type { CaseValue } from '../numeric/seeded-random.js';
+import type { Diagnosis } from './diagnose.js';
+import type { Localization } from './localize.js';
+import type { ShrinkStop } from './shrink.js';
+
+/** The JSON form of a {@link Diagnosis}. */
+export interface DiagnosisRecord {
+  /** The case's name. */
+  case: string;
+  cell: CellType;
+  /** The check that called it a port bug. */
+  check: string;
+  /** T, H and X of the case as found. */
+  original: { steps: number; hidden: number; inputs: number };
+  /** The smallest case that still fails the check, when shrinking ran. */
+  shrunk?: { steps: number; hidden: number; inputs: number; value: CaseValue; tests: number; seconds: number; stopped: ShrinkStop };
+  /** Why it was not shrunk. */
+  notShrunk?: string;
+  /** Where the implementation first parts from NumPy on the shrunk case. */
+  localization?: Localization;
+  /** Catalogued mistakes that reproduce the implementation's answer on the shrunk case. */
+  mistakes: { id: string; title: string; onOriginal: boolean }[];
+  /** Where `--save-failures` wrote the shrunk case and the original. */
+  saved?: { shrunk?: string; original: string };
+}
+
+/** The record of a diagnosis. */
+export function recordOf(d: Diagnosis): DiagnosisRecord {
+  const record: DiagnosisRecord = { case: d.name, cell: d.cell, check: d.check, original: d.original.shape, mistakes: d.mistakes.map(({ mistake, onOriginal }) => ({ id: mistake.id, title: mistake.title, onOriginal })) };
+  if (d.shrinking !== undefined) record.shrunk = { ...d.shrunk.shape, value: d.shrunk.value, ...d.shrinking };
+  if (d.notShrunk !== undefined) record.notShrunk = d.notShrunk;
+  if (d.localization !== undefined) record.localization = d.localization;
+  return record;
+}
+
+const g = (x: number) => (Object.is(x, -0) ? '-0' : Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x));
+const exact = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
+const shape = (s: { steps: number; hidden: number; inputs: number }) => `T ${s.steps}, H ${s.hidden}, X ${s.inputs}`;
+
+/** A case in a line: S, then each weight that is not all zeros; the all-zero ones named together. */
+export function describeValue(value: CaseValue, limit = 600): string {
+  // A -0 is shown: its sign can be what the case is about.
+  const nonzero = (v: number[] | number[][]) => v.flat().some((x) => !Object.is(x, 0));
+  const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'number' ? (Object.is(x, -0) ? '-0' : Number.isFinite(x) ? x : String(x)) : x)).replace(/"(-0|NaN|-?Infinity)"/g, '$1');
+  const parts = [`S = ${show(value.S)}`];
+  const zero: string[] = [];
+  for (const [key, w] of Object.entries(value.W)) {
+    if (nonzero(w)) parts.push(`${key} = ${show(w)}`);
+    else zero.push(key);
+  }
+  if (zero.length > 0) parts.push(`${zero.join(', ')} all 0`);
+  const text = parts.join('; ');
+  return text.length <= limit ? text : `${text.slice(0, limit)}... (in full with --save-failures or --json)`;
+}
+
+/** The diagnosis as indented lines for the terminal, with the command that replays it. */
+export function describeDiagnosis(r: DiagnosisRecord, replay: string | undefined): string[] {
+  const lines: string[] = [];
+  if (r.shrunk !== undefined) {
+    const how = `${r.shrunk.tests} cases tried in ${r.shrunk.seconds.toFixed(1)} s${r.shrunk.stopped === 'done' ? '' : `, stopped: ${r.shrunk.stopped === 'time' ? 'the time budget (--shrink-time) ran out' : r.shrunk.stopped === 'tests' ? 'the test budget ran out' : 'the implementation stopped answering'}`}`;
+    lines.push(`  minimal case (${shape(r.shrunk)}, shrunk from ${shape(r.original)}; ${how}):`, `    ${describeValue(r.shrunk.value)}`);
+  } else {
+    lines.push(`  not shrunk (${shape(r.original)}): ${r.notShrunk ?? 'no smaller case fails'}`);
+  }
+  const at = r.localization;
+  if (at !== undefined) {
+    lines.push(`  first difference: step ${at.step} ${at.key} unit ${at.unit}: implementation ${exact(at.actual)}, NumPy ${exact(at.numpy)}`);
+    lines.push(`    the seed's terms there (NumPy's operands): ${at.terms.map((t) => `${t.name} ${g(t.value)}`).join(', ')}`);
+    if (at.unseen.length > 0) lines.push(`    (the implementation does not return ${at.unseen.join(', ')}: the difference may start there, earlier)`);
+  }
+  if (r.mistakes.length === 0) {
+    lines.push('  no catalogued mistake reproduces it');
+  } else {
+    for (const m of r.mistakes) lines.push(`  reproduced by: ${m.title}${m.onOriginal ? ' (on the original case too)' : ' (on the shrunk case only)'}`);
+  }
+  if (r.saved !== undefined) lines.push(`  saved: ${[r.saved.shrunk, r.saved.original].filter(Boolean).join(', ')}`);
+  if (replay !== undefined) lines.push(`  replay: ${replay}`);
+  return lines;
+}

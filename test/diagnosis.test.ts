@@ -1,0 +1,190 @@
+/**
+ * The diagnosis, piece by piece: the seed's computation it varies agrees with the cells; every
+ * catalogued mistake shows on a case made for it and is named when it is the answer, and nothing
+ * is named for the correct answer; localization finds the first element in the seed's order with
+ * the seed's terms; the shrinker reaches a minimal case within its budget and stops on time; and,
+ * against NumPy, a whole diagnosis of a port with swapped gates.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runCase } from '../src/cells/run-case.js';
+import type { CellType } from '../src/cells/schema.js';
+import { seedFields } from '../src/cells/trace.js';
+import { campaignCase } from '../src/campaign/random-case.js';
+import { readSettings } from '../src/conformance/runner.js';
+import { MISTAKES, mistakesFor } from '../src/diagnosis/catalogue.js';
+import { diagnose } from '../src/diagnosis/diagnose.js';
+import { explain } from '../src/diagnosis/explain.js';
+import { localize } from '../src/diagnosis/localize.js';
+import type { Mistake } from '../src/diagnosis/mistake.js';
+import { runVariant } from '../src/diagnosis/seed-variant.js';
+import { shrinkCase, simplerNumbers } from '../src/diagnosis/shrink.js';
+import { toFlatCase, type FlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
+import { compareTraces } from '../src/judge/compare.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import type { CaseValue } from '../src/numeric/seeded-random.js';
+import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { swappedGates } from './helpers/implementations.js';
+import { describeWithNumpy } from './helpers/numpy.js';
+
+const cellsOutputs = (c: FlatCase, value: CaseValue): FlatOutputs =>
+  Object.fromEntries(seedFields(runCase(c.cell, value, { allowNonFinite: true })).map(([key, values]) => [key, Float64Array.from(values)]));
+
+/** A well-scaled case of the given shape, every value from a fixed generator. */
+function scaled(cell: CellType, T: number, H: number, X: number, scale = 1, seed = 7): CaseValue {
+  let s = seed;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32 - 0.5) * 2;
+  };
+  const m = (r: number, k: number, f = 1) => Array.from({ length: r }, () => Array.from({ length: k }, () => (next() * f * scale) / Math.sqrt(H)));
+  const keys = cell === 'type1' ? ['i', 'g', 'o', 'c'] : ['i', 'g', 'o', 'cell'];
+  const W: CaseValue['W'] = {};
+  for (const gate of keys) {
+    W[`w_${gate}`] = m(H, X);
+    if (gate !== 'cell') W[`u_${gate}`] = m(H, H);
+    W[`b_${gate}`] = m(1, H)[0].map((b) => b + 0.3);
+  }
+  return { S: m(T, X, 3), W };
+}
+
+/** A case on which `mistake` can show: its shape, and the extreme values some mistakes need. */
+function exampleFor(m: Mistake, cell: CellType): CaseValue {
+  if (m.id === 'ftz') {
+    // A subnormal candidate makes a subnormal c_0, which the flush zeroes; a huge recurrent weight
+    // then carries the difference into the forget gate of step 1.
+    const v = scaled(cell, 2, 1, 1);
+    for (const key of Object.keys(v.W)) v.W[key] = key.startsWith('b_') ? [0] : [[0]];
+    v.W[cell === 'type1' ? 'w_c' : 'w_cell'] = [[1e-310]];
+    v.W.u_g = [[1e300]];
+    v.S = [[1], [1]];
+    return v;
+  }
+  if (/^(daz|daz-ftz)$/.test(m.id)) {
+    // Subnormal weights times huge inputs, and products that underflow to subnormals.
+    const v = scaled(cell, 3, 3, 3);
+    v.W.w_i = [[1e-310, 0.5, 0.1], [0.2, -1e-309, 0.1], [0.1, 0.1, 0.3]];
+    v.S = [[1e300, 1, 1], [2e-300, 1e-20, 1], [1, 1e300, -1]];
+    return v;
+  }
+  if (m.id === 'nan-as-zero') return { ...scaled(cell, 3, 3, 3), S: [[1, NaN, 0], [0, 1, 1], [1, 0, 0]] };
+  if (m.id === 'negative-zero-as-positive') {
+    // o = σ(-800) = +0 and c < 0 give h = -0.
+    const v = scaled(cell, 2, 3, 3);
+    v.W.b_o = [-800, -800, -800];
+    v.W[cell === 'type1' ? 'b_c' : 'b_cell'] = [-1, -1, -1];
+    return v;
+  }
+  if (m.id.startsWith('clip-')) return scaled(cell, 3, 3, 3, 2000);
+  const k = /-(\d+)$/.exec(m.id);
+  if (m.id.startsWith('state-reset-every-')) return scaled(cell, Number(k![1]) + 2, 3, 2);
+  if (m.id.includes('-rows-in-blocks-of-')) return scaled(cell, 3, Number(k![1]) + 1, 3);
+  return scaled(cell, 4, 5, 5);
+}
+
+describe('the seed computation the catalogue varies', () => {
+  it('should agree with the cells within the tolerance policy when nothing is changed', () => {
+    const { seed, numRuns } = readSettings(60);
+    fc.assert(
+      fc.property(fc.constantFrom<CellType>('type1', 'type2'), fc.integer({ min: 0, max: 4000 }), (cell, index) => {
+        const c = campaignCase(cell, seed >>> 0, index);
+        if (c.family === 'edge') return;
+        const comparison = compareTraces(runVariant(c.flat), cellsOutputs(c.flat, c.value), c.flat.hidden, FLOAT64_TOLERANCE);
+        expect(comparison.ok, `${c.name}: FC_SEED=${seed}`).toBe(true);
+      }),
+      { seed, numRuns },
+    );
+  });
+});
+
+describe('the catalogue of porting mistakes', () => {
+  const entries = MISTAKES.flatMap((m) => m.cells.map((cell) => [`${cell} ${m.id}`, m, cell] as const));
+
+  it('should hold at least the mistakes the diagnosis is asked to name', () => {
+    const ids = new Set(MISTAKES.map((m) => m.id));
+    for (const id of ['swap-i-g', 'swap-i-g-weights', 'transpose-W', 'transpose-U', 'bias-o-dropped', 'bias-o-doubled', 'type2-i-reads-h', 'h-o-tanh-c', 'h-tanh-o-c', 'candidate-without-recurrence', 'state-not-carried', 'state-reset-every-64', 'daz', 'ftz', 'float32-activations', 'float32-products', 'nan-as-zero', 'negative-zero-as-positive', 'clip-20', 'recurrent-rows-in-blocks-of-32']) {
+      expect(ids, id).toContain(id);
+    }
+    expect(new Set(MISTAKES.map((m) => `${m.id} ${m.cells.join()}`)).size).toBe(MISTAKES.length);
+  });
+
+  it.each(entries)('should name %s from its answer, and nothing from the correct one', (_, mistake, cell) => {
+    const value = exampleFor(mistake, cell);
+    const c = toFlatCase(cell, value, { allowNonFinite: true });
+    expect(mistakesFor(c).map((m) => m.id)).toContain(mistake.id);
+    const correct = runVariant(c);
+    const wrong = runVariant(c, mistake.change);
+    const policy = { tolerance: FLOAT64_TOLERANCE, signs: mistake.id === 'negative-zero-as-positive' };
+    expect(explain({ case: c, actual: wrong, numpy: correct, ...policy }).map((m) => m.id)).toContain(mistake.id);
+    expect(explain({ case: c, actual: correct, numpy: correct, ...policy })).toEqual([]);
+  });
+});
+
+describe('localize', () => {
+  it('should find the first element in the seed\'s order, with the seed\'s terms there', () => {
+    const c = toFlatCase('type1', scaled('type1', 3, 2, 2));
+    const numpy = runVariant(c);
+    const actual = runVariant(c, { weights: (W) => ({ ...W, b_o: W.b_o.map(() => 0) }) });
+    const at = localize(c, actual, numpy, { tolerance: FLOAT64_TOLERANCE })!;
+    // The output gate at step 0 is the first quantity the dropped bias touches.
+    expect([at.step, at.key, at.unit]).toEqual([0, 'Output_gate_activations', 0]);
+    expect(at.terms.map((t) => t.name)).toEqual(['w_o·x', 'u_o·h', 'b_o', 'pre-activation', 'σ']);
+    expect(at.terms[2].value).toBe(c.W.b_o[0]);
+    expect(at.terms[4].value).toBe(numpy.Output_gate_activations[0]);
+    // An implementation that returns Output alone is located in Output, and says what it does not return.
+    const onlyH = localize(c, { Output: actual.Output }, numpy, { tolerance: FLOAT64_TOLERANCE })!;
+    expect([onlyH.key, onlyH.unseen.length]).toEqual(['Output', 5]);
+    expect(localize(c, numpy, numpy, { tolerance: FLOAT64_TOLERANCE })).toBeUndefined();
+  });
+});
+
+describe('shrinkCase', () => {
+  it('should take away steps, units, features, blocks and digits while the test still fails', async () => {
+    const start = scaled('type1', 6, 5, 4);
+    start.W.b_g = [0.3, 0.7, -0.2, 1.7, 0.45];
+    // "Fails" while some forget-gate bias exceeds 1: the minimal case keeps one unit, one step and
+    // one feature, every other value 0, and that bias at its simplest above 1: 2.
+    const fails = (v: CaseValue) => (v.W.b_g as number[]).some((b) => b > 1);
+    const result = await shrinkCase(start, async (candidates) => candidates.map(fails), { deadline: performance.now() + 60_000 });
+    expect(result.stopped).toBe('done');
+    expect(result.value.S).toEqual([]);
+    expect(result.value.W.b_g).toEqual([2]);
+    expect(Object.entries(result.value.W).filter(([key]) => key !== 'b_g').every(([, w]) => JSON.stringify(w).match(/[1-9]/) === null)).toBe(true);
+  });
+
+  it('should stop at its deadline and at its count of tests, keeping the smallest failing case so far', async () => {
+    const start = scaled('type2', 4, 3, 2);
+    const slow = await shrinkCase(start, async (candidates) => candidates.map(() => true), { deadline: performance.now() - 1 });
+    expect([slow.stopped, slow.tests, slow.value]).toEqual(['time', 0, start]);
+    const counted = await shrinkCase(start, async (candidates) => candidates.map(() => false), { deadline: Infinity, maxTests: 5 });
+    expect([counted.stopped, counted.tests]).toEqual(['tests', 5]);
+  });
+
+  it('should offer simpler numbers, simplest first', () => {
+    expect(simplerNumbers(3.14159)).toEqual([0, 1, 3, 4, 3.1, 3.14]);
+    expect(simplerNumbers(-3.7)).toEqual([0, -1, -4]);
+    expect(simplerNumbers(0.3)).toEqual([0, 1, 0.25]);
+    expect(simplerNumbers(Infinity)).toEqual([0]);
+    expect(simplerNumbers(0)).toEqual([]);
+  });
+});
+
+describeWithNumpy('diagnose against NumPy', () => {
+  it('should shrink a live case of swapped gates to one unit and one step, locate it and name the mistake', async () => {
+    const oracle = await NumpyOracle.start();
+    try {
+      const c = campaignCase('type1', 1, 8);
+      const d = await diagnose(
+        { name: c.name, cell: 'type1', check: 'numpy', value: c.value, allowNonFinite: false },
+        { implementation: swappedGates, reference: oracle.reference('float64'), tolerance: FLOAT64_TOLERANCE, deadline: performance.now() + 30_000 },
+      );
+      expect(d.original.verdict?.kind).toBe('port-bug');
+      expect(d.shrunk.shape).toEqual({ steps: 1, hidden: 1, inputs: 1 });
+      expect(d.shrunk.verdict?.kind).toBe('port-bug');
+      expect([d.localization?.step, d.localization?.key]).toEqual([0, 'input_gate_activations']);
+      expect(d.mistakes.map((m) => [m.mistake.id, m.onOriginal])).toContainEqual(['swap-i-g', true]);
+    } finally {
+      await oracle.close();
+    }
+  });
+});
