@@ -2,10 +2,13 @@
  * Explaining a port bug by the catalogue (./catalogue.ts): each mistake that can show in the case
  * is run as a variant of the seed's computation (./seed-variant.ts) and compared with the
  * implementation's answer under the same policy the verdict used (tolerance plus κ times NumPy's
- * spread, NaN and infinities exact, and zero signs too for the signed-zero check). A mistake is
+ * spread, NaN and infinities exact, and zero signs too for the signed-zero check), or the
+ * mistake's own where it has one (float32 arithmetic, which a float64 emulation meets only to a
+ * few float32 ULPs). A mistake is
  * named when its answer matches the implementation's and does not match NumPy's: a variant that
  * changes nothing on this case (a bias that is 0, a clip no pre-activation reaches) explains
- * nothing, so the correct computation is never explained by any entry.
+ * nothing; and an answer that matches NumPy's is not explained at all, so the correct computation
+ * is never explained by any entry.
  */
 import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
 import type { NoiseFloor } from '../judge/noise-floor.js';
@@ -61,9 +64,12 @@ export function matchesUnderPolicy(actual: FlatOutputs, expected: FlatOutputs, i
 /** The catalogued mistakes whose answer on this case is the implementation's and not NumPy's. */
 export function explain(input: ExplainInput): Mistake[] {
   const { case: c } = input;
+  // An answer that matches NumPy's has nothing to explain.
+  if (matchesUnderPolicy(input.actual, input.numpy, input, c.hidden)) return [];
   return mistakesFor(c).filter((mistake) => {
     const variant = runVariant(c, mistake.change);
     const compared = Object.fromEntries(Object.keys(input.actual).map((key) => [key, variant[key]]));
-    return matchesUnderPolicy(input.actual, compared, input, c.hidden) && !matchesUnderPolicy(compared, input.numpy, input, c.hidden);
+    const reproduces = mistake.tolerance === undefined ? input : { ...input, tolerance: mistake.tolerance };
+    return matchesUnderPolicy(input.actual, compared, reproduces, c.hidden) && !matchesUnderPolicy(compared, input.numpy, input, c.hidden);
   });
 }

@@ -4,6 +4,7 @@
  * and a line in ./catalogue.ts.
  */
 import type { CellType } from '../cells/schema.js';
+import type { Tolerance } from '../judge/tolerance.js';
 import type { Change } from './seed-variant.js';
 
 /** The shape of a case, as a mistake's `applies` sees it. */
@@ -25,6 +26,11 @@ export interface Mistake {
   applies?: (shape: CaseShape) => boolean;
   /** The seed's computation with this mistake. */
   change: Change;
+  /**
+   * The policy its answer is compared with the implementation's by, when not the verdict's: a
+   * float32 mistake rounds as float32 code does, a few float32 ULPs from any float64 emulation.
+   */
+  tolerance?: Tolerance;
 }
 
 /** Weights with some keys' arrays replaced, the others kept. */
