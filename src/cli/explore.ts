@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { explore, type ExploreResult } from '../explore/explore.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { evaluateGolden } from '../golden/generate.js';
+import { OutputFileError } from '../io/output-file.js';
 import { caseDigest, saveRegressionOnce } from '../golden/regressions.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
@@ -12,7 +13,7 @@ import { createProgress } from './progress.js';
 import { cellsToCheck, checkDeclaredDtype, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
-import { EXIT_OK, UsageError } from './usage-error.js';
+import { CommandError, EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption, withNegativeValues } from './args.js';
 
 export const DEFAULT_RUNS = 1000;
@@ -80,6 +81,8 @@ export async function exploreCommand(argv: string[]): Promise<number> {
   const seed = integerOption('seed', values.seed, 1, { max: 2 ** 31 - 1, why: "fast-check's seeds are 32-bit integers" });
   const reportPath = checkReportPath(values.report);
   const choice = parseImplChoice(values);
+  const dir = values.golden ?? join(packageRoot(), 'golden');
+  if (values.save) checkReportPath(join(dir, 'MANIFEST.json'), '--save');
   if (values.save && !(choice.kind === 'builtin' && choice.name === 'lstm-parity')) {
     throw new UsageError("--save keeps regressions for this package's cells; it cannot be used with another implementation");
   }
@@ -96,7 +99,6 @@ export async function exploreCommand(argv: string[]): Promise<number> {
     progress.done();
     const saved: string[] = [];
     const alreadySaved: string[] = [];
-    const dir = values.golden ?? join(packageRoot(), 'golden');
     if (values.save) {
       const examples = result.categories.filter((c) => c.example !== undefined);
       const files = await evaluateGolden(
@@ -112,8 +114,13 @@ export async function exploreCommand(argv: string[]): Promise<number> {
         })),
       );
       for (const file of files) {
-        const { path, written } = saveRegressionOnce(dir, { ...file, environment: undefined });
-        (written ? saved : alreadySaved).push(path);
+        try {
+          const { path, written } = saveRegressionOnce(dir, { ...file, environment: undefined });
+          (written ? saved : alreadySaved).push(path);
+        } catch (error) {
+          if (error instanceof OutputFileError) throw new CommandError(`--save: ${error.message}`, { cause: error });
+          throw error;
+        }
       }
     }
     if (values.json) {

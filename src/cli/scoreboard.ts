@@ -84,8 +84,8 @@ export async function scoreboardCommand(argv: string[]): Promise<number> {
   if (values.only && given.length === 0) throw new UsageError('--only: give at least one --impl or --impl-command');
   const builtins = values.only ? [] : builtinNames().filter((name) => !given.some((g) => g.name === name)).map(builtin);
   mkdirSync(out, { recursive: true });
-  const markdownPath = checkReportPath(join(out, 'scoreboard.md'))!;
-  const htmlPath = checkReportPath(join(out, 'scoreboard.html'))!;
+  const markdownPath = checkReportPath(join(out, 'scoreboard.md'), '--out')!;
+  const htmlPath = checkReportPath(join(out, 'scoreboard.html'), '--out')!;
   const oracle = await NumpyOracle.start().catch((error: Error) => {
     throw new UsageError(`scoreboard needs NumPy: ${error.message}`);
   });
@@ -102,8 +102,8 @@ export async function scoreboardCommand(argv: string[]): Promise<number> {
     });
     const command = ['lstm-parity scoreboard', ...argv].join(' ');
     const markdown = scoreboardMarkdown(board, command);
-    writeReport(markdownPath, markdown);
-    writeReport(htmlPath, scoreboardHtml(board, command));
+    writeReport(markdownPath, markdown, '--out');
+    writeReport(htmlPath, scoreboardHtml(board, command), '--out');
     process.stdout.write(values.json ? `${JSON.stringify(board, null, 2)}\n` : markdown);
     const failing = board.rows.filter((row) => !row.ok && row.judgedAs === row.dtype);
     return failing.length === 0 ? EXIT_OK : EXIT_FAILED;
