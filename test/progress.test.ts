@@ -1,6 +1,8 @@
-/** The progress bar: drawn only on a terminal, at most ten times a second, erased when done. */
+/** The progress bar: drawn only on a terminal, at most ten times a second, erased when done and before any other output. */
 import { describe, expect, it, vi } from 'vitest';
 import { createProgress, formatTimeLeft } from '../src/cli/progress.js';
+import { printErr, printOut, printRaw } from '../src/cli/terminal.js';
+import { capture } from './helpers/in-process.js';
 
 function terminal(isTTY: boolean) {
   const writes: string[] = [];
@@ -51,6 +53,31 @@ describe('createProgress', () => {
 
   it('should say the time left in seconds, minutes or hours', () => {
     expect([0.2, 119, 121, 7199, 7201, 470318].map(formatTimeLeft)).toEqual(['~1 s', '~119 s', '~3 min', '~120 min', '~3 h', '~131 h']);
+  });
+
+  it('should be erased before any other output, so that nothing is glued to it, and drawn again at the next update', async () => {
+    const events: string[] = [];
+    const logged = { isTTY: true, write: (text: string) => events.push(`bar ${JSON.stringify(text)}`) > 0 } as unknown as NodeJS.WriteStream;
+    const progress = createProgress('verify', true, logged);
+    const printed = await capture(async () => {
+      progress.update(1, 10);
+      printOut(['campaign: seed 1']);
+      progress.update(2, 10);
+      printErr(['lstm-parity: a note']);
+      printRaw('{}\n');
+      progress.done();
+      printOut(['verify: OK']);
+      return 0;
+    });
+    expect(printed).toEqual({ code: 0, stdout: 'campaign: seed 1\n{}\nverify: OK\n', stderr: 'lstm-parity: a note\n' });
+    // Drawn, erased before the campaign line, drawn again at once (no 100 ms wait), erased before
+    // the note; nothing to erase before the JSON or after done().
+    expect(events.map((e) => e.replace(/\[[#.]+\] /, '[bar] '))).toEqual([
+      'bar "\\rverify [bar] 1/10, estimating time left\\u001b[K"',
+      'bar "\\r\\u001b[K"',
+      'bar "\\rverify [bar] 2/10, estimating time left\\u001b[K"',
+      'bar "\\r\\u001b[K"',
+    ]);
   });
 
   it('should show a full bar for an empty run', () => {

@@ -4,6 +4,7 @@ import { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccura
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { readCaseInput } from './case-input.js';
 import { checkDeclaredDtype, cellsToCheck, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
+import { printOut, printRaw } from './terminal.js';
 import { EXIT_OK, EXIT_UNSETTLED, UsageError } from './usage-error.js';
 
 export const ACCURACY_USAGE = `usage: lstm-parity accuracy --cell type1|type2 --case FILE|- [--allow-non-finite] [--json]
@@ -32,7 +33,7 @@ function closerCell(k: KeyAccuracy, converged: boolean, own: string): string {
   return k.closer === 'tie' ? 'tie' : k.closer === 'port' ? own : 'NumPy';
 }
 
-export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): string {
+export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): string[] {
   const truth = result.converged
     ? `truth from mpmath at ${result.digits} digits, confirmed by a run at twice that`
     : `truth NOT settled: mpmath at ${result.digits / 2} and ${result.digits} digits round to different float64 outputs, so no side is called closer`;
@@ -52,7 +53,7 @@ export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): strin
   const warning = result.converged ? [] : ['', `accuracy: UNSETTLED: the distances above are to the ${result.digits}-digit result, which is itself uncertain here`];
   const of = ours ? '' : ` of ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
   const head = `accuracy ${result.cell} (T ${result.steps}, H ${result.hidden}, X ${result.inputs})${of}: ${truth}`;
-  return [head, '', ...table, ...(beside.length > 0 ? ['', 'for comparison, NumPy in float64 against the same truth:', ...beside] : []), ...warning, ''].join('\n');
+  return [head, '', ...table, ...(beside.length > 0 ? ['', 'for comparison, NumPy in float64 against the same truth:', ...beside] : []), ...warning];
 }
 
 export async function accuracyCommand(argv: string[]): Promise<number> {
@@ -75,7 +76,8 @@ export async function accuracyCommand(argv: string[]): Promise<number> {
     const { distances: _distances, ...measured } = await measureAccuracy(oracle, input.cell, input.value, { allowNonFinite: input.allowNonFinite, impl });
     // No "closer" verdict from a truth that did not settle.
     const result = measured.converged ? measured : { ...measured, keys: measured.keys.map((k) => ({ ...k, closer: null })) };
-    process.stdout.write(values.json ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : formatAccuracy(measured));
+    if (values.json) printRaw(`${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+    else printOut(formatAccuracy(measured));
     return measured.converged ? EXIT_OK : EXIT_UNSETTLED;
   } finally {
     await impl?.close?.();

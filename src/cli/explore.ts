@@ -12,6 +12,7 @@ import { exploreReportHtml } from '../report/explore-section.js';
 import { createProgress } from './progress.js';
 import { cellsToCheck, checkDeclaredDtype, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { checkReportPath, writeReport } from './report-file.js';
+import { printOut, printRaw } from './terminal.js';
 import { parseCell } from './run.js';
 import { CommandError, EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption, withNegativeValues } from './args.js';
@@ -54,7 +55,7 @@ function compact(value: unknown): string {
   return stringifyDoubles(value).replace(/\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']').trim();
 }
 
-export function formatExplore(result: ExploreResult): string {
+export function formatExplore(result: ExploreResult): string[] {
   const impl = result.implementation;
   // The default implementation goes unnamed, as it always has; any other is named with its precision.
   const which = impl.name.startsWith('lstm-parity') ? '' : `; implementation ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
@@ -71,7 +72,7 @@ export function formatExplore(result: ExploreResult): string {
     lines.push(`  ${detail}`);
     lines.push(`  case: ${compact(value)}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 export async function exploreCommand(argv: string[]): Promise<number> {
@@ -125,10 +126,9 @@ export async function exploreCommand(argv: string[]): Promise<number> {
     }
     if (values.json) {
       const extra = values.save ? { goldenDir: dir, saved, alreadySaved } : { saved };
-      process.stdout.write(`${JSON.stringify({ ...result, ...extra }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+      printRaw(`${JSON.stringify({ ...result, ...extra }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
     } else {
-      const lines = [...saved.map((path) => `saved ${join(dir, path)}\n`), ...alreadySaved.map((path) => `already saved: ${join(dir, path)} (the same case)\n`)];
-      process.stdout.write(formatExplore(result) + lines.join(''));
+      printOut([...formatExplore(result), ...saved.map((path) => `saved ${join(dir, path)}`), ...alreadySaved.map((path) => `already saved: ${join(dir, path)} (the same case)`)]);
     }
     if (reportPath !== undefined) writeReport(reportPath, exploreReportHtml(result));
     return result.categories.some((c) => (c.id === 'port-bug' || c.id === 'implementation-error') && c.count > 0) ? 1 : EXIT_OK;

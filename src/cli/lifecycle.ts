@@ -15,6 +15,7 @@
  * code running the commands in-process (the tests) keeps its own; a command that takes Ctrl-C
  * for itself (serve, whose way to stop it is) handles it instead.
  */
+import { printErr } from './terminal.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
 
 /** How long cleanups may take before the process exits anyway. */
@@ -41,6 +42,7 @@ export interface Lifecycle {
 
 export interface LifecycleIo {
   exit(code: number): void;
+  /** Writes one line (without its newline) to stderr. */
   writeError(line: string): void;
 }
 
@@ -64,7 +66,7 @@ export function createLifecycle(io: LifecycleIo): Lifecycle {
       return;
     }
     ending = code;
-    if (line !== undefined) io.writeError(`${line}\n`);
+    if (line !== undefined) io.writeError(line);
     const force = setTimeout(() => io.exit(code), FORCE_EXIT_MS);
     await Promise.allSettled([...cleanups].map(async (cleanup) => cleanup()));
     clearTimeout(force);
@@ -107,7 +109,7 @@ export const lifecycle = createLifecycle({
   exit: (code) => process.exit(code),
   writeError: (line) => {
     try {
-      process.stderr.write(line);
+      printErr([line]);
     } catch {
       // stderr is gone too: the exit code is all that is left to say it.
     }

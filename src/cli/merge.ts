@@ -7,6 +7,7 @@ import { stringifyDoubles } from '../format/json-writer.js';
 import { verifyReportHtml } from '../report/verify-section.js';
 import { readTextInput } from './read-input.js';
 import { checkReportPath, writeReport } from './report-file.js';
+import { printOut, printRaw } from './terminal.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 import { formatVerify } from './verify-table.js';
 
@@ -57,7 +58,8 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     if (error instanceof MergeError) throw new UsageError(error.message);
     throw error;
   }
-  process.stdout.write(values.json ? stringifyDoubles(result) : formatVerify(result));
+  if (values.json) printRaw(stringifyDoubles(result));
+  else printOut(formatVerify(result));
   if (reportPath !== undefined) writeReport(reportPath, verifyReportHtml({ result, report: reportDataOf(result.report) }));
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -1,9 +1,12 @@
 /**
  * A progress bar on stderr, only when stderr is a terminal (never in CI logs or with --json):
- * redrawn at most ten times a second, erased when done. The time left is estimated from the rate
+ * redrawn at most ten times a second, erased when done, and erased before any other output
+ * (./terminal.ts), so that nothing is ever glued to it; the next update draws it again. The time left is estimated from the rate
  * since the first update, once a second has passed: a rate measured over a few fast first items
  * (golden files, say) would promise nonsense.
  */
+import { setStatusLine } from './terminal.js';
+
 export interface Progress {
   update(done: number, total: number): void;
   done(): void;
@@ -20,9 +23,15 @@ const ESTIMATE_AFTER_MS = 1000;
 
 export function createProgress(label: string, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!enabled || !stream.isTTY) return { update() {}, done() {} };
-  let last = 0;
+  let last = -Infinity;
   let drawn = false;
   let first: { time: number; done: number } | undefined;
+  const clear = () => {
+    if (drawn) stream.write('\r\x1b[K');
+    drawn = false;
+    last = -Infinity;
+  };
+  const line = { clear };
   return {
     update(done, total) {
       const now = Date.now();
@@ -38,10 +47,11 @@ export function createProgress(label: string, enabled: boolean, stream: NodeJS.W
       }
       stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${eta}\x1b[K`);
       drawn = true;
+      setStatusLine(line);
     },
     done() {
-      if (drawn) stream.write('\r\x1b[K');
-      drawn = false;
+      clear();
+      setStatusLine(undefined);
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { OutputFileError, outputFileProblem, writeOutputFile } from '../io/output-file.js';
+import { printErr } from './terminal.js';
 import { CommandError, UsageError } from './usage-error.js';
 
 /** Writes the file whole (exit 1 with one line if it cannot be), then says where it went. */
@@ -15,7 +16,7 @@ export function writeReport(path: string, page: string, option = '--report'): vo
     if (!(error instanceof OutputFileError)) throw error;
     throw new CommandError(`${option}: cannot write ${path}: ${error.message}`, { cause: error });
   }
-  process.stderr.write(`lstm-parity: report written to ${path} (${Math.round(Buffer.byteLength(page) / 1024)} KiB)\n`);
+  printErr([`lstm-parity: report written to ${path} (${Math.round(Buffer.byteLength(page) / 1024)} KiB)`]);
 }
 
 /** Resolves the path given to `option` and refuses it at once (exit 2) if it cannot be written. */

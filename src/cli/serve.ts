@@ -18,6 +18,7 @@ import { packageRoot } from '../package-root.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption } from './args.js';
 import { lifecycle } from './lifecycle.js';
+import { printErr, printOut } from './terminal.js';
 
 export const DEFAULT_PORT = 8417;
 
@@ -138,12 +139,12 @@ export async function serveCommand(argv: string[], until: () => Promise<unknown>
   const port = integerOption('port', values.port, DEFAULT_PORT);
   if (port > 65535) throw new UsageError(`--port: expected an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
   const playground = await startPlayground(port);
-  process.stdout.write(`lstm-parity playground: ${playground.url} (Ctrl-C to stop)\n`);
+  printOut([`lstm-parity playground: ${playground.url} (Ctrl-C to stop)`]);
   try {
     await until();
   } finally {
     await playground.close();
   }
-  process.stderr.write('lstm-parity playground: stopped\n');
+  printErr(['lstm-parity playground: stopped']);
   return EXIT_OK;
 }

@@ -25,6 +25,7 @@ import { createProgress } from './progress.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
+import { printOut, printRaw } from './terminal.js';
 import { formatCampaignLine, formatEnvironmentLine, formatImplementationLine, formatVerifyBody } from './verify-table.js';
 
 /** A few minutes on a 2-core machine with every check, NumPy workers included. */
@@ -146,7 +147,7 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
   let planned = Object.keys(manifest.files).length + live;
   progress.update(judged, planned);
   lifecycle.describeInterrupt(() => `stopped after ${judged} of ${planned} cases; no verdict`);
-  if (!values.json) process.stdout.write(formatCampaignLine({ campaign: plan }) + formatImplementationLine(implementation));
+  if (!values.json) printOut([formatCampaignLine({ campaign: plan }), ...formatImplementationLine(implementation)]);
   // No more workers than there are chunks of cases to keep them busy.
   const wanted = Math.max(1, Math.min(jobs, Math.ceil(live / CHUNK_CASES)));
   let oracles: NumpyOracle[] = [];
@@ -167,7 +168,7 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
       }
     }
     const campaign = { ...plan, goldenDir, implementation, oracles, numpyProblem: problem };
-    if (!values.json) process.stdout.write(formatEnvironmentLine({ environment: verifyEnvironment(oracles, problem), liveSkipped: problem }));
+    if (!values.json) printOut([formatEnvironmentLine({ environment: verifyEnvironment(oracles, problem), liveSkipped: problem })]);
     const { result, report } = await verify({
       ...campaign,
       onProgress: (done, total) => {
@@ -179,7 +180,8 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
     progress.done();
     // Interrupted: the workers were killed under the campaign, and its result means nothing.
     if (lifecycle.ending) return EXIT_INTERRUPTED;
-    process.stdout.write(values.json ? stringifyDoubles(result) : formatVerifyBody(result));
+    if (values.json) printRaw(stringifyDoubles(result));
+    else printOut(formatVerifyBody(result));
     if (reportPath !== undefined) writeReport(reportPath, verifyReportHtml({ result, report }));
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
