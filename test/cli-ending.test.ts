@@ -45,6 +45,38 @@ describe('output that cannot be written', () => {
   });
 });
 
+describeWithNumpy('a reader that goes away from a failing run', () => {
+  const WRONG = `python3 ${join(ROOT, 'test/fixtures/implementations/wrong_lstm.py')} dropped-bias`;
+
+  it('should still exit 1, with nothing on stderr, when stdout is closed after the first line (verify | head -1)', async () => {
+    const child = execa(process.execPath, [BIN, 'verify', '--cell', 'type1', '--cases', '20', '--impl-command', WRONG], { reject: false, cwd: ROOT, buffer: { stdout: false } });
+    let first = '';
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (chunk: Buffer) => {
+        first += String(chunk);
+        if (first.includes('\n')) {
+          child.stdout!.destroy();
+          resolve();
+        }
+      }),
+    );
+    const result = await child;
+    expect(first).toMatch(/^campaign: seed 1, shard 1\/1, 20 cases per cell\n/);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('');
+  });
+
+  it('should still exit with its own code when stderr is closed before anything is written', async () => {
+    const failing = execa(process.execPath, [BIN, 'verify', '--cell', 'type1', '--cases', '5', '--impl-command', WRONG, '--report', '/nonexistent/r.html'], { reject: false, cwd: ROOT, buffer: { stderr: false } });
+    failing.stderr!.destroy();
+    expect((await failing).exitCode).toBe(2);
+    const broken = execa(process.execPath, [BIN, 'verify', '--cell', 'type1', '--cases', '5', '--impl-command', WRONG, '--json'], { reject: false, cwd: ROOT, buffer: { stderr: false, stdout: false } });
+    broken.stdout!.destroy();
+    broken.stderr!.destroy();
+    expect((await broken).exitCode).toBe(1);
+  });
+});
+
 describe('a report that cannot be written', () => {
   it.each(['/proc/r.html', '/sys/r.html'])('should refuse --report %s before the run, with one line', async (path) => {
     const result = await cli(['verify', '--cell', 'type1', '--cases', '5', '--report', path]);
@@ -130,10 +162,11 @@ describe('the lifecycle', () => {
     expect(events).toEqual(['stderr lstm-parity: interrupted: stopped after 3 of 9 cases; no verdict', 'other cleanup', 'exit 130', 'exit 130']);
   });
 
-  it('should end quietly with 0 on EPIPE, with one line and 1 on any other write error, and silently when stderr fails', async () => {
+  it('should go on quietly on EPIPE, end with one line and 1 on any other write error, and silently when stderr fails', async () => {
     const error = (code: string, message: string) => Object.assign(new Error(message), { code });
     for (const [stream, failure, expected] of [
-      ['stdout', error('EPIPE', 'write EPIPE'), ['exit 0']],
+      ['stdout', error('EPIPE', 'write EPIPE'), []],
+      ['stderr', error('EPIPE', 'write EPIPE'), []],
       ['stdout', error('ENOSPC', 'write ENOSPC: no space left on device'), ['stderr lstm-parity: cannot write to stdout: ENOSPC: no space left on device', 'exit 1']],
       ['stdout', error('EIO', 'write EIO: i/o error'), ['stderr lstm-parity: cannot write to stdout: EIO: i/o error', 'exit 1']],
       ['stderr', error('ENOSPC', 'write ENOSPC'), ['exit 1']],

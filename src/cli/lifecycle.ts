@@ -3,10 +3,12 @@
  *
  * - Ctrl-C (SIGINT): one line on stderr, the cleanups run (a campaign's cleanup kills its NumPy
  *   workers), exit 130. A second Ctrl-C exits at once.
- * - stdout's reader went away (EPIPE, as under `| head -1`): quietly, exit 0; the reader has what
- *   it wanted.
+ * - stdout's or stderr's reader went away (EPIPE, as under `| head -1`): nothing more is written
+ *   there, and the command runs to its end and exits with its own code. The exit status never
+ *   depends on whether a reader is still there: under `set -o pipefail`, `verify ... | head -1`
+ *   fails when the run fails (it used to exit 0 at the first write after the reader left).
  * - stdout cannot be written (ENOSPC on a full disk, EIO): one line on stderr, exit 1.
- * - stderr cannot be written: exit 1 (or 0 on EPIPE), saying nothing, since nowhere is left.
+ * - stderr cannot be written (but for EPIPE): exit 1, saying nothing, since nowhere is left.
  * - a file size limit is reached (SIGXFSZ): the write fails (EFBIG) and is handled where it was
  *   made, instead of the signal killing the process mid-file.
  *
@@ -16,7 +18,7 @@
  * for itself (serve, whose way to stop it is) handles it instead.
  */
 import { printErr } from './terminal.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED } from './usage-error.js';
 
 /** How long cleanups may take before the process exits anyway. */
 export const FORCE_EXIT_MS = 800;
@@ -37,6 +39,7 @@ export interface Lifecycle {
   /** Runs the cleanups and exits with `code`, after writing `line` (if any) to stderr. */
   end(code: number, line?: string): Promise<void>;
   interrupt(): Promise<void>;
+  /** A write to stdout or stderr failed: ignored for EPIPE (see above), the end otherwise. */
   outputError(stream: 'stdout' | 'stderr', error: NodeJS.ErrnoException): Promise<void>;
 }
 
@@ -98,7 +101,8 @@ export function createLifecycle(io: LifecycleIo): Lifecycle {
     end,
     interrupt: () => end(EXIT_INTERRUPTED, `lstm-parity: interrupted${describe === undefined ? '' : `: ${describe()}`}`),
     outputError(stream, error) {
-      if (error.code === 'EPIPE') return end(EXIT_OK);
+      // The stream is destroyed by its error: later writes to it are dropped without another one.
+      if (error.code === 'EPIPE') return Promise.resolve();
       return end(EXIT_FAILED, stream === 'stdout' ? `lstm-parity: cannot write to stdout: ${writeReason(error)}` : undefined);
     },
   };
