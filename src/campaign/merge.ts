@@ -13,6 +13,8 @@
  *   its `max*At` location (a tie goes to the lower `order`); arrays (of reasons) join as distinct values.
  * - an implementation that failed for good in any shard: the shards' reasons joined, their
  *   cases not judged summed; the merged result is not ok.
+ * - restarts, of NumPy workers and of the implementation: counts summed, the first causes kept;
+ *   an implementation restarted in any shard makes the merged result not ok.
  * - findings: concatenated, sorted by `order`, and cut to the same FINDINGS_PER_KIND per cell and
  *   verdict as one run keeps (each shard kept its own first ones, so the first ones overall are
  *   among them); everything cut is counted in `findingsOmitted`.
@@ -84,6 +86,7 @@ const resultSchema = z.looseObject({
   liveSkipped: z.string().optional(),
   liveIncomplete: z.looseObject({ reason: z.string(), notJudged: z.number(), planned: z.number() }).optional(),
   workerRestarts: z.object({ count: z.number(), causes: z.array(z.string()) }),
+  implementationRestarts: z.object({ count: z.number(), causes: z.array(z.string()) }).optional(),
   findings: z.array(z.looseObject({ cell: z.string(), case: z.string(), order: z.number(), source: z.enum(['golden', 'live', 'probe']), verdict: z.string(), check: z.string(), description: z.string() })),
   findingsOmitted: z.number(),
   report: z.looseObject({
@@ -259,11 +262,15 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
   const ranked = [...worst.values()].sort(rankWorst).slice(0, WORST_KEPT).map((w, rank) => (rank === 0 ? w : { ...w, heatmap: undefined }));
   const live = shards.reduce((sum, s) => addHistograms(sum, s.result.report.ulpHistogram.live), {});
 
+  const implementationRestarts = {
+    count: shards.reduce((n, s) => n + (s.result.implementationRestarts?.count ?? 0), 0),
+    causes: shards.flatMap((s) => s.result.implementationRestarts?.causes ?? []).slice(0, RESTART_CAUSES_KEPT),
+  };
   const envs = shards.map((s) => s.result.environment);
   return {
     format: RESULT_FORMAT,
     lstmParity: first.lstmParity,
-    ok: Object.values(cells).every((c) => c.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined,
+    ok: Object.values(cells).every((c) => c.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined && implementationRestarts.count === 0,
     environment: {
       node: distinct(envs.map((e) => e.node))!,
       numpyAvailable: true,
@@ -281,6 +288,7 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
       count: shards.reduce((n, s) => n + s.result.workerRestarts.count, 0),
       causes: shards.flatMap((s) => s.result.workerRestarts.causes).slice(0, RESTART_CAUSES_KEPT),
     },
+    implementationRestarts,
     findings,
     findingsOmitted: shards.reduce((n, s) => n + s.result.findingsOmitted, 0) + cut,
     report: { ulpHistogram: { golden: first.report.ulpHistogram.golden, live }, worst: ranked },

@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy } from '../accuracy/accuracy.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { readCaseInput } from './case-input.js';
-import { checkDeclaredDtype, cellsToCheck, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
+import { checkDeclaredDtype, cellsToCheck, crashedLine, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { printOut, printRaw } from './terminal.js';
-import { EXIT_OK, EXIT_UNSETTLED, UsageError } from './usage-error.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNSETTLED, UsageError } from './usage-error.js';
 
 export const ACCURACY_USAGE = `usage: lstm-parity accuracy --cell type1|type2 --case FILE|- [--allow-non-finite] [--json]
                            [--impl NAME|FILE | --impl-command CMD [--impl-dtype D]] [--backend B]
@@ -18,7 +18,8 @@ ULPs, with NumPy in float64 shown too.
 FILE is a case file, or a golden file (its case and cell are used; --cell may then be omitted).
 ${IMPL_USAGE}
 Needs Python with NumPy and mpmath. Exit 0, or 4 when even 200 digits do not settle the truth (then
-no side is called closer, and --json gives "closer": null), 2 for bad usage.`;
+no side is called closer, and --json gives "closer": null), 1 when the implementation crashed and
+was restarted, 2 for bad usage.`;
 
 const e = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(1) : String(x));
 const u = (x: number) => (Number.isFinite(x) ? (Number.isInteger(x) ? String(x) : x.toFixed(1)) : String(x));
@@ -76,8 +77,11 @@ export async function accuracyCommand(argv: string[]): Promise<number> {
     const { distances: _distances, ...measured } = await measureAccuracy(oracle, input.cell, input.value, { allowNonFinite: input.allowNonFinite, impl });
     // No "closer" verdict from a truth that did not settle.
     const result = measured.converged ? measured : { ...measured, keys: measured.keys.map((k) => ({ ...k, closer: null })) };
-    if (values.json) printRaw(`${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
-    else printOut(formatAccuracy(measured));
+    const crashed = crashedLine('accuracy', impl);
+    const restarts = crashed === undefined ? {} : { implementationRestarts: { count: impl.restarts, causes: impl.restartCauses } };
+    if (values.json) printRaw(`${JSON.stringify({ ...result, ...restarts }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+    else printOut([...formatAccuracy(measured), ...(crashed === undefined ? [] : ['', crashed])]);
+    if (crashed !== undefined) return EXIT_FAILED;
     return measured.converged ? EXIT_OK : EXIT_UNSETTLED;
   } finally {
     await impl?.close?.();

@@ -10,9 +10,9 @@ import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
 import { exploreReportHtml } from '../report/explore-section.js';
 import { createProgress } from './progress.js';
-import { cellsToCheck, checkDeclaredDtype, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
+import { cellsToCheck, checkDeclaredDtype, crashedLine, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { checkReportPath, writeReport } from './report-file.js';
-import { printOut, printRaw } from './terminal.js';
+import { printErr, printOut, printRaw } from './terminal.js';
 import { parseCell } from './run.js';
 import { CommandError, EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption, withNegativeValues } from './args.js';
@@ -130,8 +130,10 @@ export async function exploreCommand(argv: string[]): Promise<number> {
     } else {
       printOut([...formatExplore(result), ...saved.map((path) => `saved ${join(dir, path)}`), ...alreadySaved.map((path) => `already saved: ${join(dir, path)} (the same case)`)]);
     }
+    const crashed = crashedLine('explore', implementation);
+    if (crashed !== undefined) printErr([crashed]);
     if (reportPath !== undefined) writeReport(reportPath, exploreReportHtml(result));
-    return result.categories.some((c) => (c.id === 'port-bug' || c.id === 'implementation-error') && c.count > 0) ? 1 : EXIT_OK;
+    return crashed !== undefined || result.categories.some((c) => (c.id === 'port-bug' || c.id === 'implementation-error') && c.count > 0) ? 1 : EXIT_OK;
   } finally {
     progress.done();
     await implementation?.close?.();

@@ -130,6 +130,11 @@ export function formatVerifyBody(result: VerifyResult): string[] {
     const causes = [...new Set(restarts.causes)].join('; ');
     lines.push(`NumPy worker restarts: ${restarts.count} (${causes}); each time the request in flight was sent again to a fresh worker`);
   }
+  const crashes = result.implementationRestarts?.count ?? 0;
+  if (crashes > 0) {
+    const causes = [...new Set(result.implementationRestarts!.causes)].join('; ');
+    lines.push(`implementation restarts: ${crashes} (${causes}); each time the case in flight was sent again to a fresh process`);
+  }
   const failures = Object.values(result.cells).reduce((n, c) => n + c.failures, 0);
   const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
   if (result.ok) {
@@ -145,6 +150,9 @@ export function formatVerifyBody(result: VerifyResult): string[] {
     }
     const checks = [...byCheck].map(([check, n]) => `${check} (${n})`).join(', ');
     lines.push(`verify: FAILED: ${failures} of ${total} cases are port bugs: ${which}; caught by ${checks}`);
+  }
+  if (crashes > 0) {
+    lines.push(`verify: FAILED: ${subject(impl)} crashed and was restarted ${crashes} time${crashes === 1 ? '' : 's'}; an implementation that crashes is not OK, even when every case was answered after a restart`);
   }
   const gone = result.implementationFailed;
   if (gone !== undefined) {
