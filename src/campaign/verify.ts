@@ -23,7 +23,8 @@
  * a float32 one meets NumPy in float32, the golden corpus included (its files record float64
  * answers, so it is judged live, and skipped without NumPy). A case the implementation fails on
  * is counted as a failure; when it fails for good, nothing more is asked of it and every case not
- * judged is counted in `implementationFailed`.
+ * judged is counted in `implementationFailed`. One whose process crashed and was restarted is
+ * counted in `implementationRestarts` and fails the run, whatever it answered after.
  */
 import { lstmParityImplementation } from '../implementations/lstm-parity.js';
 import type { CellType } from '../cells/schema.js';
