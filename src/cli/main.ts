@@ -11,6 +11,7 @@ import { GoldenCorpusError } from '../golden/files.js';
 import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { CommandImplementationError } from '../implementations/command.js';
 import { ImplementationError } from '../judge/implementation.js';
+import { replyLimit } from '../process/line-worker.js';
 import { VERSION } from '../version.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
@@ -58,6 +59,15 @@ function isUsageError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
+/** Settings read from the environment, refused before anything starts rather than deep inside a worker. */
+function checkEnvironment(): void {
+  try {
+    replyLimit();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function exitCodeOf(error: unknown): number {
   if (isUsageError(error)) return EXIT_USAGE;
   if (error instanceof GoldenCorpusError) return EXIT_CORPUS;
@@ -85,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       printRaw(`${command.usage}\n`);
       return EXIT_OK;
     }
+    checkEnvironment();
     return await command.run(rest);
   } catch (error) {
     const code = exitCodeOf(error);

@@ -18,7 +18,7 @@ import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readd
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readManifest } from '../golden/files.js';
+import { MAX_GOLDEN_FILE_BYTES, readManifest } from '../golden/files.js';
 import { packageRoot } from '../package-root.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption } from './args.js';
@@ -97,6 +97,7 @@ function readServed(file: Served): Buffer | { status: 403 | 410; why: string } {
   try {
     const now = fstatSync(fd);
     if (!now.isFile() || now.dev !== file.dev || now.ino !== file.ino) return { status: 403, why: 'no longer the regular file listed when the server started' };
+    if (now.size > MAX_GOLDEN_FILE_BYTES) return { status: 403, why: `over the ${MAX_GOLDEN_FILE_BYTES / 1024 / 1024} MiB limit for a file served` };
     return readFileSync(fd);
   } finally {
     closeSync(fd);

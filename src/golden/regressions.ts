@@ -3,12 +3,12 @@
  * the corpus for good. Each is a golden file of its own; saving one adds it to the manifest.
  * The explorer saves a case once: the same inputs found again are recognised by their digest.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { OutputFileError, writeOutputFile } from '../io/output-file.js';
 import { formatGoldenFile, parseGoldenFile, type GoldenFile } from './format.js';
-import { readManifest, sha256 } from './files.js';
+import { readGoldenBytes, readManifest, sha256 } from './files.js';
 
 export function readRegressions(dir: string): { path: string; file: GoldenFile }[] {
   const folder = join(dir, 'regressions');
@@ -18,7 +18,8 @@ export function readRegressions(dir: string): { path: string; file: GoldenFile }
     .sort()
     .map((name) => {
       const path = `regressions/${name}`;
-      return { path, file: parseGoldenFile(readFileSync(join(dir, path), 'utf8'), `golden/${path}`) };
+      const bytes = readGoldenBytes(join(dir, path), `golden/${path}`) ?? Buffer.alloc(0);
+      return { path, file: parseGoldenFile(bytes.toString('utf8'), `golden/${path}`) };
     });
 }
 

@@ -61,6 +61,11 @@ export interface CommandImplementationOptions {
   helloWaitMs?: number;
   /** Extra environment for the command (the rest is inherited). */
   env?: Record<string, string>;
+  /**
+   * The longest reply line taken, in bytes; past it the process is killed and the case fails.
+   * Default 64 MiB, or $LSTM_PARITY_MAX_REPLY_MB MiB.
+   */
+  maxReplyBytes?: number;
 }
 
 /** The optional first line a command may send unprompted: what it is, its dtype and its cells. */
@@ -183,6 +188,7 @@ export async function openCommandImplementation(options: CommandImplementationOp
     encode: (id, request) => stringifyDoublesLine({ id, ...request }),
     parse: (line, process) => parseLine(line, process, onHello, subject),
     strayIds: 'fail',
+    maxLineBytes: options.maxReplyBytes,
     onRestart(reason) {
       if (causes.length < RESTART_CAUSES_KEPT) causes.push(reason);
     },
