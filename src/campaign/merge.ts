@@ -2,7 +2,7 @@
  * Shards of one campaign, merged into the result the unsharded campaign gives: the same counts,
  * findings, largest errors and where, histograms and worst cases (test/merge.test.ts runs both).
  *
- * Shards must be of one campaign: the same package version, seed, cases per cell, cells, probes,
+ * Each shard's counts must add up (./shard-counts.ts). Shards must be of one campaign: the same package version, seed, cases per cell, cells, probes,
  * implementation, golden manifest, findings limit and NumPy version, with every shard index from
  * 1 to n exactly once and every live campaign run. Anything else is refused with a MergeError
  * naming the file and what differs.
@@ -23,6 +23,7 @@
 import * as z from 'zod';
 import type { CellType } from '../cells/schema.js';
 import { liveCaseCount } from './plan.js';
+import { shardCountProblem } from './shard-counts.js';
 import {
   addChecks,
   addHistograms,
@@ -95,7 +96,10 @@ const resultSchema = z.looseObject({
   }),
 });
 
-/** Checks that a parsed document is a verify result, naming the first field that is not. */
+/**
+ * Checks that a parsed document is a verify result whose counts add up (./shard-counts.ts),
+ * naming the first field that is not.
+ */
 export function readShard(source: string, value: unknown): Shard {
   if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format !== RESULT_FORMAT) {
     throw new MergeError(`${source}: not the --json output of lstm-parity verify (expected "format": "${RESULT_FORMAT}")`);
@@ -106,7 +110,10 @@ export function readShard(source: string, value: unknown): Shard {
     const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
     throw new MergeError(`${source}: not the --json output of lstm-parity verify: ${path}: ${issue.message}`);
   }
-  return { source, result: parsed.data as unknown as VerifyResult };
+  const result = parsed.data as unknown as VerifyResult;
+  const problem = shardCountProblem(source, result);
+  if (problem !== undefined) throw new MergeError(problem);
+  return { source, result };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

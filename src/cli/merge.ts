@@ -19,8 +19,8 @@ where, the findings in campaign order, the golden corpus counted once.
   --json         one JSON document on stdout instead of the table
   --report FILE  also write the HTML report of the whole campaign to FILE
 Refuses (exit 2, one line) shards of different campaigns (seed, cases, cells, package or NumPy
-version, golden manifest, implementation), a shard given twice, a missing shard, or a shard whose
-live campaign was skipped. Exit 0 when the campaign agrees, 1 when it found a port bug or a shard
+version, golden manifest, implementation), a shard given twice, a missing shard, a shard whose
+live campaign was skipped, or a shard whose counts do not add up. Exit 0 when the campaign agrees, 1 when it found a port bug or a shard
 was incomplete.`;
 
 /** A shard's JSON holds at most a few thousand findings and one heatmap: far below this. */
