@@ -2,7 +2,9 @@
  * How the command ends when it does not get to return on its own:
  *
  * - Ctrl-C (SIGINT): one line on stderr, the cleanups run (a campaign's cleanup kills its NumPy
- *   workers), exit 130. A second Ctrl-C exits at once.
+ *   workers and the implementation's command), exit 130. A second Ctrl-C exits at once.
+ * - SIGTERM (a cancelled CI job, `kill`, a stopped container): the same, with its own line
+ *   (`terminated (SIGTERM)`) and exit 143, 128 + 15, as a shell reports a process it killed.
  * - stdout's or stderr's reader went away (EPIPE, as under `| head -1`): nothing more is written
  *   there, and the command runs to its end and exits with its own code. The exit status never
  *   depends on whether a reader is still there: under `set -o pipefail`, `verify ... | head -1`
@@ -18,7 +20,7 @@
  * for itself (serve, whose way to stop it is) handles it instead.
  */
 import { printErr } from './terminal.js';
-import { EXIT_FAILED, EXIT_INTERRUPTED } from './usage-error.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_TERMINATED } from './usage-error.js';
 
 /** How long cleanups may take before the process exits anyway. */
 export const FORCE_EXIT_MS = 800;
@@ -34,11 +36,12 @@ export interface Lifecycle {
   takeInterrupt(): () => void;
   /** Registers work to do before an early exit; returns a function that unregisters it. */
   onCleanup(cleanup: Cleanup): () => void;
-  /** What the Ctrl-C line says: a command in a long run says how far it got. */
+  /** What the Ctrl-C (or SIGTERM) line says: a command in a long run says how far it got. */
   describeInterrupt(describe: (() => string) | undefined): void;
   /** Runs the cleanups and exits with `code`, after writing `line` (if any) to stderr. */
   end(code: number, line?: string): Promise<void>;
-  interrupt(): Promise<void>;
+  /** Ends as SIGINT (Ctrl-C, exit 130) or SIGTERM (exit 143) asks, saying how far the command got. */
+  interrupt(signal?: 'SIGINT' | 'SIGTERM'): Promise<void>;
   /** A write to stdout or stderr failed: ignored for EPIPE (see above), the end otherwise. */
   outputError(stream: 'stdout' | 'stderr', error: NodeJS.ErrnoException): Promise<void>;
 }
@@ -99,7 +102,10 @@ export function createLifecycle(io: LifecycleIo): Lifecycle {
       describe = next;
     },
     end,
-    interrupt: () => end(EXIT_INTERRUPTED, `lstm-parity: interrupted${describe === undefined ? '' : `: ${describe()}`}`),
+    interrupt(signal = 'SIGINT') {
+      const how = describe === undefined ? '' : `: ${describe()}`;
+      return signal === 'SIGTERM' ? end(EXIT_TERMINATED, `lstm-parity: terminated (SIGTERM)${how}`) : end(EXIT_INTERRUPTED, `lstm-parity: interrupted${how}`);
+    },
     outputError(stream, error) {
       // The stream is destroyed by its error: later writes to it are dropped without another one.
       if (error.code === 'EPIPE') return Promise.resolve();
@@ -122,13 +128,15 @@ export const lifecycle = createLifecycle({
 
 let installed = false;
 
-/** Wires SIGINT and output errors to `lifecycle`; once per process. */
+/** Wires SIGINT, SIGTERM and output errors to `lifecycle`; once per process. */
 export function installProcessHandlers(): void {
   if (installed) return;
   installed = true;
-  process.on('SIGINT', () => {
-    if (!lifecycle.interruptTaken) void lifecycle.interrupt();
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!lifecycle.interruptTaken) void lifecycle.interrupt(signal);
+    });
+  }
   process.stdout.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stdout', error));
   process.stderr.on('error', (error: NodeJS.ErrnoException) => void lifecycle.outputError('stderr', error));
   // Past a file size limit (ulimit -f) the kernel sends SIGXFSZ, which would kill the process

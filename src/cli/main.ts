@@ -2,7 +2,8 @@
  * The `lstm-parity` command. Every failure ends as one line on stderr and an exit code:
  * 2 for bad usage or bad input (nothing on stdout), 1 for a check that found disagreement, a NumPy
  * worker that failed, an output that cannot be written, or an internal error; 3 for a damaged
- * golden corpus; 4 when accuracy's truth did not settle; 130 when interrupted. Set
+ * golden corpus; 4 when accuracy's truth did not settle; 130 when interrupted (Ctrl-C), 143 when
+ * terminated (SIGTERM). Set
  * LSTM_PARITY_DEBUG=1 to see stack traces.
  */
 import { LstmInputError } from '../cells/schema.js';

@@ -1,7 +1,7 @@
 /**
  * `lstm-parity verify`: the main job. Exit 0 when everything agrees, 1 when anything does not or
  * the live campaign could not run where it must, 2 for bad usage, 3 for a damaged golden corpus,
- * 130 when interrupted.
+ * 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ Exit 0 when everything agrees (ill-conditioned cases and platform quirks are rep
 failed), 1 when a port bug is found, the implementation failed on a case, it or the NumPy worker
 failed for good mid-campaign (the cases not judged are counted) or NumPy is required but
 unavailable, 2 for bad usage (an implementation that cannot be opened included), 3 when the
-golden corpus is damaged, 130 when interrupted (Ctrl-C).`;
+golden corpus is damaged, 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM).`;
 
 const OPTIONS = {
   cases: { type: 'string' },
@@ -124,12 +124,15 @@ export async function verifyCommand(argv: string[], implementation?: Implementat
     json: values.json,
     requireNumpy: values['require-numpy'],
   };
+  // A command can take seconds to start (its hello is waited for): Ctrl-C then says so.
+  lifecycle.describeInterrupt(() => 'stopped before the first case, while the implementation was starting; no verdict');
   const impl = implementation ?? (await openImplementation(choice, { cells: asked === undefined ? undefined : [asked] }));
   const unregister = implementation === undefined ? lifecycle.onCleanup(async () => impl.close?.()) : () => undefined;
   try {
     checkDeclaredDtype(choice, impl);
     return await runVerify(request, cellsToCheck(impl, asked), impl);
   } finally {
+    lifecycle.describeInterrupt(undefined);
     unregister();
     if (implementation === undefined) await impl.close?.();
   }
