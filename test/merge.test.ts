@@ -198,7 +198,7 @@ it('should exit 2 with one line when merge is given no shard, a file that is not
   writeFileSync(other, '{"hello": 1}');
   for (const [args, message] of [
     [[], 'lstm-parity: merge: expected the --json outputs of verify, one per shard: lstm-parity merge shard-1.json shard-2.json ...\n'],
-    [[notJson], /^lstm-parity: .*not\.json: not valid JSON \(.*\): expected the --json output of lstm-parity verify\n$/],
+    [[notJson], /^lstm-parity: .*not\.json: not valid JSON at line 1, column 12: Unexpected end of JSON input; expected the --json output of lstm-parity verify\n$/],
     [[other], /^lstm-parity: .*other\.json: not the --json output of lstm-parity verify \(expected "format": /],
     [[join(tmp.dir, 'missing.json')], /^lstm-parity: cannot read .*missing\.json: no such file\n$/],
   ] as const) {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { mergeShards, MergeError, readShard } from '../campaign/merge.js';
 import { reportDataOf } from '../campaign/result.js';
 import { reviveDouble } from '../format/doubles.js';
+import { describeJsonProblem, JsonTextError, readJsonText } from '../format/json-text.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { verifyReportHtml } from '../report/verify-section.js';
 import { readTextInput } from './read-input.js';
@@ -40,9 +41,10 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     const text = await readTextInput(path, { maxBytes: MAX_SHARD_BYTES });
     let value: unknown;
     try {
-      value = JSON.parse(text, reviveDouble);
+      value = readJsonText(text, reviveDouble);
     } catch (error) {
-      throw new UsageError(`${path}: not valid JSON (${(error as Error).message.split('\n')[0]}): expected the --json output of lstm-parity verify`);
+      if (!(error instanceof JsonTextError)) throw error;
+      throw new UsageError(`${describeJsonProblem(error.problem, path)}; expected the --json output of lstm-parity verify`);
     }
     try {
       shards.push(readShard(path, value));
