@@ -31,8 +31,11 @@ function cells(s: ErrorSummary): string[] {
 /** A key's verdict: which side is closer (the implementation by its name), or none when the truth did not settle. */
 function closerCell(k: KeyAccuracy, converged: boolean, own: string): string {
   if (!converged) return '-';
-  return k.closer === 'tie' ? 'tie' : k.closer === 'port' ? own : 'NumPy';
+  return k.closer === 'port' ? own : k.closer === 'numpy' ? 'NumPy' : k.closer;
 }
+
+/** What the closer column means, printed under the table (the same rule as closerSide). */
+const CLOSER_DEFINED = 'closer: the side no farther from the truth by max ULP, median and max |err|, and nearer by at least one; tie when all three are equal; mixed when each side is nearer by some';
 
 export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): string[] {
   const truth = result.converged
@@ -54,7 +57,7 @@ export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): strin
   const warning = result.converged ? [] : ['', `accuracy: UNSETTLED: the distances above are to the ${result.digits}-digit result, which is itself uncertain here`];
   const of = ours ? '' : ` of ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
   const head = `accuracy ${result.cell} (T ${result.steps}, H ${result.hidden}, X ${result.inputs})${of}: ${truth}`;
-  return [head, '', ...table, ...(beside.length > 0 ? ['', 'for comparison, NumPy in float64 against the same truth:', ...beside] : []), ...warning];
+  return [head, '', ...table, '', CLOSER_DEFINED, ...(beside.length > 0 ? ['', 'for comparison, NumPy in float64 against the same truth:', ...beside] : []), ...warning];
 }
 
 export async function accuracyCommand(argv: string[]): Promise<number> {
