@@ -219,8 +219,12 @@ describeWithNumpy('implementations behind a command, judged', () => {
   });
 
   it('should never call OK a command that crashes on every 5th request, however many cases it answers', async () => {
-    const { code, stdout } = await runMain(['verify', '--cases', '10', '--cell', 'type1', '--impl-command', faulty('crash-every-5')]);
+    const report = join(tmp.dir, 'crash-every-5.html');
+    const { code, stdout } = await runMain(['verify', '--cases', '10', '--cell', 'type1', '--impl-command', faulty('crash-every-5'), '--report', report]);
     expect(code).toBe(1);
+    const page = readFileSync(report, 'utf8');
+    expect(page).toContain('<strong>Implementation restarts: 5</strong>');
+    expect(page).toContain('FAILED: the implementation crashed and was restarted 5 times');
     // 24 cases, every one answered and agreeing, by 6 processes: 5 restarts.
     expect(stdout).toMatch(/\ntype1 +golden +13 +13 +0 +0 +0 /);
     expect(stdout).toMatch(/\ntype1 +live +11 +11 +0 +0 +0 /);
