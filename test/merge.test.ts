@@ -127,8 +127,17 @@ describeWithNumpy('merging the shards of a campaign', () => {
       ['a distance', (r) => (r.cells.type1.live.maxAbs = -1), 'cells.type1.live.maxAbs: -1 is not a distance (expected a number >= 0)'],
       ['fewer live cases than the campaign plans', (r) => (r.campaign.casesPerCell = 40), /^cells\.\*\.live\.cases: \d+ live cases is not the \d+ this shard of the campaign plans$/],
       ['a restart count', (r) => (r.workerRestarts = { count: 0, causes: ['killed'] }), 'workerRestarts: count 0 is less than its 1 causes'],
+      ['an implementation restart count', (r) => (r.implementationRestarts = { count: -1, causes: [] }), 'implementationRestarts.count: -1 is not a count (expected an integer >= 0)'],
+      ['a check failing more cases than its cell', (r) => (r.cells.type2.live.checks.numpy.failures = r.cells.type2.live.failures + 1), /^cells\.type2\.live\.checks\.numpy: failures \d+ is more than the \d+ failures of cells\.type2\.live$/],
+      ['more golden cases than files', (r) => (r.campaign.golden.files = 5), 'cells.type1.golden.cases: 13 is more than the corpus\'s 5 files'],
+      ['more cases not judged than planned', (r) => (r.liveIncomplete = { reason: 'x', notJudged: 50, planned: 12 }), 'liveIncomplete: notJudged 50 is more than planned 12'],
+      ['another plan for the cases not judged', (r) => (r.liveIncomplete = { reason: 'x', notJudged: 0, planned: 99 }), /^liveIncomplete\.planned: 99 is not the \d+ live cases this shard of the campaign plans$/],
+      ['more cases not judged than the implementation was given', (r) => (r.implementationFailed = { reason: 'x', notJudged: 50, planned: 12 }), 'implementationFailed: notJudged 50 is more than planned 12'],
+      ['more live cases than planned, the implementation failed', (r) => Object.assign(r, { implementationFailed: { reason: 'x', notJudged: 0, planned: 100 }, campaign: { ...r.campaign, casesPerCell: 4 } }), /^cells\.\*\.live\.cases: \d+ live cases is not the \d+ this shard of the campaign plans$/],
       ['a histogram count', (r) => (r.report.ulpHistogram.live.type2.Output[0] = -1), 'report.ulpHistogram.live.type2.Output[0]: -1 is not a count (expected an integer >= 0)'],
     ];
+    // An implementation that failed for good leaves fewer live cases than planned, and that adds up.
+    expect(() => tampered((r) => Object.assign(r, { implementationFailed: { reason: 'x', notJudged: 10, planned: 100 }, campaign: { ...r.campaign, casesPerCell: 40 } }))()).not.toThrow();
     for (const [what, change, reason] of cases) {
       const read = tampered(change);
       expect(read, what).toThrowError(MergeError);

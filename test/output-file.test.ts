@@ -24,6 +24,7 @@ function kind(path: string): string {
   const entry = lstatSync(path);
   if (entry.isSymbolicLink()) return 'link';
   if (entry.isCharacterDevice()) return 'character device';
+  if (entry.isBlockDevice()) return 'block device';
   if (entry.isFIFO()) return 'fifo';
   if (entry.isSocket()) return 'socket';
   if (entry.isDirectory()) return 'folder';
@@ -35,12 +36,17 @@ function kind(path: string): string {
  * needs root (CI runs as root). Elsewhere /dev/full itself, which nobody but root could replace.
  */
 function characterDevice(): string {
-  const path = join(tmp.dir, 'full');
+  return device('full', ['c', '1', '7'], '/dev/full');
+}
+
+/** A device node made with mknod in the scratch folder (root only), else `fallback`. */
+function device(name: string, numbers: string[], fallback: string): string {
+  const path = join(tmp.dir, name);
   try {
-    execFileSync('mknod', ['-m', '666', path, 'c', '1', '7'], { stdio: 'ignore' });
+    execFileSync('mknod', ['-m', '666', path, ...numbers], { stdio: 'ignore' });
     return path;
   } catch {
-    return '/dev/full';
+    return fallback;
   }
 }
 
@@ -48,6 +54,8 @@ const paths: Record<string, string> = {};
 
 beforeAll(async () => {
   paths.device = characterDevice();
+  // The first loop device's numbers (7, 0); nothing is ever written to it.
+  paths.block = device('loop', ['b', '7', '0'], '/dev/loop0');
   paths.fifo = join(tmp.dir, 'fifo');
   execFileSync('mkfifo', [paths.fifo]);
   paths.socket = join(tmp.dir, 'socket');
@@ -70,6 +78,7 @@ afterAll(async () => {
 
 const REFUSALS: [string, string, RegExp][] = [
   ['device', 'character device', /^it is a character device, not a regular file$/],
+  ['block', 'block device', /^it is a block device, not a regular file$/],
   ['fifo', 'fifo', /^it is a FIFO \(named pipe\), not a regular file$/],
   ['socket', 'socket', /^it is a socket, not a regular file$/],
   ['folder', 'folder', /^it is a folder$/],
@@ -113,6 +122,12 @@ describe('writeOutputFile', () => {
   it('should say when the folder is missing or is not a folder', () => {
     expect(outputFileProblem(join(tmp.dir, 'missing', 'r.html'))).toBe(`folder ${join(tmp.dir, 'missing')} does not exist`);
     expect(outputFileProblem(join(tmp.dir, 'target.html', 'r.html'))).toBe(`${join(tmp.dir, 'target.html')} is not a folder`);
+    expect(outputFileProblem(join(tmp.dir, `${'x'.repeat(300)}.html`))).toMatch(/^ENAMETOOLONG: name too long, lstat /);
+  });
+
+  it('should say why a file cannot be written where the folder looks writable but is not (/proc)', () => {
+    expect(outputFileProblem('/proc/r.html')).toMatch(/^a test file could not be written in \/proc: ENOENT: no such file or directory, open '\/proc\/\.r\.html\.check-\d+'$/);
+    expect(() => writeOutputFile('/proc/r.html', 'report')).toThrow(/^ENOENT: no such file or directory, open '\/proc\/\.r\.html\.partial-\d+'$/);
   });
 });
 

@@ -179,6 +179,16 @@ describe('the playground server under hostile requests and a changing corpus', (
     const replaced = await served('type1/one-step.json');
     expect(replaced).toMatchObject({ status: 403, body: '/golden/type1/one-step.json: no longer the regular file listed when the server started\n' });
 
+    // A socket where a listed file was cannot even be opened.
+    unlinkSync(join(root, 'golden/type1/negative-zero.json'));
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(join(root, 'golden/type1/negative-zero.json'), resolve));
+    try {
+      expect(await served('type1/negative-zero.json')).toMatchObject({ status: 403, body: '/golden/type1/negative-zero.json: no longer the regular file listed when the server started (ENXIO)\n' });
+    } finally {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
+
     unlinkSync(join(root, 'golden/type1/nan-input.json'));
     expect(await served('type1/nan-input.json')).toMatchObject({ status: 410, body: '/golden/type1/nan-input.json: gone since the server started\n' });
     rmSync(join(root, 'golden/type2'), { recursive: true });

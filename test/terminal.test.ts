@@ -6,10 +6,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { terminalSafe, terminalText } from '../src/cli/terminal.js';
+import { printErr, printOut, terminalSafe, terminalText } from '../src/cli/terminal.js';
 import { sha256 } from '../src/golden/files.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { scratch } from './helpers/faults.js';
+import { capture } from './helpers/in-process.js';
 
 const tmp = scratch('terminal');
 afterAll(() => tmp.remove());
@@ -36,6 +37,10 @@ describe('terminalSafe', () => {
   ])('should escape %s', (_what, text, shown) => {
     expect(terminalSafe(text)).toBe(shown);
     expect(terminalSafe(shown)).toBe(shown);
+  });
+
+  it('should write nothing for no lines', async () => {
+    expect(await capture(async () => (printOut([]), printErr([]), 0))).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
   it('should leave printable text, accents and symbols alone, and end each line with one newline', () => {

@@ -77,6 +77,8 @@ function checkCounts(result: VerifyResult): void {
   const { liveIncomplete: incomplete, implementationFailed: failed } = result;
   if (incomplete !== undefined) {
     if (count('liveIncomplete.notJudged', incomplete.notJudged) > count('liveIncomplete.planned', incomplete.planned)) fail('liveIncomplete', `notJudged ${incomplete.notJudged} is more than planned ${incomplete.planned}`);
+    const planned = liveCaseCount({ ...result.campaign, cells: result.campaign.cells as CellType[] });
+    if (incomplete.planned !== planned) fail('liveIncomplete.planned', `${incomplete.planned} is not the ${planned} live cases this shard of the campaign plans`);
   }
   if (failed !== undefined) {
     if (count('implementationFailed.notJudged', failed.notJudged) > count('implementationFailed.planned', failed.planned)) fail('implementationFailed', `notJudged ${failed.notJudged} is more than planned ${failed.planned}`);

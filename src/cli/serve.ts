@@ -92,7 +92,8 @@ function readServed(file: Served): Buffer | { status: 403 | 410; why: string } {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { status: 410, why: 'gone since the server started' };
     if (code === 'ELOOP') return { status: 403, why: 'now a symbolic link; links are not followed' };
-    throw error;
+    // A socket (ENXIO) or a file made unreadable: not the file listed at start either.
+    return { status: 403, why: `no longer the regular file listed when the server started (${code})` };
   }
   try {
     const now = fstatSync(fd);
