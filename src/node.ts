@@ -45,7 +45,7 @@ export { judgeLiveCase, type JudgedCase } from './campaign/judge-case.js';
 export { mergeShards, MergeError, readShard, type Shard } from './campaign/merge.js';
 export { explore, type CategoryFinding, type ExampleVector, type ExploreOptions, type ExploreResult } from './explore/explore.js';
 export type { CategoryId } from './explore/categories.js';
-export { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy, type MeasureAccuracyOptions } from './accuracy/accuracy.js';
+export { closerSide, measureAccuracy, type AccuracyResult, type Closer, type ErrorSummary, type KeyAccuracy, type MeasureAccuracyOptions } from './accuracy/accuracy.js';
 export { verifyReportHtml, type VerifyReportInput } from './report/verify-section.js';
 export { exploreReportHtml } from './report/explore-section.js';
 export {

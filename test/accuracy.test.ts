@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { measureAccuracy, median } from '../src/accuracy/accuracy.js';
+import { closerSide, measureAccuracy, median } from '../src/accuracy/accuracy.js';
 import { loadGoldenFile, readManifest } from '../src/golden/files.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
@@ -69,6 +69,18 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
     expect(gate.closer).toBe('numpy');
   });
 
+  it("should never call NumPy closer where the port's largest error is smaller with the same median (type1/seed-shape's cell states)", async () => {
+    const file = loadGoldenFile(dir, 'type1/seed-shape.json', manifest);
+    const result = await measureAccuracy(oracle, 'type1', file.case);
+    const states = result.keys.find((k) => k.key === 'cell_state_vectors')!;
+    // Measured: port 40 ULP, median 1, 1.1e-16; NumPy 38 ULP, median 1, 1.7e-16.
+    expect(states.port.medianUlps).toBe(states.numpy.medianUlps);
+    expect(states.port.maxAbs).toBeLessThan(states.numpy.maxAbs);
+    expect(states.closer).toBe(closerSide(states.port, states.numpy));
+    expect(states.closer).not.toBe('numpy');
+    for (const k of result.keys) expect(k.closer, k.key).toBe(closerSide(k.port, k.numpy));
+  });
+
   it('should call neither side closer, say so in the header, and exit 4 when the truth does not settle', async () => {
     // The worker answers every truth request as unsettled at 200 digits (test/fixtures/fault-shim).
     const faults = scratch('accuracy-unsettled');
@@ -96,12 +108,21 @@ describeWithNumpy('accuracy against the high-precision truth', () => {
     const golden = await runMain(['accuracy', '--case', join(dir, 'type2/seed-shape.json')]);
     expect(golden.code, golden.stderr).toBe(0);
     expect(golden.stdout).toMatch(/^accuracy type2 \(T 5, H 4, X 3\): truth from mpmath at 50 digits, confirmed by a run at twice that\n\nkey +port max ULP +median +max \|err\| +NumPy max ULP +median +max \|err\| +closer\n/);
-    expect(golden.stdout).toMatch(/\nall keys +\d+ +[\d.]+ +[\d.e-]+ +\d+ +[\d.]+ +[\d.e-]+\n$/);
+    expect(golden.stdout).toMatch(/\nall keys +\d+ +[\d.]+ +[\d.e-]+ +\d+ +[\d.]+ +[\d.e-]+\n\ncloser: the side no farther from the truth by max ULP, median and max \|err\|, and nearer by at least one; tie when all three are equal; mixed when each side is nearer by some\n$/);
     const file = loadGoldenFile(dir, 'type1/scalar-unit.json', manifest);
     const plain = await cli(['accuracy', '--cell', 'type1', '--case', '-', '--json'], { input: JSON.stringify(file.case) });
     expect(plain.exitCode, String(plain.stderr)).toBe(0);
     expect(JSON.parse(String(plain.stdout))).toMatchObject({ cell: 'type1', steps: 8, hidden: 1, converged: true });
   });
+});
+
+it('should call a side closer only when it is no farther by any measure and nearer by one', () => {
+  const side = (maxUlps: number, medianUlps: number, maxAbs: number) => ({ maxUlps, medianUlps, maxAbs });
+  expect(closerSide(side(40, 1, 1.1e-16), side(38, 1, 1.7e-16))).toBe('mixed');
+  expect(closerSide(side(4, 0.5, 1.1e-16), side(4, 0.5, 2.8e-17))).toBe('numpy');
+  expect(closerSide(side(3, 1, 1e-16), side(3, 2, 1e-16))).toBe('port');
+  expect(closerSide(side(0, 0, 0), side(0, 0, 0))).toBe('tie');
+  expect(closerSide(side(Infinity, 0, 1e-16), side(3, 0, 1e-16))).toBe('numpy');
 });
 
 it('should exit 2 with one line on bad accuracy usage', async () => {

@@ -118,6 +118,11 @@ describe('lstm-parity run', () => {
     await expectUsageError(['run', '--cell', 'type1', '--case', '-'], /stdin: not valid JSON: it is empty/, '');
   });
 
+  it('should exit 2 on a key given twice, naming its key path and both places', async () => {
+    const twice = JSON.stringify({ S: [[1]], W: W1 }).replace('"w_i":', '"w_i": [[9]], "w_i":');
+    await expectUsageError(['run', '--cell', 'type1', '--case', '-'], /^lstm-parity: stdin: W\.w_i: the key is given twice, at line 1, column \d+ and line 1, column \d+; JSON keeps only the last one silently, so the text is refused$/, twice);
+  });
+
   it('should exit 2 on bare NaN and say how to write it', async () => {
     await expectUsageError(
       ['run', '--cell', 'type1', '--case', '-'],

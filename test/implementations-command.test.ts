@@ -15,7 +15,7 @@ import { openCommandImplementation } from '../src/implementations/command.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { processesMatching, scratch } from './helpers/faults.js';
-import { runMain } from './helpers/in-process.js';
+import { runMain, withEnv } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
 // Every test here runs verify over the golden corpus through a real process: on a busy machine a
@@ -206,13 +206,36 @@ describeWithNumpy('implementations behind a command, judged', () => {
     expect(await processesMatching(`faulty_lstm.py ${fault}`)).toEqual([]);
   });
 
-  it('should restart a command that crashes once and judge every case', async () => {
+  it('should restart a command that crashes once and judge every case, but fail the run (exit 1) and say why', async () => {
     const dir = join(tmp.dir, 'crash-once');
     mkdirSync(dir);
     const { code, result } = await verifyJson(['--cases', '3', '--impl-command', faulty('crash-once')], { LSTM_PARITY_FAULT_DIR: dir });
-    expect(code).toBe(0);
-    expect(result.ok).toBe(true);
+    expect(code).toBe(1);
+    expect(result.ok).toBe(false);
     expect(result.cells.type1.cases + result.cells.type2.cases).toBe(34);
+    expect(result.cells.type1.failures + result.cells.type2.failures).toBe(0);
+    expect(result.implementationRestarts).toEqual({ count: 1, causes: [`${faulty('crash-once')} exited with code 3; its last stderr line: fatal: simulated crash`] });
+    expect(result.workerRestarts.count).toBe(0);
+  });
+
+  it('should never call OK a command that crashes on every 5th request, however many cases it answers', async () => {
+    const report = join(tmp.dir, 'crash-every-5.html');
+    const { code, stdout } = await runMain(['verify', '--cases', '10', '--cell', 'type1', '--impl-command', faulty('crash-every-5'), '--report', report]);
+    expect(code).toBe(1);
+    const page = readFileSync(report, 'utf8');
+    expect(page).toContain('<strong>Implementation restarts: 5</strong>');
+    expect(page).toContain('FAILED: the implementation crashed and was restarted 5 times');
+    // 24 cases, every one answered and agreeing, by 6 processes: 5 restarts.
+    expect(stdout).toMatch(/\ntype1 +golden +13 +13 +0 +0 +0 /);
+    expect(stdout).toMatch(/\ntype1 +live +11 +11 +0 +0 +0 /);
+    expect(stdout).toContain(`\nimplementation restarts: 5 (${faulty('crash-every-5')} exited with code 3; its last stderr line: fatal: simulated crash); each time the case in flight was sent again to a fresh process\n`);
+    expect(stdout).not.toMatch(/verify: OK/);
+    expect(stdout).toMatch(/\nverify: FAILED: faulty_lstm\.py crash-every-5 crashed and was restarted 5 times; an implementation that crashes is not OK, even when every case was answered after a restart\n$/);
+    const json = await verifyJson(['--cases', '10', '--cell', 'type1', '--impl-command', faulty('crash-every-5')]);
+    expect(json.code).toBe(1);
+    expect(json.result.ok).toBe(false);
+    expect(json.result.implementationRestarts?.count).toBe(5);
+    expect(await processesMatching('faulty_lstm.py crash-every-5')).toEqual([]);
   });
 
   it('should judge a command with several NumPy workers as with one: its cases queue for the one process', async () => {
@@ -264,6 +287,17 @@ describeWithNumpy('explore and accuracy of an implementation behind a command', 
     expect(crash.stderr).toMatch(/^lstm-parity: faulty_lstm\.py crash: an explored case: failed: .*failed twice on one request.*\n$/);
     const save = await runMain(['explore', '--cell', 'type1', '--save', '--impl-command', EXAMPLE]);
     expect(save).toMatchObject({ code: 2, stderr: "lstm-parity: --save keeps regressions for this package's cells; it cannot be used with another implementation\n" });
+  });
+
+  it('should fail accuracy and explore (exit 1) when the implementation crashed and was restarted', async () => {
+    const dir = join(tmp.dir, 'accuracy-crash-once');
+    mkdirSync(dir);
+    const accuracy = await withEnv({ LSTM_PARITY_FAULT_DIR: dir }, () => runMain(['accuracy', '--case', 'golden/type1/seed-shape.json', '--impl-command', faulty('crash-once')]));
+    expect(accuracy.code).toBe(1);
+    expect(accuracy.stdout).toMatch(/\n\naccuracy: FAILED: faulty_lstm\.py crash-once crashed and was restarted 1 time \(.*exited with code 3; its last stderr line: fatal: simulated crash\); an implementation that crashes is not OK\n$/);
+    const explore = await runMain(['explore', '--cell', 'type1', '--runs', '12', '--impl-command', faulty('crash-every-5')]);
+    expect(explore.code).toBe(1);
+    expect(explore.stderr).toMatch(/^explore: FAILED: faulty_lstm\.py crash-every-5 crashed and was restarted \d+ times \(/);
   });
 
   it('should set a float32 implementation beside NumPy in float32 and in float64 against the truth', async () => {

@@ -101,6 +101,58 @@ describeWithNumpy('merging the shards of a campaign', () => {
     expect(() => mergeShards([])).toThrowError('no shards to merge');
   });
 
+  it('should read every shard as it is, and refuse one whose counts do not add up, naming the file and the field', () => {
+    for (const shard of [...shards, { source: 'whole.json', result: whole }]) expect(readShard(shard.source, shard.result).result).toEqual(shard.result);
+    const tampered = (change: (r: VerifyResult) => void) => {
+      const result = structuredClone(shards[0].result);
+      change(result);
+      return () => readShard('shard-x.json', result);
+    };
+    const live = shards[0].result.cells.type1.live;
+    const cases: [string, (r: VerifyResult) => void, string | RegExp][] = [
+      ['a negative count', (r) => (r.cells.type1.live.cases = -5), 'cells.type1.live.cases: -5 is not a count (expected an integer >= 0)'],
+      ['a fraction', (r) => (r.cells.type2.golden.agree = 12.5), 'cells.type2.golden.agree: 12.5 is not a count (expected an integer >= 0)'],
+      ['a count that is not a number', (r) => Object.assign(r.cells.type1.checks.numpy, { failures: '0' }), 'cells.type1.checks.numpy.failures: "0" is not a count (expected an integer >= 0)'],
+      [
+        'cases that are not the sum of the verdicts',
+        (r) => (r.cells.type1.live.cases += 1),
+        `cells.type1.live: cases ${live.cases + 1} is not agree ${live.agree} + ill-conditioned ${live.illConditioned} + quirks ${live.quirks} + failures ${live.failures} = ${live.cases}`,
+      ],
+      ['failures no check failed', (r) => Object.assign(r.cells.type2.live, { agree: r.cells.type2.live.agree - 1, failures: r.cells.type2.live.failures + 1 }), /^cells\.type2\.live: failures \d+ is more than its checks' failures together \(\d+\)$/],
+      ['a check failing more cases than it ran', (r) => (r.cells.type1.live.checks['fact:h-bounded'].failures = 10_000), `cells.type1.live.checks.fact:h-bounded: failures 10000 is more than its cases ${live.checks['fact:h-bounded'].cases}`],
+      ['a check run on more cases than there are', (r) => (r.cells.type1.golden.checks.numpy.notChecked = 50), /^cells\.type1\.golden\.checks\.numpy: cases 13 \+ not checked 50 is more than the 13 cases of cells\.type1\.golden$/],
+      ['a case not run', (r) => (r.cells.type1.live.checks.run.cases -= 1), `cells.type1.live.checks.run: cases ${live.cases - 1} is not the ${live.cases} cases of cells.type1.live (every case is run)`],
+      ['a cell total', (r) => (r.cells.type2.cases += 3), /^cells\.type2\.cases: \d+ is not golden 13 \+ live \d+$/],
+      ['a cell check total', (r) => (r.cells.type1.checks.numpy.cases += 1), /^cells\.type1\.checks\.numpy\.cases: \d+ is not the golden and live ones together \(\d+\)$/],
+      ['a distance', (r) => (r.cells.type1.live.maxAbs = -1), 'cells.type1.live.maxAbs: -1 is not a distance (expected a number >= 0)'],
+      ['fewer live cases than the campaign plans', (r) => (r.campaign.casesPerCell = 40), /^cells\.\*\.live\.cases: \d+ live cases is not the \d+ this shard of the campaign plans$/],
+      ['a restart count', (r) => (r.workerRestarts = { count: 0, causes: ['killed'] }), 'workerRestarts: count 0 is less than its 1 causes'],
+      ['an implementation restart count', (r) => (r.implementationRestarts = { count: -1, causes: [] }), 'implementationRestarts.count: -1 is not a count (expected an integer >= 0)'],
+      ['a check failing more cases than its cell', (r) => (r.cells.type2.live.checks.numpy.failures = r.cells.type2.live.failures + 1), /^cells\.type2\.live\.checks\.numpy: failures \d+ is more than the \d+ failures of cells\.type2\.live$/],
+      ['more golden cases than files', (r) => (r.campaign.golden.files = 5), 'cells.type1.golden.cases: 13 is more than the corpus\'s 5 files'],
+      ['more cases not judged than planned', (r) => (r.liveIncomplete = { reason: 'x', notJudged: 50, planned: 12 }), 'liveIncomplete: notJudged 50 is more than planned 12'],
+      ['another plan for the cases not judged', (r) => (r.liveIncomplete = { reason: 'x', notJudged: 0, planned: 99 }), /^liveIncomplete\.planned: 99 is not the \d+ live cases this shard of the campaign plans$/],
+      ['more cases not judged than the implementation was given', (r) => (r.implementationFailed = { reason: 'x', notJudged: 50, planned: 12 }), 'implementationFailed: notJudged 50 is more than planned 12'],
+      ['more live cases than planned, the implementation failed', (r) => Object.assign(r, { implementationFailed: { reason: 'x', notJudged: 0, planned: 100 }, campaign: { ...r.campaign, casesPerCell: 4 } }), /^cells\.\*\.live\.cases: \d+ live cases is not the \d+ this shard of the campaign plans$/],
+      ['a histogram count', (r) => (r.report.ulpHistogram.live.type2.Output[0] = -1), 'report.ulpHistogram.live.type2.Output[0]: -1 is not a count (expected an integer >= 0)'],
+    ];
+    // An implementation that failed for good leaves fewer live cases than planned, and that adds up.
+    expect(() => tampered((r) => Object.assign(r, { implementationFailed: { reason: 'x', notJudged: 10, planned: 100 }, campaign: { ...r.campaign, casesPerCell: 40 } }))()).not.toThrow();
+    for (const [what, change, reason] of cases) {
+      const read = tampered(change);
+      expect(read, what).toThrowError(MergeError);
+      if (typeof reason === 'string') expect(read, what).toThrowError(`shard-x.json: ${reason}; the shard's counts do not add up (edited or corrupted?)`);
+      else expect(read, what).toThrowError(new RegExp(`^shard-x\\.json: ${reason.source.slice(1, -1)}; the shard's counts do not add up \\(edited or corrupted\\?\\)$`));
+    }
+  });
+
+  it('should sum the implementation restarts of the shards, keeping their causes', () => {
+    expect(mergeShards(shards).implementationRestarts).toEqual({ count: 0, causes: [] });
+    const crashed = shards.map((s) => (s.result.campaign.shard.index >= 3 ? { ...s, result: { ...s.result, implementationRestarts: { count: 2, causes: [`crash in ${s.source}`] } } } : s));
+    const merged = mergeShards(crashed);
+    expect(merged.implementationRestarts).toEqual({ count: 4, causes: ['crash in shard-3.json', 'crash in shard-4.json'] });
+  });
+
   it('should carry an incomplete shard into an incomplete merge', () => {
     const broken = shards.map((s) =>
       s.result.campaign.shard.index === 3 ? { ...s, result: { ...s.result, ok: false, liveIncomplete: { reason: 'the NumPy worker failed twice', notJudged: 4, planned: 12 } } } : s,
@@ -139,6 +191,12 @@ describeWithNumpy('lstm-parity merge', () => {
     // Another implementation than this package's cells is named, with how it was judged.
     expect(text.stdout).toMatch(/^campaign: seed 4, 2 shards merged, 9 cases per cell\nimplementation: swapped gates \(float64; type1, type2; .*\); judged as float64 against the seed in float64 \(NumPy\).*\nenvironment: Node .*\n\n/);
     expect(text.stdout).toMatch(/\nverify: FAILED: \d+ of \d+ cases are port bugs: type1 \(\d+\); caught by numpy \(\d+\)(, [a-z:-]+ \(\d+\))*\n$/);
+    // A shard edited by hand: its live cases made -5 (it merged into "live 96 cases" and verify: OK).
+    const edited = JSON.parse(readFileSync(files[0], 'utf8'), reviveDouble) as VerifyResult;
+    edited.cells.type2.live.cases = -5;
+    writeFileSync(files[0], stringifyDoubles(edited));
+    const refused = await runMain(['merge', ...files]);
+    expect(refused).toEqual({ code: 2, stdout: '', stderr: `lstm-parity: ${files[0]}: cells.type2.live.cases: -5 is not a count (expected an integer >= 0); the shard's counts do not add up (edited or corrupted?)\n` });
   });
 });
 
@@ -149,7 +207,7 @@ it('should exit 2 with one line when merge is given no shard, a file that is not
   writeFileSync(other, '{"hello": 1}');
   for (const [args, message] of [
     [[], 'lstm-parity: merge: expected the --json outputs of verify, one per shard: lstm-parity merge shard-1.json shard-2.json ...\n'],
-    [[notJson], /^lstm-parity: .*not\.json: not valid JSON \(.*\): expected the --json output of lstm-parity verify\n$/],
+    [[notJson], /^lstm-parity: .*not\.json: not valid JSON at line 1, column 12: Unexpected end of JSON input; expected the --json output of lstm-parity verify\n$/],
     [[other], /^lstm-parity: .*other\.json: not the --json output of lstm-parity verify \(expected "format": /],
     [[join(tmp.dir, 'missing.json')], /^lstm-parity: cannot read .*missing\.json: no such file\n$/],
   ] as const) {

@@ -139,7 +139,7 @@ describe('lstm-parity verify --report', () => {
     for (const [path, pattern] of [
       [join(dir, 'missing', 'r.html'), /folder .*missing does not exist$/],
       [dir, /it is a folder$/],
-      [join(notAFolder, 'r.html'), /ENOTDIR/],
+      [join(notAFolder, 'r.html'), /file\.txt is not a folder$/],
     ] as const) {
       const result = await cli(['verify', '--cases', '0', '--report', path]);
       expect(result.exitCode).toBe(2);

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scoreboardCommand } from '../src/cli/scoreboard.js';
+import { notes, scoreboardMarkdown } from '../src/scoreboard/format.js';
+import type { Scoreboard } from '../src/scoreboard/scoreboard.js';
 import { scratch } from './helpers/faults.js';
 import { capture, runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
@@ -29,6 +31,31 @@ describe('scoreboard usage', () => {
     const { code, stderr } = await runMain(['scoreboard', ...args]);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+});
+
+describe('a crashing implementation on the scoreboard', () => {
+  it('should fail its row and say how often it crashed, under the table', () => {
+    const row = {
+      implementation: 'crashy',
+      dtype: 'float64',
+      judgedAs: 'float64',
+      cell: 'type1',
+      keys: [],
+      cases: 19,
+      agree: 19,
+      illConditioned: 0,
+      quirks: 0,
+      portBugs: 0,
+      errors: 0,
+      restarts: { count: 3, causes: ['crashy exited with code 3', 'crashy exited with code 3'] },
+      vsNumpy: { maxUlps: 0, maxAbs: 0 },
+      msPerCase: 1,
+      ok: false,
+    } as const;
+    const board = { date: 'today', settings: { casesPerCell: 5, seed: 1, propertyRuns: 2, truthCases: 4 }, environment: { node: 'v20', python: '3', numpy: '2', blas: 'x' }, rows: [row], numpyVsTruth: {}, unavailable: [], propertyFailures: [], noPeer: [] };
+    expect(notes(board as unknown as Scoreboard)).toContain('crashy type1: crashed and was restarted 3 times (crashy exited with code 3); an implementation that crashes does not pass.');
+    expect(scoreboardMarkdown(board as unknown as Scoreboard, 'lstm-parity scoreboard')).toMatch(/\n\| crashy \| type1 \| .* \| FAILS \|\n/);
   });
 });
 

@@ -4,9 +4,9 @@
  * Chromium are test/playground-browser.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -111,6 +111,91 @@ describe('the playground server', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+/** Bytes sent as they are on a fresh connection, and everything that comes back until it closes. */
+function rawSocket(url: string, text: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    socket.on('error', reject);
+  });
+}
+
+describe('the playground server under hostile requests and a changing corpus', () => {
+  let root: string;
+  let playground: Playground;
+  const secret = 'a file outside the corpus\n';
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'lstm-parity-serve-hostile-'));
+    cpSync(join(ROOT, 'dist/playground'), join(root, 'dist/playground'), { recursive: true });
+    cpSync(join(ROOT, 'golden'), join(root, 'golden'), { recursive: true });
+    writeFileSync(join(root, 'secret.txt'), secret);
+    // Listed, but a link when the server starts: never served.
+    unlinkSync(join(root, 'golden/type2/one-step.json'));
+    symlinkSync(join(root, 'secret.txt'), join(root, 'golden/type2/one-step.json'));
+    playground = await startPlayground(0, root);
+  });
+  afterAll(async () => {
+    await playground?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const host = () => `127.0.0.1:${new URL(playground.url).port}`;
+
+  it('should answer a request-target that is not a URL with 400 and keep serving', async () => {
+    for (const target of ['http://[', 'http://[::1', 'http://%zz/', 'http://a:99999/']) {
+      const answer = await rawSocket(playground.url, `GET ${target} HTTP/1.1\r\nHost: ${host()}\r\nConnection: close\r\n\r\n`);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    // A request the HTTP parser itself refuses gets its 400 from Node, and the server lives on.
+    expect(await rawSocket(playground.url, 'GET / HTTP/1.1\r\nHost: \u0000\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await rawSocket(playground.url, '\u0016\u0003\u0001 not http at all\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    const page = await rawSocket(playground.url, `GET / HTTP/1.1\r\nHost: ${host()}\r\nConnection: close\r\n\r\n`);
+    expect(page).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
+  it('should serve only the regular files listed at start: a listed file that was a link is not served', async () => {
+    const response = await raw(playground.url, '/golden/type2/one-step.json');
+    expect(response.status).toBe(404);
+    expect(response.body).not.toContain(secret);
+  });
+
+  it('should refuse a listed file replaced by a link or by another file (403), and answer 410 for one that vanished', async () => {
+    const served = (path: string) => raw(playground.url, `/golden/${path}`);
+    expect((await served('type1/seed-shape.json')).status).toBe(200);
+    unlinkSync(join(root, 'golden/type1/seed-shape.json'));
+    symlinkSync(join(root, 'secret.txt'), join(root, 'golden/type1/seed-shape.json'));
+    const linked = await served('type1/seed-shape.json');
+    expect(linked).toMatchObject({ status: 403, body: '/golden/type1/seed-shape.json: now a symbolic link; links are not followed\n' });
+
+    writeFileSync(join(root, 'other.json'), secret);
+    renameSync(join(root, 'other.json'), join(root, 'golden/type1/one-step.json'));
+    const replaced = await served('type1/one-step.json');
+    expect(replaced).toMatchObject({ status: 403, body: '/golden/type1/one-step.json: no longer the regular file listed when the server started\n' });
+
+    // A socket where a listed file was cannot even be opened.
+    unlinkSync(join(root, 'golden/type1/negative-zero.json'));
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(join(root, 'golden/type1/negative-zero.json'), resolve));
+    try {
+      expect(await served('type1/negative-zero.json')).toMatchObject({ status: 403, body: '/golden/type1/negative-zero.json: no longer the regular file listed when the server started (ENXIO)\n' });
+    } finally {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
+
+    unlinkSync(join(root, 'golden/type1/nan-input.json'));
+    expect(await served('type1/nan-input.json')).toMatchObject({ status: 410, body: '/golden/type1/nan-input.json: gone since the server started\n' });
+    rmSync(join(root, 'golden/type2'), { recursive: true });
+    expect((await served('type2/seed-shape.json')).status).toBe(410);
+    // The server lives on, and what is unchanged is served as before.
+    expect((await served('type1/long-sequence.json')).status).toBe(200);
+    expect((await raw(playground.url, '/')).status).toBe(200);
   });
 });
 

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/campaign/verify.js';
-import { formatVerify } from '../src/cli/verify-table.js';
+import { terminalText } from '../src/cli/terminal.js';
+import { formatVerify as formatLines } from '../src/cli/verify-table.js';
 import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
 import { ImplementationError, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
@@ -44,6 +45,9 @@ function failing(fatalAt = Infinity): Implementation & { calls: number } {
     },
   };
 }
+
+/** verify's text of a result, as printed. */
+const formatVerify = (result: Parameters<typeof formatLines>[0]) => terminalText(formatLines(result));
 
 describe('a float32 implementation without NumPy', () => {
   it('should skip the golden corpus, saying why, since its files record float64 answers', async () => {

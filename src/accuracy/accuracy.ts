@@ -35,8 +35,32 @@ export interface KeyAccuracy {
   numpy: ErrorSummary;
   /** A float32 implementation only: NumPy in float64, in float64 ULPs. */
   numpy64?: ErrorSummary;
-  /** Which is closer to the truth by median ULP (then by max ULP); 'tie' when equal. */
-  closer: 'port' | 'numpy' | 'tie';
+  /** Which side is closer to the truth: see {@link closerSide}. */
+  closer: Closer;
+}
+
+/** Which side is closer to the truth on a key: the port, NumPy, neither ('tie'), or each on some measure ('mixed'). */
+export type Closer = 'port' | 'numpy' | 'tie' | 'mixed';
+
+/**
+ * Which side is closer to the truth, by the three measures the table shows (the largest ULP
+ * distance, the median ULP distance, the largest absolute error): a side is closer when it is no
+ * farther by any of them and nearer by at least one; 'tie' when all three are equal; 'mixed' when
+ * each side is nearer by some. So a side is never called closer where the other's largest error,
+ * in ULPs or absolute, is smaller: ranking by the median, then the largest ULP distance, called
+ * NumPy closer on type1/seed-shape's cell_state_vectors, where the port's largest absolute error
+ * was smaller with the same median.
+ */
+export function closerSide(port: ErrorSummary, numpy: ErrorSummary): Closer {
+  const measures: [number, number][] = [
+    [port.maxUlps, numpy.maxUlps],
+    [port.medianUlps, numpy.medianUlps],
+    [port.maxAbs, numpy.maxAbs],
+  ];
+  const portNearer = measures.some(([p, n]) => p < n);
+  const numpyNearer = measures.some(([p, n]) => n < p);
+  if (portNearer) return numpyNearer ? 'mixed' : 'port';
+  return numpyNearer ? 'numpy' : 'tie';
 }
 
 /** {@link measureAccuracy}'s answer for one case: who is closer to the truth, key by key and overall. */
@@ -139,7 +163,7 @@ export async function measureAccuracy(oracle: NumpyOracle, cell: CellType, value
     portUlps.push(pu);
     numpyUlps.push(nu);
     raw[key] = { port: pu, numpy: nu };
-    const closer = p.medianUlps !== n.medianUlps ? (p.medianUlps < n.medianUlps ? 'port' : 'numpy') : p.maxUlps !== n.maxUlps ? (p.maxUlps < n.maxUlps ? 'port' : 'numpy') : 'tie';
+    const closer = closerSide(p, n);
     const beside = numpy64?.ok ? (({ ulps: _u, ...summary }) => summary)(summarize(numpy64.outputs[key], exact)) : undefined;
     keys.push({ key, port: p, numpy: n, ...(beside === undefined ? {} : { numpy64: beside }), closer });
   }

@@ -2,7 +2,7 @@
  * Shards of one campaign, merged into the result the unsharded campaign gives: the same counts,
  * findings, largest errors and where, histograms and worst cases (test/merge.test.ts runs both).
  *
- * Shards must be of one campaign: the same package version, seed, cases per cell, cells, probes,
+ * Each shard's counts must add up (./shard-counts.ts). Shards must be of one campaign: the same package version, seed, cases per cell, cells, probes,
  * implementation, golden manifest, findings limit and NumPy version, with every shard index from
  * 1 to n exactly once and every live campaign run. Anything else is refused with a MergeError
  * naming the file and what differs.
@@ -13,6 +13,8 @@
  *   its `max*At` location (a tie goes to the lower `order`); arrays (of reasons) join as distinct values.
  * - an implementation that failed for good in any shard: the shards' reasons joined, their
  *   cases not judged summed; the merged result is not ok.
+ * - restarts, of NumPy workers and of the implementation: counts summed, the first causes kept;
+ *   an implementation restarted in any shard makes the merged result not ok.
  * - findings: concatenated, sorted by `order`, and cut to the same FINDINGS_PER_KIND per cell and
  *   verdict as one run keeps (each shard kept its own first ones, so the first ones overall are
  *   among them); everything cut is counted in `findingsOmitted`.
@@ -21,6 +23,7 @@
 import * as z from 'zod';
 import type { CellType } from '../cells/schema.js';
 import { liveCaseCount } from './plan.js';
+import { shardCountProblem } from './shard-counts.js';
 import {
   addChecks,
   addHistograms,
@@ -84,6 +87,7 @@ const resultSchema = z.looseObject({
   liveSkipped: z.string().optional(),
   liveIncomplete: z.looseObject({ reason: z.string(), notJudged: z.number(), planned: z.number() }).optional(),
   workerRestarts: z.object({ count: z.number(), causes: z.array(z.string()) }),
+  implementationRestarts: z.object({ count: z.number(), causes: z.array(z.string()) }).optional(),
   findings: z.array(z.looseObject({ cell: z.string(), case: z.string(), order: z.number(), source: z.enum(['golden', 'live', 'probe']), verdict: z.string(), check: z.string(), description: z.string() })),
   findingsOmitted: z.number(),
   report: z.looseObject({
@@ -92,7 +96,10 @@ const resultSchema = z.looseObject({
   }),
 });
 
-/** Checks that a parsed document is a verify result, naming the first field that is not. */
+/**
+ * Checks that a parsed document is a verify result whose counts add up (./shard-counts.ts),
+ * naming the first field that is not.
+ */
 export function readShard(source: string, value: unknown): Shard {
   if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format !== RESULT_FORMAT) {
     throw new MergeError(`${source}: not the --json output of lstm-parity verify (expected "format": "${RESULT_FORMAT}")`);
@@ -103,7 +110,10 @@ export function readShard(source: string, value: unknown): Shard {
     const path = issue.path.length === 0 ? '(top level)' : issue.path.join('.');
     throw new MergeError(`${source}: not the --json output of lstm-parity verify: ${path}: ${issue.message}`);
   }
-  return { source, result: parsed.data as unknown as VerifyResult };
+  const result = parsed.data as unknown as VerifyResult;
+  const problem = shardCountProblem(source, result);
+  if (problem !== undefined) throw new MergeError(problem);
+  return { source, result };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -259,11 +269,15 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
   const ranked = [...worst.values()].sort(rankWorst).slice(0, WORST_KEPT).map((w, rank) => (rank === 0 ? w : { ...w, heatmap: undefined }));
   const live = shards.reduce((sum, s) => addHistograms(sum, s.result.report.ulpHistogram.live), {});
 
+  const implementationRestarts = {
+    count: shards.reduce((n, s) => n + (s.result.implementationRestarts?.count ?? 0), 0),
+    causes: shards.flatMap((s) => s.result.implementationRestarts?.causes ?? []).slice(0, RESTART_CAUSES_KEPT),
+  };
   const envs = shards.map((s) => s.result.environment);
   return {
     format: RESULT_FORMAT,
     lstmParity: first.lstmParity,
-    ok: Object.values(cells).every((c) => c.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined,
+    ok: Object.values(cells).every((c) => c.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined && implementationRestarts.count === 0,
     environment: {
       node: distinct(envs.map((e) => e.node))!,
       numpyAvailable: true,
@@ -281,6 +295,7 @@ export function mergeShards(input: readonly Shard[]): VerifyResult {
       count: shards.reduce((n, s) => n + s.result.workerRestarts.count, 0),
       causes: shards.flatMap((s) => s.result.workerRestarts.causes).slice(0, RESTART_CAUSES_KEPT),
     },
+    implementationRestarts,
     findings,
     findingsOmitted: shards.reduce((n, s) => n + s.result.findingsOmitted, 0) + cut,
     diagnoses: mergeDiagnoses(shards, findings),

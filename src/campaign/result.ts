@@ -177,7 +177,10 @@ export interface VerifyResult {
   format: typeof RESULT_FORMAT;
   /** This package's version. */
   lstmParity: string;
-  /** No port bug in any cell (a failed run counts as one) and no live campaign cut short. */
+  /**
+   * No port bug in any cell (a failed run counts as one), no live campaign cut short, and an
+   * implementation that never crashed.
+   */
   ok: boolean;
   /** The machine the result comes from. */
   environment: VerifyEnvironment;
@@ -200,8 +203,15 @@ export interface VerifyResult {
    * before are in `cells`; these, golden and live, were not judged. An incomplete run is not ok.
    */
   implementationFailed?: { reason: string; notJudged: number; planned: number };
-  /** Workers replaced after dying, misbehaving or hanging, with the first causes. */
+  /** NumPy workers replaced after dying, misbehaving or hanging, with the first causes: the environment's faults, which do not fail the run. */
   workerRestarts: { count: number; causes: string[] };
+  /**
+   * The implementation's process restarted after a crash (a command: it died, was killed or broke
+   * the protocol), with the first causes. Each case in flight was sent again to a fresh process
+   * and judged on its answer, but an implementation that crashes is not OK: any restart fails the
+   * run. Absent from results of earlier versions, where it was not counted.
+   */
+  implementationRestarts?: { count: number; causes: string[] };
   /** Every case that did not simply agree, ordered by `order`, up to `findingsPerKind` per cell and verdict. */
   findings: Finding[];
   /** Findings over FINDINGS_PER_KIND per cell and verdict: counted in `cells`, not listed. */

@@ -23,7 +23,8 @@
  * a float32 one meets NumPy in float32, the golden corpus included (its files record float64
  * answers, so it is judged live, and skipped without NumPy). A case the implementation fails on
  * is counted as a failure; when it fails for good, nothing more is asked of it and every case not
- * judged is counted in `implementationFailed`.
+ * judged is counted in `implementationFailed`. One whose process crashed and was restarted is
+ * counted in `implementationRestarts` and fails the run, whatever it answered after.
  */
 import { lstmParityImplementation } from '../implementations/lstm-parity.js';
 import type { CellType } from '../cells/schema.js';
@@ -162,6 +163,8 @@ function failureReason(failure: NumpyWorkerError): string {
  */
 export async function verify(options: VerifyOptions): Promise<{ result: VerifyResult; report: ReportData; diagnosed: DiagnosedFinding[] }> {
   const impl = options.implementation ?? lstmParityImplementation();
+  // An implementation may be judged more than once (the scoreboard): only this run's restarts count.
+  const implRestartsBefore = { count: impl.restarts ?? 0, causes: impl.restartCauses?.length ?? 0 };
   const findingsPerKind = options.findingsPerKind ?? FINDINGS_PER_KIND;
   const tally = new Tally(findingsPerKind);
   const oracles = options.oracles ?? (options.oracle === undefined ? [] : [options.oracle]);
@@ -250,7 +253,11 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     const live = tally.statsFor(cell, 'live');
     cells[cell] = { cases: golden.cases + live.cases, failures: golden.failures + live.failures, golden, live, checks: addChecks(golden.checks, live.checks) };
   }
-  const ok = Object.values(cells).every((cell) => cell.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined;
+  const implementationRestarts = {
+    count: (impl.restarts ?? 0) - implRestartsBefore.count,
+    causes: (impl.restartCauses ?? []).slice(implRestartsBefore.causes, implRestartsBefore.causes + RESTART_CAUSES_KEPT),
+  };
+  const ok = Object.values(cells).every((cell) => cell.failures === 0) && liveIncomplete === undefined && implementationFailed === undefined && implementationRestarts.count === 0;
   const result: VerifyResult = {
     format: RESULT_FORMAT,
     lstmParity: VERSION,
@@ -273,6 +280,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
     liveIncomplete,
     implementationFailed,
     workerRestarts: { count: oracles.reduce((n, oracle) => n + oracle.restarts, 0) - countBefore, causes: restartCauses.slice(0, RESTART_CAUSES_KEPT) },
+    implementationRestarts,
     findings: tally.findings,
     findingsOmitted: tally.findingsOmitted,
     diagnoses: options.diagnosis === undefined ? undefined : { records: diagnosed.map(({ diagnosis }) => recordOf(diagnosis)), notDiagnosed },

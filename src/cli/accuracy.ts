@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { measureAccuracy, type AccuracyResult, type ErrorSummary, type KeyAccuracy } from '../accuracy/accuracy.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { readCaseInput } from './case-input.js';
-import { checkDeclaredDtype, cellsToCheck, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
-import { EXIT_OK, EXIT_UNSETTLED, UsageError } from './usage-error.js';
+import { checkDeclaredDtype, cellsToCheck, crashedLine, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
+import { printOut, printRaw } from './terminal.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNSETTLED, UsageError } from './usage-error.js';
 
 export const ACCURACY_USAGE = `usage: lstm-parity accuracy --cell type1|type2 --case FILE|- [--allow-non-finite] [--json]
                            [--impl NAME|FILE | --impl-command CMD [--impl-dtype D]] [--backend B]
@@ -17,7 +18,8 @@ ULPs, with NumPy in float64 shown too.
 FILE is a case file, or a golden file (its case and cell are used; --cell may then be omitted).
 ${IMPL_USAGE}
 Needs Python with NumPy and mpmath. Exit 0, or 4 when even 200 digits do not settle the truth (then
-no side is called closer, and --json gives "closer": null), 2 for bad usage.`;
+no side is called closer, and --json gives "closer": null), 1 when the implementation crashed and
+was restarted, 2 for bad usage.`;
 
 const e = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(1) : String(x));
 const u = (x: number) => (Number.isFinite(x) ? (Number.isInteger(x) ? String(x) : x.toFixed(1)) : String(x));
@@ -29,10 +31,13 @@ function cells(s: ErrorSummary): string[] {
 /** A key's verdict: which side is closer (the implementation by its name), or none when the truth did not settle. */
 function closerCell(k: KeyAccuracy, converged: boolean, own: string): string {
   if (!converged) return '-';
-  return k.closer === 'tie' ? 'tie' : k.closer === 'port' ? own : 'NumPy';
+  return k.closer === 'port' ? own : k.closer === 'numpy' ? 'NumPy' : k.closer;
 }
 
-export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): string {
+/** What the closer column means, printed under the table (the same rule as closerSide). */
+const CLOSER_DEFINED = 'closer: the side no farther from the truth by max ULP, median and max |err|, and nearer by at least one; tie when all three are equal; mixed when each side is nearer by some';
+
+export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): string[] {
   const truth = result.converged
     ? `truth from mpmath at ${result.digits} digits, confirmed by a run at twice that`
     : `truth NOT settled: mpmath at ${result.digits / 2} and ${result.digits} digits round to different float64 outputs, so no side is called closer`;
@@ -52,7 +57,7 @@ export function formatAccuracy(result: Omit<AccuracyResult, 'distances'>): strin
   const warning = result.converged ? [] : ['', `accuracy: UNSETTLED: the distances above are to the ${result.digits}-digit result, which is itself uncertain here`];
   const of = ours ? '' : ` of ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
   const head = `accuracy ${result.cell} (T ${result.steps}, H ${result.hidden}, X ${result.inputs})${of}: ${truth}`;
-  return [head, '', ...table, ...(beside.length > 0 ? ['', 'for comparison, NumPy in float64 against the same truth:', ...beside] : []), ...warning, ''].join('\n');
+  return [head, '', ...table, '', CLOSER_DEFINED, ...(beside.length > 0 ? ['', 'for comparison, NumPy in float64 against the same truth:', ...beside] : []), ...warning];
 }
 
 export async function accuracyCommand(argv: string[]): Promise<number> {
@@ -75,7 +80,11 @@ export async function accuracyCommand(argv: string[]): Promise<number> {
     const { distances: _distances, ...measured } = await measureAccuracy(oracle, input.cell, input.value, { allowNonFinite: input.allowNonFinite, impl });
     // No "closer" verdict from a truth that did not settle.
     const result = measured.converged ? measured : { ...measured, keys: measured.keys.map((k) => ({ ...k, closer: null })) };
-    process.stdout.write(values.json ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n` : formatAccuracy(measured));
+    const crashed = crashedLine('accuracy', impl);
+    const restarts = crashed === undefined ? {} : { implementationRestarts: { count: impl.restarts, causes: impl.restartCauses } };
+    if (values.json) printRaw(`${JSON.stringify({ ...result, ...restarts }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+    else printOut([...formatAccuracy(measured), ...(crashed === undefined ? [] : ['', crashed])]);
+    if (crashed !== undefined) return EXIT_FAILED;
     return measured.converged ? EXIT_OK : EXIT_UNSETTLED;
   } finally {
     await impl?.close?.();

@@ -4,15 +4,17 @@ import { parseArgs } from 'node:util';
 import { explore, type ExploreResult } from '../explore/explore.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { evaluateGolden } from '../golden/generate.js';
+import { OutputFileError } from '../io/output-file.js';
 import { caseDigest, saveRegressionOnce } from '../golden/regressions.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { packageRoot } from '../package-root.js';
 import { exploreReportHtml } from '../report/explore-section.js';
 import { createProgress } from './progress.js';
-import { cellsToCheck, checkDeclaredDtype, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
+import { cellsToCheck, checkDeclaredDtype, crashedLine, IMPL_OPTIONS, IMPL_USAGE, openImplementation, parseImplChoice } from './impl-options.js';
 import { checkReportPath, writeReport } from './report-file.js';
+import { printErr, printOut, printRaw } from './terminal.js';
 import { parseCell } from './run.js';
-import { EXIT_OK, UsageError } from './usage-error.js';
+import { CommandError, EXIT_OK, UsageError } from './usage-error.js';
 import { integerOption, withNegativeValues } from './args.js';
 
 export const DEFAULT_RUNS = 1000;
@@ -53,7 +55,7 @@ function compact(value: unknown): string {
   return stringifyDoubles(value).replace(/\n\s*/g, ' ').replace(/\[ /g, '[').replace(/ \]/g, ']').trim();
 }
 
-export function formatExplore(result: ExploreResult): string {
+export function formatExplore(result: ExploreResult): string[] {
   const impl = result.implementation;
   // The default implementation goes unnamed, as it always has; any other is named with its precision.
   const which = impl.name.startsWith('lstm-parity') ? '' : `; implementation ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype})`;
@@ -70,7 +72,7 @@ export function formatExplore(result: ExploreResult): string {
     lines.push(`  ${detail}`);
     lines.push(`  case: ${compact(value)}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 export async function exploreCommand(argv: string[]): Promise<number> {
@@ -80,6 +82,8 @@ export async function exploreCommand(argv: string[]): Promise<number> {
   const seed = integerOption('seed', values.seed, 1, { max: 2 ** 31 - 1, why: "fast-check's seeds are 32-bit integers" });
   const reportPath = checkReportPath(values.report);
   const choice = parseImplChoice(values);
+  const dir = values.golden ?? join(packageRoot(), 'golden');
+  if (values.save) checkReportPath(join(dir, 'MANIFEST.json'), '--save');
   if (values.save && !(choice.kind === 'builtin' && choice.name === 'lstm-parity')) {
     throw new UsageError("--save keeps regressions for this package's cells; it cannot be used with another implementation");
   }
@@ -96,7 +100,6 @@ export async function exploreCommand(argv: string[]): Promise<number> {
     progress.done();
     const saved: string[] = [];
     const alreadySaved: string[] = [];
-    const dir = values.golden ?? join(packageRoot(), 'golden');
     if (values.save) {
       const examples = result.categories.filter((c) => c.example !== undefined);
       const files = await evaluateGolden(
@@ -112,19 +115,25 @@ export async function exploreCommand(argv: string[]): Promise<number> {
         })),
       );
       for (const file of files) {
-        const { path, written } = saveRegressionOnce(dir, { ...file, environment: undefined });
-        (written ? saved : alreadySaved).push(path);
+        try {
+          const { path, written } = saveRegressionOnce(dir, { ...file, environment: undefined });
+          (written ? saved : alreadySaved).push(path);
+        } catch (error) {
+          if (error instanceof OutputFileError) throw new CommandError(`--save: ${error.message}`, { cause: error });
+          throw error;
+        }
       }
     }
     if (values.json) {
       const extra = values.save ? { goldenDir: dir, saved, alreadySaved } : { saved };
-      process.stdout.write(`${JSON.stringify({ ...result, ...extra }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
+      printRaw(`${JSON.stringify({ ...result, ...extra }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`);
     } else {
-      const lines = [...saved.map((path) => `saved ${join(dir, path)}\n`), ...alreadySaved.map((path) => `already saved: ${join(dir, path)} (the same case)\n`)];
-      process.stdout.write(formatExplore(result) + lines.join(''));
+      printOut([...formatExplore(result), ...saved.map((path) => `saved ${join(dir, path)}`), ...alreadySaved.map((path) => `already saved: ${join(dir, path)} (the same case)`)]);
     }
+    const crashed = crashedLine('explore', implementation);
+    if (crashed !== undefined) printErr([crashed]);
     if (reportPath !== undefined) writeReport(reportPath, exploreReportHtml(result));
-    return result.categories.some((c) => (c.id === 'port-bug' || c.id === 'implementation-error') && c.count > 0) ? 1 : EXIT_OK;
+    return crashed !== undefined || result.categories.some((c) => (c.id === 'port-bug' || c.id === 'implementation-error') && c.count > 0) ? 1 : EXIT_OK;
   } finally {
     progress.done();
     await implementation?.close?.();

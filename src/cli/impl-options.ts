@@ -123,3 +123,14 @@ export function checkDeclaredDtype(choice: ImplChoice, impl: Implementation): vo
     throw new UsageError(`--impl-dtype ${choice.dtype}: ${impl.name} says in its hello that it computes ${impl.dtype}`);
   }
 }
+
+/**
+ * The line that fails a command whose implementation crashed and was restarted while it ran
+ * (`since` restarts were counted before), or undefined when it did not crash.
+ */
+export function crashedLine(command: string, impl: Implementation, since = 0): string | undefined {
+  const count = (impl.restarts ?? 0) - since;
+  if (count <= 0) return undefined;
+  const causes = [...new Set(impl.restartCauses ?? [])].join('; ');
+  return `${command}: FAILED: ${impl.name} crashed and was restarted ${count} time${count === 1 ? '' : 's'} (${causes}); an implementation that crashes is not OK`;
+}

@@ -2,7 +2,8 @@
  * The `lstm-parity` command. Every failure ends as one line on stderr and an exit code:
  * 2 for bad usage or bad input (nothing on stdout), 1 for a check that found disagreement, a NumPy
  * worker that failed, an output that cannot be written, or an internal error; 3 for a damaged
- * golden corpus; 4 when accuracy's truth did not settle; 130 when interrupted. Set
+ * golden corpus; 4 when accuracy's truth did not settle; 130 when interrupted (Ctrl-C), 143 when
+ * terminated (SIGTERM). Set
  * LSTM_PARITY_DEBUG=1 to see stack traces.
  */
 import { LstmInputError } from '../cells/schema.js';
@@ -11,6 +12,7 @@ import { GoldenCorpusError } from '../golden/files.js';
 import { NumpyWorkerError } from '../oracle/numpy-oracle.js';
 import { CommandImplementationError } from '../implementations/command.js';
 import { ImplementationError } from '../judge/implementation.js';
+import { replyLimit } from '../process/line-worker.js';
 import { VERSION } from '../version.js';
 import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
@@ -20,6 +22,7 @@ import { SERVE_USAGE, serveCommand } from './serve.js';
 import { CommandError, EXIT_CORPUS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
 import { SCOREBOARD_USAGE, scoreboardCommand } from './scoreboard.js';
+import { printErr, printRaw } from './terminal.js';
 
 export { installProcessHandlers } from './lifecycle.js';
 
@@ -57,12 +60,13 @@ function isUsageError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
-/**
- * A message as one printable line: its first line, with control characters escaped (`\u0000`),
- * so that a NUL or an escape sequence in a name the user gave never reaches the terminal raw.
- */
-export function printableLine(message: string): string {
-  return message.split('\n')[0].replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** Settings read from the environment, refused before anything starts rather than deep inside a worker. */
+function checkEnvironment(): void {
+  try {
+    replyLimit();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function exitCodeOf(error: unknown): number {
@@ -74,24 +78,25 @@ function exitCodeOf(error: unknown): number {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
-    process.stderr.write(`${USAGE}\n`);
+    printRaw(`${USAGE}\n`, process.stderr);
     return EXIT_USAGE;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    printRaw(`${USAGE}\n`);
     return EXIT_OK;
   }
   if (name === '--version') {
-    process.stdout.write(`lstm-parity ${VERSION}\n`);
+    printRaw(`lstm-parity ${VERSION}\n`);
     return EXIT_OK;
   }
   const command = COMMANDS[name];
   try {
     if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`${command.usage}\n`);
+      printRaw(`${command.usage}\n`);
       return EXIT_OK;
     }
+    checkEnvironment();
     return await command.run(rest);
   } catch (error) {
     const code = exitCodeOf(error);
@@ -102,8 +107,9 @@ export async function main(argv: string[]): Promise<number> {
     const internal = code === EXIT_FAILED && !foreign && !(error instanceof CommandError);
     const message = error instanceof Error ? error.message : String(error);
     const prefix = internal ? 'internal error: ' : code === EXIT_CORPUS ? 'golden corpus damaged: ' : '';
-    process.stderr.write(`lstm-parity: ${prefix}${printableLine(message)}\n`);
-    if (process.env.LSTM_PARITY_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    // One line, whole: a newline inside the message (from a file name, a reply) is shown escaped.
+    printErr([`lstm-parity: ${prefix}${message.trimEnd()}`]);
+    if (process.env.LSTM_PARITY_DEBUG === '1' && error instanceof Error) printRaw(`${error.stack}\n`, process.stderr);
     return code;
   }
 }

@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { mergeShards, MergeError, readShard } from '../campaign/merge.js';
 import { reportDataOf } from '../campaign/result.js';
 import { reviveDouble } from '../format/doubles.js';
+import { describeJsonProblem, JsonTextError, readJsonText } from '../format/json-text.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 import { verifyReportHtml } from '../report/verify-section.js';
 import { readTextInput } from './read-input.js';
 import { checkReportPath, writeReport } from './report-file.js';
+import { printOut, printRaw } from './terminal.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 import { formatVerify } from './verify-table.js';
 
@@ -18,8 +20,8 @@ where, the findings in campaign order, the golden corpus counted once.
   --json         one JSON document on stdout instead of the table
   --report FILE  also write the HTML report of the whole campaign to FILE
 Refuses (exit 2, one line) shards of different campaigns (seed, cases, cells, package or NumPy
-version, golden manifest, implementation), a shard given twice, a missing shard, or a shard whose
-live campaign was skipped. Exit 0 when the campaign agrees, 1 when it found a port bug or a shard
+version, golden manifest, implementation), a shard given twice, a missing shard, a shard whose
+live campaign was skipped, or a shard whose counts do not add up. Exit 0 when the campaign agrees, 1 when it found a port bug or a shard
 was incomplete.`;
 
 /** A shard's JSON holds at most a few thousand findings and one heatmap: far below this. */
@@ -39,9 +41,10 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     const text = await readTextInput(path, { maxBytes: MAX_SHARD_BYTES });
     let value: unknown;
     try {
-      value = JSON.parse(text, reviveDouble);
+      value = readJsonText(text, reviveDouble);
     } catch (error) {
-      throw new UsageError(`${path}: not valid JSON (${(error as Error).message.split('\n')[0]}): expected the --json output of lstm-parity verify`);
+      if (!(error instanceof JsonTextError)) throw error;
+      throw new UsageError(`${describeJsonProblem(error.problem, path)}; expected the --json output of lstm-parity verify`);
     }
     try {
       shards.push(readShard(path, value));
@@ -57,7 +60,8 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     if (error instanceof MergeError) throw new UsageError(error.message);
     throw error;
   }
-  process.stdout.write(values.json ? stringifyDoubles(result) : formatVerify(result));
+  if (values.json) printRaw(stringifyDoubles(result));
+  else printOut(formatVerify(result));
   if (reportPath !== undefined) writeReport(reportPath, verifyReportHtml({ result, report: reportDataOf(result.report) }));
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }

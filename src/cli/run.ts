@@ -4,6 +4,7 @@ import { runCase } from '../cells/run-case.js';
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { formatSeedOutput } from '../format/output.js';
 import { readCaseInput } from './case-input.js';
+import { printRaw } from './terminal.js';
 import { EXIT_OK, UsageError } from './usage-error.js';
 
 export const RUN_USAGE = `usage: lstm-parity run --cell type1|type2 --case FILE|- [--allow-non-finite]
@@ -38,6 +39,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   const input = await readCaseInput(values.case, values.cell, values['allow-non-finite']);
   const trace = runCase(input.cell, input.value, { allowNonFinite: input.allowNonFinite });
-  process.stdout.write(formatSeedOutput(trace));
+  printRaw(formatSeedOutput(trace));
   return EXIT_OK;
 }

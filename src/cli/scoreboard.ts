@@ -11,6 +11,7 @@ import { runScoreboard, type Contender } from '../scoreboard/scoreboard.js';
 import { openImplementation, parseImplChoice } from './impl-options.js';
 import { integerOption, withNegativeValues } from './args.js';
 import { checkReportPath, writeReport } from './report-file.js';
+import { printErr, printOut, printRaw } from './terminal.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './usage-error.js';
 
 export const DEFAULT_SCOREBOARD_CASES = 500;
@@ -84,8 +85,8 @@ export async function scoreboardCommand(argv: string[]): Promise<number> {
   if (values.only && given.length === 0) throw new UsageError('--only: give at least one --impl or --impl-command');
   const builtins = values.only ? [] : builtinNames().filter((name) => !given.some((g) => g.name === name)).map(builtin);
   mkdirSync(out, { recursive: true });
-  const markdownPath = checkReportPath(join(out, 'scoreboard.md'))!;
-  const htmlPath = checkReportPath(join(out, 'scoreboard.html'))!;
+  const markdownPath = checkReportPath(join(out, 'scoreboard.md'), '--out')!;
+  const htmlPath = checkReportPath(join(out, 'scoreboard.html'), '--out')!;
   const oracle = await NumpyOracle.start().catch((error: Error) => {
     throw new UsageError(`scoreboard needs NumPy: ${error.message}`);
   });
@@ -98,13 +99,14 @@ export async function scoreboardCommand(argv: string[]): Promise<number> {
       truthCases,
       goldenDir: join(packageRoot(), 'golden'),
       oracle,
-      onProgress: (line) => process.stderr.write(`scoreboard: ${line}\n`),
+      onProgress: (line) => printErr([`scoreboard: ${line}`]),
     });
     const command = ['lstm-parity scoreboard', ...argv].join(' ');
     const markdown = scoreboardMarkdown(board, command);
-    writeReport(markdownPath, markdown);
-    writeReport(htmlPath, scoreboardHtml(board, command));
-    process.stdout.write(values.json ? `${JSON.stringify(board, null, 2)}\n` : markdown);
+    writeReport(markdownPath, markdown, '--out');
+    writeReport(htmlPath, scoreboardHtml(board, command), '--out');
+    if (values.json) printRaw(`${JSON.stringify(board, null, 2)}\n`);
+    else printOut(markdown.replace(/\n$/, '').split('\n'));
     const failing = board.rows.filter((row) => !row.ok && row.judgedAs === row.dtype);
     return failing.length === 0 ? EXIT_OK : EXIT_FAILED;
   } finally {

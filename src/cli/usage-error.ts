@@ -24,3 +24,5 @@ export const EXIT_CORPUS = 3;
 export const EXIT_UNSETTLED = 4;
 /** Ended by Ctrl-C (SIGINT), as a shell reports a process killed by it: 128 + 2. */
 export const EXIT_INTERRUPTED = 130;
+/** Ended by SIGTERM (a CI job cancelled, `kill`, a container stopped), as a shell reports it: 128 + 15. */
+export const EXIT_TERMINATED = 143;

@@ -2,6 +2,8 @@
  * verify's text output: what the campaign is and what it judges (printed at once), what it runs
  * on (printed as soon as the NumPy workers are up), then the table, the findings, the footer and
  * the verdict line. `merge` prints the same for the merged result. Each reason is said once.
+ * Everything is returned as lines, which ./terminal.ts makes safe to print: names, findings and
+ * reasons come from files and from the implementation.
  */
 import { describeJudging } from '../campaign/judging.js';
 import { describeLocation, type CampaignInfo, type CellStats, type VerifyEnvironment, type VerifyResult } from '../campaign/result.js';
@@ -26,24 +28,24 @@ function subject(implementation: Pick<CampaignInfo['implementation'], 'name'>): 
 }
 
 /** The implementation line: what is judged, and how; known once it is open. None for this package's cells. */
-export function formatImplementationLine(impl: Pick<CampaignInfo['implementation'], 'name' | 'version' | 'dtype' | 'cells' | 'keys'>, judging?: string): string {
-  if (isOwn(impl)) return '';
+export function formatImplementationLine(impl: Pick<CampaignInfo['implementation'], 'name' | 'version' | 'dtype' | 'cells' | 'keys'>, judging?: string): string[] {
+  if (isOwn(impl)) return [];
   const how = judging ?? describeJudging({ dtype: impl.dtype, tolerance: toleranceFor(impl.dtype) });
-  return `implementation: ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype}; ${impl.cells.join(', ')}; keys ${impl.keys?.join(', ') ?? 'as returned'}); ${how}\n`;
+  return [`implementation: ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype}; ${impl.cells.join(', ')}; keys ${impl.keys?.join(', ') ?? 'as returned'}); ${how}`];
 }
 
 /** Columns before `left` and the last one (when `lastLeft`) are text, the others numbers. */
-function table(rows: string[][], left = 2, lastLeft = true): string {
+function table(rows: string[][], left = 2, lastLeft = true): string[] {
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
   const isText = (k: number, n: number) => k < left || (lastLeft && k === n - 1);
-  return rows.map((r) => r.map((cell, k) => (isText(k, r.length) ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd()).join('\n');
+  return rows.map((r) => r.map((cell, k) => (isText(k, r.length) ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ').trimEnd());
 }
 
 /**
  * Per check and cell, the cases it ran on and failed; '-' where it could not run at all. A check
  * that could not run on some cases says so below the table, with its reasons.
  */
-function checksTable(result: VerifyResult): string {
+function checksTable(result: VerifyResult): string[] {
   const cells = Object.entries(result.cells);
   const rows = [['check', ...cells.flatMap(([cell]) => [`${cell} cases`, 'failures'])]];
   const notes: string[] = [];
@@ -55,7 +57,7 @@ function checksTable(result: VerifyResult): string {
       if (notChecked > 0) notes.push(`${check} not checked on ${notChecked} ${cell} cases: ${(reasons ?? []).join('; ')}`);
     }
   }
-  return [table(rows, 1, false), ...notes].join('\n');
+  return [...table(rows, 1, false), ...notes];
 }
 
 /** What the header needs: all known before the run starts. */
@@ -73,19 +75,19 @@ export function describeShards(result: Pick<VerifyHeader, 'campaign' | 'merged'>
 
 /** The campaign line: known before anything runs. */
 export function formatCampaignLine(result: Pick<VerifyHeader, 'campaign' | 'merged'>): string {
-  return `campaign: seed ${result.campaign.seed}, ${describeShards(result)}, ${result.campaign.casesPerCell} cases per cell\n`;
+  return `campaign: seed ${result.campaign.seed}, ${describeShards(result)}, ${result.campaign.casesPerCell} cases per cell`;
 }
 
 /** The environment line, and whether the live campaign runs: known once the workers are up. */
 export function formatEnvironmentLine(result: Pick<VerifyHeader, 'environment' | 'liveSkipped'>): string {
   const env = result.environment;
   const workers = env.jobs === undefined ? '' : `; ${env.jobs} NumPy worker${env.jobs === 1 ? '' : 's'}`;
-  if (!env.numpyAvailable) return `environment: Node ${env.node}; NumPy unavailable: ${env.problem}; live campaign SKIPPED\n`;
-  return `environment: Node ${env.node}; Python ${env.python}, NumPy ${env.numpy} (${env.blas})${workers}\n`;
+  if (!env.numpyAvailable) return `environment: Node ${env.node}; NumPy unavailable: ${env.problem}; live campaign SKIPPED`;
+  return `environment: Node ${env.node}; Python ${env.python}, NumPy ${env.numpy} (${env.blas})${workers}`;
 }
 
 /** Everything after the header. */
-export function formatVerifyBody(result: VerifyResult): string {
+export function formatVerifyBody(result: VerifyResult): string[] {
   const impl = result.campaign.implementation;
   const lines: string[] = [''];
   if (result.goldenSkipped !== undefined) lines.push(`golden corpus SKIPPED: ${result.goldenSkipped}`, '');
@@ -94,7 +96,7 @@ export function formatVerifyBody(result: VerifyResult): string {
     if (result.goldenSkipped === undefined) rows.push(row(cell, 'golden', stats.golden));
     if (result.liveSkipped === undefined) rows.push(row(cell, 'live', stats.live));
   }
-  lines.push(table(rows));
+  lines.push(...table(rows));
   lines.push('');
   const unit = impl.dtype === 'float32' ? 'max ULP (in float32 ULPs)' : 'max ULP';
   lines.push(`max |err| and ${unit} are over the cases that agree; ${unit} counts only elements where the relative tolerance governs (|NumPy| >= atol / rtol); nearer zero the absolute tolerance does, and ULPs say nothing.`);
@@ -107,7 +109,7 @@ export function formatVerifyBody(result: VerifyResult): string {
     }
   }
   lines.push('');
-  lines.push(checksTable(result));
+  lines.push(...checksTable(result));
   lines.push('');
   // Probes always; otherwise a few of each verdict and check, so a broken cell does not print 40000 lines.
   const shown = new Map<string, number>();
@@ -128,6 +130,11 @@ export function formatVerifyBody(result: VerifyResult): string {
     const causes = [...new Set(restarts.causes)].join('; ');
     lines.push(`NumPy worker restarts: ${restarts.count} (${causes}); each time the request in flight was sent again to a fresh worker`);
   }
+  const crashes = result.implementationRestarts?.count ?? 0;
+  if (crashes > 0) {
+    const causes = [...new Set(result.implementationRestarts!.causes)].join('; ');
+    lines.push(`implementation restarts: ${crashes} (${causes}); each time the case in flight was sent again to a fresh process`);
+  }
   const failures = Object.values(result.cells).reduce((n, c) => n + c.failures, 0);
   const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
   if (result.ok) {
@@ -144,6 +151,9 @@ export function formatVerifyBody(result: VerifyResult): string {
     const checks = [...byCheck].map(([check, n]) => `${check} (${n})`).join(', ');
     lines.push(`verify: FAILED: ${failures} of ${total} cases are port bugs: ${which}; caught by ${checks}`);
   }
+  if (crashes > 0) {
+    lines.push(`verify: FAILED: ${subject(impl)} crashed and was restarted ${crashes} time${crashes === 1 ? '' : 's'}; an implementation that crashes is not OK, even when every case was answered after a restart`);
+  }
   const gone = result.implementationFailed;
   if (gone !== undefined) {
     lines.push(`verify: INCOMPLETE: ${gone.notJudged} of ${gone.planned} cases were not judged: the implementation failed for good: ${gone.reason}`);
@@ -152,9 +162,10 @@ export function formatVerifyBody(result: VerifyResult): string {
   if (missing !== undefined) {
     lines.push(`verify: INCOMPLETE: ${missing.notJudged} of ${missing.planned} live cases were not judged: ${missing.reason}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
-export function formatVerify(result: VerifyResult): string {
-  return formatCampaignLine(result) + formatImplementationLine(result.campaign.implementation, result.campaign.judging) + formatEnvironmentLine(result) + formatVerifyBody(result);
+/** The whole text of a result, header included, as lines (what `merge` prints). */
+export function formatVerify(result: VerifyResult): string[] {
+  return [formatCampaignLine(result), ...formatImplementationLine(result.campaign.implementation, result.campaign.judging), formatEnvironmentLine(result), ...formatVerifyBody(result)];
 }

@@ -1,7 +1,7 @@
 /**
  * `lstm-parity verify`: the main job. Exit 0 when everything agrees, 1 when anything does not or
  * the live campaign could not run where it must, 2 for bad usage, 3 for a damaged golden corpus,
- * 130 when interrupted.
+ * 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import { createProgress } from './progress.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
+import { printOut, printRaw } from './terminal.js';
 import { formatCampaignLine, formatEnvironmentLine, formatImplementationLine, formatVerifyBody } from './verify-table.js';
 
 /** A few minutes on a 2-core machine with every check, NumPy workers included. */
@@ -58,7 +59,7 @@ Exit 0 when everything agrees (ill-conditioned cases and platform quirks are rep
 failed), 1 when a port bug is found, the implementation failed on a case, it or the NumPy worker
 failed for good mid-campaign (the cases not judged are counted) or NumPy is required but
 unavailable, 2 for bad usage (an implementation that cannot be opened included), 3 when the
-golden corpus is damaged, 130 when interrupted (Ctrl-C).`;
+golden corpus is damaged, 130 when interrupted (Ctrl-C), 143 when terminated (SIGTERM).`;
 
 const OPTIONS = {
   cases: { type: 'string' },
@@ -123,12 +124,15 @@ export async function verifyCommand(argv: string[], implementation?: Implementat
     json: values.json,
     requireNumpy: values['require-numpy'],
   };
+  // A command can take seconds to start (its hello is waited for): Ctrl-C then says so.
+  lifecycle.describeInterrupt(() => 'stopped before the first case, while the implementation was starting; no verdict');
   const impl = implementation ?? (await openImplementation(choice, { cells: asked === undefined ? undefined : [asked] }));
   const unregister = implementation === undefined ? lifecycle.onCleanup(async () => impl.close?.()) : () => undefined;
   try {
     checkDeclaredDtype(choice, impl);
     return await runVerify(request, cellsToCheck(impl, asked), impl);
   } finally {
+    lifecycle.describeInterrupt(undefined);
     unregister();
     if (implementation === undefined) await impl.close?.();
   }
@@ -146,7 +150,7 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
   let planned = Object.keys(manifest.files).length + live;
   progress.update(judged, planned);
   lifecycle.describeInterrupt(() => `stopped after ${judged} of ${planned} cases; no verdict`);
-  if (!values.json) process.stdout.write(formatCampaignLine({ campaign: plan }) + formatImplementationLine(implementation));
+  if (!values.json) printOut([formatCampaignLine({ campaign: plan }), ...formatImplementationLine(implementation)]);
   // No more workers than there are chunks of cases to keep them busy.
   const wanted = Math.max(1, Math.min(jobs, Math.ceil(live / CHUNK_CASES)));
   let oracles: NumpyOracle[] = [];
@@ -167,7 +171,7 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
       }
     }
     const campaign = { ...plan, goldenDir, implementation, oracles, numpyProblem: problem };
-    if (!values.json) process.stdout.write(formatEnvironmentLine({ environment: verifyEnvironment(oracles, problem), liveSkipped: problem }));
+    if (!values.json) printOut([formatEnvironmentLine({ environment: verifyEnvironment(oracles, problem), liveSkipped: problem })]);
     const { result, report } = await verify({
       ...campaign,
       onProgress: (done, total) => {
@@ -179,7 +183,8 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
     progress.done();
     // Interrupted: the workers were killed under the campaign, and its result means nothing.
     if (lifecycle.ending) return EXIT_INTERRUPTED;
-    process.stdout.write(values.json ? stringifyDoubles(result) : formatVerifyBody(result));
+    if (values.json) printRaw(stringifyDoubles(result));
+    else printOut(formatVerifyBody(result));
     if (reportPath !== undefined) writeReport(reportPath, verifyReportHtml({ result, report }));
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } finally {

@@ -7,7 +7,7 @@
  * gives it an exit code of its own, apart from bad input and from disagreement.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GoldenFileError, parseGoldenFile, parseManifest, type GoldenFile, type GoldenManifest } from './format.js';
 
@@ -22,6 +22,38 @@ export class GoldenCorpusError extends GoldenFileError {
 
 const RESTORE = 'restore it with git checkout -- golden/ (or run npm run golden:generate if the change is meant)';
 
+/**
+ * The largest golden file (or manifest) read: the corpus's largest is 2.2 MB, and a file at the
+ * CLI's largest case (2^18 values per output key) about 40 MB. A file is checked against it before
+ * it is read, so a 200 MB file costs nothing.
+ */
+export const MAX_GOLDEN_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bytes of a corpus file, named `name` in errors: a regular file (a FIFO would block the
+ * read, a device never end) of at most MAX_GOLDEN_FILE_BYTES. Undefined when it is not there.
+ */
+export function readGoldenBytes(path: string, name: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new GoldenCorpusError(`${name}: cannot be read: ${(error as Error).message.split('\n')[0]}; ${RESTORE}`);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new GoldenCorpusError(`${name}: not a regular file; ${RESTORE}`);
+    if (info.size > MAX_GOLDEN_FILE_BYTES) {
+      const size = (info.size / 1024 / 1024).toFixed(1);
+      throw new GoldenCorpusError(`${name}: ${size} MiB is over the ${MAX_GOLDEN_FILE_BYTES / 1024 / 1024} MiB limit for a golden file (the corpus's largest is 2.2 MB); ${RESTORE}`);
+    }
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The hex sha256 of a file's text or bytes, as MANIFEST.json records it. */
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
@@ -29,11 +61,9 @@ export function sha256(text: string | Buffer): string {
 
 function readManifestText(dir: string): string {
   const manifestPath = join(dir, 'MANIFEST.json');
-  try {
-    return readFileSync(manifestPath, 'utf8');
-  } catch {
-    throw new GoldenCorpusError(`${manifestPath}: missing; ${RESTORE}`);
-  }
+  const bytes = readGoldenBytes(manifestPath, manifestPath);
+  if (bytes === undefined) throw new GoldenCorpusError(`${manifestPath}: missing; ${RESTORE}`);
+  return bytes.toString('utf8');
 }
 
 function parseCorpusManifest(text: string): GoldenManifest {
@@ -82,12 +112,8 @@ export function checkNothingUnlisted(dir: string, manifest: GoldenManifest): voi
 function readListed(dir: string, path: string, manifest: GoldenManifest): Buffer {
   const entry = manifest.files[path];
   if (entry === undefined) throw new GoldenCorpusError(`golden/${path}: not listed in MANIFEST.json; remove it, or run npm run golden:generate to add it to the corpus`);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(dir, path));
-  } catch {
-    throw new GoldenCorpusError(`golden/${path}: listed in MANIFEST.json but missing; ${RESTORE}`);
-  }
+  const bytes = readGoldenBytes(join(dir, path), `golden/${path}`);
+  if (bytes === undefined) throw new GoldenCorpusError(`golden/${path}: listed in MANIFEST.json but missing; ${RESTORE}`);
   const actual = sha256(bytes);
   if (actual !== entry.sha256) {
     throw new GoldenCorpusError(

@@ -10,6 +10,7 @@
 import * as z from 'zod';
 import { describeValue, formatIssue, LstmInputError, validateCase } from '../cells/schema.js';
 import { reviveDouble, reviveDoubles } from '../format/doubles.js';
+import { describeJsonProblem, JsonTextError, readJsonText } from '../format/json-text.js';
 import { stringifyDoubles } from '../format/json-writer.js';
 
 /** The golden file and manifest format this version reads and writes; others are refused by name. */
@@ -109,6 +110,16 @@ export function formatGoldenFile(file: GoldenFile): string {
   return stringifyDoubles(file);
 }
 
+/** JSON text as ../format/json-text.ts reads it, its problems as GoldenFileErrors naming the file. */
+function readJson(text: string, name: string, invalid: string, reviver?: (key: string, value: unknown) => unknown): unknown {
+  try {
+    return readJsonText(text, reviver);
+  } catch (error) {
+    if (error instanceof JsonTextError) throw new GoldenFileError(describeJsonProblem(error.problem, name, invalid), { cause: error });
+    throw error;
+  }
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
   return `${path || '(top level)'}: ${issue.message}`;
@@ -121,11 +132,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function parseGoldenFile(text: string | object, name: string): GoldenFile {
   let value: unknown;
   if (typeof text === 'string') {
-    try {
-      value = JSON.parse(text, reviveDouble);
-    } catch (error) {
-      throw new GoldenFileError(`${name}: not valid JSON (truncated or corrupted?): ${(error as Error).message.replace(/, ".*$/s, '')}`);
-    }
+    value = readJson(text, name, 'not valid JSON (truncated or corrupted?)', reviveDouble);
   } else {
     value = reviveDoubles(text);
   }
@@ -173,12 +180,7 @@ function checkConsistent(file: GoldenFile, name: string): void {
  *   that does not fit.
  */
 export function parseManifest(text: string, name: string): GoldenManifest {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new GoldenFileError(`${name}: not valid JSON: ${(error as Error).message.replace(/, ".*$/s, '')}`);
-  }
+  const value = readJson(text, name, 'not valid JSON');
   const version = (value as { schema?: unknown } | null)?.schema;
   if (version !== undefined && version !== GOLDEN_SCHEMA_VERSION) {
     throw new GoldenFileError(`${name}: schema version ${JSON.stringify(version)} is not supported (this lstm-parity reads version ${GOLDEN_SCHEMA_VERSION})`);

@@ -3,11 +3,12 @@
  * the corpus for good. Each is a golden file of its own; saving one adds it to the manifest.
  * The explorer saves a case once: the same inputs found again are recognised by their digest.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringifyDoubles } from '../format/json-writer.js';
+import { OutputFileError, writeOutputFile } from '../io/output-file.js';
 import { formatGoldenFile, parseGoldenFile, type GoldenFile } from './format.js';
-import { readManifest, sha256 } from './files.js';
+import { readGoldenBytes, readManifest, sha256 } from './files.js';
 
 export function readRegressions(dir: string): { path: string; file: GoldenFile }[] {
   const folder = join(dir, 'regressions');
@@ -17,21 +18,33 @@ export function readRegressions(dir: string): { path: string; file: GoldenFile }
     .sort()
     .map((name) => {
       const path = `regressions/${name}`;
-      return { path, file: parseGoldenFile(readFileSync(join(dir, path), 'utf8'), `golden/${path}`) };
+      const bytes = readGoldenBytes(join(dir, path), `golden/${path}`) ?? Buffer.alloc(0);
+      return { path, file: parseGoldenFile(bytes.toString('utf8'), `golden/${path}`) };
     });
 }
 
-/** Writes a regression file and records its hash in the manifest; returns its path. */
+/**
+ * Writes a regression file and records its hash in the manifest; returns its path. Both are
+ * written whole, and only to regular files (../io/output-file.ts: an OutputFileError otherwise).
+ */
 export function saveRegression(dir: string, file: GoldenFile): string {
   const safe = file.name.replace(/[^A-Za-z0-9._-]+/g, '-');
   const path = `regressions/${file.cell}-${safe}.json`;
   mkdirSync(join(dir, 'regressions'), { recursive: true });
   const text = formatGoldenFile(file);
-  writeFileSync(join(dir, path), text);
+  write(join(dir, path), text);
   const manifest = readManifest(dir);
   manifest.files[path] = { sha256: sha256(text) };
-  writeFileSync(join(dir, 'MANIFEST.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  write(join(dir, 'MANIFEST.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return path;
+}
+
+function write(path: string, text: string): void {
+  try {
+    writeOutputFile(path, text);
+  } catch (error) {
+    throw new OutputFileError(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** A digest of a case's inputs (exact doubles): the same case gets the same digest, whatever found it. */

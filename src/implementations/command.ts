@@ -61,6 +61,11 @@ export interface CommandImplementationOptions {
   helloWaitMs?: number;
   /** Extra environment for the command (the rest is inherited). */
   env?: Record<string, string>;
+  /**
+   * The longest reply line taken, in bytes; past it the process is killed and the case fails.
+   * Default 64 MiB, or $LSTM_PARITY_MAX_REPLY_MB MiB.
+   */
+  maxReplyBytes?: number;
 }
 
 /** The optional first line a command may send unprompted: what it is, its dtype and its cells. */
@@ -122,13 +127,18 @@ function parseLine(line: string, process: LineProcess, onHello: (hello: Hello | 
   return { kind: 'reply', id: id as number, reply };
 }
 
+/** Restart causes kept; the count covers every restart. */
+const RESTART_CAUSES_KEPT = 10;
+
 /** An implementation behind a command: the process is started once, kept, and closed with `close()`. */
 export interface CommandImplementation extends Implementation {
   readonly command: string;
   /** What the command said about itself at start-up, if it did. */
   readonly hello?: Hello;
-  /** How many times the process was restarted. */
+  /** How many times the process crashed and was restarted. */
   readonly restarts: number;
+  /** Why, for the first ten restarts. */
+  readonly restartCauses: readonly string[];
   close(): Promise<void>;
 }
 
@@ -166,6 +176,7 @@ export async function openCommandImplementation(options: CommandImplementationOp
   };
   const helloWaitMs = options.helloWaitMs ?? DEFAULT_HELLO_WAIT_MS;
   let first = true;
+  const causes: string[] = [];
   const worker = new LineWorker<Reply, CommandImplementationError>({
     file,
     args,
@@ -177,6 +188,10 @@ export async function openCommandImplementation(options: CommandImplementationOp
     encode: (id, request) => stringifyDoublesLine({ id, ...request }),
     parse: (line, process) => parseLine(line, process, onHello, subject),
     strayIds: 'fail',
+    maxLineBytes: options.maxReplyBytes,
+    onRestart(reason) {
+      if (causes.length < RESTART_CAUSES_KEPT) causes.push(reason);
+    },
     // Only the first start waits for a hello: a restarted process is held to what the first said.
     async startup(self, process) {
       if (!first || helloWaitMs === 0) return;
@@ -236,6 +251,9 @@ export async function openCommandImplementation(options: CommandImplementationOp
     },
     get restarts() {
       return worker.restarts;
+    },
+    get restartCauses() {
+      return [...causes];
     },
     async run(cell, S, W): Promise<ImplementationOutputs> {
       const reply = await ask(cell, S, W);

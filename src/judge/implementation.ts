@@ -52,6 +52,14 @@ export interface Implementation {
    * σ's saturation constants); without the claim they are listed as not checked.
    */
   readonly exactArithmetic?: boolean;
+  /**
+   * How many times its process crashed (died, was killed, broke the protocol) and was started
+   * again, for an implementation that runs in one (a command): verify fails a run in which it
+   * crashed, even when every case was answered after a restart.
+   */
+  readonly restarts?: number;
+  /** Why, for the first restarts: what happened to the process each replaced. */
+  readonly restartCauses?: readonly string[];
   /** Runs one case; may be asynchronous (a subprocess, a worker, a GPU). */
   run(cell: CellType, S: number[][], W: CaseInput['W']): ImplementationOutputs | Promise<ImplementationOutputs>;
   /** Ends what the implementation started (processes, workers); called once by whoever opened it. */

@@ -83,12 +83,17 @@ export interface OracleOptions {
   env?: Record<string, string>;
   /** Called when a worker is restarted, with the reason. */
   onRestart?: (reason: string) => void;
+  /**
+   * The longest reply line taken, in bytes; past it the worker is killed and the request fails.
+   * Default 64 MiB, or $LSTM_PARITY_MAX_REPLY_MB MiB.
+   */
+  maxReplyBytes?: number;
 }
 
 const MAX_RESTART_CAUSES = 100;
 
 function checkOptions(options: OracleOptions): void {
-  const { python, timeoutMs, startTimeoutMs, maxBatch } = options;
+  const { python, timeoutMs, startTimeoutMs, maxBatch, maxReplyBytes } = options;
   if (python !== undefined && (typeof python !== 'string' || python === '')) {
     throw new TypeError(`OracleOptions.python: expected a non-empty string, got ${JSON.stringify(python)}`);
   }
@@ -99,6 +104,9 @@ function checkOptions(options: OracleOptions): void {
   }
   if (maxBatch !== undefined && !(Number.isSafeInteger(maxBatch) && maxBatch >= 1)) {
     throw new RangeError(`OracleOptions.maxBatch: expected an integer >= 1, got ${String(maxBatch)}`);
+  }
+  if (maxReplyBytes !== undefined && !(Number.isSafeInteger(maxReplyBytes) && maxReplyBytes >= 1)) {
+    throw new RangeError(`OracleOptions.maxReplyBytes: expected an integer >= 1, got ${String(maxReplyBytes)}`);
   }
 }
 
@@ -159,6 +167,7 @@ export class NumpyOracle implements Reference {
       // A reply for an id we are not waiting for (a stale or duplicated line) is dropped: the
       // request it claims to answer is either settled already or never existed.
       strayIds: 'ignore',
+      maxLineBytes: options.maxReplyBytes,
       startup: async (worker) => {
         const reply = await worker.send({ op: 'hello' }, this.options.startTimeoutMs);
         if (!('info' in reply)) throw new NumpyWorkerError('protocol', `NumPy worker did not answer hello: ${'error' in reply ? reply.error : 'no info'}`);

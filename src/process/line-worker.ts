@@ -13,11 +13,15 @@
  *   again) or a process that can no longer be started fails the request for good.
  * - `close()` ends the process (stdin EOF, then SIGKILL after a grace period; at once if a request
  *   is in flight) and resolves only when every process this worker started has exited.
+ * - A stdout line is held only up to `maxLineBytes` (default 64 MiB, or $LSTM_PARITY_MAX_REPLY_MB):
+ *   past that the process is killed and the request fails, so a process printing a 100 MB line, or
+ *   one endless line, never takes more memory than that; the message names the limit and how to
+ *   raise it.
  *
  * Messages name the process by `subject` ("NumPy worker", "python3 my_lstm.py"); errors are made
  * by the owner's `error` factory, so each owner keeps its own error class.
  */
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
 /** Why a line worker (the NumPy bridge, a command implementation) failed: never started, died, hung, broke the protocol, or was closed. */
@@ -61,6 +65,74 @@ export interface LineWorkerOptions<Reply, E extends LineWorkerFailure> {
   startup?(worker: LineWorker<Reply, E>, process: LineProcess): Promise<void>;
   /** Called when a process is restarted, with the reason the previous one was lost. */
   onRestart?(reason: string): void;
+  /** The longest stdout line taken, in bytes; default {@link replyLimit}. */
+  maxLineBytes?: number;
+}
+
+/** The reply-line limit when none is given: 64 MiB. */
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The longest reply line a worker takes, in bytes: $LSTM_PARITY_MAX_REPLY_MB MiB when set, else
+ * {@link DEFAULT_MAX_REPLY_BYTES}. A legitimate reply holds one case's outputs (a command) or a
+ * batch's (NumPy): at the CLI's largest case, 2^18 values per key, that is about 35 MB of JSON.
+ * @throws RangeError naming the variable when it is not a number of MiB > 0.
+ */
+export function replyLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.LSTM_PARITY_MAX_REPLY_MB;
+  if (text === undefined || text === '') return DEFAULT_MAX_REPLY_BYTES;
+  const mib = Number(text);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !(mib > 0) || mib > 1024 * 1024) throw new RangeError(`LSTM_PARITY_MAX_REPLY_MB: expected a number of MiB > 0 (default ${DEFAULT_MAX_REPLY_BYTES / 1024 / 1024}), got ${JSON.stringify(text)}`);
+  return Math.floor(mib * 1024 * 1024);
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(2)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * Calls `onLine` with each line of `stream` (without its newline, or a CR before it), and
+ * `onTooLong` once a line passes `max` bytes: that line's bytes are dropped as they come, never
+ * held. A last line without a newline is given at the end of the stream.
+ */
+export function readLines(stream: Readable, max: number, onLine: (line: string) => void, onTooLong: () => void): void {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  const finish = () => {
+    const line = Buffer.concat(parts).toString('utf8');
+    parts = [];
+    size = 0;
+    onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  };
+  stream.on('data', (chunk: Buffer) => {
+    let start = 0;
+    for (;;) {
+      const newline = chunk.indexOf(10, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (!over) {
+        size += end - start;
+        if (size > max) {
+          over = true;
+          parts = [];
+          onTooLong();
+        } else if (end > start) {
+          parts.push(chunk.subarray(start, end));
+        }
+      }
+      if (newline === -1) return;
+      if (over) {
+        over = false;
+        size = 0;
+      } else {
+        finish();
+      }
+      start = newline + 1;
+    }
+  });
+  stream.on('end', () => {
+    if (!over && size > 0) finish();
+  });
 }
 
 interface Pending<Reply, E> {
@@ -94,8 +166,11 @@ export class LineWorker<Reply, E extends LineWorkerFailure> {
   private lostBecause = '';
   /** How many times the process was restarted after dying, misbehaving or timing out. */
   restarts = 0;
+  private readonly maxLineBytes: number;
 
-  constructor(private readonly options: LineWorkerOptions<Reply, E>) {}
+  constructor(private readonly options: LineWorkerOptions<Reply, E>) {
+    this.maxLineBytes = options.maxLineBytes ?? replyLimit();
+  }
 
   /** Starts the first process and runs the startup hook; on failure everything started is ended. */
   async start(): Promise<void> {
@@ -133,7 +208,16 @@ export class LineWorker<Reply, E extends LineWorkerFailure> {
     child.stderr?.on('data', (chunk: Buffer) => {
       running.stderr = (running.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => this.onLine(running, line));
+    readLines(
+      child.stdout!,
+      this.maxLineBytes,
+      (line) => this.onLine(running, line),
+      () => {
+        if (this.current !== running) return;
+        const raise = this.options.maxLineBytes === undefined ? 'set LSTM_PARITY_MAX_REPLY_MB to raise it' : 'raise maxReplyBytes to take it';
+        this.breakWith('protocol', `${this.options.subject} printed a line longer than the ${mib(this.maxLineBytes)} limit for a reply (${raise}); it was killed`);
+      },
+    );
     // A process that stopped reading (EPIPE) would never answer: kill it, and let the exit handler
     // below fail the request. Errors after the process exited are reported by that handler too.
     child.stdin?.on('error', (error: NodeJS.ErrnoException) => {

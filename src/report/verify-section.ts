@@ -27,8 +27,10 @@ function statsRow(cell: string, source: string, s: CellStats): SafeHtml {
 
 function restartsNote(result: VerifyResult): SafeHtml | string {
   const { count, causes } = result.workerRestarts;
-  if (count === 0) return '';
-  return html`<p class="note">NumPy worker restarts: ${count} (${[...new Set(causes)].join('; ')}); each time the request in flight was sent again to a fresh worker.</p>`;
+  const crashes = result.implementationRestarts ?? { count: 0, causes: [] };
+  return html`${count === 0 ? '' : html`<p class="note">NumPy worker restarts: ${count} (${[...new Set(causes)].join('; ')}); each time the request in flight was sent again to a fresh worker.</p>`}${
+    crashes.count === 0 ? '' : html`<p class="note"><strong>Implementation restarts: ${crashes.count}</strong> (${[...new Set(crashes.causes)].join('; ')}); each time the case in flight was sent again to a fresh process. An implementation that crashes is not OK.</p>`
+  }`;
 }
 
 export function summaryBlock(result: VerifyResult): SafeHtml {
@@ -160,11 +162,16 @@ export function verifyDocument(input: VerifyReportInput): ReportDocument {
   const failures = Object.values(result.cells).reduce((n, c) => n + c.failures, 0);
   const total = Object.values(result.cells).reduce((n, c) => n + c.cases, 0);
   const missing = result.liveIncomplete;
+  const crashes = result.implementationRestarts?.count ?? 0;
   const text = result.ok
     ? `OK: ${total} cases, the TypeScript cells agree with NumPy${result.liveSkipped ? ' (golden corpus only)' : ''}`
     : failures > 0
       ? `FAILED: ${failures} of ${total} cases are port bugs`
-      : `INCOMPLETE: ${missing?.notJudged} of ${missing?.planned} live cases were not judged`;
+      : crashes > 0
+        ? `FAILED: the implementation crashed and was restarted ${crashes} time${crashes === 1 ? '' : 's'}`
+        : missing !== undefined
+          ? `INCOMPLETE: ${missing.notJudged} of ${missing.planned} live cases were not judged`
+          : `INCOMPLETE: ${result.implementationFailed?.notJudged} of ${result.implementationFailed?.planned} cases were not judged`;
   return {
     title: 'lstm-parity verify',
     subtitle: 'Do the TypeScript LSTM cells agree with NumPy, how closely, and where not?',

@@ -76,6 +76,9 @@ export function notes(board: Scoreboard): string[] {
     out.push(`${row.implementation} ${row.cell}: against the float64 seed (reported, not judged) max abs ${e(row.vsFloat64!.maxAbs)}, ${row.vsFloat64!.maxUlps} float32 ULP where NumPy's value is at least 0.1 in magnitude.`);
   }
   for (const row of board.rows.filter((r) => r.notJudged !== undefined)) out.push(`${row.implementation} ${row.cell}: ${row.notJudged!.count} cases not judged: ${row.notJudged!.reason}`);
+  for (const row of board.rows.filter((r) => r.restarts !== undefined)) {
+    out.push(`${row.implementation} ${row.cell}: crashed and was restarted ${row.restarts!.count} times (${[...new Set(row.restarts!.causes)].join('; ')}); an implementation that crashes does not pass.`);
+  }
   for (const cell of board.noPeer) out.push(`${cell}: no library implements this cell (gates that read U c_{t-1}, h_t = tanh(o_t c_t)), so only this package and the implementations given are scored.`);
   for (const u of board.unavailable) out.push(`${u.name}: not scored here: ${u.reason}`);
   out.push(`Environment: Node ${board.environment.node}; Python ${board.environment.python}, NumPy ${board.environment.numpy} (${board.environment.blas}); measured ${board.date}.`);

@@ -66,6 +66,8 @@ export interface ScoreRow {
   errors: number;
   /** Cases not judged because the implementation failed for good, with why. */
   notJudged?: { count: number; reason: string };
+  /** Times its process crashed and was restarted during verify, with the first causes: the row then fails. */
+  restarts?: { count: number; causes: string[] };
   /** Largest distance from NumPy (in the judged precision) over the cases that agree. */
   vsNumpy: Distance;
   /** A float32 implementation: its distance from the float64 seed (reported, not judged). */
@@ -140,6 +142,7 @@ function rowsOf(result: VerifyResult, impl: Implementation, dtype: Dtype, judged
     const errors = parts.reduce((n, s) => n + (s.checks.run?.failures ?? 0), 0);
     const beside = parts.map((s) => s.float64).filter((b) => b !== undefined && b.cases > 0);
     const failed = result.implementationFailed;
+    const restarts = result.implementationRestarts?.count ? result.implementationRestarts : undefined;
     return {
       implementation: impl.name,
       version: impl.version,
@@ -154,10 +157,11 @@ function rowsOf(result: VerifyResult, impl: Implementation, dtype: Dtype, judged
       portBugs: sum('failures') - errors,
       errors,
       notJudged: failed === undefined ? undefined : { count: failed.notJudged, reason: failed.reason },
+      restarts,
       vsNumpy: distanceOf(parts),
       vsFloat64: beside.length > 0 ? { maxAbs: Math.max(...beside.map((b) => b!.maxAbs)), maxUlps: Math.max(...beside.map((b) => b!.maxUlps)) } : undefined,
       msPerCase,
-      ok: sum('failures') === 0 && failed === undefined,
+      ok: sum('failures') === 0 && failed === undefined && restarts === undefined,
     };
   });
 }
