@@ -37,7 +37,7 @@ describeLstmConformance(lstmParityImplementation(), {
     if (!savingRegressions()) return `set ${SAVE_REGRESSIONS_VARIABLE}=1 to keep this counterexample in golden/regressions/`;
     const batch = cases as CellCase[];
     const comparisons = await compareWithNumpy(context, batch);
-    const failing = batch.filter((_, k) => !comparisons[k].ok);
+    const failing = batch.filter((_, k) => !comparisons[k].comparison.ok);
     const paths = await saveCounterexamples(context.oracle!, failing, { property: differentialTitle(batch[0].cell), seed, path });
     return `saved: ${paths.join(', ')}`;
   },
@@ -60,7 +60,7 @@ describeWithNumpy('differential: keeping a counterexample', () => {
 
   it('should shrink a disagreement with NumPy to H = 1, X = 1, T = 1 with every value +0, report its seed and path, and save it as a regression NumPy evaluated', async () => {
     const property = fc.asyncProperty(fc.array(cellCase('type1', { weights: { scales: ['well-scaled'] } }), { minLength: 1, maxLength: 4 }), async (cases) => {
-      const failed = disagreements(cases, await compareWithNumpy(context, cases));
+      const failed = disagreements(cases, await compareWithNumpy(context, cases), context.subject.tolerance);
       if (failed !== undefined) throw new Error(failed);
     });
     const details = await fc.check(property, { seed: 20261129, numRuns: 20, includeErrorInReport: true });
@@ -75,6 +75,10 @@ describeWithNumpy('differential: keeping a counterexample', () => {
     expect(report).toContain(`seed: 20261129, path: "${details.counterexamplePath}"`);
     expect(report).toContain('Counterexample: [[{"cell":"type1","hidden":1,"inputs":1,"steps":1');
     expect(report).toMatch(/Output_gate_activations: 1 \/ 1 differ; first at Output_gate_activations step 0 unit 0: actual 0\.50000000025\d*, expected 0\.5, error 2\.50e-10/);
+    // The diagnosis of the shrunk case: where it first parts from NumPy, with the seed's terms;
+    // b_o + 1e-9 is no catalogued mistake (a bias dropped or doubled would be).
+    expect(report).toMatch(/first difference: step 0 Output_gate_activations unit 0: implementation 0\.50000000025\d*, NumPy 0\.5\n {4}the seed's terms there \(NumPy's operands\): w_o·x 0, u_o·h 0, b_o 0, pre-activation 0, σ 0\.5/);
+    expect(report).toContain('no catalogued mistake reproduces it');
     expect(report).toContain(`replay: FC_SEED=20261129 FC_PATH=${details.counterexamplePath} npx vitest run properties/differential.test.ts -t 'wrong b_o'`);
 
     const copy = mkdtempSync(join(tmpdir(), 'lstm-parity-regressions-'));

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES, EXACT_ONLY_FACTS, countChecks, emptyChecks, prefixLength, reviewCases, type ReviewedCase } from '../src/campaign/case-checks.js';
-import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, type EntryPointCase } from '../src/campaign/entry-points.js';
+import { checkEntryPoints, describeEntryPointFailure, ENTRY_POINTS, THREADS_EVERY, type EntryPointCase } from '../src/campaign/entry-points.js';
 import { campaignCase, chaoticProbe, FAMILY_SHARE, familyOf } from '../src/campaign/random-case.js';
-import { CHUNK_MAX_STEPS } from '../src/cells/driver.js';
+import { CHUNK_MAX_STEPS, SPLIT_MIN_ROWS } from '../src/cells/driver.js';
 import type { CellType } from '../src/cells/schema.js';
 import { cellsImplementation, cellsCapabilityOf, lstmParityImplementation, PACKAGE_CELLS, traceImplementation, type CellFunctions } from '../src/implementations/lstm-parity.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
@@ -35,10 +35,19 @@ const entryCases = async (cell: CellType, indices: number[]): Promise<EntryPoint
   (await reviewed(lstmParityImplementation(), cell, indices)).map((c) => ({ ...c, sequence: c.actual }));
 
 describe('entry points against the sequence API', () => {
-  it('should drive all five on every case of both cells, and find them equal bit for bit', async () => {
+  it('should drive every entry point on every case of both cells (threads on one in THREADS_EVERY below the row split), and find them equal bit for bit', async () => {
+    const threadsReason = `run where the row split engages (${SPLIT_MIN_ROWS} recurrent rows or more) and on one case in ${THREADS_EVERY} besides`;
     for (const cell of ['type1', 'type2'] as const) {
-      const reports = checkEntryPoints(PACKAGE_CELLS, await entryCases(cell, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]));
-      for (const report of reports) expect(report).toEqual({ checked: [...ENTRY_POINTS], notChecked: [], failures: [] });
+      const indices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, THREADS_EVERY];
+      const reports = checkEntryPoints(PACKAGE_CELLS, await entryCases(cell, indices));
+      reports.forEach((report, k) => {
+        const threaded = indices[k] % THREADS_EVERY === 0;
+        expect(report, `${cell} case ${indices[k]}`).toEqual({
+          checked: ENTRY_POINTS.filter((e) => threaded || e !== 'threads'),
+          notChecked: threaded ? [] : [{ entryPoint: 'threads', reason: threadsReason }],
+          failures: [],
+        });
+      });
     }
   });
 
@@ -64,8 +73,11 @@ describe('entry points against the sequence API', () => {
 
   it('should say the WebAssembly backend was not checked on an engine without it', async () => {
     const [report] = checkEntryPoints({ ...PACKAGE_CELLS, wasmSimdAvailable: () => false }, await entryCases('type2', [1]));
-    expect(report.notChecked).toEqual([{ entryPoint: 'wasm', reason: 'this engine has no WebAssembly SIMD' }]);
-    expect(report.checked).toEqual(['scalar', 'prepared-output', 'batch', 'stream']);
+    expect(report.notChecked).toEqual([
+      { entryPoint: 'wasm', reason: 'this engine has no WebAssembly SIMD' },
+      { entryPoint: 'threads', reason: 'this engine has no WebAssembly SIMD' },
+    ]);
+    expect(report.checked).toEqual(['scalar', 'prepared-output', 'batch', 'stream', 'into']);
     expect(report.failures).toEqual([]);
   });
 });
@@ -78,8 +90,11 @@ describe('case reviews', () => {
     cases[0].agreed = cases[0].actual;
     const [agreed, unjudged] = await reviewCases(impl, cases);
     expect(agreed.failures).toEqual([]);
-    expect([...agreed.ran].sort()).toEqual(CHECK_NAMES.filter((c) => c !== 'run' && c !== 'numpy').sort());
-    expect(unjudged.notChecked).toEqual([{ check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' }]);
+    expect([...agreed.ran].sort()).toEqual(CHECK_NAMES.filter((c) => c !== 'run' && c !== 'numpy' && c !== 'entry-point:threads').sort());
+    expect(unjudged.notChecked).toEqual([
+      { check: 'numpy:signed-zero', reason: 'the case does not agree with NumPy (or has no NumPy outputs)' },
+      { check: 'entry-point:threads', reason: `run where the row split engages (${SPLIT_MIN_ROWS} recurrent rows or more) and on one case in ${THREADS_EVERY} besides` },
+    ]);
   });
 
   it('should hold an implementation that is not built from cell functions to the facts of any arithmetic only, saying why', async () => {

@@ -8,7 +8,7 @@
  * budget, shared in order. What was not diagnosed is counted.
  */
 import type { CellType } from '../cells/schema.js';
-import { diagnose, type Diagnosis } from '../diagnosis/diagnose.js';
+import { diagnose, type Diagnosis, type DiagnosisRequest } from '../diagnosis/diagnose.js';
 import { loadGoldenFile } from '../golden/files.js';
 import type { GoldenManifest } from '../golden/format.js';
 import { expectedArrays, recordedFloor } from '../judge/golden.js';
@@ -71,8 +71,11 @@ export interface DiagnoseFindingsOptions {
   implementation: Implementation;
   reference?: Reference;
   tolerance: Tolerance;
-  goldenDir: string;
-  manifest: GoldenManifest;
+  /** Where golden findings are read again from (verify's corpus). */
+  goldenDir?: string;
+  manifest?: GoldenManifest;
+  /** The diagnosis request of a finding, where the caller knows its case (verify --case's files); else found by name. */
+  requestOf?: (finding: Finding) => DiagnosisRequest | undefined;
   /** Called before each diagnosis, with its case and place. */
   onCase?: (name: string, k: number, total: number) => void;
 }
@@ -95,34 +98,33 @@ export async function diagnoseFindings(options: DiagnoseFindingsOptions): Promis
     if (done.has(finding.case)) continue;
     done.add(finding.case);
     options.onCase?.(finding.case, k, chosen.length);
-    const request = requestFor(finding, options);
+    const request = options.requestOf !== undefined ? options.requestOf(finding) : requestFor(finding, options);
     if (request === undefined) continue;
-    const diagnosis = await diagnose(request.request, { implementation: options.implementation, reference: options.reference, tolerance: options.tolerance, deadline });
-    diagnosed.push({ diagnosis, allowNonFinite: request.request.allowNonFinite });
+    const diagnosis = await diagnose(request, { implementation: options.implementation, reference: options.reference, tolerance: options.tolerance, deadline });
+    diagnosed.push({ diagnosis, allowNonFinite: request.allowNonFinite });
   }
   return { diagnosed, notDiagnosed: bugs - diagnosed.length };
 }
 
-function requestFor(finding: Finding, options: DiagnoseFindingsOptions) {
+function requestFor(finding: Finding, options: DiagnoseFindingsOptions): DiagnosisRequest | undefined {
   const check = finding.check as CheckName;
   if (finding.source === 'golden') {
-    const path = Object.keys(options.manifest.files).find((p) => `golden/${p.replace(/\.json$/, '')}` === finding.case);
-    if (path === undefined) return undefined;
-    const file = loadGoldenFile(options.goldenDir, path, options.manifest);
+    const { manifest, goldenDir } = options;
+    const path = manifest === undefined ? undefined : Object.keys(manifest.files).find((p) => `golden/${p.replace(/\.json$/, '')}` === finding.case);
+    if (path === undefined || goldenDir === undefined) return undefined;
+    const file = loadGoldenFile(goldenDir, path, manifest!);
     const floor = recordedFloor(file);
     return {
-      request: {
-        name: finding.case,
-        cell: file.cell,
-        check,
-        value: file.case as CaseValue,
-        allowNonFinite: file.allowNonFinite,
-        // A float32 implementation meets NumPy in float32 live: the recorded answers are float64's.
-        recorded: options.tolerance.dtype === 'float32' && options.reference !== undefined ? undefined : { outputs: expectedArrays(file), floor, warnings: file.numpyWarnings },
-      },
+      name: finding.case,
+      cell: file.cell,
+      check,
+      value: file.case as CaseValue,
+      allowNonFinite: file.allowNonFinite,
+      // A float32 implementation meets NumPy in float32 live: the recorded answers are float64's.
+      recorded: options.tolerance.dtype === 'float32' && options.reference !== undefined ? undefined : { outputs: expectedArrays(file), floor, warnings: file.numpyWarnings },
     };
   }
   const live = liveCaseNamed(finding.case);
   if (live === undefined) return undefined;
-  return { request: { name: finding.case, cell: live.cell, check, value: live.value, allowNonFinite: live.allowNonFinite } };
+  return { name: finding.case, cell: live.cell, check, value: live.value, allowNonFinite: live.allowNonFinite };
 }

@@ -192,6 +192,22 @@ function checkCase(cells: CellFunctions, c: EntryPointCase, neighbour: Matrix, s
     compareResult(batchOf(cells, cell, batch, W(), { ...options, trace: batchTrace })[position], c.sequence, c.flat),
   );
 
+  attempt('stream', `a stream on ${weights}: one step, reset(), then step per input`, () => {
+    const stream = cell === 'type1' ? cells.createLstmType1(W() as Type1Weights, options) : cells.createLstmType2(W() as Type2Weights, options);
+    const H = c.flat.hidden;
+    if (S.length > 0) stream.step(S[S.length - 1]);
+    stream.reset();
+    for (let t = 0; t < S.length; t++) {
+      const step = stream.step(S[t]) as unknown as Record<string, Float64Array>;
+      for (const [key, field] of Object.entries(SEED_KEYS[cell])) {
+        if (!(key in c.sequence)) continue;
+        const difference = firstDifference(key, step[field], c.sequence[key].subarray(t * H, (t + 1) * H), H, t);
+        if (difference !== undefined) return difference;
+      }
+    }
+    return undefined;
+  });
+
   const intoBatch = (bits & 32) !== 0;
   attempt('into', `${intoBatch ? `a batch of ${BATCH_SIZE} (this case at position ${position})` : 'the sequence API'} on ${weights}, trace '${batchTrace}', into the result of an earlier call on other inputs`, () => {
     const traced: RunOptions = { ...options, trace: batchTrace };
@@ -224,21 +240,6 @@ function checkCase(cells: CellFunctions, c: EntryPointCase, neighbour: Matrix, s
     });
   }
 
-  attempt('stream', `a stream on ${weights}: one step, reset(), then step per input`, () => {
-    const stream = cell === 'type1' ? cells.createLstmType1(W() as Type1Weights, options) : cells.createLstmType2(W() as Type2Weights, options);
-    const H = c.flat.hidden;
-    if (S.length > 0) stream.step(S[S.length - 1]);
-    stream.reset();
-    for (let t = 0; t < S.length; t++) {
-      const step = stream.step(S[t]) as unknown as Record<string, Float64Array>;
-      for (const [key, field] of Object.entries(SEED_KEYS[cell])) {
-        if (!(key in c.sequence)) continue;
-        const difference = firstDifference(key, step[field], c.sequence[key].subarray(t * H, (t + 1) * H), H, t);
-        if (difference !== undefined) return difference;
-      }
-    }
-    return undefined;
-  });
   return report;
 }
 

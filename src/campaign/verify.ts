@@ -98,8 +98,8 @@ export function verifyEnvironment(oracles: readonly NumpyOracle[], problem?: str
  * record float64 answers), and a file is then judged as a live case (the verdict a file was kept
  * for is a float64 finding); the recorded float64 answers give the error beside.
  */
-async function judgeGolden(file: GoldenFile, impl: Implementation, order: number, judging: Judging): Promise<CaseOutcome> {
-  const c = { name: `golden/${file.cell}/${file.name}`, cell: file.cell, index: order, order };
+export async function judgeGolden(file: GoldenFile, impl: Implementation, order: number, judging: Judging, name = `golden/${file.cell}/${file.name}`): Promise<CaseOutcome> {
+  const c = { name, cell: file.cell, index: order, order };
   const float32 = judging.dtype === 'float32';
   let judged: GoldenJudgement;
   try {
@@ -109,8 +109,9 @@ async function judgeGolden(file: GoldenFile, impl: Implementation, order: number
     return failedRun({ ...c, flat: toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite }) }, 'golden', error);
   }
   // A golden file fails unless it agrees or gets exactly the verdict it was kept for: a case that
-  // used to agree and now is merely "ill-conditioned" means the port moved.
-  const verdict: Verdict = float32 || goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
+  // used to agree and now is merely "ill-conditioned" means the port moved. A saved finding
+  // (verify --save-failures) is judged as the live case it was.
+  const verdict: Verdict = float32 || file.finding !== undefined || goldenPasses(file, judged.verdict) ? judged.verdict : { ...judged.verdict, kind: 'port-bug' };
   const flat = toFlatCase(file.cell, file.case, { allowNonFinite: file.allowNonFinite });
   const agreed = judged.verdict.kind === 'agrees' && !float32 ? expectedArrays(file) : undefined;
   const [review] = await reviewCases(impl, [{ name: c.name, index: order, flat, input: file.case, actual: judged.actual, agreed }]);

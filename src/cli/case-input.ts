@@ -1,6 +1,7 @@
 /**
- * The case a command reads with `--case`: a case file, or a golden file (its case and cell are
- * used, and its allowNonFinite), from a path or stdin. It is checked against the size limits and
+ * The case a command reads with `--case`: a case file, a golden file or a case file that names its
+ * cell (`lstm-parity case` writes one; from either, its case and cell are used, and its
+ * allowNonFinite), from a path or stdin. It is checked against the size limits and
  * validated for its cell before any work, and the problems are told in the CLI's words
  * (../format/case-problems.ts): the flag rather than the library's option, an overflowing
  * literal named where it stands.
@@ -21,8 +22,9 @@ export interface CaseInput {
   source: string;
 }
 
-function isGoldenFile(value: unknown): value is { cell: unknown; case: unknown; allowNonFinite?: unknown } {
-  return typeof value === 'object' && value !== null && 'schema' in value && 'case' in value;
+/** A golden file, or a case file that names its cell: `{"cell": ..., "case": {"S": ..., "W": ...}}`. */
+export function namesItsCell(value: unknown): value is { cell: unknown; case: unknown; allowNonFinite?: unknown } {
+  return typeof value === 'object' && value !== null && 'case' in value && 'cell' in value;
 }
 
 export async function readCaseInput(path: string | undefined, cellOption: string | undefined, allowNonFinite: boolean): Promise<CaseInput> {
@@ -34,9 +36,9 @@ export async function readCaseInput(path: string | undefined, cellOption: string
   let cell: CellType;
   let value = parsed;
   let allow = allowNonFinite;
-  if (isGoldenFile(parsed)) {
+  if (namesItsCell(parsed)) {
     cell = parseCell(String(parsed.cell));
-    if (given !== undefined && given !== cell) throw new UsageError(`--cell ${given} does not match the golden file's cell ${cell}`);
+    if (given !== undefined && given !== cell) throw new UsageError(`--cell ${given} does not match the ${'schema' in parsed ? 'golden' : 'case'} file's cell ${cell}`);
     value = parsed.case;
     allow ||= parsed.allowNonFinite === true;
   } else {

@@ -18,6 +18,7 @@ import { ACCURACY_USAGE, accuracyCommand } from './accuracy.js';
 import { EXPLORE_USAGE, exploreCommand } from './explore.js';
 import { MERGE_USAGE, mergeCommand } from './merge.js';
 import { RUN_USAGE, runCommand } from './run.js';
+import { CASE_USAGE, caseCommand } from './case.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 import { CommandError, EXIT_CORPUS, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage-error.js';
 import { VERIFY_USAGE, verifyCommand } from './verify.js';
@@ -36,6 +37,7 @@ commands:
   accuracy    how far an implementation and NumPy each are from a high-precision (mpmath) truth
   scoreboard  every available implementation through every checker, as a table
   run         run one case through one cell and print the seed's output dictionary
+  case        write a case verify names (type1/live-1-1495, a golden file) to stdout, to replay it
   serve       the playground: run the cells in your browser, on golden or pasted cases
 
 Run "lstm-parity <command> --help" for a command's options, "lstm-parity --version" for the version.`;
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   accuracy: { usage: ACCURACY_USAGE, run: accuracyCommand },
   scoreboard: { usage: SCOREBOARD_USAGE, run: scoreboardCommand },
   run: { usage: RUN_USAGE, run: runCommand },
+  case: { usage: CASE_USAGE, run: caseCommand },
   serve: { usage: SERVE_USAGE, run: serveCommand },
 };
 

@@ -8,6 +8,9 @@
 import { describeJudging } from '../campaign/judging.js';
 import { describeLocation, type CampaignInfo, type CellStats, type VerifyEnvironment, type VerifyResult } from '../campaign/result.js';
 import { toleranceFor } from '../judge/tolerance.js';
+import { addContrasts, describeContrast } from '../diagnosis/contrast.js';
+import type { DiagnosisRecord } from '../diagnosis/record.js';
+import { diagnosisLines } from './diagnosis-output.js';
 
 const FINDINGS_SHOWN = 5;
 
@@ -87,7 +90,7 @@ export function formatEnvironmentLine(result: Pick<VerifyHeader, 'environment' |
 }
 
 /** Everything after the header. */
-export function formatVerifyBody(result: VerifyResult): string[] {
+export function formatVerifyBody(result: VerifyResult, replay?: (record: DiagnosisRecord) => string): string[] {
   const impl = result.campaign.implementation;
   const lines: string[] = [''];
   if (result.goldenSkipped !== undefined) lines.push(`golden corpus SKIPPED: ${result.goldenSkipped}`, '');
@@ -125,6 +128,9 @@ export function formatVerifyBody(result: VerifyResult): string[] {
     lines.push(`${finding.verdict === 'port-bug' ? 'FAIL' : 'note'} ${finding.case} [${finding.check}]: ${finding.description}`);
   }
   if (hidden > 0) lines.push(`... and ${hidden} more findings (--json lists up to ${result.campaign.findingsPerKind} per cell and verdict)`);
+  if (result.diagnoses !== undefined) lines.push(...diagnosisLines(result.diagnoses, replay));
+  const contrasts = Object.entries(result.cells).flatMap(([cell, c]) => describeContrast(addContrasts(c.golden.contrast, c.live.contrast)).map((line) => `  ${cell}: ${line}`));
+  if (contrasts.length > 0) lines.push('', 'what sets the failing cases apart (input features, failing against passing cases):', ...contrasts);
   const restarts = result.workerRestarts;
   if (restarts.count > 0) {
     const causes = [...new Set(restarts.causes)].join('; ');

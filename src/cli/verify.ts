@@ -24,8 +24,11 @@ import { lifecycle } from './lifecycle.js';
 import { createProgress } from './progress.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
-import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './usage-error.js';
-import { printOut, printRaw } from './terminal.js';
+import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './usage-error.js';
+import { printErr, printOut, printRaw } from './terminal.js';
+import { checkSaveDir, implArguments, replayCommand, saveDiagnoses } from './diagnosis-output.js';
+import { DEFAULT_DIAGNOSIS_BUDGET, type DiagnosisBudget } from '../campaign/diagnose-findings.js';
+import { verifyCaseFiles } from './verify-cases.js';
 import { formatCampaignLine, formatEnvironmentLine, formatImplementationLine, formatVerifyBody } from './verify-table.js';
 
 /** A few minutes on a 2-core machine with every check, NumPy workers included. */
@@ -33,6 +36,7 @@ export const DEFAULT_CASES = 20000;
 export const MAX_JOBS = 64;
 
 export const VERIFY_USAGE = `usage: lstm-parity verify [--cases N] [--seed N] [--shard i/n] [--jobs N] [--cell type1|type2] [--require-numpy] [--json] [--report FILE.html] [--golden DIR]
+                         [--shrink-time S] [--shrink-cases N] [--save-failures DIR] [--case FILE ...]
                          [--impl NAME|FILE | --impl-command CMD [--impl-dtype D]] [--backend B]
 
 Checks that an implementation (by default the TypeScript cells) agrees with NumPy: the golden
@@ -54,6 +58,18 @@ float32, by the float32 policy.
   --report FILE     also write an HTML report to FILE: one self-contained page (no network) with the
                     table, the findings and plots of the errors; stdout is unchanged
   --golden DIR      the golden corpus to judge (default: the package's golden/)
+  --shrink-time S   seconds for shrinking the port bugs found, all together (default ${DEFAULT_DIAGNOSIS_BUDGET.seconds});
+                    each diagnosed port bug is shrunk to a small case that fails the same check,
+                    located (first element, the seed's terms there) and explained by the catalogue
+                    of porting mistakes that reproduce it; 0 diagnoses without shrinking
+  --shrink-cases N  port-bug cases diagnosed at most, one per cell and check first (default ${DEFAULT_DIAGNOSIS_BUDGET.cases}; 0: none)
+  --save-failures DIR
+                    write each diagnosed case, shrunk and original, into DIR (made if missing) as a
+                    golden-format file with NumPy's answer, the implementation's and the verdict
+  --case FILE       judge just this file (repeatable): a golden file or one --save-failures wrote
+                    (against its recorded answer, no Python needed), a case file from
+                    lstm-parity case (against NumPy), or {"S", "W"} with --cell; every check and
+                    the diagnosis; no golden corpus and no live campaign
 ${IMPL_USAGE}
 Exit 0 when everything agrees (ill-conditioned cases and platform quirks are reported, not
 failed), 1 when a port bug is found, the implementation failed on a case, it or the NumPy worker
@@ -71,6 +87,10 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   golden: { type: 'string' },
+  'shrink-time': { type: 'string' },
+  'shrink-cases': { type: 'string' },
+  'save-failures': { type: 'string' },
+  case: { type: 'string', multiple: true },
   ...IMPL_OPTIONS,
 } as const;
 
@@ -98,6 +118,12 @@ interface VerifyRequest {
   manifest: GoldenManifest;
   json: boolean;
   requireNumpy: boolean;
+  /** How much time and how many port bugs the diagnosis may take. */
+  diagnosis: DiagnosisBudget;
+  /** Where --save-failures writes the diagnosed cases. */
+  saveDir: string | undefined;
+  /** The implementation options, for the replay commands. */
+  implArguments: string;
 }
 
 /**
@@ -123,13 +149,23 @@ export async function verifyCommand(argv: string[], implementation?: Implementat
     manifest: checkCorpus(goldenDir).manifest,
     json: values.json,
     requireNumpy: values['require-numpy'],
+    diagnosis: {
+      seconds: integerOption('shrink-time', values['shrink-time'], DEFAULT_DIAGNOSIS_BUDGET.seconds, { min: 0, max: 86_400 }),
+      cases: integerOption('shrink-cases', values['shrink-cases'], DEFAULT_DIAGNOSIS_BUDGET.cases, { min: 0, max: 1000 }),
+    },
+    saveDir: checkSaveDir(values['save-failures']),
+    implArguments: implArguments(choice),
   };
+  if (values.case !== undefined && (values.cases !== undefined || values.shard !== undefined || values.seed !== undefined)) {
+    throw new UsageError('--case: judges the files given, alone; --cases, --seed and --shard are for the campaign');
+  }
   // A command can take seconds to start (its hello is waited for): Ctrl-C then says so.
   lifecycle.describeInterrupt(() => 'stopped before the first case, while the implementation was starting; no verdict');
   const impl = implementation ?? (await openImplementation(choice, { cells: asked === undefined ? undefined : [asked] }));
   const unregister = implementation === undefined ? lifecycle.onCleanup(async () => impl.close?.()) : () => undefined;
   try {
     checkDeclaredDtype(choice, impl);
+    if (values.case !== undefined) return await verifyCaseFiles({ files: values.case, cell: asked, implementation: impl, ...request });
     return await runVerify(request, cellsToCheck(impl, asked), impl);
   } finally {
     lifecycle.describeInterrupt(undefined);
@@ -172,19 +208,27 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
     }
     const campaign = { ...plan, goldenDir, implementation, oracles, numpyProblem: problem };
     if (!values.json) printOut([formatEnvironmentLine({ environment: verifyEnvironment(oracles, problem), liveSkipped: problem })]);
-    const { result, report } = await verify({
+    const { result, report, diagnosed } = await verify({
       ...campaign,
       onProgress: (done, total) => {
         judged = done;
         planned = total;
         progress.update(done, total);
       },
+      diagnosis: request.diagnosis,
+      onDiagnosis: (name, k, total) => {
+        progress.done();
+        printErr([`diagnosing ${name} (${k + 1} of ${total}; --shrink-time ${request.diagnosis.seconds} s for all)`]);
+      },
     });
     progress.done();
     // Interrupted: the workers were killed under the campaign, and its result means nothing.
     if (lifecycle.ending) return EXIT_INTERRUPTED;
+    if (request.saveDir !== undefined && result.diagnoses !== undefined) {
+      await saveDiagnoses(diagnosed, result.diagnoses.records, request.saveDir, implementation, oracles[0]?.reference(implementation.dtype), implementation.dtype);
+    }
     if (values.json) printRaw(stringifyDoubles(result));
-    else printOut(formatVerifyBody(result));
+    else printOut(formatVerifyBody(result, (record) => replayCommand(record, request.implArguments)));
     if (reportPath !== undefined) writeReport(reportPath, verifyReportHtml({ result, report }));
     return result.ok ? EXIT_OK : EXIT_FAILED;
   } finally {

@@ -58,6 +58,22 @@ export function emptyContrast(): Contrast {
   return { failing: 0, passing: 0, features: {} };
 }
 
+/** Two contrasts' counts summed (golden and live, or two shards). */
+export function addContrasts(a: Contrast | undefined, b: Contrast | undefined): Contrast {
+  const out = emptyContrast();
+  for (const part of [a, b]) {
+    if (part === undefined) continue;
+    out.failing += part.failing;
+    out.passing += part.passing;
+    for (const [feature, counts] of Object.entries(part.features) as [Feature, { failing: number; passing: number }][]) {
+      const into = (out.features[feature] ??= { failing: 0, passing: 0 });
+      into.failing += counts.failing;
+      into.passing += counts.passing;
+    }
+  }
+  return out;
+}
+
 /** Counts one case. */
 export function addToContrast(contrast: Contrast, features: readonly Feature[], failing: boolean): void {
   if (failing) contrast.failing++;

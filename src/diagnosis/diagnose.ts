@@ -200,7 +200,7 @@ export async function diagnose(request: DiagnosisRequest, context: DiagnosisCont
   if (reference === undefined) {
     diagnosis.notShrunk = 'NumPy is unavailable, and judging a smaller case needs it';
   } else if (performance.now() >= context.deadline) {
-    diagnosis.notShrunk = 'the shrink budget was spent on earlier findings';
+    diagnosis.notShrunk = 'no time was left for shrinking (--shrink-time)';
   } else {
     const started = performance.now();
     let last: JudgedForm | undefined;

@@ -6,7 +6,9 @@
 import type { CellType } from '../cells/schema.js';
 import type { CaseValue } from '../numeric/seeded-random.js';
 import type { Diagnosis } from './diagnose.js';
-import type { Localization } from './localize.js';
+import type { FlatCase, FlatOutputs } from '../judge/flat-case.js';
+import { explain, type ExplainInput } from './explain.js';
+import { localize, type Localization } from './localize.js';
 import type { ShrinkStop } from './shrink.js';
 
 /** The JSON form of a {@link Diagnosis}. */
@@ -19,7 +21,7 @@ export interface DiagnosisRecord {
   /** T, H and X of the case as found. */
   original: { steps: number; hidden: number; inputs: number };
   /** The smallest case that still fails the check, when shrinking ran. */
-  shrunk?: { steps: number; hidden: number; inputs: number; value: CaseValue; tests: number; seconds: number; stopped: ShrinkStop };
+  shrunk?: { steps: number; hidden: number; inputs: number; value: CaseValue; tests: number; seconds: number; stopped: ShrinkStop; unchanged: boolean };
   /** Why it was not shrunk. */
   notShrunk?: string;
   /** Where the implementation first parts from NumPy on the shrunk case. */
@@ -33,7 +35,7 @@ export interface DiagnosisRecord {
 /** The record of a diagnosis. */
 export function recordOf(d: Diagnosis): DiagnosisRecord {
   const record: DiagnosisRecord = { case: d.name, cell: d.cell, check: d.check, original: d.original.shape, mistakes: d.mistakes.map(({ mistake, onOriginal }) => ({ id: mistake.id, title: mistake.title, onOriginal })) };
-  if (d.shrinking !== undefined) record.shrunk = { ...d.shrunk.shape, value: d.shrunk.value, ...d.shrinking };
+  if (d.shrinking !== undefined) record.shrunk = { ...d.shrunk.shape, value: d.shrunk.value, ...d.shrinking, unchanged: d.shrunk === d.original };
   if (d.notShrunk !== undefined) record.notShrunk = d.notShrunk;
   if (d.localization !== undefined) record.localization = d.localization;
   return record;
@@ -59,12 +61,24 @@ export function describeValue(value: CaseValue, limit = 600): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}... (in full with --save-failures or --json)`;
 }
 
+/**
+ * Where an answer first parts from NumPy's and which catalogued mistakes reproduce it, without
+ * shrinking: for a case already small (the conformance suite's, shrunk by fast-check). `numpy`
+ * holds every key of the cell.
+ */
+export function explainLines(c: FlatCase, actual: FlatOutputs, numpy: FlatOutputs, policy: Pick<ExplainInput, 'tolerance' | 'floor' | 'signs'>): string[] {
+  const at = localize(c, actual, numpy, policy);
+  const mistakes = explain({ case: c, actual, numpy: Object.fromEntries(Object.keys(actual).map((key) => [key, numpy[key]])), ...policy });
+  return describeDiagnosis({ case: '', cell: c.cell, check: '', original: { steps: c.steps, hidden: c.hidden, inputs: c.inputs }, localization: at, mistakes: mistakes.map((m) => ({ id: m.id, title: m.title, onOriginal: true })) }, undefined).filter((line) => !line.startsWith('  not shrunk')).map((line) => line.replace(' (on the original case too)', ''));
+}
+
 /** The diagnosis as indented lines for the terminal, with the command that replays it. */
 export function describeDiagnosis(r: DiagnosisRecord, replay: string | undefined): string[] {
   const lines: string[] = [];
   if (r.shrunk !== undefined) {
     const how = `${r.shrunk.tests} cases tried in ${r.shrunk.seconds.toFixed(1)} s${r.shrunk.stopped === 'done' ? '' : `, stopped: ${r.shrunk.stopped === 'time' ? 'the time budget (--shrink-time) ran out' : r.shrunk.stopped === 'tests' ? 'the test budget ran out' : 'the implementation stopped answering'}`}`;
-    lines.push(`  minimal case (${shape(r.shrunk)}, shrunk from ${shape(r.original)}; ${how}):`, `    ${describeValue(r.shrunk.value)}`);
+    const from = r.shrunk.unchanged ? 'nothing smaller fails the same way' : `shrunk from ${shape(r.original)}`;
+    lines.push(`  minimal case (${shape(r.shrunk)}, ${from}; ${how}):`, `    ${describeValue(r.shrunk.value)}`);
   } else {
     lines.push(`  not shrunk (${shape(r.original)}): ${r.notShrunk ?? 'no smaller case fails'}`);
   }

@@ -4,6 +4,7 @@
  * and check, the implementation's own answer, and the mistakes that reproduce it. `verify --case`
  * judges such a file without Python, against the recorded answer, as the golden corpus is.
  */
+import { basename } from 'node:path';
 import { GOLDEN_SCHEMA_VERSION, type GoldenFile } from '../golden/format.js';
 import type { FlatOutputs, Reference } from '../judge/flat-case.js';
 import { toFlatCase } from '../judge/flat-case.js';
@@ -20,9 +21,13 @@ function asRows(outputs: FlatOutputs, steps: number, hidden: number): Record<str
   return Object.fromEntries(Object.entries(outputs).map(([key, values]) => [key, rows(values, steps, hidden)]));
 }
 
-/** The file name a diagnosed case is saved under: its name with / as -, e.g. `type1-live-1-1495.json`. */
+/**
+ * The file name a diagnosed case is saved under: its name with / as -, `type1-live-1-1495.json`
+ * and `type1-live-1-1495.shrunk.json`; a case read from a file goes by the file's own name.
+ */
 export function savedName(caseName: string, which: 'shrunk' | 'original'): string {
-  return `${caseName.replace(/[^A-Za-z0-9._-]+/g, '-')}${which === 'shrunk' ? '.shrunk' : ''}.json`;
+  const slug = caseName.endsWith('.json') ? basename(caseName, '.json').replace(/\.shrunk$/, '') : caseName;
+  return `${slug.replace(/[^A-Za-z0-9._-]+/g, '-')}${which === 'shrunk' ? '.shrunk' : ''}.json`;
 }
 
 /**

@@ -26,6 +26,7 @@ import type { NumpyOracle } from '../../oracle/numpy-oracle.js';
 import { measureNoiseFloors } from '../../judge/noise-floor.js';
 import { describeVerdict, judge } from '../../judge/verdict.js';
 import { cellCase, type CellCase } from '../arbitraries/cell-case.js';
+import { explainLines } from '../../diagnosis/record.js';
 import { CELL_LABEL, needsNumpy, type ConformanceContext, type ConformanceProperty } from '../property.js';
 
 export const BATCH = 8;
@@ -55,25 +56,39 @@ export async function closerToTruth(oracle: NumpyOracle, c: FlatCase, actual: Fl
   return true;
 }
 
+/** One case compared: the comparison, and both answers (NumPy's with every key) for the diagnosis. */
+export interface CaseComparison {
+  comparison: Comparison;
+  flat: FlatCase;
+  actual: FlatOutputs;
+  numpy: FlatOutputs;
+}
+
 /** Each case's comparison of the implementation with NumPy (in its precision), from one request. */
-export async function compareWithNumpy(context: ConformanceContext, cases: readonly CellCase[]): Promise<Comparison[]> {
+export async function compareWithNumpy(context: ConformanceContext, cases: readonly CellCase[]): Promise<CaseComparison[]> {
   const { subject, oracle } = context;
-  const results = await oracle!.evaluate(cases.map((c) => toFlatCase(c.cell, { S: c.S, W: c.W })), { dtype: subject.dtype });
-  const comparisons: Comparison[] = [];
+  const flats = cases.map((c) => toFlatCase(c.cell, { S: c.S, W: c.W }));
+  const results = await oracle!.evaluate(flats, { dtype: subject.dtype });
+  const comparisons: CaseComparison[] = [];
   for (const [k, c] of cases.entries()) {
     const result = results[k];
     if (!result.ok) throw new Error(`NumPy could not evaluate case ${k}: ${result.error}`);
     const actual = await subject.run(c.cell, c);
     const expected = Object.fromEntries(Object.keys(actual).map((key) => [key, result.outputs[key]]));
-    comparisons.push(compareTraces(actual, expected, c.hidden, subject.tolerance));
+    comparisons.push({ comparison: compareTraces(actual, expected, c.hidden, subject.tolerance), flat: flats[k], actual, numpy: result.outputs });
   }
   return comparisons;
 }
 
-/** One line per case that disagrees, or undefined when all agree. */
-export function disagreements(cases: readonly CellCase[], comparisons: readonly Comparison[]): string | undefined {
-  const lines = comparisons.flatMap((comparison, k) =>
-    comparison.ok ? [] : [formatComparison(comparison, `case ${k} (${CELL_LABEL[cases[k].cell]}, H = ${cases[k].hidden}, X = ${cases[k].inputs}, T = ${cases[k].steps}, ${cases[k].scale})`)],
+/**
+ * One report per case that disagrees, each with its diagnosis (where it first parts from NumPy,
+ * the catalogued mistakes that reproduce it), or undefined when all agree.
+ */
+export function disagreements(cases: readonly CellCase[], comparisons: readonly CaseComparison[], tolerance: Tolerance): string | undefined {
+  const lines = comparisons.flatMap(({ comparison, flat, actual, numpy }, k) =>
+    comparison.ok
+      ? []
+      : [formatComparison(comparison, `case ${k} (${CELL_LABEL[cases[k].cell]}, H = ${cases[k].hidden}, X = ${cases[k].inputs}, T = ${cases[k].steps}, ${cases[k].scale})`), ...explainLines(flat, actual, numpy, { tolerance })],
   );
   return lines.length === 0 ? undefined : lines.join('\n');
 }
@@ -96,7 +111,7 @@ export function differentialProperties(): ConformanceProperty[] {
       notFor: needsNumpy,
       make: (context) =>
         fc.asyncProperty(wellConditionedBatches(cell), async (cases) => {
-          const failed = disagreements(cases, await compareWithNumpy(context, cases));
+          const failed = disagreements(cases, await compareWithNumpy(context, cases), context.subject.tolerance);
           if (failed !== undefined) throw new Error(failed);
         }),
     },
@@ -124,7 +139,7 @@ export function differentialProperties(): ConformanceProperty[] {
               verdict = judge(flat[k], actual, expected, subject.tolerance, floor);
             }
             if (verdict.kind === 'port-bug' && !(await closerToTruth(oracle!, flat[k], actual, expected, subject.tolerance))) {
-              bugs.push(`case ${k} (H = ${c.hidden}, X = ${c.inputs}, T = ${c.steps}, ${c.scale}): ${describeVerdict(verdict)}`);
+              bugs.push(`case ${k} (H = ${c.hidden}, X = ${c.inputs}, T = ${c.steps}, ${c.scale}): ${describeVerdict(verdict)}`, ...explainLines(flat[k], actual, result.outputs, { tolerance: subject.tolerance }));
             }
           }
           if (bugs.length > 0) throw new Error(bugs.join('\n'));
