@@ -5,7 +5,7 @@
  * wrote) needs no Python; any other case needs NumPy, and says so when it is missing.
  */
 import { diagnoseFindings, type DiagnosisBudget } from '../campaign/diagnose-findings.js';
-import { judgeCaseFile, type CaseFile } from '../campaign/case-files.js';
+import { judgeCaseFile, type CaseFile, type JudgedFile } from '../campaign/case-files.js';
 import { judgingFor } from '../campaign/judging.js';
 import { Tally } from '../campaign/tally.js';
 import { recordOf } from '../diagnosis/record.js';
@@ -54,8 +54,14 @@ async function readCaseFile(path: string, cell: CellType | undefined): Promise<C
       throw error;
     }
   }
-  const input = await readCaseInput(path, cell, false);
-  return { path, cell: input.cell, value: input.value as CaseValue, allowNonFinite: input.allowNonFinite };
+  try {
+    const input = await readCaseInput(path, cell, false);
+    return { path, cell: input.cell, value: input.value as CaseValue, allowNonFinite: input.allowNonFinite };
+  } catch (error) {
+    // The case's own problems name its key path; the file is named here.
+    if (error instanceof UsageError && !error.message.includes(path)) throw new UsageError(`--case ${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 export async function verifyCaseFiles(request: CaseFilesRequest): Promise<number> {
@@ -83,8 +89,11 @@ export async function verifyCaseFiles(request: CaseFilesRequest): Promise<number
     if (!request.json) printOut(formatImplementationLine(impl));
     const judging = judgingFor(impl, oracle);
     const tally = new Tally(1000);
+    const judged = new Map<string, JudgedFile>();
     for (const [order, file] of files.entries()) {
-      tally.add(await judgeCaseFile(file, impl, order, judging));
+      const one = await judgeCaseFile(file, impl, order, judging);
+      tally.add(one.outcome);
+      judged.set(file.path, one);
       judgedSoFar++;
     }
     const byPath = new Map(files.map((f) => [f.path, f]));
@@ -99,9 +108,12 @@ export async function verifyCaseFiles(request: CaseFilesRequest): Promise<number
       requestOf: (finding) => {
         const file = byPath.get(finding.case)!;
         const check = finding.check as CheckName;
-        if (!('golden' in file)) return { name: file.path, cell: file.cell, check, value: file.value, allowNonFinite: file.allowNonFinite };
+        // What the port answered is passed on: a port that answered once may not answer again.
+        const { outcome, numpy } = judged.get(file.path)!;
+        const actual = 'actual' in outcome ? outcome.actual : undefined;
+        if (!('golden' in file)) return { name: file.path, cell: file.cell, check, value: file.value, allowNonFinite: file.allowNonFinite, recorded: numpy, actual };
         const recorded = impl.dtype === 'float32' ? undefined : { outputs: expectedArrays(file.golden), floor: recordedFloor(file.golden), warnings: file.golden.numpyWarnings };
-        return { name: file.path, cell: file.golden.cell, check, value: file.golden.case as CaseValue, allowNonFinite: file.golden.allowNonFinite, recorded };
+        return { name: file.path, cell: file.golden.cell, check, value: file.golden.case as CaseValue, allowNonFinite: file.golden.allowNonFinite, recorded, actual: recorded === undefined ? undefined : actual };
       },
     });
     if (lifecycle.ending) return EXIT_INTERRUPTED;

@@ -19,6 +19,7 @@ export const FEATURES = [
   ['beyond-a-chunk', `run past ${CHUNK_MAX_STEPS} steps (one chunk of input projections)`],
   ['no-steps', 'have no steps (T = 0)'],
   ['h-equals-x', 'have H = X'],
+  ['h-above-32', 'have H > 32'],
   ...[4, 8, 16, 32].map((k) => [`h-not-multiple-of-${k}`, `have H not a multiple of ${k}`] as const),
   ...[4, 8, 16, 32].map((k) => [`x-not-multiple-of-${k}`, `have X not a multiple of ${k}`] as const),
 ] as const;
@@ -40,6 +41,7 @@ export function caseFeatures(c: Pick<FlatCase, 'steps' | 'hidden' | 'inputs' | '
   if (c.steps > CHUNK_MAX_STEPS) features.push('beyond-a-chunk');
   if (c.steps === 0) features.push('no-steps');
   if (c.hidden === c.inputs) features.push('h-equals-x');
+  if (c.hidden > 32) features.push('h-above-32');
   for (const k of [4, 8, 16, 32] as const) {
     if (c.hidden % k !== 0) features.push(`h-not-multiple-of-${k}`);
     if (c.inputs % k !== 0) features.push(`x-not-multiple-of-${k}`);

@@ -31,8 +31,10 @@ export interface DiagnosisRequest {
   check: CheckName;
   value: CaseValue;
   allowNonFinite: boolean;
-  /** NumPy's recorded answers and noise floor (a golden file); else NumPy is asked live. */
-  recorded?: { outputs: FlatOutputs; floor: Floor; warnings: readonly string[] };
+  /** NumPy's answers (every key), warnings and noise floor, where known (a golden file); else NumPy is asked live. */
+  recorded?: { outputs: FlatOutputs; floor?: Floor; warnings: readonly string[] };
+  /** The implementation's answer on the case, where known: it is then not asked again (a port that hangs may not answer twice). */
+  actual?: FlatOutputs;
 }
 
 /** What the diagnosis needs: the implementation, NumPy in its precision, the policy, a budget. */
@@ -71,7 +73,7 @@ export interface Diagnosis {
   /** The smallest case that still fails the same check (the original when nothing smaller did). */
   shrunk: JudgedForm;
   /** Candidates tested, seconds spent, and why shrinking stopped; undefined where it could not run. */
-  shrinking?: { tests: number; seconds: number; stopped: ShrinkStop };
+  shrinking?: { tests: number; seconds: number; stopped: ShrinkStop; why?: string };
   /** Why the case was not shrunk, when it was not. */
   notShrunk?: string;
   /** The first element where the implementation parts from NumPy on the shrunk case. */
@@ -179,7 +181,7 @@ export async function diagnose(request: DiagnosisRequest, context: DiagnosisCont
     const c = toFlatCase(request.cell, request.value, { allowNonFinite: request.allowNonFinite });
     original = { value: request.value, shape: shapeOf(c), numpy: request.recorded.outputs, warnings: request.recorded.warnings, floor: request.recorded.floor };
     try {
-      original.actual = await runImplementation(context.implementation, c, request.name, request.value as CaseInput);
+      original.actual = request.actual ?? (await runImplementation(context.implementation, c, request.name, request.value as CaseInput));
       original.verdict = judge(c, original.actual, pick(request.recorded.outputs, original.actual), context.tolerance, request.recorded.floor);
     } catch (error) {
       if (!(error instanceof ImplementationError)) throw error;
@@ -214,7 +216,7 @@ export async function diagnose(request: DiagnosisRequest, context: DiagnosisCont
       },
       { deadline: context.deadline, maxTests: context.maxTests },
     );
-    diagnosis.shrinking = { tests: result.tests, seconds: (performance.now() - started) / 1000, stopped: result.stopped };
+    diagnosis.shrinking = { tests: result.tests, seconds: (performance.now() - started) / 1000, stopped: result.stopped, why: result.why };
     if (last !== undefined && result.value !== request.value) diagnosis.shrunk = last.value === result.value ? last : (await judgeForms(request, [result.value], { ...context, deadline: Infinity }, reference))[0];
   }
   const onShrunk = examine(request, diagnosis.shrunk, context.tolerance);

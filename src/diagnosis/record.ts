@@ -21,7 +21,7 @@ export interface DiagnosisRecord {
   /** T, H and X of the case as found. */
   original: { steps: number; hidden: number; inputs: number };
   /** The smallest case that still fails the check, when shrinking ran. */
-  shrunk?: { steps: number; hidden: number; inputs: number; value: CaseValue; tests: number; seconds: number; stopped: ShrinkStop; unchanged: boolean };
+  shrunk?: { steps: number; hidden: number; inputs: number; value: CaseValue; tests: number; seconds: number; stopped: ShrinkStop; why?: string; unchanged: boolean };
   /** Why it was not shrunk. */
   notShrunk?: string;
   /** Where the implementation first parts from NumPy on the shrunk case. */
@@ -50,10 +50,17 @@ export function describeValue(value: CaseValue, limit = 600): string {
   // A -0 is shown: its sign can be what the case is about.
   const nonzero = (v: number[] | number[][]) => v.flat().some((x) => !Object.is(x, 0));
   const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'number' ? (Object.is(x, -0) ? '-0' : Number.isFinite(x) ? x : String(x)) : x)).replace(/"(-0|NaN|-?Infinity)"/g, '$1');
-  const parts = [`S = ${show(value.S)}`];
+  /** A mostly-zero array as its nonzero entries, `u_o[32][5] = -0.38`; else whole. */
+  const entries = (name: string, v: number[] | number[][]) => {
+    const flat = v.flat();
+    const marks: string[] = [];
+    v.forEach((row, r) => (Array.isArray(row) ? row.forEach((x, k) => !Object.is(x, 0) && marks.push(`${name}[${r}][${k}] = ${show(x)}`)) : !Object.is(row, 0) && marks.push(`${name}[${r}] = ${show(row)}`)));
+    return flat.length > 6 && marks.length <= 6 ? `${marks.join(', ')} (the rest 0)` : `${name} = ${show(v)}`;
+  };
+  const parts = [value.S.length === 0 ? 'S = []' : entries('S', value.S)];
   const zero: string[] = [];
   for (const [key, w] of Object.entries(value.W)) {
-    if (nonzero(w)) parts.push(`${key} = ${show(w)}`);
+    if (nonzero(w)) parts.push(entries(key, w));
     else zero.push(key);
   }
   if (zero.length > 0) parts.push(`${zero.join(', ')} all 0`);
@@ -76,8 +83,9 @@ export function explainLines(c: FlatCase, actual: FlatOutputs, numpy: FlatOutput
 export function describeDiagnosis(r: DiagnosisRecord, replay: string | undefined): string[] {
   const lines: string[] = [];
   if (r.shrunk !== undefined) {
-    const how = `${r.shrunk.tests} cases tried in ${r.shrunk.seconds.toFixed(1)} s${r.shrunk.stopped === 'done' ? '' : `, stopped: ${r.shrunk.stopped === 'time' ? 'the time budget (--shrink-time) ran out' : r.shrunk.stopped === 'tests' ? 'the test budget ran out' : 'the implementation stopped answering'}`}`;
-    const from = r.shrunk.unchanged ? 'nothing smaller fails the same way' : `shrunk from ${shape(r.original)}`;
+    const stop = { done: '', time: 'the time budget (--shrink-time) ran out', tests: 'the budget of cases tried ran out', implementation: r.shrunk.why ?? 'the implementation stopped answering' }[r.shrunk.stopped];
+    const how = `${r.shrunk.tests} cases tried in ${r.shrunk.seconds.toFixed(1)} s${stop === '' ? '' : `, stopped: ${stop}`}`;
+    const from = !r.shrunk.unchanged ? `shrunk from ${shape(r.original)}` : r.shrunk.stopped === 'done' ? 'nothing smaller fails the same way' : 'no smaller failing case found before shrinking stopped';
     lines.push(`  minimal case (${shape(r.shrunk)}, ${from}; ${how}):`, `    ${describeValue(r.shrunk.value)}`);
   } else {
     lines.push(`  not shrunk (${shape(r.original)}): ${r.notShrunk ?? 'no smaller case fails'}`);

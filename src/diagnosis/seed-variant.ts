@@ -51,7 +51,7 @@ export interface Change {
   resetEvery?: number;
   /** Every pre-activation clipped to [-k, k] before its activation. */
   clip?: number;
-  /** The recurrent (or input) product computed in blocks of this many rows, the partial block dropped. */
+  /** The recurrent (or input) product computed in blocks of this many rows (where H has that many), the partial block dropped. */
   rowBlocks?: { product: 'input' | 'recurrent'; rows: number };
   /** Each output value as the port sends it (NaN as 0, -0 as +0). */
   send?: (x: number) => number;
@@ -88,7 +88,7 @@ export function runVariant(c: Pick<FlatCase, 'cell' | 'steps' | 'inputs' | 'hidd
   const tanhOf = (z: number) => result(activation(tanh(activation(z))));
   const clip = change.clip === undefined ? same : (z: number) => Math.min(change.clip!, Math.max(-change.clip!, z));
   const block = change.rowBlocks;
-  const kept = (rows: number) => (block === undefined ? rows : rows - (rows % block.rows));
+  const kept = (rows: number) => (block === undefined || rows < block.rows ? rows : rows - (rows % block.rows));
   const inputRows = block?.product === 'input' ? kept(H) : H;
   const recurrentRows = block?.product === 'recurrent' ? kept(H) : H;
   /** Σ_k M[j, k] v[k] left to right, or +0 for a row the port never computes. */

@@ -40,6 +40,8 @@ export interface ShrinkResult {
   tests: number;
   /** Why it stopped: 'done' when a whole round found nothing smaller. */
   stopped: ShrinkStop;
+  /** What the implementation did, when it stopped shrinking ('implementation'). */
+  why?: string;
 }
 
 /** Thrown by a test to stop shrinking (the implementation failed for good, or hangs past the deadline). */
@@ -139,7 +141,9 @@ export async function shrinkCase(start: CaseValue, test: ShrinkTest, options: Sh
   let current = start;
   let tests = 0;
   let stopped: ShrinkStop = 'done';
+  let why: string | undefined;
   const budgetLeft = () => {
+    if (stopped !== 'done') return false;
     if (performance.now() >= options.deadline) stopped = 'time';
     else if (tests >= maxTests) stopped = 'tests';
     return stopped === 'done';
@@ -157,6 +161,7 @@ export async function shrinkCase(start: CaseValue, test: ShrinkTest, options: Sh
       } catch (error) {
         if (!(error instanceof ShrinkStopped)) throw error;
         stopped = 'implementation';
+        why = error.message;
         return undefined;
       }
       const at = verdicts.indexOf(true);
@@ -207,5 +212,5 @@ export async function shrinkCase(start: CaseValue, test: ShrinkTest, options: Sh
     }
     if (!progressed) break;
   }
-  return { value: current, tests, stopped };
+  return { value: current, tests, stopped, why };
 }
