@@ -13,6 +13,7 @@ import { seedFields } from '../src/cells/trace.js';
 import { campaignCase } from '../src/campaign/random-case.js';
 import { readSettings } from '../src/conformance/runner.js';
 import { MISTAKES, mistakesFor } from '../src/diagnosis/catalogue.js';
+import { addContrasts, addToContrast, caseFeatures, describeContrast, emptyContrast } from '../src/diagnosis/contrast.js';
 import { diagnose } from '../src/diagnosis/diagnose.js';
 import { explain } from '../src/diagnosis/explain.js';
 import { localize } from '../src/diagnosis/localize.js';
@@ -65,6 +66,31 @@ describe('the catalogue of porting mistakes', () => {
     const policy = { tolerance: FLOAT64_TOLERANCE, signs: mistake.id === 'negative-zero-as-positive' };
     expect(explain({ case: c, actual: wrong, numpy: correct, ...policy }).map((m) => m.id)).toContain(mistake.id);
     expect(explain({ case: c, actual: correct, numpy: correct, ...policy })).toEqual([]);
+  });
+});
+
+describe('the contrast of failing and passing cases', () => {
+  it('should read the input features of a case', () => {
+    const c = toFlatCase('type1', { S: [[1e-310, -0], [NaN, 1e301]], W: scaled('type1', 2, 33, 2).W }, { allowNonFinite: true });
+    expect(caseFeatures(c)).toEqual(['subnormal-inputs', 'non-finite', 'huge-values', 'negative-zeros', 'h-above-32', 'h-not-multiple-of-4', 'h-not-multiple-of-8', 'h-not-multiple-of-16', 'h-not-multiple-of-32', 'x-not-multiple-of-4', 'x-not-multiple-of-8', 'x-not-multiple-of-16', 'x-not-multiple-of-32']);
+    expect(caseFeatures(toFlatCase('type2', { S: [], W: scaled('type2', 0, 4, 4).W }))).toEqual(['no-steps', 'h-equals-x', 'h-not-multiple-of-8', 'h-not-multiple-of-16', 'h-not-multiple-of-32', 'x-not-multiple-of-8', 'x-not-multiple-of-16', 'x-not-multiple-of-32']);
+  });
+
+  it('should name the features that set the failing cases apart, and say when none does', () => {
+    const contrast = emptyContrast();
+    for (let k = 0; k < 9; k++) addToContrast(contrast, ['subnormal-weights', 'h-not-multiple-of-4'], true);
+    for (let k = 0; k < 1991; k++) addToContrast(contrast, k < 12 ? ['subnormal-weights', 'h-not-multiple-of-4'] : ['h-not-multiple-of-4'], false);
+    expect(describeContrast(contrast)).toEqual(['all 9 failing cases hold subnormal weights; 12 of 1991 passing ones do']);
+    const one = emptyContrast();
+    addToContrast(one, ['h-above-32'], true);
+    addToContrast(one, [], false);
+    expect(describeContrast(one)).toEqual(['the one failing case has H > 32; 0 of 1 passing ones do']);
+    expect(describeContrast(addContrasts(one, contrast))).toEqual(['9 of 10 failing cases hold subnormal weights; 12 of 1992 passing ones do']);
+    const none = emptyContrast();
+    addToContrast(none, ['non-finite'], true);
+    addToContrast(none, ['non-finite'], false);
+    expect(describeContrast(none)).toEqual(['no input feature sets the 1 failing case apart from the 1 passing']);
+    expect(describeContrast(emptyContrast())).toEqual([]);
   });
 });
 

@@ -54,7 +54,7 @@ describeWithNumpy('lstm-parity verify against NumPy', () => {
       const { checks, cases } = result.cells[cell];
       for (const [check, stats] of Object.entries(checks)) {
         expect(stats.failures, `${cell} ${check}`).toBe(0);
-        // Causality needs two steps; threads run where the row split engages and on one case in 128.
+        // Causality needs two steps; threads run where the row split engages and on one case in 2048.
         if (check === 'fact:causality' || check === 'entry-point:threads') expect(stats.cases + stats.notChecked, check).toBe(cases);
         else if (check !== 'numpy:signed-zero') expect(stats.cases, `${cell} ${check}`).toBe(cases);
       }

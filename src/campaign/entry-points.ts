@@ -72,7 +72,7 @@ export interface EntryPointReport {
 
 const BATCH_SIZE = 2;
 /** The threads entry point runs on one case in this many below the row split's threshold. */
-export const THREADS_EVERY = 128;
+export const THREADS_EVERY = 2048;
 const show = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
 
 type Weights = Type1Weights | Type2Weights | PreparedWeights;

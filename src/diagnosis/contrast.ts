@@ -26,26 +26,45 @@ export const FEATURES = [
 
 export type Feature = (typeof FEATURES)[number][0];
 
-const subnormal = (x: number) => x !== 0 && Math.abs(x) < 2 ** -1022;
-
-/** The features of one case. */
+/** The features of one case (one pass over its values: a wide case holds a few hundred thousand). */
 export function caseFeatures(c: Pick<FlatCase, 'steps' | 'hidden' | 'inputs' | 'S' | 'W'>): Feature[] {
-  const weights = Object.values(c.W);
-  const anyValue = (test: (x: number) => boolean) => c.S.some(test) || weights.some((w) => w.some(test));
+  let subnormalWeights = false;
+  let subnormalInputs = false;
+  let nonFinite = false;
+  let huge = false;
+  let negativeZero = false;
+  const scan = (values: Float64Array, inputs: boolean) => {
+    for (let k = 0; k < values.length; k++) {
+      const x = values[k];
+      const m = Math.abs(x);
+      if (m === 0) {
+        if (1 / x < 0) negativeZero = true;
+      } else if (m < 2 ** -1022) {
+        if (inputs) subnormalInputs = true;
+        else subnormalWeights = true;
+      } else if (!(m <= 1e300)) {
+        if (Number.isFinite(m)) huge = true;
+        else {
+          nonFinite = true;
+          if (m === Infinity) huge = true;
+        }
+      }
+    }
+  };
+  scan(c.S, true);
+  for (const values of Object.values(c.W)) scan(values, false);
   const features: Feature[] = [];
-  if (weights.some((w) => w.some(subnormal))) features.push('subnormal-weights');
-  if (c.S.some(subnormal)) features.push('subnormal-inputs');
-  if (anyValue((x) => !Number.isFinite(x))) features.push('non-finite');
-  if (anyValue((x) => Math.abs(x) > 1e300)) features.push('huge-values');
-  if (anyValue((x) => Object.is(x, -0))) features.push('negative-zeros');
+  if (subnormalWeights) features.push('subnormal-weights');
+  if (subnormalInputs) features.push('subnormal-inputs');
+  if (nonFinite) features.push('non-finite');
+  if (huge) features.push('huge-values');
+  if (negativeZero) features.push('negative-zeros');
   if (c.steps > CHUNK_MAX_STEPS) features.push('beyond-a-chunk');
   if (c.steps === 0) features.push('no-steps');
   if (c.hidden === c.inputs) features.push('h-equals-x');
   if (c.hidden > 32) features.push('h-above-32');
-  for (const k of [4, 8, 16, 32] as const) {
-    if (c.hidden % k !== 0) features.push(`h-not-multiple-of-${k}`);
-    if (c.inputs % k !== 0) features.push(`x-not-multiple-of-${k}`);
-  }
+  for (const k of [4, 8, 16, 32] as const) if (c.hidden % k !== 0) features.push(`h-not-multiple-of-${k}`);
+  for (const k of [4, 8, 16, 32] as const) if (c.inputs % k !== 0) features.push(`x-not-multiple-of-${k}`);
   return features;
 }
 
@@ -87,8 +106,6 @@ export function addToContrast(contrast: Contrast, features: readonly Feature[], 
   }
 }
 
-const cases = (n: number) => `${n} ${n === 1 ? 'case' : 'cases'}`;
-
 /** The features that separate failing from passing cases, most separating first, as sentences. */
 export function describeContrast(contrast: Contrast, limit = 3): string[] {
   if (contrast.failing === 0) return [];
@@ -100,7 +117,7 @@ export function describeContrast(contrast: Contrast, limit = 3): string[] {
     .filter((row) => row.gap >= 0.5)
     .sort((a, b) => b.gap - a.gap)
     .slice(0, limit);
-  if (rows.length === 0) return [`no input feature sets the ${cases(contrast.failing)} failing apart from the ${contrast.passing} passing`];
+  if (rows.length === 0) return [`no input feature sets the ${contrast.failing} failing ${contrast.failing === 1 ? 'case' : 'cases'} apart from the ${contrast.passing} passing`];
   const singular: Record<string, string> = { hold: 'holds', run: 'runs', have: 'has' };
   return rows.map(({ says, counts }) => {
     if (contrast.failing === 1) return `the one failing case ${says.replace(/^\w+/, (verb) => singular[verb] ?? verb)}; ${counts.passing} of ${contrast.passing} passing ones do`;
