@@ -180,7 +180,7 @@ describe('main', () => {
   });
 
   it.each([
-    ['an unknown command', ['frobnicate'], 'lstm-parity: unknown command "frobnicate"; commands: verify, merge, explore, accuracy, scoreboard, run, serve\n'],
+    ['an unknown command', ['frobnicate'], 'lstm-parity: unknown command "frobnicate"; commands: verify, merge, explore, accuracy, scoreboard, run, case, serve\n'],
     ['an unknown option', ['run', '--fast'], "lstm-parity: Unknown option '--fast'\n"],
     ['a stray argument', ['run', '--cell', 'type1', 'case.json'], 'lstm-parity: Unexpected argument \'case.json\'. This command does not take positional arguments\n'],
     ['an empty --cell', ['run', '--cell', '', '--case', '-'], 'lstm-parity: --cell: expected type1 or type2, got ""\n'],

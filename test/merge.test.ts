@@ -25,7 +25,9 @@ afterAll(() => tmp.remove());
 /** A result as `--json` writes it and merge reads it back. */
 const roundTrip = (result: VerifyResult): VerifyResult => JSON.parse(stringifyDoubles(result), reviveDouble) as VerifyResult;
 /** Everything but where it ran and how many shards: what must be equal. */
-const campaignOf = (result: VerifyResult) => ({ ...result, environment: undefined, merged: undefined });
+// Each shard diagnoses its own first port bugs, within its own time: diagnoses are carried, not
+// recomputed, so the merge keeps theirs, which need not be the unsharded run's.
+const campaignOf = (result: VerifyResult) => ({ ...result, environment: undefined, merged: undefined, diagnoses: undefined });
 
 describe('merging counts', () => {
   it('should sum counts, keep the largest max with its location (ties to the lower order), and join arrays of reasons as distinct values', () => {
@@ -191,6 +193,11 @@ describeWithNumpy('lstm-parity merge', () => {
     // Another implementation than this package's cells is named, with how it was judged.
     expect(text.stdout).toMatch(/^campaign: seed 4, 2 shards merged, 9 cases per cell\nimplementation: swapped gates \(float64; type1, type2; .*\); judged as float64 against the seed in float64 \(NumPy\).*\nenvironment: Node .*\n\n/);
     expect(text.stdout).toMatch(/\nverify: FAILED: \d+ of \d+ cases are port bugs: type1 \(\d+\); caught by numpy \(\d+\)(, [a-z:-]+ \(\d+\))*\n$/);
+    // The shards' diagnoses, each case once.
+    const diagnosed = (JSON.parse(merged.stdout, reviveDouble) as VerifyResult).diagnoses!.records.map((r) => r.case);
+    expect(diagnosed.length).toBeGreaterThan(0);
+    expect(new Set(diagnosed).size).toBe(diagnosed.length);
+    expect(text.stdout).toContain(`\ndiagnosis of ${diagnosed[0]} [`);
     // A shard edited by hand: its live cases made -5 (it merged into "live 96 cases" and verify: OK).
     const edited = JSON.parse(readFileSync(files[0], 'utf8'), reviveDouble) as VerifyResult;
     edited.cells.type2.live.cases = -5;

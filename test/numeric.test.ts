@@ -202,6 +202,13 @@ describe('verdicts', () => {
     const wide = { ...shape, inputs: 2, steps: 1, S: Float64Array.of(1e308, 1e308), W: { ...shape.W, w_i: Float64Array.of(2, -1.5), w_g: Float64Array.of(0, 0), w_o: Float64Array.of(0, 0), w_c: Float64Array.of(0, 0) } };
     const key = 'input_gate_activations';
     expect(judge(wide, { [key]: [NaN] }, { [key]: Float64Array.of(1) }, tol, { stepSpread: { [key]: Float64Array.of(0) } }).kind).toBe('port-bug');
+    // Two products that overflow with opposite signs: rounded first they give ∞ - ∞ = NaN (this
+    // package's cells, and the seed's own order), fused or exact +∞ (NumPy): the order decides,
+    // which the case cannot judge. Found by the conformance suite (seed 1506492121).
+    const overflowing = { ...shape, inputs: 2, steps: 1, S: Float64Array.of(-1e308, -Number.MAX_VALUE), W: { ...shape.W, w_i: Float64Array.of(0, 0), w_g: Float64Array.of(0, 0), w_o: Float64Array.of(0, 0), w_c: Float64Array.of(-718, 353) } };
+    const order = judge(overflowing, { cell_input_activations: [NaN] }, { cell_input_activations: Float64Array.of(1) }, tol, { stepSpread: { cell_input_activations: Float64Array.of(0) } });
+    expect(order.kind).toBe('ill-conditioned');
+    expect(describeVerdict(order)).toBe('ill-conditioned: 1 element NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation\'s; e.g. cell_input_activations step 0 unit 0: port NaN, NumPy 1');
     // NaN-ness that moves in NumPy itself under perturbation, at that element, is noise, not a finding.
     const moved = { stepSpread: { Output: Float64Array.of(0, 0) }, classMoved: { Output: Uint8Array.of(0, 1) } };
     const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, moved);

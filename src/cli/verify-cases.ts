@@ -22,7 +22,8 @@ import { readCaseInput } from './case-input.js';
 import { diagnosisLines, replayCommand, saveDiagnoses } from './diagnosis-output.js';
 import { lifecycle } from './lifecycle.js';
 import { readTextInput } from './read-input.js';
-import { printErr, printOut, printRaw } from './terminal.js';
+import { printOut, printRaw } from './terminal.js';
+import { createProgress } from './progress.js';
 import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './usage-error.js';
 import { formatImplementationLine } from './verify-table.js';
 
@@ -88,6 +89,7 @@ export async function verifyCaseFiles(request: CaseFilesRequest): Promise<number
   try {
     if (!request.json) printOut(formatImplementationLine(impl));
     const judging = judgingFor(impl, oracle);
+    const diagnosing = createProgress('diagnosing port bugs', !request.json);
     const tally = new Tally(1000);
     const judged = new Map<string, JudgedFile>();
     for (const [order, file] of files.entries()) {
@@ -104,7 +106,7 @@ export async function verifyCaseFiles(request: CaseFilesRequest): Promise<number
       implementation: impl,
       reference: judging.reference,
       tolerance: judging.tolerance,
-      onCase: (name, k, total) => printErr([`diagnosing ${name} (${k + 1} of ${total}; --shrink-time ${request.diagnosis.seconds} s for all)`]),
+      onCase: (_, k, total) => diagnosing.update(k, total),
       requestOf: (finding) => {
         const file = byPath.get(finding.case)!;
         const check = finding.check as CheckName;
@@ -116,6 +118,7 @@ export async function verifyCaseFiles(request: CaseFilesRequest): Promise<number
         return { name: file.path, cell: file.golden.cell, check, value: file.golden.case as CaseValue, allowNonFinite: file.golden.allowNonFinite, recorded, actual: recorded === undefined ? undefined : actual };
       },
     });
+    diagnosing.done();
     if (lifecycle.ending) return EXIT_INTERRUPTED;
     const records = diagnosed.map(({ diagnosis }) => recordOf(diagnosis));
     if (request.saveDir !== undefined) await saveDiagnoses(diagnosed, records, request.saveDir, impl, judging.reference, impl.dtype);

@@ -25,7 +25,7 @@ import { createProgress } from './progress.js';
 import { checkReportPath, writeReport } from './report-file.js';
 import { parseCell } from './run.js';
 import { CommandError, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError } from './usage-error.js';
-import { printErr, printOut, printRaw } from './terminal.js';
+import { printOut, printRaw } from './terminal.js';
 import { checkSaveDir, implArguments, replayCommand, saveDiagnoses } from './diagnosis-output.js';
 import { DEFAULT_DIAGNOSIS_BUDGET, type DiagnosisBudget } from '../campaign/diagnose-findings.js';
 import { verifyCaseFiles } from './verify-cases.js';
@@ -181,6 +181,8 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
 
   // Something to see at once: the workers can take seconds to start on a loaded machine.
   const progress = createProgress('verify', !values.json);
+  // The port bugs' diagnosis, after the campaign: how many of them are done.
+  const diagnosing = createProgress('diagnosing port bugs', !values.json);
   const live = liveCaseCount(plan);
   let judged = 0;
   let planned = Object.keys(manifest.files).length + live;
@@ -216,12 +218,13 @@ async function runVerify(request: VerifyRequest, cells: CellType[], implementati
         progress.update(done, total);
       },
       diagnosis: request.diagnosis,
-      onDiagnosis: (name, k, total) => {
+      onDiagnosis: (_, k, total) => {
         progress.done();
-        printErr([`diagnosing ${name} (${k + 1} of ${total}; --shrink-time ${request.diagnosis.seconds} s for all)`]);
+        diagnosing.update(k, total);
       },
     });
     progress.done();
+    diagnosing.done();
     // Interrupted: the workers were killed under the campaign, and its result means nothing.
     if (lifecycle.ending) return EXIT_INTERRUPTED;
     if (request.saveDir !== undefined && result.diagnoses !== undefined) {

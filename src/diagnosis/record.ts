@@ -96,11 +96,14 @@ export function describeDiagnosis(r: DiagnosisRecord, replay: string | undefined
     lines.push(`    the seed's terms there (NumPy's operands): ${at.terms.map((t) => `${t.name} ${g(t.value)}`).join(', ')}`);
     if (at.unseen.length > 0) lines.push(`    (the implementation does not return ${at.unseen.join(', ')}: the difference may start there, earlier)`);
   }
-  if (r.mistakes.length === 0) {
-    lines.push('  no catalogued mistake reproduces it');
-  } else {
-    for (const m of r.mistakes) lines.push(`  reproduced by: ${m.title}${m.onOriginal ? ' (on the original case too)' : ' (on the shrunk case only)'}`);
-  }
+  // Mistakes that reproduce the original too are the explanation; those that fit the shrunk case
+  // alone (a tiny case can fit several) are only counted beside them.
+  const both = r.mistakes.filter((m) => m.onOriginal);
+  // A NaN-ridden answer fits many: at most five are named.
+  const shown = (both.length > 0 ? both : r.mistakes).slice(0, 5);
+  if (shown.length === 0) lines.push('  no catalogued mistake reproduces it');
+  for (const m of shown) lines.push(`  reproduced by: ${m.title}${m.onOriginal ? ' (on the original case too)' : ' (on the shrunk case only)'}`);
+  if (shown.length < r.mistakes.length) lines.push(`  (${r.mistakes.length - shown.length} more reproduce ${both.length > shown.length ? 'it' : 'the shrunk case only'}; --json lists them)`);
   if (r.saved !== undefined) lines.push(`  saved: ${[r.saved.shrunk, r.saved.original].filter(Boolean).join(', ')}`);
   if (replay !== undefined) lines.push(`  replay: ${replay}`);
   return lines;

@@ -36,6 +36,12 @@ export interface ExactReferenceOptions {
    * 'float64'.
    */
   dtype?: Dtype;
+  /**
+   * Round each product first (as an unfused evaluation does), then sum the rounded products
+   * exactly: the other legitimate evaluation of a sum of products. It differs from the exact one
+   * where products overflow: two of opposite signs give ∞ - ∞ = NaN where the exact sum is ±∞.
+   */
+  productsRounded?: boolean;
 }
 
 const same = (x: number) => x;
@@ -49,6 +55,12 @@ export function exactReference(c: Pick<FlatCase, 'cell' | 'steps' | 'inputs' | '
   const r = options.dtype === 'float32' ? Math.fround : same;
   const S = options.dtype === 'float32' ? c.S.map(Math.fround) : c.S;
   const W = options.dtype === 'float32' ? Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, values.map(Math.fround)])) : c.W;
+  const sum = (a: ArrayLike<number>, b: ArrayLike<number>, n: number) => {
+    if (!options.productsRounded) return sumOfProducts(a, b, n);
+    const products = new Float64Array(n);
+    for (let k = 0; k < n; k++) products[k] = r(a[k] * b[k]);
+    return sumOfProducts(products, new Float64Array(n).fill(1), n);
+  };
   const n = X + H + 1;
   const array = () => new Float64Array(T * H);
   const out = { i: array(), f: array(), o: array(), cand: array(), c: array(), h: array() };
@@ -66,12 +78,12 @@ export function exactReference(c: Pick<FlatCase, 'cell' | 'steps' | 'inputs' | '
     a.set(W[`w_${name}`].subarray(j * X, (j + 1) * X), 0);
     a.set(W[`u_${name}`].subarray(j * H, (j + 1) * H), X);
     a[n - 1] = W[`b_${name}`][j];
-    return r(sumOfProducts(a, v, n));
+    return r(sum(a, v, n));
   };
   const inputOnly = (name: string, j: number) => {
     ax.set(W[`w_${name}`].subarray(j * X, (j + 1) * X), 0);
     ax[X] = W[`b_${name}`][j];
-    return r(sumOfProducts(ax, vx, X + 1));
+    return r(sum(ax, vx, X + 1));
   };
   for (let t = 0; t < T; t++) {
     v.set(S.subarray(t * X, (t + 1) * X), 0);
@@ -85,7 +97,7 @@ export function exactReference(c: Pick<FlatCase, 'cell' | 'steps' | 'inputs' | '
       const f = r(sigmoid(gate('g', j)));
       const o = r(sigmoid(gate('o', j)));
       const cand = r(tanh(cell === 'type1' ? gate('c', j) : inputOnly('cell', j)));
-      const cNew = r(sumOfProducts([f, i], [c0[j], cand], 2));
+      const cNew = r(sum([f, i], [c0[j], cand], 2));
       out.i[k] = i;
       out.f[k] = f;
       out.o[k] = o;

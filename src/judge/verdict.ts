@@ -7,6 +7,9 @@
  *                    units) under 1-ULP perturbations of its inputs and activations, and each
  *                    NaN or infinity that differs is one NumPy's own turned into or out of under
  *                    them: the case cannot tell a correct port from a wrong one at that precision
+ *   ill-conditioned  also: NaN or an infinity differs where products overflow and the two legitimate
+ *                    evaluations part (rounded first, ∞ - ∞ = NaN; fused or exact, ±∞), and the
+ *                    implementation has one of them
  *   platform-quirk   NaN where NumPy is finite, an infinity where it is not (or the reverse), and at
  *                    every such element NumPy is the one that departs from exact arithmetic: the
  *                    seed's formulas evaluated exactly (exact-reference.ts) agree with the
@@ -58,6 +61,8 @@ export interface Verdict {
   quirk?: string;
   /** Elements whose NaN or infinity differs where NumPy's own moved under the perturbations. */
   classMoved?: number;
+  /** Elements whose NaN or infinity differs where a legitimate order of evaluation gives the implementation's (see judge). */
+  evaluationOrder?: number;
 }
 
 /** NaN, +∞, -∞ or a finite number: what a NaN or infinity check compares. */
@@ -66,17 +71,25 @@ function classOf(x: number): string {
 }
 
 /**
- * Whether NumPy is the one that departs from exact arithmetic at every element where the
- * implementation and NumPy part in NaN-ness or infinity: there exact arithmetic agrees with the
- * implementation and not with NumPy.
+ * What explains the elements where the implementation and NumPy part in NaN-ness or infinity:
+ * 'numpy' where at every one exact arithmetic agrees with the implementation and not with NumPy
+ * (NumPy departs); 'order' where each is that, or the implementation's class is what the other
+ * legitimate evaluation gives (products rounded before they are summed: two products that
+ * overflow with opposite signs give ∞ - ∞ = NaN where the exact sum is ±∞); 'port' otherwise.
  */
-function numpyDeparts(c: Pick<FlatCase, 'cell' | 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>, flips: readonly { key: string; k: number; actual: number; expected: number }[], dtype: Tolerance['dtype']): boolean {
+function flipCause(c: Pick<FlatCase, 'cell' | 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>, flips: readonly { key: string; k: number; actual: number; expected: number }[], dtype: Tolerance['dtype']): 'numpy' | 'order' | 'port' {
   const last = Math.max(...flips.map((flip) => Math.floor(flip.k / c.hidden)));
   const exact = exactReference(c, { steps: last + 1, dtype });
-  return flips.every(({ key, k, actual, expected }) => {
+  let rounded: ReturnType<typeof exactReference> | undefined;
+  let cause: 'numpy' | 'order' = 'numpy';
+  for (const { key, k, actual, expected } of flips) {
     const truth = classOf(exact[key][k]);
-    return classOf(actual) === truth && classOf(expected) !== truth;
-  });
+    if (classOf(actual) === truth && classOf(expected) !== truth) continue;
+    rounded ??= exactReference(c, { steps: last + 1, dtype, productsRounded: true });
+    if (classOf(actual) !== classOf(rounded[key][k])) return 'port';
+    cause = 'order';
+  }
+  return cause;
 }
 
 /**
@@ -132,8 +145,10 @@ export function judge(
       }
     }
   }
-  if (beyondNoise || (flips.length > 0 && !numpyDeparts(c, flips, tolerance.dtype))) return { kind: 'port-bug', comparison, spread: spreadMax, worst };
-  if (flips.length > 0) {
+  const cause = flips.length === 0 ? undefined : flipCause(c, flips, tolerance.dtype);
+  if (beyondNoise || cause === 'port') return { kind: 'port-bug', comparison, spread: spreadMax, worst };
+  if (cause === 'order') return { kind: 'ill-conditioned', comparison, spread: spreadMax, worst, classMoved: classMoved > 0 ? classMoved : undefined, evaluationOrder: flips.length };
+  if (cause === 'numpy') {
     return {
       kind: 'platform-quirk',
       comparison,
@@ -155,6 +170,9 @@ export function describeVerdict(verdict: Verdict): string {
     case 'agrees':
       return `agrees: ${c.elements} elements within rtol ${c.tolerance.rtol}, atol ${c.tolerance.atol}; largest error ${e(c.maxAbs)} (${c.maxUlps} ULP)`;
     case 'ill-conditioned': {
+      if (verdict.evaluationOrder !== undefined) {
+        return `ill-conditioned: ${verdict.evaluationOrder} element${verdict.evaluationOrder === 1 ? '' : 's'} NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation's${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
+      }
       const moved = verdict.classMoved ?? 0;
       const turned = `NumPy's own output turns NaN or infinite or back under 1-ULP perturbations of its inputs and activations`;
       if (moved === c.mismatches) {
