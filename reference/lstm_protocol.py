@@ -11,12 +11,24 @@ lstm-parity starts your command once and talks to it in JSON lines on stdin/stdo
   hello    {"hello": {"name": ..., "dtype": "float64", "cells": ["type1", "type2"]}}
            optional, sent once, first, before any reply
 
+Batches (optional): a hello with "batch": N (N >= 2) lets lstm-parity send up to N cases of one
+cell in one request, grouped by shape (T, X, H) and in that order, and take their results in one
+reply, in the same order:
+
+  request  {"id": 8, "cell": "type1", "cases": [{"S": [[...]], "W": {...}}, ...]}
+  reply    {"id": 8, "results": [{"outputs": {...}}, {"error": "one line"}, ...]}
+
+The verdict on a case never depends on which cases shared its request.
+
 Doubles cross exactly: shortest round-trip decimals (Python's repr), the strings "NaN",
 "Infinity" and "-Infinity" for the non-finite values, and -0.0 for negative zero.
 
 serve(run, hello) does all of that: `run(cell, S, W)` gets S as a list of T lists of X floats and
 W as the seed's weight dictionary (lists), and returns a dict of seed keys to T x H sequences
-(lists or NumPy arrays). An exception becomes an error reply for that case only. Anything your
+(lists or NumPy arrays). An exception becomes an error reply for that case only.
+serve(run, hello, run_batch) takes batches too: `run_batch(cell, cases)` gets a list of (S, W) and
+returns one result per case, a dict of outputs or an Exception (that case's error); put
+"batch": N in the hello. Anything your
 code prints goes to stderr, so stdout carries only the protocol. The loop ends at stdin EOF.
 """
 
@@ -51,7 +63,12 @@ def encode(value):
     return value
 
 
-def serve(run, hello=None):
+def describe(error):
+    """An exception as one line."""
+    return f'{type(error).__name__}: {error}'.replace('\n', ' ')
+
+
+def serve(run, hello=None, run_batch=None):
     out = sys.stdout
     sys.stdout = sys.stderr
 
@@ -65,9 +82,17 @@ def serve(run, hello=None):
         if not line.strip():
             continue
         request = json.loads(line)
+        if 'cases' in request:
+            cases = [(revive(case['S']), revive(case['W'])) for case in request['cases']]
+            try:
+                results = run_batch(request['cell'], cases)
+            except Exception as error:  # the whole batch failed: each case says so
+                results = [error] * len(cases)
+            send({'id': request['id'], 'results': [{'error': describe(r)} if isinstance(r, Exception) else {'outputs': encode(r)} for r in results]})
+            continue
         try:
             outputs = run(request['cell'], revive(request['S']), revive(request['W']))
             reply = {'id': request['id'], 'outputs': encode(outputs)}
         except Exception as error:  # one case failed: say so and go on
-            reply = {'id': request['id'], 'error': f'{type(error).__name__}: {error}'.replace('\n', ' ')}
+            reply = {'id': request['id'], 'error': describe(error)}
         send(reply)

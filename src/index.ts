@@ -128,6 +128,6 @@ export {
   type Preactivation,
 } from './judge/exact-facts.js';
 export { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
-export { exactReference } from './judge/exact-reference.js';
+export { exactReference, type ExactReferenceOptions } from './judge/exact-reference.js';
 export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from './numeric/saturation.js';
 export { VERSION } from './version.js';

@@ -60,3 +60,6 @@ export { loadModuleImplementation, ImplementationModuleError } from './implement
 export { builtinNames, findBuiltin, PeerUnavailableError, type BuiltinImplementation, type BuiltinOptions } from './implementations/registry.js';
 export { tfjsImplementation } from './implementations/tfjs.js';
 export { openPythonPeer, peerPython } from './implementations/python-peers.js';
+export { DEFAULT_DIAGNOSIS_BUDGET, type DiagnosedFinding, type DiagnosisBudget } from './campaign/diagnose-findings.js';
+export type { DiagnosisRecord } from './diagnosis/record.js';
+export type { Contrast } from './diagnosis/contrast.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lstmType1, lstmType2 } from '../src/index.js';
-import { caseInput, runImplementation, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
+import { caseInput, implementationProblems, runImplementation, runImplementations, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
 import { judgeGoldenFile } from '../src/judge/golden.js';
 import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
@@ -86,5 +86,65 @@ describe('golden files in a browser', () => {
     expect((await judgeGoldenFile(fromObject, lstmParityImplementation())).verdict.kind).toBe('agrees');
     expect(Object.is((reviveDoubles(JSON.parse('{"a": [-0.0, "NaN", "-Infinity", "x"]}')) as { a: unknown[] }).a[0], -0)).toBe(true);
     expect(reviveDoubles({ a: [-0, 'NaN', '-Infinity', 'x'] })).toEqual({ a: [-0, NaN, -Infinity, 'x'] });
+  });
+});
+
+describe('runImplementations', () => {
+  const cases = [
+    { cell: 'type1', T: 3, X: 2, H: 2 },
+    { cell: 'type2', T: 3, X: 2, H: 2 },
+    { cell: 'type1', T: 1, X: 2, H: 3 },
+    { cell: 'type1', T: 3, X: 2, H: 2 },
+    { cell: 'type1', T: 0, X: 1, H: 1 },
+    { cell: 'type1', T: 3, X: 2, H: 2 },
+  ].map(({ cell, T, X, H }, k) => {
+    const input = { S: sequence(T, X, 10 + k), W: cell === 'type1' ? type1Weights(H, X, 20 + k) : type2Weights(H, X, 20 + k) };
+    return { c: toFlatCase(cell as 'type1' | 'type2', input), name: `case ${k}`, input: asInput(input) };
+  });
+  const own = lstmParityImplementation({ backend: 'scalar' });
+
+  /** This package's cells behind runBatch, recording what each batch held. */
+  function batching(size: number, answer: (cell: 'type1' | 'type2', batch: readonly CaseInput[]) => unknown[] = (cell, batch) => batch.map(({ S, W }) => own.run(cell, S, W))) {
+    const batches: string[][] = [];
+    const impl: Implementation = {
+      name: 'batching',
+      cells: ['type1', 'type2'],
+      dtype: 'float64',
+      run: () => Promise.reject(new Error('asked one case at a time')),
+      batch: size,
+      runBatch: (cell, batch) => {
+        batches.push(batch.map(({ S, W }) => `${cell} T${S.length} H${W.u_i.length}`));
+        return answer(cell, batch) as ImplementationOutputs[];
+      },
+    };
+    return { impl, batches };
+  }
+
+  it('should send cases by cell, grouped by shape, at most `batch` at a time, and give each its own answer', async () => {
+    const { impl, batches } = batching(2);
+    const { results, fatal } = await runImplementations(impl, cases);
+    expect(fatal).toBeUndefined();
+    expect(batches).toEqual([['type1 T0 H1', 'type1 T1 H3'], ['type1 T3 H2', 'type1 T3 H2'], ['type1 T3 H2'], ['type2 T3 H2']]);
+    for (const [k, { c, name, input }] of cases.entries()) {
+      expect(results[k], name).toEqual(await runImplementation(own, c, name, input));
+    }
+  });
+
+  it('should fail only the case a batch answers with an error or a broken reply, and fail the run when the count is wrong', async () => {
+    const { impl } = batching(8, (cell, batch) => batch.map(({ S, W }, j) => (j === 0 ? new Error('no kernel for T = 0') : j === 1 ? { Output: [] } : own.run(cell, S, W))));
+    const { results, fatal } = await runImplementations(impl, cases);
+    expect(fatal).toBeUndefined();
+    expect(String(results[4])).toMatch(/ImplementationError: batching: case 4: failed: no kernel for T = 0$/);
+    expect(String(results[2])).toMatch(/batching: case 2: Output: expected 1 rows of 3 numbers \(T x H\), got 0 rows$/);
+    expect(results[0]).toEqual(await runImplementation(own, cases[0].c, 'case 0', cases[0].input));
+    const short = await runImplementations(batching(8, (cell, batch) => batch.slice(1).map(({ S, W }) => own.run(cell, S, W))).impl, cases);
+    expect(short.fatal?.message).toBe('batching: a batch of 5 type1 cases came back with 4 results');
+    expect(short.results.every((r) => r === undefined)).toBe(true);
+  });
+
+  it('should refuse batch without runBatch, and a batch under 2', () => {
+    const base = { name: 'b', cells: ['type1'], dtype: 'float64', run: () => ({}) };
+    expect(implementationProblems({ ...base, batch: 4 }, 'impl')).toEqual(['impl: batch and runBatch go together: give both or neither']);
+    expect(implementationProblems({ ...base, batch: 1, runBatch: () => [] }, 'impl')).toEqual(['impl: batch: expected an integer >= 2 (the most cases runBatch takes), got 1']);
   });
 });

@@ -110,6 +110,21 @@ describeWithNumpy('implementations behind a command, judged', () => {
     expect(stdout).toMatch(/verify: OK: 108 cases, my_lstm\.py \(NumPy, stacked gates, float64\) agrees with NumPy\n$/);
   });
 
+  it('should judge the Python example taking batches as it judges it one case at a time', async () => {
+    const { code, stdout } = await runMain(['verify', '--cases', '40', '--impl-command', `${EXAMPLE} --batch 16`]);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/^implementation: my_lstm\.py .*\(float64; type1, type2; keys as returned; batches of up to 16\); judged as float64/m);
+    expect(stdout).toMatch(/\ntype2 +live +41 +41 +0 +0 +0 /);
+    expect(stdout).toMatch(/verify: OK: 108 cases, my_lstm\.py \(NumPy, stacked gates, float64\) agrees with NumPy\n$/);
+  });
+
+  it('should stop at a batch answered with the wrong number of results, saying so, and count what was not judged', async () => {
+    const { code, stdout } = await runMain(['verify', '--cases', '20', '--impl-command', faulty('batch-short')]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/\nverify: INCOMPLETE: \d+ of 68 cases were not judged: the implementation failed for good: faulty_lstm\.py batch-short: a batch of 4 type[12] cases came back with 3 results\n$/);
+    expect(stdout).not.toMatch(/verify: OK/);
+  });
+
   it('should find that the Node example agrees, as a command and as a module', async () => {
     const asCommand = await runMain(['verify', '--cases', '5', '--cell', 'type2', '--impl-command', 'node examples/node/my-lstm.mjs']);
     expect(asCommand.code, asCommand.stdout).toBe(0);

@@ -1,6 +1,6 @@
 /**
  * The peer adapters, judged where their libraries are here and refused with the reason where not.
- * TensorFlow.js is a devDependency, so it always runs; PyTorch and ONNX run under
+ * TensorFlow.js is a devDependency, so it always runs; PyTorch, ONNX and JAX/Flax run under
  * $LSTM_PARITY_PEER_PYTHON (.ci/run provides a venv), and each says, once and by name, when it
  * was skipped and why.
  */
@@ -33,6 +33,8 @@ const EXPECTED = {
   'torch-float64': { dtype: 'float64', version: /^torch \d/ },
   'torch-float32': { dtype: 'float32', version: /^torch \d/ },
   'onnx-reference': { dtype: 'float64', version: /^onnx 1\./ },
+  'flax-float64': { dtype: 'float64', version: /^flax 0\.\d+\.\d+, jax 0\./ },
+  'flax-float32': { dtype: 'float32', version: /^flax 0\.\d+\.\d+, jax 0\./ },
 } as const;
 
 const opened = new Map<string, Implementation | string>();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scoreboardCommand } from '../src/cli/scoreboard.js';
-import { notes, scoreboardMarkdown } from '../src/scoreboard/format.js';
+import { causeOf, notes, scoreboardMarkdown } from '../src/scoreboard/format.js';
 import type { Scoreboard } from '../src/scoreboard/scoreboard.js';
 import { scratch } from './helpers/faults.js';
 import { capture, runMain } from './helpers/in-process.js';
@@ -87,15 +87,35 @@ describeWithNumpy('scoreboard', () => {
     expect(page).toContain('my-lstm.mjs (plain Node)');
   }, SLOW);
 
-  it('should fail the row of a wrong cell and exit 1, with its failed properties', async () => {
+  it('should fail the row of a wrong cell and exit 1, with its cause, a reproducer that replays, and its failed properties', async () => {
     const out = join(tmp.dir, 'wrong');
-    const { code, stdout } = await capture(() => scoreboardCommand([...small, '--json', '--out', out, '--impl-command', 'python3 test/fixtures/implementations/wrong_lstm.py swapped-gates']));
+    const command = 'python3 test/fixtures/implementations/wrong_lstm.py swapped-gates';
+    const { code, stdout } = await capture(() => scoreboardCommand([...small, '--json', '--shrink-cases', '2', '--out', out, '--impl-command', command]));
     expect(code).toBe(1);
-    const board = JSON.parse(stdout) as { rows: { cell: string; ok: boolean; portBugs: number }[]; propertyFailures: unknown[]; noPeer: string[] };
-    expect(board.rows.find((r) => r.cell === 'type1')).toMatchObject({ ok: false });
-    expect(board.rows.find((r) => r.cell === 'type1')!.portBugs).toBeGreaterThan(5);
+    const board = JSON.parse(stdout) as Scoreboard;
+    const type1 = board.rows.find((r) => r.cell === 'type1')!;
+    expect(type1).toMatchObject({ ok: false, args: `--impl-command '${command}'` });
+    expect(type1.portBugs).toBeGreaterThan(5);
     expect(board.rows.find((r) => r.cell === 'type2')).toMatchObject({ ok: true, portBugs: 0 });
+    expect(board.rows.find((r) => r.cell === 'type2')!.diagnoses).toBeUndefined();
     expect(board.propertyFailures.length).toBeGreaterThan(0);
-    expect(readFileSync(join(out, 'scoreboard.md'), 'utf8')).toContain('## Failed properties');
+    // Diagnosed: each case shrunk, explained by the swap on the original case, and saved beside the scoreboard.
+    expect(type1.diagnoses!.records).toHaveLength(2);
+    expect(type1.diagnoses!.notDiagnosed).toBe(type1.portBugs - 2);
+    for (const record of type1.diagnoses!.records) {
+      expect(record.mistakes.filter((m) => m.onOriginal).map((m) => m.id)).toContain('swap-i-g');
+      expect(record.saved!.shrunk).toMatch(/^findings\/wrong_lstm\.py-swapped-gates\/[\w-]+\.shrunk\.json$/);
+      expect(JSON.parse(readFileSync(join(out, record.saved!.shrunk!), 'utf8'))).toMatchObject({ cell: 'type1', source: { kind: 'finding' } });
+    }
+    expect(causeOf(type1)).toBe('input and forget gates swapped (weights and biases) (reproduces 2 of 2 diagnosed cases)');
+    const markdown = readFileSync(join(out, 'scoreboard.md'), 'utf8');
+    expect(markdown).toContain(`Written by \`npx lstm-parity scoreboard --cases 5 --truth 4 --runs 2 --only --json --shrink-cases 2 --out ${out} --impl-command '${command}'\``);
+    expect(markdown).toMatch(/\n## Findings\n[^]*\n### wrong_lstm\.py swapped-gates type1: \d+ port bugs\n\nCause: input and forget gates swapped \(weights and biases\) \(reproduces 2 of 2 diagnosed cases\)\. \d+ more not diagnosed/);
+    const replay = /\nreplay: npx lstm-parity verify --case (\S+) --impl-command '([^']+)'\n/.exec(markdown)!;
+    expect(replay[2]).toBe(command);
+    const replayed = await runMain(['verify', '--case', join(out, replay[1]), '--impl-command', command]);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('reproduced by: input and forget gates swapped (weights and biases)');
+    expect(markdown).toContain('## Failed properties');
   }, SLOW);
 });

@@ -17,14 +17,14 @@
  * chunks in flight finish, and everything judged is handed over; the caller counts the rest as
  * not judged. A disagreeing case whose noise floor could not be measured is not judged either.
  *
- * The implementation is one for all lanes (a command is one process, which takes one case at a
- * time). A case it fails on is a port bug (a FailedRun); when it fails for good, it is asked
+ * The implementation is one for all lanes (a command is one process, which takes one request at a
+ * time); one that takes batches gets a chunk's cases in batches, grouped by shape. A case it fails on is a port bug (a FailedRun); when it fails for good, it is asked
  * nothing more: the lanes stop at the next case, and what was judged is handed over as for a
  * worker failure. Each lane judges in its worker's precision (./judging.ts): a float32
  * implementation meets NumPy in float32, with float64 NumPy's answers kept beside.
  */
 import { caseSeedOf } from './random-case.js';
-import { ImplementationError, runImplementation, type Implementation } from '../judge/implementation.js';
+import { ImplementationError, runImplementation, runImplementations, type Implementation } from '../judge/implementation.js';
 import { measureNoiseFloors } from '../judge/noise-floor.js';
 import type { FlatOutputs, ReferenceResult } from '../judge/flat-case.js';
 import { NumpyWorkerError, type NumpyOracle } from '../oracle/numpy-oracle.js';
@@ -114,20 +114,33 @@ async function runChunk(
   /** Per judged outcome, the index of its case in the chunk. */
   const caseOf = new Map<number, number>();
   const unsettled: number[] = [];
+  // An implementation that takes batches gets the chunk's cases at once, grouped by shape.
+  const batched = impl.runBatch !== undefined && (impl.batch ?? 0) >= 2 && state.failure === undefined ? await runImplementations(impl, results.map((_, k) => ({ c: chunk[k].flat, name: chunk[k].name, input: chunk[k].value }))) : undefined;
+  if (batched?.fatal !== undefined) state.failure ??= batched.fatal;
   for (const [k, result] of results.entries()) {
-    if (state.failure !== undefined) break;
     const c = chunk[k];
     let actual: FlatOutputs;
-    try {
-      actual = await runImplementation(impl, c.flat, c.name, c.value);
-    } catch (error) {
-      if (!(error instanceof ImplementationError)) throw error;
-      if (error.fatal) {
-        state.failure ??= error;
-        break;
+    if (batched !== undefined) {
+      const run = batched.results[k];
+      if (run === undefined) break;
+      if (run instanceof ImplementationError) {
+        outcomes.push(failedRun(c, sourceOf(c), run));
+        continue;
       }
-      outcomes.push(failedRun(c, sourceOf(c), error));
-      continue;
+      actual = run;
+    } else {
+      if (state.failure !== undefined) break;
+      try {
+        actual = await runImplementation(impl, c.flat, c.name, c.value);
+      } catch (error) {
+        if (!(error instanceof ImplementationError)) throw error;
+        if (error.fatal) {
+          state.failure ??= error;
+          break;
+        }
+        outcomes.push(failedRun(c, sourceOf(c), error));
+        continue;
+      }
     }
     const j = judgeLiveCase(c, actual, result, NOT_REVIEWED, undefined, judging.tolerance);
     if (j.verdict.kind !== 'agrees') unsettled.push(outcomes.length);

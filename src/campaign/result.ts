@@ -147,7 +147,15 @@ export interface CampaignInfo {
   probes: boolean;
   /** The sha256 of golden/MANIFEST.json and how many files it lists. */
   golden: { manifestSha256: string; files: number };
-  implementation: { name: string; version?: string; dtype: Dtype; cells: readonly CellType[]; keys?: readonly string[] };
+  implementation: {
+    name: string;
+    version?: string;
+    dtype: Dtype;
+    cells: readonly CellType[];
+    keys?: readonly string[];
+    /** The most cases it takes in one request, when it takes batches. */
+    batch?: number;
+  };
   /** What the implementation was judged against, and by which policy (./judging.ts). */
   judging: string;
   findingsPerKind: number;

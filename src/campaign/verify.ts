@@ -271,7 +271,7 @@ export async function verify(options: VerifyOptions): Promise<{ result: VerifyRe
       shard: { ...options.shard },
       probes: options.probes,
       golden: { manifestSha256, files: goldenPaths.length },
-      implementation: { name: impl.name, version: impl.version, dtype: impl.dtype, cells: [...impl.cells], keys: impl.keys === undefined ? undefined : [...impl.keys] },
+      implementation: { name: impl.name, version: impl.version, dtype: impl.dtype, cells: [...impl.cells], keys: impl.keys === undefined ? undefined : [...impl.keys], batch: impl.batch },
       judging: describeJudging(judging),
       findingsPerKind,
     },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { DiagnosedFinding } from '../campaign/diagnose-findings.js';
 import { describeDiagnosis, type DiagnosisRecord } from '../diagnosis/record.js';
 import { savedCase, savedName } from '../diagnosis/saved-case.js';
+import { shellWord } from '../implementations/command-line.js';
 import { formatGoldenFile } from '../golden/format.js';
 import type { Reference } from '../judge/flat-case.js';
 import type { Dtype, Implementation } from '../judge/implementation.js';
@@ -32,10 +33,6 @@ export function checkSaveDir(dir: string | undefined): string | undefined {
   return dir;
 }
 
-/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The implementation options that choose `choice` again, for a command line to paste. */
 export function implArguments(choice: ImplChoice): string {

@@ -31,10 +31,10 @@ function subject(implementation: Pick<CampaignInfo['implementation'], 'name'>): 
 }
 
 /** The implementation line: what is judged, and how; known once it is open. None for this package's cells. */
-export function formatImplementationLine(impl: Pick<CampaignInfo['implementation'], 'name' | 'version' | 'dtype' | 'cells' | 'keys'>, judging?: string): string[] {
+export function formatImplementationLine(impl: Pick<CampaignInfo['implementation'], 'name' | 'version' | 'dtype' | 'cells' | 'keys' | 'batch'>, judging?: string): string[] {
   if (isOwn(impl)) return [];
   const how = judging ?? describeJudging({ dtype: impl.dtype, tolerance: toleranceFor(impl.dtype) });
-  return [`implementation: ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype}; ${impl.cells.join(', ')}; keys ${impl.keys?.join(', ') ?? 'as returned'}); ${how}`];
+  return [`implementation: ${impl.name}${impl.version ? ` ${impl.version}` : ''} (${impl.dtype}; ${impl.cells.join(', ')}; keys ${impl.keys?.join(', ') ?? 'as returned'}${impl.batch === undefined ? '' : `; batches of up to ${impl.batch}`}); ${how}`];
 }
 
 /** Columns before `left` and the last one (when `lastLeft`) are text, the others numbers. */

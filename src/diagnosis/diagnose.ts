@@ -223,6 +223,8 @@ export async function diagnose(request: DiagnosisRequest, context: DiagnosisCont
   const onOriginal = diagnosis.shrunk === original ? onShrunk : examine(request, original, context.tolerance);
   diagnosis.localization = onShrunk.localization;
   const originalIds = new Set(onOriginal.mistakes.map((m) => m.id));
-  diagnosis.mistakes = onShrunk.mistakes.map((mistake) => ({ mistake, onOriginal: originalIds.has(mistake.id) }));
+  // Those that reproduce the original case too come first: they explain what was found.
+  const marked = onShrunk.mistakes.map((mistake) => ({ mistake, onOriginal: originalIds.has(mistake.id) }));
+  diagnosis.mistakes = [...marked.filter((m) => m.onOriginal), ...marked.filter((m) => !m.onOriginal)];
   return diagnosis;
 }

@@ -52,3 +52,8 @@ export function splitCommandLine(text: string): string[] {
   if (words.length === 0) throw new CommandLineError('the command is empty');
   return words;
 }
+
+/** A word as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

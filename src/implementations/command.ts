@@ -7,7 +7,10 @@
  *   reply    {"id": 7, "outputs": {"Output": [[...]], ...}}     any seed keys, at least Output
  *            {"id": 7, "error": "one line"}                     this case failed
  *   hello    {"hello": {"name": "...", "dtype": "float64", "cells": ["type1"]}}
- *            optional, unprompted, as the very first line; may also say "version" and "keys"
+ *            optional, unprompted, as the very first line; may also say "version", "keys", and
+ *            "batch": N, the most cases it takes in one request:
+ *   request  {"id": 8, "cell": "type1", "cases": [{"S": [[...]], "W": {...}}, ...]}
+ *   reply    {"id": 8, "results": [{"outputs": {...}}, {"error": "..."}, ...]}    one per case
  *
  * Doubles use the case-file encoding both ways (shortest round-trip; "NaN", "Infinity",
  * "-Infinity" as strings; -0.0). One request is in flight at a time: cases asked for at once (the
@@ -23,7 +26,7 @@
 import { CELL_TYPES, type CellType } from '../cells/schema.js';
 import { reviveDoubles } from '../format/doubles.js';
 import { stringifyDoublesLine } from '../format/json-writer.js';
-import type { Dtype, Implementation, ImplementationOutputs } from '../judge/implementation.js';
+import type { CaseInput, Dtype, Implementation, ImplementationOutputs } from '../judge/implementation.js';
 import { implementationProblems } from '../judge/implementation.js';
 import { LineWorker, type LineProcess, type LineWorkerErrorKind, type ParsedLine } from '../process/line-worker.js';
 import { splitCommandLine } from './command-line.js';
@@ -75,16 +78,18 @@ export interface Hello {
   dtype: Dtype;
   cells: readonly CellType[];
   keys?: readonly string[];
+  /** The most cases it takes in one request (the batch extension), when it takes batches. */
+  batch?: number;
 }
 
-type Reply = { outputs: Record<string, unknown> } | { error: string };
+type Reply = { outputs: Record<string, unknown> } | { error: string } | { results: unknown[] };
 
 /** Long enough for a Python that imports NumPy or PyTorch first on a busy machine. */
 export const DEFAULT_HELLO_WAIT_MS = 10_000;
 
 function parseHello(value: unknown, subject: string): Hello {
   const fields = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const problems = implementationProblems({ name: 'hello', ...fields, run: () => undefined }, `${subject}: hello`);
+  const problems = implementationProblems({ name: 'hello', ...fields, run: () => undefined, runBatch: fields.batch === undefined ? undefined : () => [] }, `${subject}: hello`);
   if (fields.name !== undefined && typeof fields.name !== 'string') problems.push(`${subject}: hello: name: expected a string`);
   if (problems.length > 0) throw new CommandImplementationError('protocol', problems[0]);
   return fields as unknown as Hello;
@@ -120,6 +125,7 @@ function parseLine(line: string, process: LineProcess, onHello: (hello: Hello | 
   }
   const { id } = message;
   if (!Number.isSafeInteger(id)) return { kind: 'broken', reason: `answered without an integer id: ${line.length > 80 ? `${line.slice(0, 80)}...` : line}` };
+  if (Array.isArray(message.results)) return { kind: 'reply', id: id as number, reply: { results: reviveDoubles(message.results) as unknown[] } };
   const hasOutputs = typeof message.outputs === 'object' && message.outputs !== null && !Array.isArray(message.outputs);
   const hasError = typeof message.error === 'string';
   if (hasOutputs === hasError) return { kind: 'broken', reason: `answered id ${String(id)} with ${hasOutputs ? 'both outputs and error' : 'neither "outputs" (an object) nor "error" (a string)'}` };
@@ -215,12 +221,12 @@ export async function openCommandImplementation(options: CommandImplementationOp
   // failed for good, the callers still queued get that failure instead of starting it again.
   let turn: Promise<unknown> = Promise.resolve();
   let failed: CommandImplementationError | undefined;
-  const ask = (cell: CellType, S: unknown, W: unknown): Promise<Reply> => {
+  const ask = (request: Record<string, unknown>): Promise<Reply> => {
     const reply = turn.then(async () => {
       check();
       if (failed !== undefined) throw new CommandImplementationError(failed.kind, `${subject} failed for good before this case: ${failed.message}`, failed.stderr);
       try {
-        return await worker.request({ cell, S, W }, `${subject} was closed`);
+        return await worker.request(request, `${subject} was closed`);
       } catch (error) {
         failed ??= error as CommandImplementationError;
         throw error;
@@ -228,6 +234,17 @@ export async function openCommandImplementation(options: CommandImplementationOp
     });
     turn = reply.catch(() => undefined);
     return reply;
+  };
+  const runBatch = async (cell: CellType, cases: readonly CaseInput[]): Promise<(ImplementationOutputs | Error)[]> => {
+    const reply = await ask({ cell, cases: cases.map(({ S, W }) => ({ S, W })) });
+    check();
+    if (!('results' in reply)) throw new CommandImplementationError('protocol', `${subject} answered a batch of ${cases.length} cases without "results"`);
+    return reply.results.map((result, k) => {
+      const item = (typeof result === 'object' && result !== null ? result : {}) as Record<string, unknown>;
+      if (typeof item.error === 'string') return new Error(item.error.split('\n')[0]);
+      if (typeof item.outputs === 'object' && item.outputs !== null && !Array.isArray(item.outputs)) return item.outputs as ImplementationOutputs;
+      return new Error(`result ${k} of the batch holds neither "outputs" (an object) nor "error" (a string)`);
+    });
   };
   const impl: CommandImplementation = {
     command: subject,
@@ -256,11 +273,14 @@ export async function openCommandImplementation(options: CommandImplementationOp
       return [...causes];
     },
     async run(cell, S, W): Promise<ImplementationOutputs> {
-      const reply = await ask(cell, S, W);
+      const reply = await ask({ cell, S, W });
       check();
       if ('error' in reply) throw new Error(reply.error.split('\n')[0]);
+      if (!('outputs' in reply)) throw new CommandImplementationError('protocol', `${subject} answered one case with a batch's results`);
       return reply.outputs as ImplementationOutputs;
     },
+    // Batches only where the hello offered them: a restarted process is held to that hello.
+    ...(hello?.batch === undefined ? {} : { batch: hello.batch, runBatch }),
     close: () => worker.close(2000, `${subject} was closed while a case was in flight`),
   };
   return impl;

@@ -1,7 +1,8 @@
 /**
  * Peers in Python, each a script in reference/peers/ speaking the command protocol
- * (./command.ts): PyTorch's nn.LSTM in float64 and float32, and ONNX's reference evaluator. Their
- * mappings are in the scripts' headers. They run under $LSTM_PARITY_PEER_PYTHON (default
+ * (./command.ts): PyTorch's nn.LSTM in float64 and float32, ONNX's reference evaluator, JAX/Flax's
+ * LSTMCell, Keras 3's LSTM layer and ONNX Runtime's LSTM kernel. Their mappings are in the
+ * scripts' headers. They run under $LSTM_PARITY_PEER_PYTHON (default
  * python3), kept apart from the NumPy reference's Python so that a venv holding PyTorch does not
  * become the reference. A script whose library does not import exits at once saying why
  * ("unavailable: ..."); opening it then throws PeerUnavailableError with that reason.
@@ -18,13 +19,19 @@ export function peerPython(): string {
   return configured === undefined || configured === '' ? 'python3' : configured;
 }
 
-const INSTALL: Record<string, string> = {
+const INSTALL = {
   torch: 'pip install torch (or Debian: apt-get install python3-torch)',
   onnx: 'pip install "onnx>=1.13" (Debian\'s python3-onnx 1.12 predates onnx.reference)',
-};
+  flax: 'pip install jax flax',
+  keras: 'pip install keras jax (and torch for its torch backend)',
+  onnxruntime: 'pip install onnxruntime onnx',
+} as const;
+
+/** The Python library a peer needs, as its install hint names it. */
+export type PeerLibrary = keyof typeof INSTALL;
 
 /** Starts reference/peers/<script> under the peer Python; `library` names what it needs. */
-export async function openPythonPeer(name: string, script: string, args: readonly string[], library: 'torch' | 'onnx'): Promise<Implementation> {
+export async function openPythonPeer(name: string, script: string, args: readonly string[], library: PeerLibrary): Promise<Implementation> {
   const python = peerPython();
   const source = process.env.LSTM_PARITY_PEER_PYTHON ? ' (LSTM_PARITY_PEER_PYTHON)' : '';
   try {

@@ -55,6 +55,16 @@ const builtins: readonly BuiltinImplementation[] = [
     open: () => openPythonPeer('torch-float32', 'torch_lstm.py', ['float32'], 'torch'),
   },
   {
+    name: 'flax-float64',
+    description: 'JAX/Flax linen.LSTMCell in float64 (jax_enable_x64; type 1; kernels = w.T, u.T, biases on the hidden kernels; Output and cell state; batches of one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON',
+    open: () => openPythonPeer('flax-float64', 'flax_lstm.py', ['float64'], 'flax'),
+  },
+  {
+    name: 'flax-float32',
+    description: 'JAX/Flax linen.LSTMCell in float32 (same mapping as flax-float64)',
+    open: () => openPythonPeer('flax-float32', 'flax_lstm.py', ['float32'], 'flax'),
+  },
+  {
     name: 'onnx-reference',
     description: "ONNX's reference evaluator, one LSTM node in float64 (type 1; W = w_i, w_o, w_g, w_c; Output and cell state), under $LSTM_PARITY_PEER_PYTHON",
     open: () => openPythonPeer('onnx-reference', 'onnx_lstm.py', [], 'onnx'),

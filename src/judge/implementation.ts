@@ -62,6 +62,17 @@ export interface Implementation {
   readonly restartCauses?: readonly string[];
   /** Runs one case; may be asynchronous (a subprocess, a worker, a GPU). */
   run(cell: CellType, S: number[][], W: CaseInput['W']): ImplementationOutputs | Promise<ImplementationOutputs>;
+  /**
+   * The most cases {@link Implementation.runBatch} takes at once (>= 2), when it takes batches:
+   * a campaign then sends the cases of a chunk in batches of one cell, grouped by shape.
+   */
+  readonly batch?: number;
+  /**
+   * Runs several cases of one cell (grouped by shape, in that order), up to `batch` of them, and
+   * returns one result per case, in order: its outputs, or the Error it failed with. For a JIT
+   * framework, one compiled program for many cases. The verdicts never depend on the grouping.
+   */
+  runBatch?(cell: CellType, cases: readonly CaseInput[]): readonly (ImplementationOutputs | Error)[] | Promise<readonly (ImplementationOutputs | Error)[]>;
   /** Ends what the implementation started (processes, workers); called once by whoever opened it. */
   close?(): void | Promise<void>;
 }
@@ -141,6 +152,90 @@ export async function runImplementation(impl: Implementation, c: FlatCase, name:
   } catch (error) {
     throw fail(`failed: ${error instanceof Error ? error.message : String(error)}`, isFatal(error), error);
   }
+  return checkedReply(impl, c, name, reply);
+}
+
+/** A case for {@link runImplementations}: the case, its name in errors, and its nested form. */
+export interface NamedCase {
+  c: FlatCase;
+  name: string;
+  input: CaseInput;
+}
+
+const shapeKey = ({ c }: NamedCase) => `${c.steps} ${c.inputs} ${c.hidden}`;
+
+/**
+ * Runs cases through an implementation: per case in order, its checked outputs or the
+ * ImplementationError it failed with. An implementation that takes batches
+ * ({@link Implementation.runBatch}) gets them by cell, grouped by shape, `batch` at a time; any
+ * other gets one case at a time. When it fails for good, nothing more is asked of it: `fatal` says
+ * why, and the cases not run are left undefined.
+ */
+export async function runImplementations(impl: Implementation, cases: readonly NamedCase[]): Promise<{ results: (FlatOutputs | ImplementationError | undefined)[]; fatal?: ImplementationError }> {
+  const results: (FlatOutputs | ImplementationError | undefined)[] = new Array(cases.length).fill(undefined);
+  const one = async (k: number): Promise<ImplementationError | undefined> => {
+    try {
+      results[k] = await runImplementation(impl, cases[k].c, cases[k].name, cases[k].input);
+    } catch (error) {
+      if (!(error instanceof ImplementationError)) throw error;
+      if (error.fatal) return error;
+      results[k] = error;
+    }
+    return undefined;
+  };
+  const size = impl.batch;
+  if (impl.runBatch === undefined || size === undefined || size < 2) {
+    for (let k = 0; k < cases.length; k++) {
+      const fatal = await one(k);
+      if (fatal !== undefined) return { results, fatal };
+    }
+    return { results };
+  }
+  const order = cases.map((_, k) => k).filter((k) => impl.cells.includes(cases[k].c.cell));
+  for (let k = 0; k < cases.length; k++) {
+    if (impl.cells.includes(cases[k].c.cell)) continue;
+    const fatal = await one(k);
+    if (fatal !== undefined) return { results, fatal };
+  }
+  order.sort((a, b) => (cases[a].c.cell === cases[b].c.cell ? shapeKey(cases[a]).localeCompare(shapeKey(cases[b])) : cases[a].c.cell < cases[b].c.cell ? -1 : 1) || a - b);
+  for (let start = 0; start < order.length; ) {
+    const cell = cases[order[start]].c.cell;
+    let end = start;
+    while (end < order.length && end - start < size && cases[order[end]].c.cell === cell) end++;
+    const members = order.slice(start, end);
+    start = end;
+    let replies: readonly unknown[];
+    try {
+      replies = await impl.runBatch(cell, members.map((k) => cases[k].input));
+    } catch (error) {
+      const failure = new ImplementationError(`${impl.name}: a batch of ${members.length} ${cell} cases failed: ${error instanceof Error ? error.message : String(error)}`, isFatal(error), { cause: error });
+      if (failure.fatal) return { results, fatal: failure };
+      for (const k of members) results[k] = failure;
+      continue;
+    }
+    if (!Array.isArray(replies) || replies.length !== members.length) {
+      const got = Array.isArray(replies) ? `${replies.length} results` : 'no list of results';
+      return { results, fatal: new ImplementationError(`${impl.name}: a batch of ${members.length} ${cell} cases came back with ${got}`, true) };
+    }
+    members.forEach((k, j) => {
+      const reply = replies[j];
+      if (reply instanceof Error) {
+        results[k] = new ImplementationError(`${impl.name}: ${cases[k].name}: failed: ${reply.message}`, false, { cause: reply });
+        return;
+      }
+      try {
+        results[k] = checkedReply(impl, cases[k].c, cases[k].name, reply);
+      } catch (error) {
+        results[k] = error as ImplementationError;
+      }
+    });
+  }
+  return { results };
+}
+
+/** A reply checked against the interface: `Output` present, only keys of this cell, T x H numbers each. */
+function checkedReply(impl: Implementation, c: FlatCase, name: string, reply: unknown): FlatOutputs {
+  const fail = (what: string) => new ImplementationError(`${impl.name}: ${name}: ${what}`);
   if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) throw fail(`expected an object of outputs by seed key, got ${Array.isArray(reply) ? 'an array' : reply === null ? 'null' : typeof reply}`);
   const allowed = seedKeysOf(c.cell);
   const outputs: FlatOutputs = {};
@@ -185,6 +280,9 @@ export function implementationProblems(value: unknown, source: string): string[]
   if (typeof impl.run !== 'function') problems.push(`${source}: run: expected a function run(cell, S, W), got ${typeof impl.run}`);
   if (impl.version !== undefined && typeof impl.version !== 'string') problems.push(`${source}: version: expected a string, got ${typeof impl.version}`);
   if (impl.close !== undefined && typeof impl.close !== 'function') problems.push(`${source}: close: expected a function, got ${typeof impl.close}`);
+  if (impl.batch !== undefined && !(Number.isSafeInteger(impl.batch) && (impl.batch as number) >= 2)) problems.push(`${source}: batch: expected an integer >= 2 (the most cases runBatch takes), got ${JSON.stringify(impl.batch)}`);
+  if (impl.runBatch !== undefined && typeof impl.runBatch !== 'function') problems.push(`${source}: runBatch: expected a function runBatch(cell, cases), got ${typeof impl.runBatch}`);
+  if ((impl.batch === undefined) !== (impl.runBatch === undefined) && problems.length === 0) problems.push(`${source}: batch and runBatch go together: give both or neither`);
   if (impl.keys !== undefined) {
     const known = new Set([...seedKeysOf('type1'), ...seedKeysOf('type2')]);
     if (!Array.isArray(impl.keys) || !impl.keys.includes('Output') || !impl.keys.every((key) => known.has(key as string))) {

@@ -4,6 +4,8 @@
  */
 import { html, type SafeHtml } from '../report/html.js';
 import { badge, renderReport } from '../report/render-report.js';
+import { describeDiagnosis, type DiagnosisRecord } from '../diagnosis/record.js';
+import { shellWord } from '../implementations/command-line.js';
 import type { Distance, Scoreboard, ScoreRow } from './scoreboard.js';
 
 const e = (x: number) => (x === 0 ? '0' : Number.isFinite(x) ? x.toExponential(1) : String(x));
@@ -62,6 +64,41 @@ export function rowCells(row: ScoreRow): string[] {
   ];
 }
 
+/** The folder under findings/ that holds an implementation's reproducers. */
+export function findingsFolder(implementation: string): string {
+  return implementation.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'implementation';
+}
+
+/** How to replay a saved reproducer, from the folder the scoreboard was written in. */
+function replayLine(row: ScoreRow, record: DiagnosisRecord): string | undefined {
+  const file = record.saved?.shrunk ?? record.saved?.original;
+  if (file === undefined) return undefined;
+  return `npx lstm-parity verify --case ${shellWord(file)}${row.args ? ` ${row.args}` : ''}`;
+}
+
+/** The cause of a row's port bugs: the catalogued mistakes that reproduce its original cases, most often first. */
+export function causeOf(row: ScoreRow): string | undefined {
+  const records = row.diagnoses?.records ?? [];
+  const counts = new Map<string, number>();
+  for (const r of records) for (const m of r.mistakes.filter((m) => m.onOriginal)) counts.set(m.title, (counts.get(m.title) ?? 0) + 1);
+  if (records.length === 0) return undefined;
+  if (counts.size === 0) return `no catalogued porting mistake reproduces the ${records.length} diagnosed case${records.length === 1 ? '' : 's'}`;
+  const [title, n] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  return `${title} (reproduces ${n} of ${records.length} diagnosed case${records.length === 1 ? '' : 's'})`;
+}
+
+/** Each failing row's diagnoses: a heading, its cause, then each case as verify prints it. */
+function findings(board: Scoreboard): { title: string; cause: string; notDiagnosed: number; cases: { name: string; lines: string[]; file?: string }[] }[] {
+  return board.rows
+    .filter((row) => row.diagnoses !== undefined && row.judgedAs === row.dtype)
+    .map((row) => ({
+      title: `${row.implementation} ${row.cell}: ${row.portBugs} port bug${row.portBugs === 1 ? '' : 's'}`,
+      cause: causeOf(row) ?? 'none diagnosed',
+      notDiagnosed: row.diagnoses!.notDiagnosed,
+      cases: row.diagnoses!.records.map((r) => ({ name: `${r.case} [${r.check}]`, lines: describeDiagnosis(r, replayLine(row, r)), file: r.saved?.shrunk ?? r.saved?.original })),
+    }));
+}
+
 /** The notes under the table, one string each (Markdown-free, so HTML can escape them). */
 export function notes(board: Scoreboard): string[] {
   const out: string[] = [];
@@ -97,6 +134,14 @@ export function scoreboardMarkdown(board: Scoreboard, command: string): string {
     '',
     ...notes(board).map((note) => `- ${note}`),
   ];
+  const found = findings(board);
+  if (found.length > 0) {
+    lines.push('', '## Findings', '', 'Each port bug diagnosed: shrunk to a minimal case, located, and explained by the catalogued porting mistakes that reproduce the answer. Replay from this folder.');
+    for (const f of found) {
+      lines.push('', `### ${f.title}`, '', `Cause: ${f.cause}.${f.notDiagnosed > 0 ? ` ${f.notDiagnosed} more not diagnosed (--shrink-cases).` : ''}`);
+      for (const c of f.cases) lines.push('', `${c.file === undefined ? c.name : `[${c.name}](${c.file})`}:`, '', '```', ...c.lines.map((l) => l.replace(/^ {2}/, '')), '```');
+    }
+  }
   if (board.propertyFailures.length > 0) {
     lines.push('', '## Failed properties', '');
     for (const f of board.propertyFailures) lines.push(`- ${f.implementation}, ${f.suite}, ${f.title}:`, '', '  ```', ...f.report.split('\n').map((l) => `  ${l}`), '  ```');
@@ -105,7 +150,7 @@ export function scoreboardMarkdown(board: Scoreboard, command: string): string {
 }
 
 function table(board: Scoreboard): SafeHtml {
-  return html`<div class="card"><table><thead><tr>${COLUMNS.map((c, k) => html`<th${k >= 4 && k < COLUMNS.length - 1 ? html` class="num"` : ''}>${c}</th>`)}</tr></thead>
+  return html`<div class="card scroll"><table><thead><tr>${COLUMNS.map((c, k) => html`<th${k >= 4 && k < COLUMNS.length - 1 ? html` class="num"` : ''}>${c}</th>`)}</tr></thead>
 <tbody>${board.rows.map((row) => {
     const cells = rowCells(row);
     return html`<tr>${cells.map((cell, k) =>
@@ -123,6 +168,23 @@ export function scoreboardHtml(board: Scoreboard, command: string): string {
     sections: [
       { id: 'table', title: 'Scores', blocks: [{ kind: 'html', html: table(board) }] },
       { id: 'notes', title: 'How to read it', blocks: [{ kind: 'html', html: html`<div class="card"><ul>${notes(board).map((n) => html`<li>${n}</li>`)}</ul></div>` }] },
+      {
+        id: 'findings',
+        title: 'Findings',
+        blocks: [
+          {
+            kind: 'html',
+            html: (() => {
+              const found = findings(board);
+              return found.length === 0
+                ? html`<div class="card"><p>No port bug was diagnosed.</p></div>`
+                : html`<div class="card">${found.map(
+                    (f) => html`<h3>${f.title}</h3><p>Cause: ${f.cause}.${f.notDiagnosed > 0 ? ` ${f.notDiagnosed} more not diagnosed.` : ''}</p>${f.cases.map((c) => html`<p>${c.file === undefined ? c.name : html`<a href="${c.file}">${c.name}</a>`}</p><pre>${c.lines.map((l) => l.replace(/^ {2}/, '')).join('\n')}</pre>`)}`,
+                  )}</div>`;
+            })(),
+          },
+        ],
+      },
       {
         id: 'failures',
         title: 'Failed properties',

@@ -11,10 +11,15 @@
  *    precision's ULPs), beside NumPy's own;
  * 3. the conformance properties (../conformance/check.ts), at a share of their default runs.
  *
- * Time per case is the implementation's own time (its `run` calls), not the judging's.
- * An implementation that cannot be opened (a missing library) is listed with the reason.
+ * Time per case is the implementation's own time (its `run` and `runBatch` calls), not the
+ * judging's. An implementation that cannot be opened (a missing library) is listed with the reason.
+ * The port bugs of a row judged in its own precision are diagnosed (../diagnosis/) within a
+ * budget per implementation: shrunk, located and explained by the catalogued mistakes, and handed
+ * to `onDiagnosed` while the implementation is open, so the caller can save the reproducers.
  */
 import { verify, type CellStats, type VerifyResult } from '../campaign/verify.js';
+import type { DiagnosedFinding, DiagnosisBudget } from '../campaign/diagnose-findings.js';
+import type { DiagnosisRecord } from '../diagnosis/record.js';
 import { campaignCase } from '../campaign/random-case.js';
 import type { CellType } from '../cells/schema.js';
 import { checkConformance, type PropertyOutcome } from '../conformance/check.js';
@@ -30,6 +35,8 @@ export interface Contender {
   open(): Promise<Implementation>;
   /** Hold its arithmetic identities bit for bit (this package's cells). */
   exactArithmetic?: boolean;
+  /** The command-line options that choose it again (`--impl flax-float64`), for replay lines. */
+  args?: string;
 }
 
 export interface ScoreboardOptions {
@@ -42,6 +49,10 @@ export interface ScoreboardOptions {
   truthCases: number;
   goldenDir: string;
   oracle: NumpyOracle;
+  /** Diagnose each implementation's port bugs within this budget (not on a float32 one's float64 row). */
+  diagnosis?: DiagnosisBudget;
+  /** Called with an implementation's diagnoses while it is still open; may fill in each record's `saved`. */
+  onDiagnosed?: (impl: Implementation, diagnosed: readonly DiagnosedFinding[], records: DiagnosisRecord[]) => Promise<void>;
   onProgress?: (line: string) => void;
 }
 
@@ -79,6 +90,10 @@ export interface ScoreRow {
   /** Milliseconds the implementation spent per case (its own run calls). */
   msPerCase: number;
   ok: boolean;
+  /** The diagnoses of its port bugs, when the scoreboard diagnosed them. */
+  diagnoses?: { records: DiagnosisRecord[]; notDiagnosed: number };
+  /** The command-line options that choose it again (its contender's `args`). */
+  args?: string;
 }
 
 export interface Scoreboard {
@@ -111,6 +126,21 @@ function timed(impl: Implementation, dtype?: Dtype): { impl: Implementation; clo
         }
       },
     },
+    ...(impl.runBatch === undefined
+      ? {}
+      : {
+          runBatch: {
+            value: async (...args: Parameters<NonNullable<Implementation['runBatch']>>) => {
+              const started = performance.now();
+              try {
+                return await impl.runBatch!(...args);
+              } finally {
+                clock.ms += performance.now() - started;
+                clock.calls += args[1].length;
+              }
+            },
+          },
+        }),
   }) as Implementation;
   return { impl: wrapped, clock };
 }
@@ -213,7 +243,8 @@ export async function runScoreboard(options: ScoreboardOptions): Promise<Scorebo
       for (const dtype of judgedAs) {
         log(`${impl.name}: verify, judged as ${dtype}`);
         const { impl: clocked, clock } = timed(impl, dtype);
-        const { result } = await verify({
+        const diagnosis = dtype === impl.dtype ? options.diagnosis : undefined;
+        const { result, diagnosed } = await verify({
           casesPerCell: options.casesPerCell,
           seed: options.seed,
           shard: { index: 1, count: 1 },
@@ -222,8 +253,21 @@ export async function runScoreboard(options: ScoreboardOptions): Promise<Scorebo
           probes: true,
           implementation: clocked,
           oracle,
+          diagnosis,
+          onDiagnosis: (name, k, total) => log(`${impl.name}: diagnosing ${name} (${k + 1} of ${total})`),
         });
-        rows.push(...rowsOf(result, clocked, impl.dtype, dtype, clock.calls === 0 ? 0 : clock.ms / clock.calls));
+        const records = result.diagnoses?.records ?? [];
+        if (diagnosed.length > 0) await options.onDiagnosed?.(impl, diagnosed, records);
+        const made = rowsOf(result, clocked, impl.dtype, dtype, clock.calls === 0 ? 0 : clock.ms / clock.calls);
+        for (const row of made) row.args = contender.args;
+        if (result.diagnoses !== undefined) {
+          for (const row of made) {
+            const mine = records.filter((r) => r.cell === row.cell);
+            const bugs = new Set(result.findings.filter((f) => f.cell === row.cell && f.verdict === 'port-bug').map((f) => f.case)).size;
+            if (bugs > 0) row.diagnoses = { records: mine, notDiagnosed: Math.max(0, bugs - mine.length) };
+          }
+        }
+        rows.push(...made);
       }
       const own = rows.filter((r) => r.implementation === impl.name && r.judgedAs === impl.dtype);
       for (const row of own) {
