@@ -54,6 +54,8 @@ describeWithNumpy('catalogued mistakes made by a NumPy port behind the command p
       if (check === 'numpy') expect(d.original.verdict?.kind, d.original.verdict && JSON.stringify(d.original.verdict.worst)).toBe('port-bug');
       expect(d.notShrunk).toBe('no time was left for shrinking (--shrink-time)');
       expect(d.mistakes.map((m) => m.mistake.id)).toContain(mistake.id);
+      // The controls never refute the mistake the port makes (they only set apart those that fit by accident).
+      expect(d.mistakes.find((m) => m.mistake.id === mistake.id)!.onControls).not.toBe(false);
       expect(d.localization).toBeDefined();
     } finally {
       await implementation.close?.();

@@ -15,17 +15,20 @@ import { readSettings } from '../src/conformance/runner.js';
 import { MISTAKES, mistakesFor } from '../src/diagnosis/catalogue.js';
 import { addContrasts, addToContrast, caseFeatures, describeContrast, emptyContrast } from '../src/diagnosis/contrast.js';
 import { diagnose } from '../src/diagnosis/diagnose.js';
+import { describeDiagnosis, recordOf } from '../src/diagnosis/record.js';
 import { explain } from '../src/diagnosis/explain.js';
 import { localize } from '../src/diagnosis/localize.js';
 import { runVariant } from '../src/diagnosis/seed-variant.js';
 import { shrinkCase, simplerNumbers } from '../src/diagnosis/shrink.js';
 import { toFlatCase, type FlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import { compareTraces } from '../src/judge/compare.js';
+import type { Implementation, ImplementationOutputs } from '../src/judge/implementation.js';
 import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
 import type { CaseValue } from '../src/numeric/seeded-random.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
-import { swappedGates } from './helpers/implementations.js';
+import { brokenCells, swappedGates } from './helpers/implementations.js';
 import { describeWithNumpy } from './helpers/numpy.js';
+import { type1Weights } from './helpers/weights.js';
 import { exampleFor, scaled } from './helpers/mistake-examples.js';
 
 const cellsOutputs = (c: FlatCase, value: CaseValue): FlatOutputs =>
@@ -137,13 +140,59 @@ describe('shrinkCase', () => {
   it('should offer simpler numbers, simplest first', () => {
     expect(simplerNumbers(3.14159)).toEqual([0, 1, 3, 4, 3.1, 3.14]);
     expect(simplerNumbers(-3.7)).toEqual([0, -1, -4]);
-    expect(simplerNumbers(0.3)).toEqual([0, 1, 0.25]);
+    expect(simplerNumbers(0.3)).toEqual([0, 1]); // 0.25 has more digits
+    expect(simplerNumbers(-(2 ** -1030))).toEqual([0, -1, -9e-311, -8.7e-311, -8.69e-311]);
     expect(simplerNumbers(Infinity)).toEqual([0]);
     expect(simplerNumbers(0)).toEqual([]);
+  });
+
+  it('should never cycle between numbers each simpler by one measure (9e-311 and 2^-1030)', async () => {
+    const tiny = (x: number) => x !== 0 && Math.abs(x) < 1e-300;
+    for (const x of [-9e-311, -(2 ** -1030)]) {
+      const start = { S: [[-1.7976931348623157e308]], W: { ...type1Weights(1, 1), w_c: [[x]] } } as unknown as CaseValue;
+      const result = await shrinkCase(start, async (candidates) => candidates.map((v) => tiny((v.W.w_c as number[][])[0][0])), { deadline: Infinity });
+      expect(result.stopped).toBe('done');
+      expect(result.tests).toBeLessThan(200);
+      expect((result.value.W.w_c as number[][])[0][0]).toBe(-9e-311);
+    }
   });
 });
 
 describeWithNumpy('diagnose against NumPy', () => {
+  it('should set the mistake that is the cause apart from those that fit a minimal case by accident, with controls', async () => {
+    // Subnormal inputs and weights read as zero: on S = [[-1.8e308]], w_c = [[-9e-311]], all else 0,
+    // six gate swaps give the same h and c too; on the controls only the flush does.
+    const flush = (x: unknown): unknown => (Array.isArray(x) ? x.map(flush) : typeof x === 'number' && x !== 0 && Math.abs(x) < 2 ** -1022 ? 0 : x);
+    const flushing = brokenCells('daz', (cell, { S, W }, cells) => cells(cell, { S: flush(S), W: Object.fromEntries(Object.entries(W).map(([key, v]) => [key, flush(v)])) }));
+    // Returning only h and c, as Flax's cell does: the gates cannot tell the swaps apart.
+    const daz: Implementation = {
+      ...flushing,
+      keys: ['Output', 'cell_state_vectors'],
+      run: async (cell, S, W) => {
+        const all = (await flushing.run(cell, S, W)) as Record<string, unknown>;
+        return { Output: all.Output, cell_state_vectors: all.cell_state_vectors } as ImplementationOutputs;
+      },
+    };
+    const value = { S: [[-1.7976931348623157e308]], W: { ...type1Weights(1, 1), w_i: [[0]], u_i: [[0]], b_i: [0], w_g: [[0]], u_g: [[0]], b_g: [0], w_o: [[0]], u_o: [[0]], b_o: [0], w_c: [[-9e-311]], u_c: [[0]], b_c: [0] } } as unknown as CaseValue;
+    const oracle = await NumpyOracle.start();
+    try {
+      const d = await diagnose({ name: 'subnormal', cell: 'type1', check: 'numpy', value, allowNonFinite: true }, { implementation: daz, reference: oracle.reference('float64'), tolerance: FLOAT64_TOLERANCE, deadline: 0 });
+      const by = (onControls: boolean) => d.mistakes.filter((m) => m.onOriginal && m.onControls === onControls).map((m) => m.mistake.id);
+      expect(by(true)).toEqual(['daz', 'daz-ftz']);
+      expect(by(false)).toHaveLength(6);
+      expect(by(false).every((id) => id.startsWith('swap-'))).toBe(true);
+      expect(d.mistakes.slice(0, 2).map((m) => m.mistake.id)).toEqual(['daz', 'daz-ftz']);
+      const lines = describeDiagnosis(recordOf(d), undefined);
+      expect(lines.filter((line) => line.startsWith('  reproduced by:'))).toEqual([
+        '  reproduced by: subnormal inputs and weights read as zero (denormals-are-zero) (on the original case and the controls too)',
+        '  reproduced by: subnormals read as zero and flushed to zero (fast-math, XLA on CPU) (on the original case and the controls too)',
+      ]);
+      expect(lines).toContain('  (6 reproduce it but not the controls; --json lists them)');
+    } finally {
+      await oracle.close();
+    }
+  });
+
   it('should shrink a live case of swapped gates to one unit and one step, locate it and name the mistake', async () => {
     const oracle = await NumpyOracle.start();
     try {

@@ -4,14 +4,18 @@
  * $LSTM_PARITY_PEER_PYTHON (.ci/run provides a venv), and each says, once and by name, when it
  * was skipped and why.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/campaign/verify.js';
+import { peerPython } from '../src/implementations/python-peers.js';
 import { findBuiltin, PeerUnavailableError } from '../src/implementations/registry.js';
 import type { Implementation } from '../src/judge/implementation.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { fakePython, scratch } from './helpers/faults.js';
 import { ROOT } from './helpers/cli.js';
+import { runMain } from './helpers/in-process.js';
 import { describeWithNumpy, numpy } from './helpers/numpy.js';
 
 const tmp = scratch('peers');
@@ -86,5 +90,22 @@ describe('a Python peer whose library is missing', () => {
       if (before === undefined) delete process.env.LSTM_PARITY_PEER_PYTHON;
       else process.env.LSTM_PARITY_PEER_PYTHON = before;
     }
+  });
+});
+
+describeWithNumpy('the Flax finding (docs/findings/flax-subnormals.md)', () => {
+  const available = typeof opened.get('flax-float64') === 'object';
+  if (!available) console.warn(`SKIPPED the Flax finding: ${String(opened.get('flax-float64'))}`);
+
+  it.skipIf(!available)('should replay: its saved case is a port bug, explained by denormals-are-zero, and its plain-JAX script prints the numbers the page shows', async () => {
+    const page = readFileSync(join(ROOT, 'docs/findings/flax-subnormals.md'), 'utf8');
+    const replay = await runMain(['verify', '--case', 'docs/findings/flax-float64-subnormal-weight.shrunk.json', '--impl', 'flax-float64']);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('reproduced by: subnormal inputs and weights read as zero (denormals-are-zero) (on the original case and the controls too)');
+    const script = execFileSync(peerPython(), [join(ROOT, 'docs/findings/flax_subnormal_weight.py')], { encoding: 'utf8' });
+    for (const line of script.split('\n').filter((l) => /^(cell state|x \* w alone):/.test(l))) expect(page).toContain(line);
+    // NumPy's number is the one the case file records (written by the reference); Flax's is the flushed 0.
+    const recorded = JSON.parse(readFileSync(join(ROOT, 'docs/findings/flax-float64-subnormal-weight.shrunk.json'), 'utf8')) as { expected: { cell_state_vectors: number[][] } };
+    expect(script).toContain(`\ncell state:   flax 0.0   numpy ${String(recorded.expected.cell_state_vectors[0][0])}\n`);
   });
 });

@@ -14,9 +14,10 @@ import { measureNoiseFloors, type NoiseFloor } from '../judge/noise-floor.js';
 import type { Tolerance } from '../judge/tolerance.js';
 import { judge, type Verdict } from '../judge/verdict.js';
 import type { CaseValue } from '../numeric/seeded-random.js';
-import { explain } from './explain.js';
+import { explain, matchesUnderPolicy } from './explain.js';
 import { localize, type Localization } from './localize.js';
 import type { Mistake } from './mistake.js';
+import { runVariant } from './seed-variant.js';
 import { shrinkCase, ShrinkStopped, type ShrinkStop } from './shrink.js';
 
 /** NumPy's noise floor as a verdict reads it: spreads per step, and where NaN-ness moved. */
@@ -78,8 +79,12 @@ export interface Diagnosis {
   notShrunk?: string;
   /** The first element where the implementation parts from NumPy on the shrunk case. */
   localization?: Localization;
-  /** Catalogued mistakes that reproduce the implementation's answer on the shrunk case, and whether also on the original. */
-  mistakes: { mistake: Mistake; onOriginal: boolean }[];
+  /**
+   * Catalogued mistakes that reproduce the implementation's answer on the shrunk case, whether also
+   * on the original, and whether also on the controls (controlCases; undefined where they were not
+   * run: one mistake or none, or the implementation answered no control).
+   */
+  mistakes: { mistake: Mistake; onOriginal: boolean; onControls?: boolean }[];
 }
 
 const shapeOf = (c: FlatCase) => ({ steps: c.steps, hidden: c.hidden, inputs: c.inputs });
@@ -170,6 +175,58 @@ function examine(request: DiagnosisRequest, form: JudgedForm, tolerance: Toleran
 }
 
 /**
+ * Controls for the mistakes that reproduce a shrunk case: the case with its zero entries given
+ * small values (deterministic, in [-0.25, 0.25]), its other entries kept (the biases alone, then
+ * the biases and recurrent weights, then every zero of S and W), and an ordinary case of its shape
+ * (every entry such a value). A minimal case is mostly zeros, and on zeros many mistakes give the
+ * same answer (swapping two gates whose weights are all 0 changes little); a mistake that is the
+ * cause gives the implementation's answer on every input, so on these too, and on the ordinary
+ * case, where an implementation that fails only at edges agrees with the seed, a mistake that
+ * breaks every case shows itself. Filling in stages keeps a control whose gates a huge input does
+ * not saturate (a weight filled in beside x = 1e308 would).
+ */
+export function controlCases(value: CaseValue): CaseValue[] {
+  const fillWith = (which: (key: string) => boolean, alsoS: boolean, every = false): CaseValue => {
+    let state = 0x2545f491;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return (state / 2 ** 32 - 0.5) / 2;
+    };
+    const fill = (x: number) => (x === 0 || every ? next() : x);
+    const W: Record<string, number[] | number[][]> = {};
+    for (const [key, entry] of Object.entries(value.W)) {
+      W[key] = which(key) ? ((entry as (number | number[])[]).map((row) => (Array.isArray(row) ? row.map(fill) : fill(row))) as number[] | number[][]) : entry;
+    }
+    return { S: alsoS ? value.S.map((row) => row.map(fill)) : value.S, W } as CaseValue;
+  };
+  return [fillWith((key) => key.startsWith('b_'), false), fillWith((key) => !key.startsWith('w_'), false), fillWith(() => true, true), fillWith(() => true, true, true)];
+}
+
+/** Which of `mistakes` reproduce the implementation's answer on every control it answered; undefined when it answered none. */
+async function onControls(request: DiagnosisRequest, form: JudgedForm, mistakes: readonly Mistake[], context: DiagnosisContext): Promise<Set<string> | undefined> {
+  let kept: Set<string> | undefined;
+  for (const value of controlCases(form.value)) {
+    const c = toFlatCase(request.cell, value, { allowNonFinite: request.allowNonFinite });
+    let actual: FlatOutputs;
+    try {
+      actual = await beforeDeadline(runImplementation(context.implementation, c, `${request.name} (control)`, value as CaseInput), Math.max(context.deadline, performance.now() + 10_000));
+    } catch (error) {
+      if (error instanceof ShrinkStopped || error instanceof ImplementationError) continue;
+      throw error;
+    }
+    const policy = { tolerance: context.tolerance, signs: request.check === 'numpy:signed-zero' };
+    const reproducing = mistakes.filter((mistake) => {
+      const variant = runVariant(c, mistake.change);
+      const compared = Object.fromEntries(Object.keys(actual).map((key) => [key, variant[key]]));
+      return matchesUnderPolicy(actual, compared, mistake.tolerance === undefined ? policy : { ...policy, tolerance: mistake.tolerance }, c.hidden);
+    });
+    const ids = new Set(reproducing.map((mistake) => mistake.id));
+    kept = kept === undefined ? ids : new Set([...kept].filter((id) => ids.has(id)));
+  }
+  return kept;
+}
+
+/**
  * Diagnoses one port bug: shrinks it within the context's budget (when NumPy is there to judge
  * the candidates), localizes it and explains it. Never throws for the implementation's faults:
  * a crash or a hang while shrinking ends the shrinking, and the diagnosis says so.
@@ -223,8 +280,11 @@ export async function diagnose(request: DiagnosisRequest, context: DiagnosisCont
   const onOriginal = diagnosis.shrunk === original ? onShrunk : examine(request, original, context.tolerance);
   diagnosis.localization = onShrunk.localization;
   const originalIds = new Set(onOriginal.mistakes.map((m) => m.id));
-  // Those that reproduce the original case too come first: they explain what was found.
-  const marked = onShrunk.mistakes.map((mistake) => ({ mistake, onOriginal: originalIds.has(mistake.id) }));
-  diagnosis.mistakes = [...marked.filter((m) => m.onOriginal), ...marked.filter((m) => !m.onOriginal)];
+  const controlIds = onShrunk.mistakes.length > 1 && diagnosis.shrunk.actual !== undefined ? await onControls(request, diagnosis.shrunk, onShrunk.mistakes, context) : undefined;
+  const marked = onShrunk.mistakes.map((mistake) => ({ mistake, onOriginal: originalIds.has(mistake.id), onControls: controlIds?.has(mistake.id) }));
+  // Those that reproduce the original case come first, and of those, the ones that also reproduce
+  // the controls: they explain what was found.
+  const rank = (m: (typeof marked)[number]) => (m.onOriginal ? 0 : 2) + (m.onControls === false ? 1 : 0);
+  diagnosis.mistakes = marked.map((m, k) => ({ m, k })).sort((a, b) => rank(a.m) - rank(b.m) || a.k - b.k).map(({ m }) => m);
   return diagnosis;
 }

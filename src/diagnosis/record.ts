@@ -27,14 +27,14 @@ export interface DiagnosisRecord {
   /** Where the implementation first parts from NumPy on the shrunk case. */
   localization?: Localization;
   /** Catalogued mistakes that reproduce the implementation's answer on the shrunk case. */
-  mistakes: { id: string; title: string; onOriginal: boolean }[];
+  mistakes: { id: string; title: string; onOriginal: boolean; onControls?: boolean }[];
   /** Where `--save-failures` wrote the shrunk case and the original. */
   saved?: { shrunk?: string; original: string };
 }
 
 /** The record of a diagnosis. */
 export function recordOf(d: Diagnosis): DiagnosisRecord {
-  const record: DiagnosisRecord = { case: d.name, cell: d.cell, check: d.check, original: d.original.shape, mistakes: d.mistakes.map(({ mistake, onOriginal }) => ({ id: mistake.id, title: mistake.title, onOriginal })) };
+  const record: DiagnosisRecord = { case: d.name, cell: d.cell, check: d.check, original: d.original.shape, mistakes: d.mistakes.map(({ mistake, onOriginal, onControls }) => ({ id: mistake.id, title: mistake.title, onOriginal, ...(onControls === undefined ? {} : { onControls }) })) };
   if (d.shrinking !== undefined) record.shrunk = { ...d.shrunk.shape, value: d.shrunk.value, ...d.shrinking, unchanged: d.shrunk === d.original };
   if (d.notShrunk !== undefined) record.notShrunk = d.notShrunk;
   if (d.localization !== undefined) record.localization = d.localization;
@@ -96,14 +96,24 @@ export function describeDiagnosis(r: DiagnosisRecord, replay: string | undefined
     lines.push(`    the seed's terms there (NumPy's operands): ${at.terms.map((t) => `${t.name} ${g(t.value)}`).join(', ')}`);
     if (at.unseen.length > 0) lines.push(`    (the implementation does not return ${at.unseen.join(', ')}: the difference may start there, earlier)`);
   }
-  // Mistakes that reproduce the original too are the explanation; those that fit the shrunk case
-  // alone (a tiny case can fit several) are only counted beside them.
+  // Mistakes that reproduce the original too are the explanation, and of those the ones that also
+  // reproduce the controls (a minimal case is mostly zeros, on which several mistakes agree);
+  // those that fit the shrunk case alone are only counted beside them.
   const both = r.mistakes.filter((m) => m.onOriginal);
+  const robust = both.filter((m) => m.onControls !== false);
+  const best = robust.length > 0 ? robust : both.length > 0 ? both : r.mistakes;
   // A NaN-ridden answer fits many: at most five are named.
-  const shown = (both.length > 0 ? both : r.mistakes).slice(0, 5);
+  const shown = best.slice(0, 5);
+  const where = (m: DiagnosisRecord['mistakes'][number]) =>
+    !m.onOriginal ? 'on the shrunk case only' : m.onControls === true ? 'on the original case and the controls too' : m.onControls === false ? 'on the original case too, not on the controls' : 'on the original case too';
   if (shown.length === 0) lines.push('  no catalogued mistake reproduces it');
-  for (const m of shown) lines.push(`  reproduced by: ${m.title}${m.onOriginal ? ' (on the original case too)' : ' (on the shrunk case only)'}`);
-  if (shown.length < r.mistakes.length) lines.push(`  (${r.mistakes.length - shown.length} more reproduce ${both.length > shown.length ? 'it' : 'the shrunk case only'}; --json lists them)`);
+  for (const m of shown) lines.push(`  reproduced by: ${m.title} (${where(m)})`);
+  const counted = [
+    [best.length - shown.length, 'more reproduce it'],
+    [best === robust ? both.length - robust.length : 0, 'reproduce it but not the controls'],
+    [best === r.mistakes ? 0 : r.mistakes.length - both.length, 'reproduce the shrunk case only'],
+  ].filter(([n]) => (n as number) > 0);
+  if (counted.length > 0) lines.push(`  (${counted.map(([n, what]) => `${n} ${what}`).join('; ')}; --json lists them)`);
   if (r.saved !== undefined) lines.push(`  saved: ${[r.saved.shrunk, r.saved.original].filter(Boolean).join(', ')}`);
   if (replay !== undefined) lines.push(`  replay: ${replay}`);
   return lines;

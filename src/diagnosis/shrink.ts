@@ -7,8 +7,8 @@
  *   2. hidden units: chunks of units removed from every matrix and bias (and column r of every u)
  *   3. input features: chunks of columns removed from every w and from S
  *   4. whole blocks zeroed: each weight matrix and bias, and S
- *   5. simpler numbers: chunks of entries set to 0, then each entry to ±1, a small integer, the
- *      nearest power of two, or fewer significant digits
+ *   5. simpler numbers: chunks of entries set to 0, then each entry to ±1, a small integer, fewer
+ *      significant digits or the nearest power of two, only ever to a strictly simpler number
  *
  * A dedicated shrinker rather than fast-check's: the case to shrink is given (a golden file, a
  * live case, a file), not drawn by an arbitrary fast-check could replay; the test is asynchronous
@@ -84,7 +84,26 @@ function chunks(n: number, keepAtLeast: number): number[][] {
   return out;
 }
 
-/** Simpler numbers than x, simplest first: 0, ±1, a small integer, ±2^k, fewer digits. */
+/** Significant decimal digits of x's shortest round-trip form. */
+function digitsOf(x: number): number {
+  return String(Math.abs(x)).replace(/e.*$/, '').replace('.', '').replace(/^0+/, '').length;
+}
+
+/**
+ * How complex a number reads: 0, then ±1, then small integers, then by significant digits, a
+ * power of two a little ahead of another number of as many digits. Shrinking only ever moves to a
+ * strictly simpler number, so it cannot cycle (9e-311 -> 2^-1030 = 8.69...e-311 -> 9e-311).
+ */
+export function numberComplexity(x: number): number {
+  if (x === 0) return 0;
+  if (!Number.isFinite(x)) return 100;
+  if (Math.abs(x) === 1) return 1;
+  if (Number.isInteger(x) && Math.abs(x) <= 64) return 2;
+  const power = Number.isInteger(Math.log2(Math.abs(x)));
+  return 2 + digitsOf(x) - (power ? 0.5 : 0);
+}
+
+/** Simpler numbers than x, simplest first: 0, ±1, a small integer, fewer digits, ±2^k. */
 export function simplerNumbers(x: number): number[] {
   if (x === 0 || Number.isNaN(x)) return [];
   if (!Number.isFinite(x)) return [0];
@@ -95,12 +114,15 @@ export function simplerNumbers(x: number): number[] {
   const power = sign * 2 ** Math.round(Math.log2(Math.abs(x)));
   if (Number.isFinite(power) && power !== 0) candidates.push(power);
   for (const digits of [1, 2, 3]) candidates.push(Number(x.toPrecision(digits)));
+  const own = numberComplexity(x);
   const seen = new Set<number>();
-  return candidates.filter((c) => {
-    if (Object.is(c, x) || seen.has(c) || !Number.isFinite(c)) return false;
-    seen.add(c);
-    return true;
-  });
+  return candidates
+    .filter((c) => {
+      if (Object.is(c, x) || seen.has(c) || !Number.isFinite(c) || !(numberComplexity(c) < own)) return false;
+      seen.add(c);
+      return true;
+    })
+    .sort((a, b) => numberComplexity(a) - numberComplexity(b));
 }
 
 /** A place in a case value that holds one number: S[t][k], or W[key] at [r] or [r][k]. */

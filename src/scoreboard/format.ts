@@ -76,11 +76,16 @@ function replayLine(row: ScoreRow, record: DiagnosisRecord): string | undefined 
   return `npx lstm-parity verify --case ${shellWord(file)}${row.args ? ` ${row.args}` : ''}`;
 }
 
-/** The cause of a row's port bugs: the catalogued mistakes that reproduce its original cases, most often first. */
+/** The cause of a row's port bugs: the catalogued mistake that reproduces most of its diagnosed cases (and their controls). */
 export function causeOf(row: ScoreRow): string | undefined {
   const records = row.diagnoses?.records ?? [];
   const counts = new Map<string, number>();
-  for (const r of records) for (const m of r.mistakes.filter((m) => m.onOriginal)) counts.set(m.title, (counts.get(m.title) ?? 0) + 1);
+  // Per case, the mistakes that reproduce the original and the controls; else those of the original.
+  for (const r of records) {
+    const both = r.mistakes.filter((m) => m.onOriginal);
+    const robust = both.filter((m) => m.onControls !== false);
+    for (const m of robust.length > 0 ? robust : both) counts.set(m.title, (counts.get(m.title) ?? 0) + 1);
+  }
   if (records.length === 0) return undefined;
   if (counts.size === 0) return `no catalogued porting mistake reproduces the ${records.length} diagnosed case${records.length === 1 ? '' : 's'}`;
   const [title, n] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
