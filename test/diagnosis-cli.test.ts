@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.js';
-import { runMain } from './helpers/in-process.js';
+import { runMain, withEnv } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 
 const python = process.env.LSTM_PARITY_PYTHON || 'python3';
@@ -104,6 +104,54 @@ describeWithNumpy('verify --save-failures on wrong ports, then verify --case', (
   });
 });
 
+describeWithNumpy('verify --case, the rest of its paths', () => {
+  const faulty = (fault: string) => `${python} ${join(ROOT, 'test/fixtures/implementations/faulty_lstm.py')} ${fault}`;
+
+  it('should print one JSON document with --json, count an error reply as a failed run, and fail a command that crashed', async () => {
+    const json = await runMain(['verify', '--case', 'golden/type1/seed-shape.json', '--case', 'golden/type2/seed-shape.json', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ format: 'lstm-parity case verdicts 1', ok: true, cases: [{ file: 'golden/type1/seed-shape.json', cell: 'type1', ok: true }, { cell: 'type2', ok: true }], implementationRestarts: 0 });
+    const file = join(dir, 'type2-case.json');
+    writeFileSync(file, (await runMain(['case', 'type2/live-1-3'])).stdout);
+    const errored = await runMain(['verify', '--case', file, '--shrink-cases', '0', '--impl-command', faulty('error-type2')]);
+    expect(errored.code).toBe(1);
+    expect(errored.stdout).toContain(`FAIL ${file} [run]: PORT BUG: the implementation failed on the case: `);
+    expect(errored.stdout).toContain('type 2 is not supported yet');
+    const crashed = await withEnv({ LSTM_PARITY_FAULT_DIR: dir }, () => runMain(['verify', '--case', file, '--shrink-cases', '0', '--impl-command', faulty('crash-once')]));
+    expect(crashed.code).toBe(1);
+    expect(crashed.stdout).toMatch(/\nverify: FAILED: faulty_lstm\.py crash-once crashed and was restarted 1 time\n/);
+  });
+
+  it('should refuse a golden file of another cell than --cell, stdin, and a case its implementation lacks the cell for', async () => {
+    for (const [args, message] of [
+      [['verify', '--case', 'golden/type1/seed-shape.json', '--cell', 'type2'], /^lstm-parity: --cell type2 does not match the golden file's cell type1\n$/],
+      [['verify', '--case', '-'], /^lstm-parity: --case: give files, not stdin: a finding names its file\n$/],
+      [['verify', '--case', 'golden/type2/seed-shape.json', '--impl', 'tfjs-cpu'], /^lstm-parity: --case golden\/type2\/seed-shape\.json: a type2 case, and tfjs-cpu implements type1 only\n$/],
+    ] as const) {
+      const result = await runMain([...args]);
+      expect([result.code, result.stdout], args.join(' ')).toEqual([2, '']);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+});
+
+describe('lstm-parity case', () => {
+  it('should write a golden file as it is, by name with or without .json, and draw a live case again from another seed', async () => {
+    const text = readFileSync(join(ROOT, 'golden/type1/seed-shape.json'), 'utf8');
+    for (const name of ['golden/type1/seed-shape', 'golden/type1/seed-shape.json']) {
+      const golden = await runMain(['case', name]);
+      expect([golden.code, JSON.parse(golden.stdout)]).toEqual([0, JSON.parse(text)]);
+    }
+    const reseeded = await runMain(['case', 'type2/live-1-5', '--seed', '7']);
+    const drawn = await runMain(['case', 'type2/live-7-5']);
+    expect(reseeded.code).toBe(0);
+    expect(reseeded.stdout).toBe(drawn.stdout);
+    expect(JSON.parse(reseeded.stdout)).toMatchObject({ cell: 'type2', name: 'type2/live-7-5' });
+    const probe = JSON.parse((await runMain(['case', 'type1/chaotic-probe'])).stdout) as { case: { S: number[][] } };
+    expect(probe.case.S).toHaveLength(200);
+  });
+});
+
 describe('bad input to the diagnosis options', () => {
   it('should refuse, in one line with exit 2, a --case file that is not a case, a --save-failures path that is not a folder, and a name that is not a case', async () => {
     const notCase = join(dir, 'not-a-case.json');
@@ -117,7 +165,11 @@ describe('bad input to the diagnosis options', () => {
       [['verify', '--case', notCase, '--cases', '5'], /^lstm-parity: --case: judges the files given, alone/],
       [['verify', '--shrink-time', '-1'], /^lstm-parity: --shrink-time: expected an integer >= 0/],
       [['case', 'type3/live-1-1'], /^lstm-parity: case: "type3\/live-1-1" is not a case name/],
-      [['case', 'type1/chaotic-probe', '--seed', '2'], /^lstm-parity: --seed: only for live cases/],
+      [['case', 'type1/chaotic-probe', '--seed', '2'], /^lstm-parity: --seed: only for live cases; the chaotic probe is fixed\n$/],
+      [['case', 'golden/type1/seed-shape', '--seed', '2'], /^lstm-parity: --seed: only for live cases; a golden file is fixed\n$/],
+      [['case', 'golden/type1/no-such-file'], /^lstm-parity: case: "golden\/type1\/no-such-file" is not in the golden corpus \(.*MANIFEST\.json\)\n$/],
+      [['case', 'type1/live-1-1', 'type1/live-1-2'], /^lstm-parity: case: expected one case name, got 2\n$/],
+      [['case', 'type1/live-1-1', '--seed', 'x'], /^lstm-parity: --seed: expected an integer/],
     ] as const) {
       const result = await runMain([...args]);
       expect(result.code, args.join(' ')).toBe(2);

@@ -142,6 +142,22 @@ describe('runImplementations', () => {
     expect(short.results.every((r) => r === undefined)).toBe(true);
   });
 
+  it('should fail every case of a batch that throws, stop at one that throws for good, and ask one at a time of an implementation without batches', async () => {
+    const { impl } = batching(8, () => {
+      throw new Error('out of memory');
+    });
+    const { results, fatal } = await runImplementations({ ...impl, cells: ['type1'] }, cases);
+    expect(fatal).toBeUndefined();
+    expect(String(results[0])).toMatch(/batching: a batch of 5 type1 cases failed: out of memory$/);
+    expect(String(results[1])).toMatch(/batching: case 1: does not implement type2 \(it implements type1\)$/);
+    const dying = batching(8, () => {
+      throw Object.assign(new Error('the process died'), { fatal: true });
+    }).impl;
+    expect((await runImplementations(dying, cases)).fatal?.message).toMatch(/a batch of 5 type1 cases failed: the process died$/);
+    const single = await runImplementations(own, cases);
+    expect(single.results.every((r) => r !== undefined && !(r instanceof Error))).toBe(true);
+  });
+
   it('should refuse batch without runBatch, and a batch under 2', () => {
     const base = { name: 'b', cells: ['type1'], dtype: 'float64', run: () => ({}) };
     expect(implementationProblems({ ...base, batch: 4 }, 'impl')).toEqual(['impl: batch and runBatch go together: give both or neither']);

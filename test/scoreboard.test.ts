@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scoreboardCommand } from '../src/cli/scoreboard.js';
-import { causeOf, notes, scoreboardMarkdown } from '../src/scoreboard/format.js';
-import type { Scoreboard } from '../src/scoreboard/scoreboard.js';
+import { causeOf, notes, scoreboardHtml, scoreboardMarkdown } from '../src/scoreboard/format.js';
+import type { Scoreboard, ScoreRow } from '../src/scoreboard/scoreboard.js';
 import { scratch } from './helpers/faults.js';
 import { capture, runMain } from './helpers/in-process.js';
 import { describeWithNumpy } from './helpers/numpy.js';
@@ -56,6 +56,40 @@ describe('a crashing implementation on the scoreboard', () => {
     const board = { date: 'today', settings: { casesPerCell: 5, seed: 1, propertyRuns: 2, truthCases: 4 }, environment: { node: 'v20', python: '3', numpy: '2', blas: 'x' }, rows: [row], numpyVsTruth: {}, unavailable: [], propertyFailures: [], noPeer: [] };
     expect(notes(board as unknown as Scoreboard)).toContain('crashy type1: crashed and was restarted 3 times (crashy exited with code 3); an implementation that crashes does not pass.');
     expect(scoreboardMarkdown(board as unknown as Scoreboard, 'lstm-parity scoreboard')).toMatch(/\n\| crashy \| type1 \| .* \| FAILS \|\n/);
+  });
+});
+
+describe('findings on the scoreboard', () => {
+  const record = (id: string, mistakes: { id: string; onOriginal: boolean; onControls?: boolean }[], saved?: { shrunk?: string; original: string }) => ({
+    case: id,
+    cell: 'type1',
+    check: 'numpy',
+    original: { steps: 3, hidden: 2, inputs: 1 },
+    notShrunk: 'no time was left for shrinking (--shrink-time)',
+    mistakes: mistakes.map((m) => ({ ...m, title: `the mistake ${m.id}` })),
+    saved,
+  });
+  const row = (records: ReturnType<typeof record>[], notDiagnosed = 0) =>
+    ({ implementation: 'p <x>', dtype: 'float64', judgedAs: 'float64', cell: 'type1', keys: [], cases: 19, agree: 16, illConditioned: 0, quirks: 0, portBugs: 3, errors: 0, vsNumpy: { maxUlps: 0, maxAbs: 0 }, msPerCase: 1, ok: false, args: '--impl-command p', diagnoses: { records, notDiagnosed } }) as const;
+  const board = (rows: ReturnType<typeof row>[]) =>
+    ({ date: 'today', settings: { casesPerCell: 5, seed: 1, propertyRuns: 2, truthCases: 4 }, environment: { node: 'v20', python: '3', numpy: '2', blas: 'x' }, rows, numpyVsTruth: {}, unavailable: [], propertyFailures: [], noPeer: [] }) as unknown as Scoreboard;
+
+  it('should name as cause the mistake that reproduces most cases and their controls, else say none does', () => {
+    const both = record('a', [{ id: 'swap', onOriginal: true, onControls: false }, { id: 'daz', onOriginal: true, onControls: true }], { shrunk: 'findings/p/a.shrunk.json', original: 'findings/p/a.json' });
+    const only = record('b', [{ id: 'swap', onOriginal: true }]);
+    expect(causeOf(row([both, record('c', [{ id: 'daz', onOriginal: true }])]) as unknown as ScoreRow)).toBe('the mistake daz (reproduces 2 of 2 diagnosed cases)');
+    expect(causeOf(row([only]) as unknown as ScoreRow)).toBe('the mistake swap (reproduces 1 of 1 diagnosed case)');
+    expect(causeOf(row([record('d', [{ id: 'x', onOriginal: false }])]) as unknown as ScoreRow)).toBe('no catalogued porting mistake reproduces the 1 diagnosed case');
+    expect(causeOf(row([]) as unknown as ScoreRow)).toBeUndefined();
+    const markdown = scoreboardMarkdown(board([row([both], 2) as never]), 'npx lstm-parity scoreboard');
+    expect(markdown).toContain('### p <x> type1: 3 port bugs\n\nCause: the mistake daz (reproduces 1 of 1 diagnosed case). 2 more not diagnosed (--shrink-cases).');
+    expect(markdown).toContain('[a [numpy]](findings/p/a.shrunk.json):');
+    expect(markdown).toContain('replay: npx lstm-parity verify --case findings/p/a.shrunk.json --impl-command p');
+    const page = scoreboardHtml(board([row([both, only]) as never]), 'npx lstm-parity scoreboard');
+    expect(page).toContain('<h3>p &lt;x&gt; type1: 3 port bugs</h3>');
+    expect(page).toContain('<a href="findings/p/a.shrunk.json">a [numpy]</a>');
+    expect(page).toContain('<p>b [numpy]</p>');
+    expect(scoreboardHtml(board([]), 'x')).toContain('No port bug was diagnosed.');
   });
 });
 
