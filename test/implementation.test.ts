@@ -158,6 +158,40 @@ describe('runImplementations', () => {
     expect(single.results.every((r) => r !== undefined && !(r instanceof Error))).toBe(true);
   });
 
+  it('should name every field of a value that is not an implementation', () => {
+    expect(implementationProblems(null, 'x.mjs')).toEqual(['x.mjs: expected an implementation {name, cells, dtype, run}, got null']);
+    expect(implementationProblems(7, 'x.mjs')).toEqual(['x.mjs: expected an implementation {name, cells, dtype, run}, got number']);
+    expect(implementationProblems({ name: '', cells: ['type3'], dtype: 'float16', run: 1, version: 2, close: 'no', batch: 2.5, runBatch: 'no', keys: ['h'] }, 'x')).toEqual([
+      'x: name: expected a non-empty string, got ""',
+      'x: cells: expected a non-empty list of "type1", "type2", got ["type3"]',
+      'x: dtype: expected "float64" or "float32", got "float16"',
+      'x: run: expected a function run(cell, S, W), got number',
+      'x: version: expected a string, got number',
+      'x: close: expected a function, got string',
+      'x: batch: expected an integer >= 2 (the most cases runBatch takes), got 2.5',
+      'x: runBatch: expected a function runBatch(cell, cases), got string',
+      'x: keys: expected a list of seed keys that includes "Output", got ["h"]',
+    ]);
+    expect(implementationProblems({}, 'x')).toEqual([
+      'x: name: expected a non-empty string, got undefined',
+      'x: cells: expected a non-empty list of "type1", "type2", got undefined',
+      'x: dtype: expected "float64" or "float32", got undefined',
+      'x: run: expected a function run(cell, S, W), got undefined',
+    ]);
+    expect(implementationProblems({ name: 'ok', cells: ['type1'], dtype: 'float64', run: () => ({}), keys: 'Output' }, 'x')).toEqual(['x: keys: expected a list of seed keys that includes "Output", got "Output"']);
+  });
+
+  it('should hold a reply to the keys the implementation declared', async () => {
+    const declared = (reply: unknown): Implementation => ({ ...replying(reply), keys: ['Output', 'cell_state_vectors'] });
+    const six = new Float64Array(6);
+    await expect(run(declared({ Output: six }))).rejects.toThrow('fake: case 7: the reply lacks cell_state_vectors the keys it declared (Output, cell_state_vectors)');
+    await expect(run(declared({ Output: six, cell_state_vectors: six, input_gate_activations: six }))).rejects.toThrow(
+      'fake: case 7: the reply has input_gate_activations besides the keys it declared (Output, cell_state_vectors)',
+    );
+    await expect(run(declared({ Output: six, input_gate_activations: six }))).rejects.toThrow('the reply lacks cell_state_vectors and has input_gate_activations besides the keys it declared');
+    expect(Object.keys(await run(declared({ cell_state_vectors: six, Output: six })))).toEqual(['Output', 'cell_state_vectors']);
+  });
+
   it('should refuse batch without runBatch, and a batch under 2', () => {
     const base = { name: 'b', cells: ['type1'], dtype: 'float64', run: () => ({}) };
     expect(implementationProblems({ ...base, batch: 4 }, 'impl')).toEqual(['impl: batch and runBatch go together: give both or neither']);

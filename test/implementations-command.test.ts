@@ -12,6 +12,9 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { verify, type VerifyResult } from '../src/campaign/verify.js';
 import { splitCommandLine } from '../src/implementations/command-line.js';
 import { openCommandImplementation } from '../src/implementations/command.js';
+import { campaignCase } from '../src/campaign/random-case.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
+import { runImplementations, type CaseInput } from '../src/judge/implementation.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { processesMatching, scratch } from './helpers/faults.js';
@@ -321,6 +324,34 @@ describeWithNumpy('explore and accuracy of an implementation behind a command', 
     expect(stdout).toMatch(/^accuracy type1 \(T 6, H 4, X 3\) of my_lstm\.py \(NumPy, stacked gates, float32\) NumPy \S+ \(float32\): truth from mpmath/);
     expect(stdout).toMatch(/\nkey +port f32 ULP +median +max \|err\| +NumPy f32 ULP +median +max \|err\| +closer\n/);
     expect(stdout).toMatch(/\nfor comparison, NumPy in float64 against the same truth:\n {2}Output: NumPy float64 max \d+ ULP \(float64\)/);
+  });
+});
+
+describeWithNumpy('a command that answers batches wrongly', () => {
+  const cases = [1, 2, 3, 4].map((k) => {
+    const c = campaignCase('type1', 5, k);
+    return { c: toFlatCase('type1', c.value, { allowNonFinite: c.allowNonFinite }), name: c.name, input: c.value as CaseInput };
+  });
+
+  it('should fail only the results that hold neither outputs nor an error, keep the first line of an error, and fail for good on a single reply to a batch', async () => {
+    const garbled = await openCommandImplementation({ command: faulty('batch-garbled') });
+    try {
+      expect(garbled.batch).toBe(4);
+      const { results, fatal } = await runImplementations(garbled, cases);
+      expect(fatal).toBeUndefined();
+      const failed = results.filter((r) => r instanceof Error).map((r) => (r as Error).message.replace(/^.*: failed: /, ''));
+      expect(failed.sort()).toEqual(['no kernel for this shape', 'result 1 of the batch holds neither "outputs" (an object) nor "error" (a string)']);
+      expect(results.filter((r) => r !== undefined && !(r instanceof Error))).toHaveLength(2);
+    } finally {
+      await garbled.close();
+    }
+    const asOne = await openCommandImplementation({ command: faulty('batch-as-one') });
+    try {
+      const { fatal } = await runImplementations(asOne, cases);
+      expect(fatal?.message).toMatch(/a batch of 4 type1 cases failed: python3 \S+ batch-as-one answered a batch of 4 cases without "results"$/);
+    } finally {
+      await asOne.close();
+    }
   });
 });
 
