@@ -24,6 +24,7 @@ export const FEATURES = [
   ...[4, 8, 16, 32].map((k) => [`x-not-multiple-of-${k}`, `have X not a multiple of ${k}`] as const),
 ] as const;
 
+/** A feature a case can have, one of {@link FEATURES}' ids. */
 export type Feature = (typeof FEATURES)[number][0];
 
 /** The features of one case (one pass over its values: a wide case holds a few hundred thousand). */

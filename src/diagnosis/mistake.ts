@@ -15,6 +15,7 @@ export interface CaseShape {
   inputs: number;
 }
 
+/** A porting mistake of the catalogue: the seed's computation with one change, and where it can show. */
 export interface Mistake {
   /** Stable and short, e.g. `swap-i-g`: what `--json` and saved findings carry. */
   id: string;
