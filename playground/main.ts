@@ -11,30 +11,34 @@
 import {
   LstmInputError,
   VERSION,
-  caseProblemLine,
-  describeVerdict,
-  expectedArrays,
-  goldenPasses,
-  judgeGoldenFile,
-  lstmParityImplementation,
   lstmType1,
   lstmType2,
-  parseCaseJson,
-  parseGoldenFile,
-  parseManifest,
   prepareWeights,
   seedFields,
-  ulpDistance,
   validateCase,
   wasmSimdAvailable,
   type Backend,
   type CellType,
-  type GoldenFile,
   type LstmTrace,
   type Matrix,
   type Type1Weights,
   type Type2Weights,
 } from 'lstm-parity';
+import {
+  caseProblemLine,
+  parseCaseJson,
+  parseGoldenFile,
+  parseManifest,
+  type GoldenFile,
+} from 'lstm-parity-harness/formats';
+import {
+  describeVerdict,
+  expectedArrays,
+  goldenPasses,
+  judgeGoldenFile,
+  lstmParityImplementation,
+  ulpDistance,
+} from 'lstm-parity-harness/judge';
 import { ULP_BUCKETS, paint, reduce, ulpColour, valueScale, type Grid } from './heatmap.js';
 import './style.css';
 

@@ -33,7 +33,6 @@ import {
   lstmType2,
   lstmType2Batch,
   prepareWeights,
-  SPLIT_MIN_ROWS,
   threads,
   wasmSimdAvailable,
   WEIGHT_KEYS,
@@ -41,6 +40,9 @@ import {
   type Type1Weights,
   type Type2Weights,
 } from '../src/index.js';
+import {
+  SPLIT_MIN_ROWS,
+} from '../src/cells/driver.js';
 import { packageRoot } from '../src/package-root.js';
 import { PythonBench, type PythonImpl } from './bench-python.js';
 

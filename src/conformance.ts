@@ -1,13 +1,13 @@
 /**
- * lstm-parity/conformance: the conformance suite an implementation's own vitest run registers.
+ * lstm-parity-harness/conformance: the conformance suite an implementation's own vitest run registers.
  *
- *   import { describeLstmConformance } from 'lstm-parity/conformance';
+ *   import { describeLstmConformance } from 'lstm-parity-harness/conformance';
  *   describeLstmConformance(myImplementation);            // golden, properties, differential
  *
- * It imports vitest, which stays a peer dependency: only this entry needs it. Without vitest,
+ * vitest is an optional peer dependency: only describeLstmConformance needs it. Without vitest,
  * `checkConformance` runs the same properties and returns their outcomes (the scoreboard does).
  *
- * @module lstm-parity/conformance
+ * @module lstm-parity-harness/conformance
  */
 export { describeLstmConformance, type ConformanceOptions, type ImplementationSource } from './conformance/register.js';
 export { checkConformance, type CheckOptions, type PropertyOutcome } from './conformance/check.js';

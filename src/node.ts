@@ -1,5 +1,5 @@
 /**
- * lstm-parity/node: the harness that needs Node. The NumPy bridge (one long-lived Python worker),
+ * lstm-parity-harness: the harness that needs Node. The NumPy bridge (one long-lived Python worker),
  * the golden corpus on disk with its checksums, the live campaign behind `lstm-parity verify`
  * (streamed, on several workers) and the merge of its shards,
  * the explorer, the accuracy check against a high-precision truth, and the HTML reports.
@@ -7,7 +7,7 @@
  * need Node (a command speaking the JSON-lines protocol, a module on disk, the peer adapters) are
  * here too.
  *
- * @module lstm-parity/node
+ * @module lstm-parity-harness
  */
 export { NumpyOracle, NumpyWorkerError, type NumpyWorkerErrorKind, type OracleOptions } from './oracle/numpy-oracle.js';
 export type { LineWorkerErrorKind } from './process/line-worker.js';

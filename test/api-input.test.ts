@@ -4,7 +4,8 @@
  * inside. (Shapes and key sets of well-formed objects are covered key by key in schema.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { caseSchema, createLstmType1, LstmInputError, lstmType1, lstmType1Batch, lstmType2, prepareWeights, runCase, toFlatCase, validateCase, type Type1Weights, type Type2Weights } from '../src/index.js';
+import { caseSchema, createLstmType1, LstmInputError, lstmType1, lstmType1Batch, lstmType2, prepareWeights, runCase, validateCase, type Type1Weights, type Type2Weights } from '../src/index.js';
+import { toFlatCase } from '../src/judge-entry.js';
 
 const W1: Type1Weights = {
   w_i: [[0.5]], u_i: [[0.1]], b_i: [0],

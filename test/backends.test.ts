@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { preparePacked } from '../src/cells/prepared.js';
 import { packType1 } from '../src/cells/weights.js';
 import * as cellsAsLoaded from '../src/index.js';
-import { AUTO_WASM_MIN_WEIGHTS, prepareWeights } from '../src/index.js';
+import { AUTO_WASM_MIN_WEIGHTS } from '../src/cells/prepared.js';
+import { prepareWeights } from '../src/index.js';
 import { type1Weights, type2Weights } from './helpers/weights.js';
 
 /** The backend a one-off call on raw weights of this shape gets. */

@@ -1,14 +1,14 @@
 /**
  * The conformance suite as a user registers it in their own vitest run, by the package's name
- * (lstm-parity/conformance resolves to the built dist/), for implementations this project did
+ * (lstm-parity-harness/conformance resolves to the built dist/), for implementations this project did
  * not write: the Python example behind the command protocol, and TensorFlow.js in float32,
  * which returns Output and the cell state only and implements type 1 only, so every property
  * that reads a gate, every type 2 property and every exact-arithmetic fact is skipped and listed.
  * Run counts are cut (numRuns) to keep the suite fast; FC_RUNS still overrides them. And a port
  * that fuses its multiply-adds (./helpers/ports.ts): correct, though not this package's bits.
  */
-import { describeLstmConformance } from 'lstm-parity/conformance';
-import { openCommandImplementation } from 'lstm-parity/node';
+import { describeLstmConformance } from 'lstm-parity-harness/conformance';
+import { openCommandImplementation } from 'lstm-parity-harness';
 import { findBuiltin } from '../src/implementations/registry.js';
 import { numpy } from './helpers/numpy.js';
 import { seedPort } from './helpers/ports.js';

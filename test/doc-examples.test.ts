@@ -2,7 +2,7 @@
  * The API reference's examples compile. TypeDoc renders every `@example` block as it is and never
  * compiles it, so an example drifts from the API without anyone noticing; here each ```ts block of
  * a TSDoc comment under src/ becomes a file of its own, importing `lstm-parity` and
- * `lstm-parity/node` as a user does (mapped to the source), and tsc type-checks them all at once.
+ * `lstm-parity-harness` as a user does (mapped to the source), and tsc type-checks them all at once.
  * The files live in .doc-examples/<pid>/ (ignored by git, removed afterwards) so that they
  * extend the project's tsconfig and resolve its node_modules.
  */
@@ -55,7 +55,7 @@ describe('API reference examples', () => {
       join(dir, 'tsconfig.json'),
       JSON.stringify({
         extends: '../../tsconfig.json',
-        compilerOptions: { noEmit: true, paths: { 'lstm-parity': ['../../src/index.ts'], 'lstm-parity/node': ['../../src/node.ts'] } },
+        compilerOptions: { noEmit: true, paths: { 'lstm-parity': ['../../src/index.ts'], 'lstm-parity-harness': ['../../src/node.ts'], 'lstm-parity-harness/judge': ['../../src/judge-entry.ts'], 'lstm-parity-harness/formats': ['../../src/formats.ts'] } },
         include: names,
       }),
     );

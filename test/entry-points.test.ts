@@ -1,7 +1,8 @@
 /**
- * The package's entry points by audience: `lstm-parity` must stay loadable in a browser (no Node
- * built-in, no subprocess or file library anywhere in its import graph), `lstm-parity/node` holds
- * the harness, and both resolve by name as a user's code imports them.
+ * The entry points by audience: `lstm-parity` (the cells package) and the harness's `/judge` and
+ * `/formats` must stay loadable in a browser (no Node built-in, no subprocess or file library
+ * anywhere in their import graphs), `lstm-parity-harness` holds the Node harness, and each resolves
+ * by name as a user's code imports it.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,40 +30,57 @@ function importGraph(entry: string): Map<string, string[]> {
 }
 
 describe('entry points', () => {
-  it('should keep the root entry point free of Node built-ins and Node-only libraries', () => {
-    const graph = importGraph('src/index.ts');
-    const offenders = [...graph].flatMap(([file, bare]) => bare.filter((s) => s !== 'zod' && s !== 'zod/mini').map((s) => `${relative(ROOT, file)} imports ${s}`));
-    expect(offenders).toEqual([]);
-    const harness = [...graph.keys()].map((file) => relative(ROOT, file)).filter((file) => /^src\/(oracle|campaign|cli|report|golden\/files|explore|accuracy)/.test(file));
-    expect(harness).toEqual([]);
+  for (const entry of ['src/index.ts', 'src/judge-entry.ts', 'src/formats.ts']) {
+    it(`should keep ${entry} free of Node built-ins and Node-only libraries`, () => {
+      const graph = importGraph(entry);
+      const offenders = [...graph].flatMap(([file, bare]) => bare.filter((s) => s !== 'zod' && s !== 'zod/mini').map((s) => `${relative(ROOT, file)} imports ${s}`));
+      expect(offenders).toEqual([]);
+      const harness = [...graph.keys()].map((file) => relative(ROOT, file)).filter((file) => /^src\/(oracle|campaign|cli|report|golden\/files|explore|accuracy)/.test(file));
+      expect(harness).toEqual([]);
+    });
+  }
+
+  it('should keep the cells package to the cells: nothing of the judge, the formats or the harness', () => {
+    const files = [...importGraph('src/index.ts').keys()].map((file) => relative(ROOT, file));
+    expect(files.filter((file) => !/^src\/(cells\/|index\.ts$|version\.ts$)/.test(file))).toEqual([]);
   });
 
-  it('should keep vitest out of every entry point but lstm-parity/conformance', () => {
-    for (const entry of ['src/index.ts', 'src/node.ts']) {
+  it('should keep vitest out of every entry point, and import it in lstm-parity-harness/conformance only when there', () => {
+    for (const entry of ['src/index.ts', 'src/judge-entry.ts', 'src/formats.ts', 'src/node.ts']) {
       const importers = [...importGraph(entry)].filter(([, bare]) => bare.includes('vitest')).map(([file]) => relative(ROOT, file));
       expect(importers, entry).toEqual([]);
     }
-    expect([...importGraph('src/conformance.ts')].some(([, bare]) => bare.includes('vitest'))).toBe(true);
+    // The conformance entry imports vitest only when it loads, and loads without it (test/package.test.ts).
+    expect([...importGraph('src/conformance.ts')].some(([, bare]) => bare.includes('vitest'))).toBe(false);
+    expect(readFileSync(join(ROOT, 'src/conformance/register.ts'), 'utf8')).toContain("await import('vitest')");
   });
 
-  it('should resolve lstm-parity, lstm-parity/node and lstm-parity/conformance by name, each with what its audience needs', async () => {
+  it('should resolve lstm-parity and each entry of lstm-parity-harness by name, each with what its audience needs', async () => {
     const script = `
       const root = await import('lstm-parity');
-      const node = await import('lstm-parity/node');
-      console.log(JSON.stringify({ root: Object.keys(root).sort(), node: Object.keys(node).sort() }));`;
+      const node = await import('lstm-parity-harness');
+      const judge = await import('lstm-parity-harness/judge');
+      const formats = await import('lstm-parity-harness/formats');
+      console.log(JSON.stringify({ root: Object.keys(root).sort(), node: Object.keys(node).sort(), judge: Object.keys(judge).sort(), formats: Object.keys(formats).sort() }));`;
     const { stdout } = await execa('node', ['--input-type=module', '-e', script], { cwd: ROOT });
-    const { root, node } = JSON.parse(stdout) as { root: string[]; node: string[] };
+    const { root, node, judge, formats } = JSON.parse(stdout) as Record<'root' | 'node' | 'judge' | 'formats', string[]>;
     // The conformance entry imports vitest, so it is resolved here, and imported by test/conformance.test.ts.
-    const resolved = await execa('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('lstm-parity/conformance'))"], { cwd: ROOT });
+    const resolved = await execa('node', ['--input-type=module', '-e', "console.log(import.meta.resolve('lstm-parity-harness/conformance'))"], { cwd: ROOT });
     expect(String(resolved.stdout)).toMatch(/\/dist\/src\/conformance\.js$/);
-    expect(root).toEqual(expect.arrayContaining(['lstmType1', 'lstmType2', 'prepareWeights', 'createLstmType1', 'lstmType1Batch', 'validateCase', 'parseGoldenFile', 'judgeGoldenFile', 'compareTraces', 'lstmParityImplementation', 'VERSION']));
-    expect(root).not.toContain('NumpyOracle');
+    expect(root).toEqual(expect.arrayContaining(['lstmType1', 'lstmType2', 'prepareWeights', 'createLstmType1', 'lstmType1Batch', 'threads', 'sigmoid', 'tanh', 'validateCase', 'LstmInputError', 'toSeedOutput', 'VERSION']));
+    // The cells user's promise: about thirty runtime names (docs/api-surface.md lists each).
+    expect(root.length).toBeLessThanOrEqual(30);
+    for (const name of ['NumpyOracle', 'parseGoldenFile', 'judge', 'compareTraces', 'ulpDistance', 'packType1']) expect(root).not.toContain(name);
+    expect(judge).toEqual(expect.arrayContaining(['judge', 'judgeGoldenFile', 'compareTraces', 'lstmParityImplementation', 'ulpDistance', 'FLOAT64_TOLERANCE', 'measureNoiseFloors']));
+    expect(formats).toEqual(expect.arrayContaining(['parseGoldenFile', 'formatGoldenFile', 'parseCaseJson', 'reviveDoubles', 'packType1']));
     expect(node).toEqual(expect.arrayContaining(['NumpyOracle', 'verify', 'explore', 'measureAccuracy', 'loadGoldenFile', 'readManifest', 'ENTRY_POINTS', 'GoldenCorpusError']));
   });
 
-  it('should declare itself free of import side effects, at the version the code reports', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; sideEffects: unknown };
-    expect(pkg.sideEffects).toBe(false);
-    expect(VERSION).toBe(pkg.version);
+  it('should declare both packages free of import side effects, at the version the code reports', () => {
+    for (const manifest of ['package.json', 'packages/lstm-parity/package.json']) {
+      const pkg = JSON.parse(readFileSync(join(ROOT, manifest), 'utf8')) as { version: string; sideEffects: unknown };
+      expect(pkg.sideEffects, manifest).toBe(false);
+      expect(VERSION, manifest).toBe(pkg.version);
+    }
   });
 });

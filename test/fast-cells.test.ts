@@ -14,13 +14,15 @@ import {
   lstmType1Batch,
   lstmType2,
   lstmType2Batch,
-  packSequence,
-  packType1,
-  packType2,
   prepareWeights,
   stepOf,
   wasmSimdAvailable,
 } from '../src/index.js';
+import {
+  packSequence,
+  packType1,
+  packType2,
+} from '../src/formats.js';
 import { exactReference } from '../src/judge/exact-reference.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
 import { assembleDots, MODULE_PATH, renderModule } from '../scripts/wasm-assemble.js';

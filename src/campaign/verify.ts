@@ -143,7 +143,7 @@ function failureReason(failure: NumpyWorkerError): string {
  *
  * @example
  * ```ts
- * import { NumpyOracle, verify } from 'lstm-parity/node';
+ * import { NumpyOracle, verify } from 'lstm-parity-harness';
  *
  * const oracle = await NumpyOracle.start();
  * try {

@@ -38,7 +38,7 @@ export interface LstmType1Options extends PrepareOptions {
    * instead of allocating a new one: a loop of calls of one shape then allocates nothing (measured
    * here: a small call 1.5x faster, a full trace 2-3.4x from small to medium sizes, little at
    * large and nothing at tiny sizes; docs/performance.md). Refused with an
-   * {@link LstmInputError} when its shape differs, or when S reads memory it holds.
+   * {@link lstm-parity!LstmInputError} when its shape differs, or when S reads memory it holds.
    */
   into?: LstmType1Trace | LstmOutputTrace<'type1'>;
 }
@@ -71,7 +71,7 @@ function weightsOf(W: Type1WeightsInput, options: PrepareOptions, reused: boolea
  *
  * @param S - T input vectors of X numbers each; T = 0 gives empty arrays.
  * @param W - the seed's weight dictionary, or {@link prepareWeights}`('type1', W)`.
- * @throws {@link LstmInputError} naming the first key path that is wrong (a missing or unknown
+ * @throws {@link lstm-parity!LstmInputError} naming the first key path that is wrong (a missing or unknown
  *   key, a wrong shape, a non-finite number without `allowNonFinite`).
  *
  * @example
@@ -123,7 +123,7 @@ export function forwardType1(weights: PackedWeights, x: Float64Array, steps: num
  * sequence, each with the same bits as `lstmType1(S[b], W, options)`. Cheaper than B calls: the
  * products of a step run over the whole batch, and prepared weights may split it over threads.
  *
- * @throws {@link LstmInputError} for bad weights, or a sequence whose length differs from S[0]'s.
+ * @throws {@link lstm-parity!LstmInputError} for bad weights, or a sequence whose length differs from S[0]'s.
  *
  * @example
  * ```ts
@@ -191,7 +191,7 @@ export class LstmType1Stream extends LstmStream {
  * @param W - the seed's dictionary (validated and packed once, here) or prepared weights.
  * @param options - how W is validated and where the products run; `threads` is ignored, since a
  *   stream has only one input to work on at a time.
- * @throws {@link LstmInputError} for bad weights; each `step` throws it for a bad input vector.
+ * @throws {@link lstm-parity!LstmInputError} for bad weights; each `step` throws it for a bad input vector.
  *
  * @example
  * ```ts

@@ -37,7 +37,7 @@ export interface LstmType2Options extends PrepareOptions {
    * instead of allocating a new one: a loop of calls of one shape then allocates nothing (measured
    * here: a small call 1.5x faster, a full trace 2-3.4x from small to medium sizes, little at
    * large and nothing at tiny sizes; docs/performance.md). Refused with an
-   * {@link LstmInputError} when its shape differs, or when S reads memory it holds.
+   * {@link lstm-parity!LstmInputError} when its shape differs, or when S reads memory it holds.
    */
   into?: LstmType2Trace | LstmOutputTrace<'type2'>;
 }
@@ -70,7 +70,7 @@ function weightsOf(W: Type2WeightsInput, options: PrepareOptions, reused: boolea
  *
  * @param S - T input vectors of X numbers each; T = 0 gives empty arrays.
  * @param W - the seed's type 2 dictionary, or {@link prepareWeights}`('type2', W)`.
- * @throws {@link LstmInputError} naming the first key path that is wrong.
+ * @throws {@link lstm-parity!LstmInputError} naming the first key path that is wrong.
  *
  * @example
  * ```ts
@@ -117,7 +117,7 @@ export function forwardType2(weights: PackedWeights, x: Float64Array, steps: num
  * Runs B sequences of equal length T in one call (S[b] is T x X) and returns one result per
  * sequence, each with the same bits as `lstmType2(S[b], W, options)`.
  *
- * @throws {@link LstmInputError} for bad weights, or a sequence whose length differs from S[0]'s.
+ * @throws {@link lstm-parity!LstmInputError} for bad weights, or a sequence whose length differs from S[0]'s.
  *
  * @example
  * ```ts
@@ -177,7 +177,7 @@ export class LstmType2Stream extends LstmStream {
  * A type 2 stream starting from c_0 = 0 (and h_0 = 0): one input at a time, with the same bits
  * as the sequence the steps make. `threads` in `options` is ignored.
  *
- * @throws {@link LstmInputError} for bad weights; each `step` throws it for a bad input vector.
+ * @throws {@link lstm-parity!LstmInputError} for bad weights; each `step` throws it for a bad input vector.
  *
  * @example
  * ```ts

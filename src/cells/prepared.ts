@@ -26,7 +26,7 @@ export interface PrepareOptions extends ValidationOptions {
   backend?: 'auto' | Backend;
   /**
    * Threads a batch may be split over: `threads(n)`, this one included (default one thread);
-   * from {@link SPLIT_MIN_ROWS} recurrent rows, a single sequence's products too, by rows.
+   * from 384 recurrent rows (`SPLIT_MIN_ROWS`, measured by `npm run bench:split`), a single sequence's products too, by rows.
    * Takes effect for prepared weights on the WebAssembly backend where threads can run (Node;
    * browsers with cross-origin isolation), otherwise one thread runs; the bits are the same
    * either way. Each extra thread holds its own copy of nothing but a WebAssembly instance: the
@@ -120,7 +120,7 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
  * @param cell - which cell W is for; the other cell's functions refuse the result.
  * @param W - the seed's weight dictionary for that cell; later changes to it are not seen.
  * @param options - validation, backend and threads (see {@link PrepareOptions}).
- * @throws {@link LstmInputError} for bad weights; Error for `backend: 'wasm'` where WebAssembly
+ * @throws {@link lstm-parity!LstmInputError} for bad weights; Error for `backend: 'wasm'` where WebAssembly
  *   SIMD is unavailable.
  *
  * @example

@@ -59,7 +59,7 @@ export interface ValidationOptions {
   allowNonFinite?: boolean;
 }
 
-/** One problem with a case, as {@link LstmInputError} lists them: where and what. */
+/** One problem with a case, as {@link lstm-parity!LstmInputError} lists them: where and what. */
 export interface Issue {
   /** Dotted key path with indices, e.g. `W.u_i` or `S[3][1]`; empty for the case itself. */
   path: string;

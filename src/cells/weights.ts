@@ -52,7 +52,7 @@ function packBias(blocks: readonly Vector[], rows: number): Float64Array {
 }
 
 /**
- * Packs type 1 weights already validated for `shape` (by {@link validateCase}); nothing is checked
+ * Packs type 1 weights already validated for `shape` (by {@link lstm-parity!validateCase}); nothing is checked
  * here, so unvalidated weights give garbage rather than an error.
  * @param W - the seed's type 1 dictionary.
  * @param shape - H and X, as validateCase returned them.
@@ -70,7 +70,7 @@ export function packType1(W: Type1Weights, shape: CaseShape): PackedWeights {
 }
 
 /**
- * Packs type 2 weights already validated for `shape` (by {@link validateCase}); nothing is checked
+ * Packs type 2 weights already validated for `shape` (by {@link lstm-parity!validateCase}); nothing is checked
  * here. `recurrent` is 3H x H: type 2's candidate has no recurrent term.
  * @param W - the seed's type 2 dictionary.
  * @param shape - H and X, as validateCase returned them.

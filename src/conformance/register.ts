@@ -11,7 +11,6 @@
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Implementation } from '../judge/implementation.js';
 import { NumpyOracle } from '../oracle/numpy-oracle.js';
 import { probePython } from '../oracle/python.js';
@@ -40,6 +39,10 @@ export interface ConformanceOptions {
 /** An implementation, or a function that opens one when the suite starts (and may be async). */
 export type ImplementationSource = Implementation | (() => Implementation | Promise<Implementation>);
 
+// vitest is an optional peer: without it this module still loads (checkConformance, the catalogue
+// and the scoreboard need no test runner), and describeLstmConformance says what is missing.
+const vitest: typeof import('vitest') | undefined = await import('vitest').catch(() => undefined);
+
 /** The differential suite, and the golden corpus for a float32 implementation, meet NumPy live. */
 const needsOracle = (property: ConformanceProperty, context: ConformanceContext) =>
   property.suite === 'differential' || (property.suite === 'golden' && context.subject.dtype === 'float32');
@@ -49,6 +52,8 @@ const needsOracle = (property: ConformanceProperty, context: ConformanceContext)
  * function that opens one, possibly async). The implementation is closed after the suites ran.
  */
 export function describeLstmConformance(implementation: ImplementationSource, options: ConformanceOptions = {}): void {
+  if (vitest === undefined) throw new Error('describeLstmConformance registers vitest tests, and vitest cannot be imported here: install vitest (>=3.2), or use checkConformance, which needs no test runner');
+  const { afterAll, beforeAll, describe, expect, it } = vitest;
   const label = options.name ?? (typeof implementation === 'function' ? 'implementation' : implementation.name);
   describe(`conformance: ${label}`, async () => {
     const impl = typeof implementation === 'function' ? await implementation() : implementation;

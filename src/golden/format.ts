@@ -85,7 +85,7 @@ export const goldenFileSchema = z.strictObject({
 });
 /**
  * One golden case: its inputs, NumPy's outputs and warnings for them, NumPy's noise floor, and
- * where the case came from. Read with {@link parseGoldenFile}, judged with {@link judgeGoldenFile}.
+ * where the case came from. Read with {@link parseGoldenFile}, judged with {@link lstm-parity-harness/judge!judgeGoldenFile}.
  * @interface
  */
 export type GoldenFile = z.infer<typeof goldenFileSchema>;

@@ -119,7 +119,7 @@ function checkOptions(options: OracleOptions): void {
  * @example
  * ```ts
  * import { toFlatCase } from 'lstm-parity';
- * import { NumpyOracle } from 'lstm-parity/node';
+ * import { NumpyOracle } from 'lstm-parity-harness';
  *
  * const oracle = await NumpyOracle.start({ timeoutMs: 30_000 });
  * try {

@@ -1,10 +1,12 @@
 /**
- * The minified Apache ECharts bundle, read from node_modules at report time and inlined in the
- * page, so a report opens anywhere with no network. It is one self-contained file (zrender
- * included) that draws on a canvas and fetches nothing.
+ * The minified Apache ECharts bundle, inlined in every HTML report so that a report opens anywhere
+ * with no network. It is one self-contained file (zrender included) that draws on a canvas and
+ * fetches nothing. The build copies it into dist/vendor/ (scripts/vendor.ts), where an installed
+ * package reads it; echarts itself is only a development dependency.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 export interface ScriptBundle {
   name: string;
@@ -17,13 +19,18 @@ let cached: ScriptBundle | undefined;
 
 export function echartsBundle(): ScriptBundle {
   if (cached !== undefined) return cached;
-  const require = createRequire(import.meta.url);
-  const path = require.resolve('echarts/dist/echarts.min.js');
-  const source = readFileSync(path, 'utf8');
+  const dir = join(packageRoot(), 'dist/vendor');
+  let source: string;
+  let manifest: { name: string; version: string; license: string };
+  try {
+    source = readFileSync(join(dir, 'echarts.min.js'), 'utf8');
+    manifest = JSON.parse(readFileSync(join(dir, 'echarts.json'), 'utf8')) as typeof manifest;
+  } catch (error) {
+    throw new Error(`${dir}: the report's chart library is missing (${(error as Error).message.split('\n')[0]}); run npm run build`);
+  }
   // Inlined in a <script>, the text must not close it early; the bundle has no such sequence today,
   // and a future one that does must fail here rather than produce a broken page.
-  if (/<\/script|<!--/i.test(source)) throw new Error(`${path}: contains "</script" or "<!--" and cannot be inlined in a <script> element`);
-  const manifest = JSON.parse(readFileSync(require.resolve('echarts/package.json'), 'utf8')) as { version: string; license: string };
-  cached = { name: 'Apache ECharts', version: manifest.version, license: manifest.license, source };
+  if (/<\/script|<!--/i.test(source)) throw new Error(`${join(dir, 'echarts.min.js')}: contains "</script" or "<!--" and cannot be inlined in a <script> element`);
+  cached = { name: manifest.name, version: manifest.version, license: manifest.license, source };
   return cached;
 }

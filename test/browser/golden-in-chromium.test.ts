@@ -16,26 +16,30 @@ import { describe, expect, inject, it } from 'vitest';
 import {
   createLstmType1,
   createLstmType2,
+  lstmType1,
+  lstmType1Batch,
+  lstmType2,
+  lstmType2Batch,
+  prepareWeights,
+  stepOf,
+  wasmSimdAvailable,
+  type Backend,
+  type LstmTrace,
+  type Type1Weights,
+  type Type2Weights,
+} from '../../src/index.js';
+import {
   describeVerdict,
   formatComparison,
   goldenPasses,
   judgeGoldenFile,
   lstmParityImplementation,
-  lstmType1,
-  lstmType1Batch,
-  lstmType2,
-  lstmType2Batch,
+} from '../../src/judge-entry.js';
+import {
   parseGoldenFile,
   parseManifest,
-  prepareWeights,
-  stepOf,
-  wasmSimdAvailable,
-  type Backend,
   type GoldenFile,
-  type LstmTrace,
-  type Type1Weights,
-  type Type2Weights,
-} from '../../src/index.js';
+} from '../../src/formats.js';
 import { type1Weights, type2Weights } from '../helpers/weights.js';
 import { BACKENDS, LIBM_FUNCTIONS, canonicalBytes, libmValues, runGolden, seedFields, type LibmFunction } from './golden-runs.js';
 

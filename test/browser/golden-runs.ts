@@ -4,7 +4,8 @@
  * on one backend, with prepared weights, as the seed's keys; and the engine's own Math.exp and
  * Math.tanh on fixed arguments, since cells that call them inherit the engine's rounding.
  */
-import { lstmType1, lstmType2, prepareWeights, seedFields, type Backend, type GoldenFile, type LstmTrace, type Type1Weights, type Type2Weights } from '../../src/index.js';
+import { lstmType1, lstmType2, prepareWeights, seedFields, type Backend, type LstmTrace, type Type1Weights, type Type2Weights } from '../../src/index.js';
+import { type GoldenFile } from '../../src/formats.js';
 
 export const BACKENDS: readonly Backend[] = ['wasm', 'scalar'];
 

