@@ -1,6 +1,6 @@
 /**
- * Installing the packed tarball into a fresh app without a registry: the app's package-lock.json
- * takes lstm-parity from the tarball and every package under it from this repository's own
+ * Installing packed tarballs into a fresh app without a registry: the app's package-lock.json
+ * takes each package from its tarball and every package under them from this repository's own
  * lockfile (same versions, same integrity), so `npm install --offline` finds them all in the npm
  * cache that `npm ci` filled. Nothing is resolved, so no registry is asked.
  */
@@ -35,17 +35,14 @@ export interface PackedTarball {
   /** The tarball's file name, relative to the app's folder's parent. */
   filename: string;
   integrity: string;
+  /** The package.json it was packed from. */
+  manifest: string;
 }
 
-/** The lockfile of an app named `app` whose one dependency is lstm-parity from `tarball`. */
-export function appLockfile(app: string, tarball: PackedTarball): object {
+/** The lockfile of an app named `app` whose dependencies are the packages in `tarballs`. */
+export function appLockfile(app: string, tarballs: readonly PackedTarball[]): object {
   const root = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; license: string; dependencies: Record<string, string>; bin: Record<string, string>; engines: Record<string, string> };
-  const spec = `file:../${tarball.filename}`;
-  const packages: Record<string, LockEntry> = {
-    '': { name: app, dependencies: { [pkg.name]: spec } },
-    [`node_modules/${pkg.name}`]: { version: pkg.version, resolved: spec, integrity: tarball.integrity, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
-  };
+  const packages: Record<string, LockEntry> = { '': { name: app, dependencies: {} } };
   const visit = (from: string, entry: LockEntry) => {
     const optionalPeers = new Set(Object.entries(entry.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name));
     const names = [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...Object.keys(entry.peerDependencies ?? {}).filter((name) => !optionalPeers.has(name))];
@@ -61,6 +58,15 @@ export function appLockfile(app: string, tarball: PackedTarball): object {
       visit(key, copy);
     }
   };
-  visit(`node_modules/${pkg.name}`, packages[`node_modules/${pkg.name}`]);
+  for (const tarball of tarballs) {
+    const pkg = JSON.parse(readFileSync(tarball.manifest, 'utf8')) as { name: string; version: string; license: string; dependencies: Record<string, string>; bin?: Record<string, string>; engines: Record<string, string> };
+    const spec = `file:../${tarball.filename}`;
+    (packages[''].dependencies as Record<string, string>)[pkg.name] = spec;
+    packages[`node_modules/${pkg.name}`] = { version: pkg.version, resolved: spec, integrity: tarball.integrity, license: pkg.license, dependencies: pkg.dependencies, ...(pkg.bin === undefined ? {} : { bin: pkg.bin }), engines: pkg.engines };
+  }
+  for (const tarball of tarballs) {
+    const { name } = JSON.parse(readFileSync(tarball.manifest, 'utf8')) as { name: string };
+    visit(`node_modules/${name}`, packages[`node_modules/${name}`]);
+  }
   return { name: app, lockfileVersion: 3, requires: true, packages };
 }
