@@ -11,7 +11,8 @@
  *                stands for any number of lines left out. A block without `$ ` lines is one
  *                script that must exit 0.
  * The blocks of one document run in order in one scratch folder, where `lstm-parity` resolves to
- * this package (node_modules link and `npx lstm-parity`), and `golden/` and `examples/` are links
+ * the cells package and `lstm-parity-harness` to this one (node_modules links, and the command by
+ * `npx lstm-parity`), and `golden/` and `examples/` are links
  * to the package's own, so an example can read a golden file or write a file a later one reads.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -26,11 +27,12 @@ export interface ExampleFailure {
   problem: string;
 }
 
-/** A scratch folder in which `lstm-parity` is this package, by import and by command. */
+/** A scratch folder in which `lstm-parity` and `lstm-parity-harness` are this repository's, by import and by command. */
 export function scratchFolder(root: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'lstm-parity-docs-'));
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
-  symlinkSync(root, join(dir, 'node_modules', 'lstm-parity'), 'dir');
+  symlinkSync(join(root, 'packages', 'lstm-parity'), join(dir, 'node_modules', 'lstm-parity'), 'dir');
+  symlinkSync(root, join(dir, 'node_modules', 'lstm-parity-harness'), 'dir');
   symlinkSync(join(root, 'bin', 'lstm-parity.js'), join(dir, 'node_modules', '.bin', 'lstm-parity'));
   for (const folder of ['golden', 'examples']) symlinkSync(join(root, folder), join(dir, folder), 'dir');
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

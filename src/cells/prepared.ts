@@ -21,7 +21,7 @@ export interface PrepareOptions extends ValidationOptions {
   /**
    * Where the products run: 'wasm' (WebAssembly SIMD), 'scalar' (plain JavaScript), or 'auto'
    * (the default): WebAssembly where available, except when weights used for one call only are
-   * too small to repay a WebAssembly instance. Both give the same bits.
+   * too small to repay a WebAssembly instance (under 1024 weights). Both give the same bits.
    */
   backend?: 'auto' | Backend;
   /**

@@ -118,7 +118,8 @@ export function cellsImplementation(cells: CellFunctions, options: CellsImplemen
  *
  * @example
  * ```ts
- * import { judgeGoldenFile, lstmParityImplementation, parseGoldenFile } from 'lstm-parity';
+ * import { judgeGoldenFile, lstmParityImplementation } from 'lstm-parity-harness/judge';
+ * import { parseGoldenFile } from 'lstm-parity-harness/formats';
  *
  * const file = parseGoldenFile(await (await fetch('golden/type1/seed-shape.json')).text(), 'seed-shape.json');
  * const { verdict } = await judgeGoldenFile(file, lstmParityImplementation({ backend: 'scalar' }));

@@ -118,7 +118,7 @@ function checkOptions(options: OracleOptions): void {
  *
  * @example
  * ```ts
- * import { toFlatCase } from 'lstm-parity';
+ * import { toFlatCase } from 'lstm-parity-harness/judge';
  * import { NumpyOracle } from 'lstm-parity-harness';
  *
  * const oracle = await NumpyOracle.start({ timeoutMs: 30_000 });
