@@ -197,6 +197,34 @@ describe('a Vite app built from the cells tarball', () => {
     expect(installedKb).toBeLessThanOrEqual(BUDGET_CELLS_INSTALL_KB);
   });
 
+  it('should load by require() too, where Node requires ES modules (20.19 and later)', async () => {
+    const { stdout } = await execa('node', ['-e', "const m = require('lstm-parity'); console.log(Object.keys(m).length, typeof m.lstmType1)"], { cwd: app });
+    expect(stdout.trim()).toMatch(/^\d+ function$/);
+  });
+
+  it("should type-check a consumer under bundler, node16 and nodenext resolution, with the DOM's types or none", async () => {
+    const root = join(app, 'types');
+    mkdirSync(root);
+    writeFileSync(join(root, 'main.ts'), "import { lstmType1, prepareWeights, threads, type LstmType1Options, type Type1Weights } from 'lstm-parity';\nconst options: LstmType1Options = {};\nexport const used = [lstmType1, prepareWeights, threads, options] as const;\nexport type W = Type1Weights;\n");
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const check = async (name: string, compilerOptions: Record<string, unknown>) => {
+      writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: [], ...compilerOptions }, files: ['main.ts'] }));
+      const run = await execa('node', [tsc, '-p', root], { reject: false });
+      return { name, errors: run.stdout.split('\n').filter((line) => line.includes('error TS')) };
+    };
+    const clean = [
+      await check('bundler, DOM', { module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'] }),
+      await check('node16, no DOM, skipLibCheck', { module: 'Node16', moduleResolution: 'node16', lib: ['ES2022'], skipLibCheck: true }),
+      await check('nodenext, no DOM, skipLibCheck', { module: 'NodeNext', moduleResolution: 'nodenext', lib: ['ES2022'], skipLibCheck: true }),
+    ];
+    for (const { name, errors } of clean) expect(errors, name).toEqual([]);
+    // Without the DOM's types, @types/node or skipLibCheck, zod's own declarations miss URL
+    // (docs/browser.md says so); the cells' declarations need neither.
+    const bare = await check('bundler, no DOM', { module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022'] });
+    expect(bare.errors.length).toBeGreaterThan(0);
+    expect(bare.errors.filter((line) => !/^node_modules\/zod\/.*Cannot find name 'URL'/.test(line))).toEqual([]);
+  });
+
   it('should build the example (both cells) with no warning and no Node module in the bundle', async () => {
     console.log(`bundle: the example (both cells) is ${kB(example.bytes)} of JavaScript, ${kB(example.gzipBytes)} gzip`);
     expect(example.warnings).toEqual([]);
