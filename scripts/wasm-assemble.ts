@@ -27,8 +27,12 @@ export interface DotsBinaries {
 }
 
 export async function assembleDots(): Promise<DotsBinaries> {
+  return assembleDotsText(readFileSync(WAT_PATH, 'utf8'));
+}
+
+/** Both modules from a text of dots.wat (the committed one, or a mutant of it). */
+export async function assembleDotsText(text: string): Promise<DotsBinaries> {
   const tools = await wabt();
-  const text = readFileSync(WAT_PATH, 'utf8');
   if (!text.includes(OWN_MEMORY)) throw new Error(`dots.wat must declare its memory as ${OWN_MEMORY}`);
   const assemble = (source: string, shared: boolean) => {
     const module = tools.parseWat('dots.wat', source, { simd: true, threads: true, bulk_memory: true });
