@@ -244,9 +244,9 @@ export interface Threads {
  *
  * @example
  * ```ts
- * import { lstmType1Batch, prepareWeights, threads } from 'lstm-parity';
+ * import { lstmType1Batch, prepareWeights, threads, type Type1Weights } from 'lstm-parity';
  *
- * declare const W: Parameters<typeof lstmType1Batch>[1];
+ * declare const W: Type1Weights;
  * declare const batch: number[][][];
  * const prepared = prepareWeights('type1', W, { threads: threads(4) });
  * await prepared.threadsReady; // 4 where the workers started, 1 where they could not
