@@ -137,7 +137,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     expect(result.error, result.message).toBe(false);
     const counted = verdictUlps(result);
     const all = Math.max(...result.figures.map((f) => Number(/, (\d+) over all elements/.exec(f.captions[1])![1])));
-    console.log(`golden/type1/wide-well-scaled in the playground: ${counted} ULP where the verdict counts, ${all} over all elements`);
+    console.log(`golden/type1/wide-well-scaled in the playground, largest over the keys: ${counted} ULP where the verdict counts, ${all} over all elements`);
     expect(result.agreement).toContain(`(${counted} ULP)`);
     expect(all).toBeGreaterThan(counted);
     for (const figure of result.figures) expect(figure.legend).toMatch(/^ULP from NumPy, every element:/);
