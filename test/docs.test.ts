@@ -71,6 +71,18 @@ describe('the sample verify outputs', () => {
   });
 });
 
+describe("the README's scoreboard", () => {
+  it("should give the failures and cases of the committed scoreboard run (docs/scoreboard.md)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const board = readFileSync(join(ROOT, 'docs/scoreboard.md'), 'utf8');
+    const claims = [...readme.matchAll(/\*\*fails\*\* on (\d+) of (\d+) cases/g)];
+    expect(claims.length).toBeGreaterThan(0);
+    // The scoreboard's rows that fail: | name | cell | dtype | version | cases | agree | ill-cond | quirk | port bug | ... | FAILS |
+    const failing = board.split('\n').filter((l) => l.startsWith('| ') && l.trimEnd().endsWith('| FAILS |')).map((l) => l.split('|').map((c) => c.trim()));
+    expect(claims.map((m) => [Number(m[1]), Number(m[2])])).toEqual(failing.map((cells) => [Number(cells[9]), Number(cells[5])]));
+  });
+});
+
 describe('the example runner', () => {
   it('should match shown output exactly, abridged only where a line is ...', () => {
     expect(outputMatches(['a', 'b'], ['a', 'b'])).toBe(true);
