@@ -18,13 +18,13 @@ describe('pointers from the help texts into the docs', () => {
   it('should resolve, in every help text', async () => {
     const top = await cli(['--help']);
     expect(top.exitCode).toBe(0);
-    const commands = commandsOf(top.stdout);
+    const commands = commandsOf(String(top.stdout));
     expect(commands).toEqual(expect.arrayContaining(['verify', 'merge', 'explore', 'accuracy', 'scoreboard', 'run', 'case', 'serve']));
-    const texts: [string, string][] = [['lstm-parity --help', top.stdout]];
+    const texts: [string, string][] = [['lstm-parity --help', String(top.stdout)]];
     for (const command of commands) {
       const help = await cli([command, '--help']);
       expect(help.exitCode, `${command} --help`).toBe(0);
-      texts.push([`lstm-parity ${command} --help`, help.stdout]);
+      texts.push([`lstm-parity ${command} --help`, String(help.stdout)]);
     }
     const pointers = texts.flatMap(([where, text]) => helpPointers(text).map((pointer) => ({ where, pointer })));
     // Not vacuous: verify's, explore's and accuracy's options point to the guide on the protocol.
