@@ -108,7 +108,7 @@ describe('threads for batches', () => {
 });
 
 /** A browser's Worker, faked: it fails to start (as under a Content-Security-Policy) or starts and reports ready. */
-function fakeBrowser(outcome: 'csp' | 'error' | 'ready') {
+function fakeBrowser(outcome: 'csp' | 'csp-only' | 'error' | 'ready') {
   const spawned: string[] = [];
   const policyListeners: ((event: { effectiveDirective: string; blockedURI: string }) => void)[] = [];
   class FakeWorker extends EventTarget {
@@ -118,8 +118,8 @@ function fakeBrowser(outcome: 'csp' | 'error' | 'ready') {
       // As Chromium does: the constructor returns, and the violation and the error come later.
       setTimeout(() => {
         if (outcome === 'ready') return;
-        if (outcome === 'csp') for (const listener of policyListeners) listener({ effectiveDirective: 'worker-src', blockedURI: 'blob' });
-        this.dispatchEvent(new Event('error'));
+        if (outcome === 'csp' || outcome === 'csp-only') for (const listener of policyListeners) listener({ effectiveDirective: 'worker-src', blockedURI: 'blob' });
+        if (outcome !== 'csp-only') this.dispatchEvent(new Event('error'));
       }, 5);
     }
     postMessage(data: { control: SharedArrayBuffer }): void {
@@ -178,6 +178,28 @@ describe('threads whose workers cannot start (a browser under a Content-Security
     expect([Q.threads, await Q.threadsReady, spawned.length]).toEqual([1, 1, 2]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('should take the policy violation alone as the refusal, should no error event follow it', async () => {
+    const { warn } = fakeBrowser('csp-only');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(1);
+    expect([P.threads, cells.threadsAvailable()]).toEqual([1, false]);
+    expect(warn.mock.calls).toEqual([["lstm-parity: threads(2) is running on one thread: its Web Workers were blocked by the Content-Security-Policy, which must allow blob: in worker-src (e.g. worker-src 'self' blob:)"]]);
+  });
+
+  it('should settle threadsReady with one thread when the threads are stopped before they report', async () => {
+    const { warn } = fakeBrowser('csp-only');
+    const cells = await freshPackage();
+    const { releaseThreads } = await import('../src/cells/prepared.js');
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    releaseThreads(P);
+    expect([await P.threadsReady, P.threads]).toEqual([1, 1]);
+    // The refusal that comes later is the page's to know, but these threads' to tell no more.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cells.threadsAvailable()).toBe(false);
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('should say only that a worker failed to start where no policy was reported', async () => {

@@ -139,6 +139,8 @@ let refused: string | undefined;
 /** Whether this page has seen its policy refuse a blob: worker (the securitypolicyviolation event). */
 let cspRefusedWorker = false;
 let watchingPolicy = false;
+/** The failure handlers of this page's workers that have not reported yet. */
+const unstarted = new Set<() => void>();
 /** Whether the one-thread fallback has been announced on the console (once a page). */
 let warned = false;
 
@@ -174,9 +176,13 @@ function host(): Host | null {
   if (Worker !== undefined && Blob !== undefined && URL !== undefined && g.crossOriginIsolated === true) {
     if (!watchingPolicy && typeof g.addEventListener === 'function') {
       watchingPolicy = true;
-      // Fired before the worker's error event (Chromium), which says nothing of why.
+      // Fired before the worker's error event (Chromium), which says nothing of why. The policy
+      // refuses every blob: worker of the page alike, so those still starting have failed too,
+      // whether or not an error event follows.
       g.addEventListener('securitypolicyviolation', (event) => {
-        if (event.effectiveDirective === 'worker-src' && event.blockedURI === 'blob') cspRefusedWorker = true;
+        if (event.effectiveDirective !== 'worker-src' || event.blockedURI !== 'blob') return;
+        cspRefusedWorker = true;
+        for (const fail of [...unstarted]) fail();
       });
     }
     return {
@@ -186,6 +192,7 @@ function host(): Host | null {
         const worker = new Worker(url);
         // The listeners hold the start's state, never the threads' owner, which must stay collectable.
         const done = () => {
+          unstarted.delete(onError);
           worker.removeEventListener('message', onMessage);
           worker.removeEventListener('error', onError);
           URL.revokeObjectURL?.(url);
@@ -204,6 +211,7 @@ function host(): Host | null {
         };
         worker.addEventListener('message', onMessage);
         worker.addEventListener('error', onError);
+        unstarted.add(onError);
         worker.postMessage(data);
         return { control: new Int32Array(data.control), terminate: () => worker.terminate() };
       },
@@ -301,6 +309,7 @@ class ThreadStart implements StartListener {
   readonly promise: Promise<number>;
   private resolve!: (running: number) => void;
   private pending: number;
+  private cancelled = false;
 
   constructor(
     private readonly count: number,
@@ -314,8 +323,14 @@ class ThreadStart implements StartListener {
     if (--this.pending === 0 && this.failure === undefined) this.settle(this.count);
   }
 
+  /** The threads were stopped: a browser worker may never report, and a late failure says nothing. */
+  cancel(): void {
+    this.cancelled = true;
+    this.settle(1);
+  }
+
   failed(why: string): void {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined || this.cancelled) return;
     this.failure = why;
     for (const handle of this.handles) stop(handle);
     if (!this.required && !warned) {
@@ -408,6 +423,7 @@ export class BatchThreads {
     threadsOf.unregister(this);
     for (const handle of this.threads) stop(handle);
     this.stopped = true;
+    this.start.cancel();
   }
 
   /**
