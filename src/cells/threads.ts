@@ -129,7 +129,7 @@ type Global = {
 };
 
 /** What threads(n) needs from a Content-Security-Policy, as the warnings and errors say it. */
-export const WORKER_CSP = "blob: in worker-src (e.g. worker-src 'self' blob:)";
+const WORKER_CSP = "blob: in worker-src (e.g. worker-src 'self' blob:)";
 
 /**
  * Why threads cannot start on this page, once a worker has failed to: from then on
