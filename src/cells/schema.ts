@@ -8,8 +8,8 @@
  * e.g. `W.u_i: expected shape [4, 4], got [4, 5]`.
  *
  * This is stricter than NumPy on purpose (docs/agreement.md, "Where we are stricter than NumPy, on
- * purpose"): NumPy broadcasts a bias of shape (1,),
- * accepts a non-square `u_*` when T = 1, ignores unknown keys and fails late with KeyError.
+ * purpose"): NumPy broadcasts a bias of shape (1,), accepts a non-square `u_*` when T = 1,
+ * ignores unknown keys and fails late with KeyError.
  */
 import * as z from 'zod/mini';
 
