@@ -37,7 +37,10 @@ import {
   goldenPasses,
   judgeGoldenFile,
   lstmParityImplementation,
+  toleranceOf,
   ulpDistance,
+  ulpsMeaningful,
+  type Tolerance,
 } from 'lstm-parity-harness/judge';
 import { ULP_BUCKETS, paint, reduce, ulpColour, valueScale, type Grid } from './heatmap.js';
 import './style.css';
@@ -164,10 +167,34 @@ function valueLegend(span: number): HTMLElement {
   return legend;
 }
 
-function ulpLegend(): HTMLElement {
+/**
+ * The largest ULP distance where the verdict counts one: finite pairs where the relative
+ * tolerance governs (|NumPy| >= atol / rtol, ulpsMeaningful), or undefined where none is.
+ */
+function verdictUlps(actual: Float64Array, expected: Float64Array, ulps: Float64Array, tolerance: Tolerance): number | undefined {
+  let max: number | undefined;
+  for (let k = 0; k < ulps.length; k++) {
+    if (Number.isFinite(actual[k]) && Number.isFinite(expected[k]) && ulpsMeaningful(expected[k], tolerance)) max = Math.max(max ?? 0, ulps[k]);
+  }
+  return max;
+}
+
+/** atol / rtol, the magnitude from which the relative tolerance governs, as a reader writes it (0.01, not 0.009999...). */
+function governsFrom(tolerance: Tolerance): number {
+  return Number((tolerance.atol / tolerance.rtol).toPrecision(6));
+}
+
+/** The heatmap's caption: the verdict's measure first, then every element's, which the colours show. */
+function ulpCaption(all: number, counted: number | undefined, tolerance: Tolerance): string {
+  const where = `|NumPy| >= ${governsFrom(tolerance)}`;
+  return `ULP from NumPy, largest ${counted === undefined ? 'none' : counted} where ${where} (as the verdict counts), ${all} over all elements`;
+}
+
+function ulpLegend(tolerance: Tolerance): HTMLElement {
   const legend = document.createElement('div');
   legend.className = 'legend';
-  legend.append('ULP from NumPy:');
+  legend.title = `Every element is coloured by its ULP distance. The verdict counts ULP only where the relative tolerance governs (|NumPy| >= atol / rtol = ${governsFrom(tolerance)}); below that the absolute tolerance does, and a value near zero can be thousands of ULP off within it.`;
+  legend.append('ULP from NumPy, every element:');
   for (const bucket of ULP_BUCKETS) {
     const swatch = document.createElement('span');
     swatch.className = 'swatch';
@@ -179,6 +206,7 @@ function ulpLegend(): HTMLElement {
 
 function draw(trace: LstmTrace, golden: GoldenFile | undefined): void {
   const expected = golden === undefined ? undefined : expectedArrays(golden);
+  const tolerance = golden === undefined ? undefined : toleranceOf(golden);
   for (const [key, values] of seedFields(trace)) {
     const grid = { values, rows: trace.steps, cols: trace.hidden };
     const pair = document.createElement('div');
@@ -186,10 +214,11 @@ function draw(trace: LstmTrace, golden: GoldenFile | undefined): void {
     pair.dataset.key = key;
     const { colour, span } = valueScale(values);
     pair.append(figure(key, grid, 'mean', colour, valueLegend(span)));
-    if (expected !== undefined) {
+    if (expected !== undefined && tolerance !== undefined) {
       const ulps = ulpGrid(values, expected[key]);
-      const max = ulps.reduce((m, u) => Math.max(m, u), 0);
-      pair.append(figure(`ULP from NumPy, largest ${max}`, { ...grid, values: ulps }, 'max', ulpColour, ulpLegend()));
+      const all = ulps.reduce((m, u) => Math.max(m, u), 0);
+      const caption = ulpCaption(all, verdictUlps(values, expected[key], ulps, tolerance), tolerance);
+      pair.append(figure(caption, { ...grid, values: ulps }, 'max', ulpColour, ulpLegend(tolerance)));
     }
     heatmaps.append(pair);
   }

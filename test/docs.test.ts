@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECK_NAMES } from '../src/campaign/case-checks.js';
+import { DEFAULT_CASES } from '../src/cli/verify.js';
 import { checkLinks } from '../scripts/docs/check-links.js';
 import { codeBlocks } from '../scripts/docs/markdown.js';
 import { outputMatches, runExamples, shellCommands } from '../scripts/docs/run-examples.js';
@@ -28,6 +30,57 @@ describe('docs', () => {
     },
     300_000,
   );
+});
+
+/**
+ * The sample `npm run verify` outputs in the README and the verify guide. They are pasted from a
+ * run, not produced by each test run (a campaign takes minutes), so they must say they are a
+ * sample, show verify's current checks in its order, and hold together: no number edited by hand
+ * or left over from an older run can contradict the others.
+ */
+describe('the sample verify outputs', () => {
+  const samples = ['README.md', 'docs/verify.md'].map((doc) => {
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    const block = codeBlocks(text).find((b) => b.code.startsWith('campaign: '));
+    if (block === undefined) throw new Error(`${doc}: no sample verify output`);
+    const before = text.split('\n').slice(Math.max(0, block.line - 6), block.line - 1).join(' ');
+    return { doc, before, lines: block.code.trimEnd().split('\n') };
+  });
+
+  it.each(samples)('$doc: should be marked as a sample of the default campaign, with the checks verify runs', ({ before, lines }) => {
+    expect(before).toMatch(/\bsample run\b/);
+    expect(lines[0]).toBe(`campaign: seed 1, shard 1/1, ${DEFAULT_CASES} cases per cell`);
+    const checks = lines.filter((l) => /^[a-z][a-z:-]+ +\d+ +\d+ +\d+ +\d+$/.test(l)).map((l) => l.split(' ')[0]);
+    // Abridged with "..." lines perhaps, but never out of order nor naming a check verify lacks.
+    expect(checks.filter((c) => !CHECK_NAMES.includes(c as never))).toEqual([]);
+    expect(checks).toEqual(CHECK_NAMES.filter((c) => checks.includes(c)));
+    if (!lines.includes('...')) expect(checks).toEqual([...CHECK_NAMES]);
+  });
+
+  it.each(samples)('$doc: should add up: each row\'s verdicts, each cell\'s cases, and the total', ({ lines }) => {
+    const rows = lines.flatMap((l) => {
+      const m = /^(type[12]) +(golden|live) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) /.exec(l);
+      return m === null ? [] : [{ cell: m[1], source: m[2], counts: m.slice(3, 8).map(Number) }];
+    });
+    expect(rows.map((r) => `${r.cell} ${r.source}`)).toEqual(['type1 golden', 'type1 live', 'type2 golden', 'type2 live']);
+    for (const { counts: [cases, ...verdicts] } of rows) expect(verdicts.reduce((a, b) => a + b)).toBe(cases);
+    const perCell = (cell: string) => rows.filter((r) => r.cell === cell).reduce((n, r) => n + r.counts[0], 0);
+    const run = lines.find((l) => l.startsWith('run '))!.trim().split(/ +/).map(Number);
+    expect([run[1], run[3]]).toEqual([perCell('type1'), perCell('type2')]);
+    expect(lines.at(-1)).toBe(`verify: OK: ${perCell('type1') + perCell('type2')} cases, the TypeScript cells agree with NumPy`);
+  });
+});
+
+describe("the README's scoreboard", () => {
+  it("should give the failures and cases of the committed scoreboard run (docs/scoreboard.md)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const board = readFileSync(join(ROOT, 'docs/scoreboard.md'), 'utf8');
+    const claims = [...readme.matchAll(/\*\*fails\*\* on (\d+) of (\d+) cases/g)];
+    expect(claims.length).toBeGreaterThan(0);
+    // The scoreboard's rows that fail: | name | cell | dtype | version | cases | agree | ill-cond | quirk | port bug | ... | FAILS |
+    const failing = board.split('\n').filter((l) => l.startsWith('| ') && l.trimEnd().endsWith('| FAILS |')).map((l) => l.split('|').map((c) => c.trim()));
+    expect(claims.map((m) => [Number(m[1]), Number(m[2])])).toEqual(failing.map((cells) => [Number(cells[9]), Number(cells[5])]));
+  });
 });
 
 describe('the example runner', () => {

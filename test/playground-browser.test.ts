@@ -26,7 +26,7 @@ interface Shown {
   message: string;
   error: boolean;
   agreement: string;
-  figures: { key: string; captions: string[]; canvases: { width: number; height: number; opaque: boolean; colours: number }[] }[];
+  figures: { key: string; captions: string[]; legend: string; canvases: { width: number; height: number; opaque: boolean; colours: number }[] }[];
 }
 
 async function shown(tab: Page): Promise<Shown> {
@@ -38,6 +38,7 @@ async function shown(tab: Page): Promise<Shown> {
     figures: Array.from(document.querySelectorAll<HTMLElement>('#heatmaps .pair'), (pair) => ({
       key: pair.dataset.key ?? '',
       captions: Array.from(pair.querySelectorAll('figcaption'), (c) => c.textContent ?? ''),
+      legend: pair.querySelectorAll('.legend')[1]?.textContent ?? '',
       canvases: Array.from(pair.querySelectorAll('canvas'), (canvas) => {
         const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         const colours = new Set<number>();
@@ -50,6 +51,11 @@ async function shown(tab: Page): Promise<Shown> {
       }),
     })),
   }));
+}
+
+/** The largest of the ULP heatmaps' first numbers: the verdict's measure, over every key. */
+function verdictUlps(result: Shown): number {
+  return Math.max(0, ...result.figures.map((f) => Number(/largest (\d+|none) where/.exec(f.captions[1])![1].replace('none', '0'))));
 }
 
 describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
@@ -116,21 +122,32 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
       expect(result.figures.map((f) => f.key)).toEqual(['Output', 'Output_gate_activations', 'input_gate_activations', 'forget_gate_activations', 'cell_input_activations', 'cell_state_vectors']);
       for (const figure of result.figures) {
         expect(figure.captions[0]).toBe(`${figure.key} (6 steps x 4 units)`);
-        expect(figure.captions[1]).toMatch(/^ULP from NumPy, largest \d+ \(6 steps x 4 units\)$/);
+        expect(figure.captions[1]).toMatch(/^ULP from NumPy, largest (\d+|none) where \|NumPy\| >= 0\.01 \(as the verdict counts\), \d+ over all elements \(6 steps x 4 units\)$/);
         for (const canvas of figure.canvases) expect(canvas).toMatchObject({ width: 4, height: 6, opaque: true });
         expect(figure.canvases[0].colours).toBeGreaterThan(4);
       }
-      // The ULP heatmaps and the verdict measure the same thing.
-      const largest = Math.max(...result.figures.map((f) => Number(/largest (\d+)/.exec(f.captions[1])![1])));
-      expect(result.agreement).toContain(`(${largest} ULP)`);
+      // The heatmaps' first number is the verdict's measure.
+      expect(result.agreement).toContain(`(${verdictUlps(result)} ULP)`);
     }
+  });
+
+  it("should tell the verdict's ULP (where the relative tolerance governs) from every element's, which the colours show", async () => {
+    // Here values near zero are thousands of ULP off, within the absolute tolerance.
+    const result = await run({ golden: 'type1/wide-well-scaled.json', backend: 'wasm' });
+    expect(result.error, result.message).toBe(false);
+    const counted = verdictUlps(result);
+    const all = Math.max(...result.figures.map((f) => Number(/, (\d+) over all elements/.exec(f.captions[1])![1])));
+    console.log(`golden/type1/wide-well-scaled in the playground, largest over the keys: ${counted} ULP where the verdict counts, ${all} over all elements`);
+    expect(result.agreement).toContain(`(${counted} ULP)`);
+    expect(all).toBeGreaterThan(counted);
+    for (const figure of result.figures) expect(figure.legend).toMatch(/^ULP from NumPy, every element:/);
   });
 
   it('should draw a long sequence by blocks, and NaN cases against NumPy too', async () => {
     const long = await run({ golden: 'type2/long-sequence.json' });
     expect(long.error, long.message).toBe(false);
     expect(long.figures[0].captions[0]).toBe('Output (1200 steps x 4 units; each pixel the mean of 4 x 1)');
-    expect(long.figures[0].captions[1]).toMatch(/^ULP from NumPy, largest \d+ \(1200 steps x 4 units; each pixel the largest of 4 x 1\)$/);
+    expect(long.figures[0].captions[1]).toMatch(/^ULP from NumPy, largest (\d+|none) where \|NumPy\| >= 0\.01 \(as the verdict counts\), \d+ over all elements \(1200 steps x 4 units; each pixel the largest of 4 x 1\)$/);
     expect(long.figures[0].canvases[0]).toMatchObject({ width: 4, height: 300, opaque: true });
     const nan = await run({ golden: 'type1/nan-input.json', backend: 'scalar' });
     expect(nan.agreement).toMatch(/^passes against NumPy's outputs in golden\/type1\/nan-input\.json: agrees/);

@@ -1,7 +1,10 @@
 /**
  * The `threads` option: a batch split over threads must give the bits of one thread for every
  * sequence, in both cells and both traces, over several chunks of steps and for batches that do
- * not split evenly; and where threads cannot run, or were not asked for, one thread runs.
+ * not split evenly; and where threads cannot run, or were not asked for, one thread runs. Where
+ * threads were demanded, an error instead. A browser whose workers fail to start (a
+ * Content-Security-Policy) is faked here with a Worker that fires its error event; the real one
+ * is test/threads-browser.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchThreads, threads, threadsAvailable } from '../src/cells/threads.js';
@@ -101,5 +104,149 @@ describe('threads for batches', () => {
     vi.unstubAllGlobals();
     const S = batch(3, 5, 2, 4);
     expect(plain(lstmType1Batch(S, P))).toEqual(plain(lstmType1Batch(S, prepareWeights('type1', type1Weights(4, 2)))));
+  });
+});
+
+/** A browser's Worker, faked: it fails to start (as under a Content-Security-Policy) or starts and reports ready. */
+function fakeBrowser(outcome: 'csp' | 'csp-only' | 'error' | 'ready') {
+  const spawned: string[] = [];
+  const policyListeners: ((event: { effectiveDirective: string; blockedURI: string }) => void)[] = [];
+  class FakeWorker extends EventTarget {
+    constructor(url: string) {
+      super();
+      spawned.push(url);
+      // As Chromium does: the constructor returns, and the violation and the error come later.
+      setTimeout(() => {
+        if (outcome === 'ready') return;
+        if (outcome === 'csp' || outcome === 'csp-only') for (const listener of policyListeners) listener({ effectiveDirective: 'worker-src', blockedURI: 'blob' });
+        if (outcome !== 'csp-only') this.dispatchEvent(new Event('error'));
+      }, 5);
+    }
+    postMessage(data: { control: SharedArrayBuffer }): void {
+      if (outcome !== 'ready') return;
+      setTimeout(() => {
+        Atomics.store(new Int32Array(data.control), 1, 1);
+        this.dispatchEvent(new MessageEvent('message', { data: 'lstm-parity:ready' }));
+      }, 5);
+    }
+    terminate(): void {}
+  }
+  const builtin = process.getBuiltinModule.bind(process);
+  vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:worker_threads' ? undefined : builtin(id))) as typeof process.getBuiltinModule);
+  vi.stubGlobal('Worker', FakeWorker);
+  vi.stubGlobal('crossOriginIsolated', true);
+  // A page's main thread, which may not block.
+  vi.stubGlobal('window', {});
+  vi.stubGlobal('addEventListener', (type: string, listener: (typeof policyListeners)[number]) => {
+    if (type === 'securitypolicyviolation') policyListeners.push(listener);
+  });
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  return { spawned, warn };
+}
+
+/** The package as a page loads it, fresh: which workers failed is remembered per page. */
+async function freshPackage() {
+  vi.resetModules();
+  return import('../src/index.js');
+}
+
+describe('threads whose workers cannot start (a browser under a Content-Security-Policy, faked)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('should fall back to one thread with the same bits, warn once naming worker-src, and say so from then on', async () => {
+    const { spawned, warn } = fakeBrowser('csp');
+    const cells = await freshPackage();
+    expect(cells.threadsAvailable()).toBe(true);
+    const W = type1Weights(16, 3);
+    const P = cells.prepareWeights('type1', W, { threads: cells.threads(3) });
+    expect(spawned).toHaveLength(2);
+    // Until the workers report, calls run on one thread.
+    expect(P.threads).toBe(3);
+    const S = batch(5, 7, 3, 6);
+    const one = plain(cells.lstmType1Batch(S, cells.prepareWeights('type1', W)));
+    expect(plain(cells.lstmType1Batch(S, P))).toEqual(one);
+    expect(await P.threadsReady).toBe(1);
+    expect(P.threads).toBe(1);
+    expect(cells.threadsAvailable()).toBe(false);
+    expect(plain(cells.lstmType1Batch(S, P))).toEqual(one);
+    expect(warn.mock.calls).toEqual([["lstm-parity: threads(3) is running on one thread: its Web Workers were blocked by the Content-Security-Policy, which must allow blob: in worker-src (e.g. worker-src 'self' blob:)"]]);
+    // Later weights do not try again (each try would log another violation), and nothing more is said.
+    const Q = cells.prepareWeights('type2', type2Weights(4, 3), { threads: cells.threads(2) });
+    expect([Q.threads, await Q.threadsReady, spawned.length]).toEqual([1, 1, 2]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('should take the policy violation alone as the refusal, should no error event follow it', async () => {
+    const { warn } = fakeBrowser('csp-only');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(1);
+    expect([P.threads, cells.threadsAvailable()]).toEqual([1, false]);
+    expect(warn.mock.calls).toEqual([["lstm-parity: threads(2) is running on one thread: its Web Workers were blocked by the Content-Security-Policy, which must allow blob: in worker-src (e.g. worker-src 'self' blob:)"]]);
+  });
+
+  it('should settle threadsReady with one thread when the threads are stopped before they report', async () => {
+    const { warn } = fakeBrowser('csp-only');
+    const cells = await freshPackage();
+    const { releaseThreads } = await import('../src/cells/prepared.js');
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    releaseThreads(P);
+    expect([await P.threadsReady, P.threads]).toEqual([1, 1]);
+    // The refusal that comes later is the page's to know, but these threads' to tell no more.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cells.threadsAvailable()).toBe(false);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('should say only that a worker failed to start where no policy was reported', async () => {
+    const { warn } = fakeBrowser('error');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(1);
+    expect(warn.mock.calls).toEqual([['lstm-parity: threads(2) is running on one thread: a Web Worker failed to start']]);
+  });
+
+  it('should throw, not warn, where threads were demanded: on the next call once the workers failed, then at preparation', async () => {
+    const { warn } = fakeBrowser('csp');
+    const cells = await freshPackage();
+    const demanded = cells.threads(2, { required: true });
+    expect([demanded.count, demanded.required, cells.threads(2).required]).toEqual([2, true, false]);
+    const P = cells.prepareWeights('type2', type2Weights(4, 2), { threads: demanded });
+    expect(await P.threadsReady).toBe(1);
+    const refusal = "lstm-parity: threads(2, { required: true }) cannot run: its Web Workers were blocked by the Content-Security-Policy, which must allow blob: in worker-src (e.g. worker-src 'self' blob:)";
+    expect(() => cells.lstmType2Batch(batch(3, 2, 2, 1), P)).toThrow(refusal);
+    expect(() => cells.lstmType2(batch(1, 2, 2, 1)[0], P)).not.toThrow(); // a short sequence never uses threads
+    expect(() => cells.prepareWeights('type2', type2Weights(4, 2), { threads: demanded })).toThrow(refusal);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('should report the threads asked for once every worker says it is ready', async () => {
+    const { warn } = fakeBrowser('ready');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(3, { required: true }) });
+    expect(await P.threadsReady).toBe(3);
+    expect([P.threads, cells.threadsAvailable()]).toEqual([3, true]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('threads demanded where they cannot run', () => {
+  it('should throw at preparation, saying why, and leave an undemanded request on one thread', async () => {
+    expect(await prepareWeights('type1', type1Weights(4, 2), { threads: threads(2, { required: true }) }).threadsReady).toBe(2);
+    expect(() => prepareWeights('type1', type1Weights(4, 2), { threads: threads(2, { required: true }), backend: 'scalar' })).toThrow(
+      "lstm-parity: threads(2, { required: true }) cannot run: threads need the WebAssembly backend, and these weights run on 'scalar'",
+    );
+    // One thread asked for is one thread, demanded or not.
+    expect(prepareWeights('type1', type1Weights(4, 2), { threads: threads(1, { required: true }), backend: 'scalar' }).threads).toBe(1);
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    expect(() => prepareWeights('type1', type1Weights(4, 2), { threads: threads(2, { required: true }) })).toThrow(
+      /^lstm-parity: threads\(2, \{ required: true \}\) cannot run: this engine has no SharedArrayBuffer \(a browser page needs cross-origin isolation/,
+    );
+    const P = prepareWeights('type1', type1Weights(4, 2), { threads: threads(2) });
+    expect([P.threads, await P.threadsReady]).toEqual([1, 1]);
   });
 });

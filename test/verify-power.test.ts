@@ -1,15 +1,15 @@
 /**
  * verify's power, measured like the property suites': every break of test/helpers/breaks.ts (the
- * README's break table, then the kinds verify used to miss) is a broken copy of src/cells, run
+ * property suites' break table, then the kinds verify used to miss) is a broken copy of src/cells, run
  * through the real verify code path at a small case count with one shared NumPy worker. Each must
- * come out as a port bug, and the checks that caught it are printed (the README's "What verify
- * catches" table is this output). Two controls must pass: an unpatched copy, and one whose kernel
+ * come out as a port bug, and the checks that caught it are printed (the table under "What verify
+ * catches" in docs/verify.md is this output). Two controls must pass: an unpatched copy, and one whose kernel
  * only sums in another order.
  *
  * verify at this count costs about a minute of CPU here for all breaks (most of it NumPy's noise
  * floors: a broken cell disagrees on nearly every case). LSTM_PARITY_BREAK_CASES sets the live
  * cases per cell (default 48) and LSTM_PARITY_BREAK_SEED the campaign seed (default 1); the
- * README's table also gives the counts at 2000 cases, as `lstm-parity verify --cases 2000` runs.
+ * guide's table also gives the counts at 2000 cases, as `lstm-parity verify --cases 2000` runs.
  * The chaotic probes are left out (two slow cases that add nothing here). A larger count with the
  * same seed judges these same cases first, by the same checks: case k is drawn from (seed, k)
  * alone; only a batch's neighbour, taken from the cases around it, may differ.

@@ -28,10 +28,12 @@ export interface PrepareOptions extends ValidationOptions {
    * Threads a batch may be split over: `threads(n)`, this one included (default one thread);
    * from 384 recurrent rows (`SPLIT_MIN_ROWS`, measured by `npm run bench:split`), a single sequence's products too, by rows.
    * Takes effect for prepared weights on the WebAssembly backend where threads can run (Node;
-   * browsers with cross-origin isolation), otherwise one thread runs; the bits are the same
-   * either way. Each extra thread holds its own copy of nothing but a WebAssembly instance: the
-   * weights are shared. A factory rather than a number, so that an app that never asks for
-   * threads does not bundle them (their code and a second WebAssembly module).
+   * browsers with cross-origin isolation whose Content-Security-Policy, if any, allows `blob:` in
+   * `worker-src`), otherwise one thread runs, or, for `threads(n, { required: true })`, an error
+   * is thrown (see {@link threads}); the bits are the same either way. Each extra thread holds its
+   * own copy of nothing but a WebAssembly instance: the weights are shared. A factory rather than
+   * a number, so that an app that never asks for threads does not bundle them (their code and a
+   * second WebAssembly module).
    */
   threads?: Threads;
 }
@@ -57,8 +59,20 @@ export interface PreparedWeights<C extends CellType = CellType> extends PackedWe
    * @internal
    */
   readonly workspace: Workspace;
-  /** Threads a batch (or a long sequence's products) is split over (1 where threads were not asked for or cannot run here). */
+  /**
+   * Threads a batch (or a long sequence's products) is split over (1 where threads were not asked
+   * for or cannot run here). Read it when it matters: in a browser it turns 1 once the workers are
+   * known to have failed to start, which {@link PreparedWeights.threadsReady} waits for.
+   */
   readonly threads: number;
+  /**
+   * Settles with the number of threads that will run once that is known: at once where one
+   * thread runs and in Node (whose threads start during prepareWeights); in a browser when every
+   * worker has started (the threads asked for), or when one could not (1; a Content-Security-Policy
+   * without `blob:` in `worker-src` blocks them). Never rejects. Calls need not wait for it: until
+   * then they run on one thread, with the same bits.
+   */
+  readonly threadsReady: Promise<number>;
   /**
    * The threads themselves, when more than one.
    * @internal
@@ -98,6 +112,9 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
   if (asked !== undefined && (typeof asked !== 'object' || asked === null || typeof asked.start !== 'function')) {
     throw new TypeError(`threads: expected threads(n), got ${typeof asked === 'number' ? asked : typeof asked}`);
   }
+  if (reused && backend !== 'wasm' && asked?.required === true && asked.count > 1) {
+    throw new Error(`lstm-parity: threads(${asked.count}, { required: true }) cannot run: threads need the WebAssembly backend, and these weights run on '${backend}'`);
+  }
   // Threads start once per set of weights, so weights used for one call only keep to one.
   const batchThreads = reused && backend === 'wasm' && asked !== undefined ? asked.start(packed, cell, recurrentRows) : null;
   return {
@@ -107,7 +124,10 @@ export function preparePacked<C extends CellType>(cell: C, packed: PackedWeights
     allowNonFinite: options.allowNonFinite === true,
     recurrentRows,
     workspace: createWorkspace(backend, packed, cell, recurrentRows),
-    threads: batchThreads === null ? 1 : batchThreads.count,
+    get threads() {
+      return batchThreads === null ? 1 : batchThreads.running;
+    },
+    threadsReady: batchThreads === null ? Promise.resolve(1) : batchThreads.settled,
     batchThreads,
     [PREPARED]: true,
   };

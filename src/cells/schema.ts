@@ -7,8 +7,9 @@
  * error rather than a cascade). Every issue names its key path and the expected vs actual value,
  * e.g. `W.u_i: expected shape [4, 4], got [4, 5]`.
  *
- * This is stricter than NumPy on purpose (see the README): NumPy broadcasts a bias of shape (1,),
- * accepts a non-square `u_*` when T = 1, ignores unknown keys and fails late with KeyError.
+ * This is stricter than NumPy on purpose (docs/agreement.md, "Where we are stricter than NumPy, on
+ * purpose"): NumPy broadcasts a bias of shape (1,), accepts a non-square `u_*` when T = 1,
+ * ignores unknown keys and fails late with KeyError.
  */
 import * as z from 'zod/mini';
 

@@ -18,6 +18,12 @@
  * Workers; SharedArrayBuffer needs it). A browser's workers start asynchronously, so calls run on
  * one thread until they report ready; a browser's main thread may not block, so it spins while it
  * waits. Elsewhere `threads` quietly means one thread.
+ *
+ * A worker that cannot start (a Content-Security-Policy without blob: in worker-src: the browser
+ * fires the worker's error event, and securitypolicyviolation, asynchronously, and the constructor
+ * does not throw) is not waited for forever: its weights fall back to one thread, with one console
+ * warning a page, or refuse to run when the caller demanded threads; threadsAvailable() says false
+ * from then on, so no later weights try again.
  */
 import type { CellType } from './schema.js';
 import { CELL_CODE, even, growTo, instantiateSharedDots, sharedDotsModule, sharedMemory, writeWeights, type DotsInstance, type WasmMemory, type WeightsLayout } from './wasm-dots.js';
@@ -48,9 +54,12 @@ const SPINS = 1 << 18;
 /** Doubles of output rows all shares hold at once; a chunk of steps is sized to fit. */
 const OUT_DOUBLES = 1 << 21;
 
+/** What a browser's worker posts once it has its kernel (or could not instantiate it). */
+const READY_MESSAGE = 'lstm-parity:ready';
+
 /** The thread's program: instantiate the shared kernel, then run batchRun whenever told to. */
 const WORKER_SOURCE = `
-const start = ({ module, memory, control }) => {
+const start = ({ module, memory, control }, announce) => {
   const c = new Int32Array(control);
   let kernel;
   try {
@@ -60,6 +69,7 @@ const start = ({ module, memory, control }) => {
   }
   Atomics.store(c, ${READY}, 1);
   Atomics.notify(c, ${READY});
+  if (announce !== undefined) announce();
   if (kernel === undefined) return;
   for (;;) {
     let s;
@@ -78,7 +88,7 @@ const start = ({ module, memory, control }) => {
   }
 };
 if (typeof require === 'function' && typeof process === 'object') start(require('node:worker_threads').workerData);
-else self.onmessage = (event) => start(event.data);
+else self.onmessage = (event) => start(event.data, () => self.postMessage('${READY_MESSAGE}'));
 `;
 
 interface ThreadHandle {
@@ -86,24 +96,67 @@ interface ThreadHandle {
   terminate(): void;
 }
 
+/**
+ * How a thread's start ends, told by its host where it can tell (a browser's worker posts a
+ * message or fires its error event); Node's threads are waited for instead.
+ */
+interface StartListener {
+  started(): void;
+  failed(why: string): void;
+}
+
 interface Host {
   /** Whether this thread may block in Atomics.wait (Node, and workers; not a browser's main thread). */
   readonly canBlock: boolean;
-  spawn(data: { module: object; memory: WasmMemory; control: SharedArrayBuffer }): ThreadHandle;
+  spawn(data: { module: object; memory: WasmMemory; control: SharedArrayBuffer }, listener: StartListener): ThreadHandle;
+}
+
+interface BrowserWorker {
+  postMessage(data: unknown): void;
+  terminate(): void;
+  addEventListener(type: 'message' | 'error', listener: (event: { data?: unknown }) => void): void;
+  removeEventListener(type: 'message' | 'error', listener: (event: { data?: unknown }) => void): void;
 }
 
 type Global = {
   process?: { getBuiltinModule?: (id: string) => unknown };
-  Worker?: new (url: string) => { postMessage(data: unknown): void; terminate(): void };
+  Worker?: new (url: string) => BrowserWorker;
   Blob?: new (parts: string[], options: { type: string }) => object;
-  URL?: { createObjectURL(blob: object): string };
+  URL?: { createObjectURL(blob: object): string; revokeObjectURL?(url: string): void };
   crossOriginIsolated?: boolean;
   window?: unknown;
+  addEventListener?: (type: 'securitypolicyviolation', listener: (event: { effectiveDirective?: string; blockedURI?: string }) => void) => void;
 };
+
+/** What threads(n) needs from a Content-Security-Policy, as the warnings and errors say it. */
+const WORKER_CSP = "blob: in worker-src (e.g. worker-src 'self' blob:)";
+
+/**
+ * Why threads cannot start on this page, once a worker has failed to: from then on
+ * threadsAvailable() is false and no weights try again (each try would log another violation).
+ */
+let refused: string | undefined;
+/** Whether this page has seen its policy refuse a blob: worker (the securitypolicyviolation event). */
+let cspRefusedWorker = false;
+let watchingPolicy = false;
+/** The failure handlers of this page's workers that have not reported yet. */
+const unstarted = new Set<() => void>();
+/** Whether the one-thread fallback has been announced on the console (once a page). */
+let warned = false;
+
+/** Why threads cannot run here, or undefined where they can. */
+function unavailableReason(): string | undefined {
+  if (refused !== undefined) return refused;
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'this engine has no SharedArrayBuffer (a browser page needs cross-origin isolation: Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  if (sharedDotsModule() === null) return "this engine cannot compile the threads' WebAssembly kernel (shared memory and SIMD)";
+  return host() === null ? 'this engine has no worker threads (a browser page needs cross-origin isolation for them)' : undefined;
+}
 
 /** Where threads can run here, or null. */
 function host(): Host | null {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object' || sharedDotsModule() === null) return null;
+  if (refused !== undefined || typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object' || sharedDotsModule() === null) return null;
   const g = globalThis as Global;
   const nodeThreads = g.process?.getBuiltinModule?.('node:worker_threads') as
     | { Worker: new (source: string, options: object) => { unref(): void; terminate(): void } }
@@ -121,10 +174,44 @@ function host(): Host | null {
   }
   const { Worker, Blob, URL } = g;
   if (Worker !== undefined && Blob !== undefined && URL !== undefined && g.crossOriginIsolated === true) {
+    if (!watchingPolicy && typeof g.addEventListener === 'function') {
+      watchingPolicy = true;
+      // Fired before the worker's error event (Chromium), which says nothing of why. The policy
+      // refuses every blob: worker of the page alike, so those still starting have failed too,
+      // whether or not an error event follows.
+      g.addEventListener('securitypolicyviolation', (event) => {
+        if (event.effectiveDirective !== 'worker-src' || event.blockedURI !== 'blob') return;
+        cspRefusedWorker = true;
+        for (const fail of [...unstarted]) fail();
+      });
+    }
     return {
       canBlock: g.window === undefined,
-      spawn(data) {
-        const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
+      spawn(data, listener) {
+        const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+        const worker = new Worker(url);
+        // The listeners hold the start's state, never the threads' owner, which must stay collectable.
+        const done = () => {
+          unstarted.delete(onError);
+          worker.removeEventListener('message', onMessage);
+          worker.removeEventListener('error', onError);
+          URL.revokeObjectURL?.(url);
+        };
+        const onMessage = (event: { data?: unknown }) => {
+          if (event.data !== READY_MESSAGE) return;
+          done();
+          listener.started();
+        };
+        const onError = () => {
+          done();
+          const why = cspRefusedWorker ? `its Web Workers were blocked by the Content-Security-Policy, which must allow ${WORKER_CSP}` : 'a Web Worker failed to start';
+          // No weights try again on this page: each try would only log another violation.
+          refused ??= why;
+          listener.failed(why);
+        };
+        worker.addEventListener('message', onMessage);
+        worker.addEventListener('error', onError);
+        unstarted.add(onError);
         worker.postMessage(data);
         return { control: new Int32Array(data.control), terminate: () => worker.terminate() };
       },
@@ -137,6 +224,8 @@ function host(): Host | null {
 export interface Threads {
   /** Threads asked for, the calling one included; fewer may run (see {@link threadsAvailable}). */
   readonly count: number;
+  /** Whether the caller demanded the threads: an error, not one thread, where they cannot run. */
+  readonly required: boolean;
   /**
    * The threads for these weights, or null where one thread must do (or count is 1).
    * @internal
@@ -146,15 +235,53 @@ export interface Threads {
 
 /**
  * Threads for prepareWeights' `threads` option: a batch (or a long sequence's products) split over `count` threads, this one
- * included. Where threads cannot run (no SharedArrayBuffer, a browser page without cross-origin
- * isolation, the JavaScript backend), one thread runs, with the same bits.
+ * included. The bits are one thread's either way.
+ *
+ * By default threads are a wish: where they cannot run (no SharedArrayBuffer, a browser page
+ * without cross-origin isolation, the JavaScript backend) one thread runs, quietly; where their
+ * workers fail to start (in a browser, a Content-Security-Policy without `blob:` in `worker-src`:
+ * the workers run from a blob: URL) one thread runs, with one console warning a page naming the
+ * directive, and {@link threadsAvailable} turns false. A browser's workers start asynchronously,
+ * so such a failure is found after prepareWeights returns; the weights' `threadsReady` settles
+ * once it is known how many threads run.
+ *
+ * With `{ required: true }` threads are a demand: prepareWeights throws where they cannot run
+ * here (saying why, also for the JavaScript backend), and a call on the weights throws, instead of
+ * warning, once their workers are known to have failed to start. Weights used for one call (raw
+ * weights given to a cell with this option) never start threads, demanded or not.
+ *
+ * @example
+ * ```ts
+ * import { lstmType1Batch, prepareWeights, threads, type Type1Weights } from 'lstm-parity';
+ *
+ * declare const W: Type1Weights;
+ * declare const batch: number[][][];
+ * const prepared = prepareWeights('type1', W, { threads: threads(4) });
+ * await prepared.threadsReady; // 4 where the workers started, 1 where they could not
+ * lstmType1Batch(batch, prepared);
+ * ```
  */
-export function threads(count: number): Threads {
+export function threads(count: number, options: { required?: boolean } = {}): Threads {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`threads: expected an integer >= 1, got ${count}`);
-  return { count, start: (weights, cell, recurrentRows) => BatchThreads.create(weights, cell, recurrentRows, count) };
+  const required = options?.required === true;
+  return {
+    count,
+    required,
+    start: (weights, cell, recurrentRows) => {
+      if (required && count > 1) {
+        const why = unavailableReason();
+        if (why !== undefined) throw new Error(`lstm-parity: threads(${count}, { required: true }) cannot run: ${why}`);
+      }
+      return BatchThreads.create(weights, cell, recurrentRows, count, required);
+    },
+  };
 }
 
-/** Whether `threads` above 1 can take effect here. */
+/**
+ * Whether `threads` above 1 can take effect here. In a browser, a Content-Security-Policy that
+ * blocks the workers is found only when they first try to start (asynchronously, after
+ * prepareWeights with `threads(n)` returns): this is true until then and false from then on.
+ */
 export function threadsAvailable(): boolean {
   return host() !== null;
 }
@@ -170,6 +297,52 @@ interface Share {
   sAt: number;
   hAt: number;
   outAt: number;
+}
+
+/**
+ * How the start of one set of weights' threads went: what their hosts report, kept apart from
+ * BatchThreads so that the workers' listeners do not keep the weights alive.
+ */
+class ThreadStart implements StartListener {
+  failure: string | undefined;
+  handles: ThreadHandle[] = [];
+  readonly promise: Promise<number>;
+  private resolve!: (running: number) => void;
+  private pending: number;
+  private cancelled = false;
+
+  constructor(
+    private readonly count: number,
+    readonly required: boolean,
+  ) {
+    this.pending = count - 1;
+    this.promise = new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  started(): void {
+    if (--this.pending === 0 && this.failure === undefined) this.settle(this.count);
+  }
+
+  /** The threads were stopped: a browser worker may never report, and a late failure says nothing. */
+  cancel(): void {
+    this.cancelled = true;
+    this.settle(1);
+  }
+
+  failed(why: string): void {
+    if (this.failure !== undefined || this.cancelled) return;
+    this.failure = why;
+    for (const handle of this.handles) stop(handle);
+    if (!this.required && !warned) {
+      warned = true;
+      console.warn(`lstm-parity: threads(${this.count}) is running on one thread: ${why}`);
+    }
+    this.settle(1);
+  }
+
+  settle(running: number): void {
+    this.resolve(running);
+  }
 }
 
 const threadsOf = new FinalizationRegistry<ThreadHandle[]>((handles) => {
@@ -194,6 +367,7 @@ export class BatchThreads {
   private planned = '';
   private split: SplitWorkspace | undefined;
   private stopped = false;
+  private readonly start: ThreadStart;
   chunk = 0;
 
   private constructor(
@@ -202,26 +376,42 @@ export class BatchThreads {
     private readonly recurrentRows: number,
     count: number,
     where: Host,
+    required: boolean,
   ) {
     this.memory = sharedMemory(1);
     this.layout = writeWeights(this.memory, weights, recurrentRows);
     this.kernel = instantiateSharedDots(this.memory);
     this.canBlock = where.canBlock;
+    this.count = count;
+    const start = new ThreadStart(count, required);
+    this.start = start;
     const module = sharedDotsModule()!;
-    this.threads = Array.from({ length: count - 1 }, () => where.spawn({ module, memory: this.memory, control: new SharedArrayBuffer(4 * CONTROL_WORDS) }));
+    this.threads = Array.from({ length: count - 1 }, () => where.spawn({ module, memory: this.memory, control: new SharedArrayBuffer(4 * CONTROL_WORDS) }, start));
+    start.handles = this.threads;
     if (where.canBlock) {
       // Node starts a thread without this one's help: wait (bounded) until each has its kernel.
       for (const { control } of this.threads) Atomics.wait(control, READY, 0, 10_000);
+      if (this.threads.every(({ control }) => Atomics.load(control, READY) === 1)) start.settle(count);
+      else start.failed('a worker thread did not start within 10 s');
     }
-    this.count = count;
     threadsOf.register(this, this.threads, this);
   }
 
   /** Threads for batches on these weights, or null where only one thread can run. */
-  static create(weights: PackedWeights, cell: CellType, recurrentRows: number, count: number): BatchThreads | null {
+  static create(weights: PackedWeights, cell: CellType, recurrentRows: number, count: number, required = false): BatchThreads | null {
     const where = host();
     if (where === null || count < 2) return null;
-    return new BatchThreads(weights, CELL_CODE[cell], recurrentRows, count, where);
+    return new BatchThreads(weights, CELL_CODE[cell], recurrentRows, count, where, required);
+  }
+
+  /** Threads that run: count, or 1 once they are known to have failed to start (or were stopped). */
+  get running(): number {
+    return this.stopped || this.start.failure !== undefined ? 1 : this.count;
+  }
+
+  /** Settles with {@link running} once every thread has started or one has failed to. */
+  get settled(): Promise<number> {
+    return this.start.promise;
   }
 
   /**
@@ -233,11 +423,29 @@ export class BatchThreads {
     threadsOf.unregister(this);
     for (const handle of this.threads) stop(handle);
     this.stopped = true;
+    this.start.cancel();
   }
 
-  /** Whether every thread has started (a browser's start asynchronously; until then, one thread). */
+  /**
+   * Whether every thread has started (a browser's start asynchronously; until then, one thread).
+   * Throws, where the threads were demanded, once they are known to have failed to start.
+   */
   ready(): boolean {
-    return !this.stopped && this.threads.every(({ control }) => Atomics.load(control, READY) === 1 && Atomics.load(control, STATE) !== FAILED);
+    if (this.stopped) return false;
+    const { failure } = this.start;
+    if (failure !== undefined) {
+      if (this.start.required) throw new Error(`lstm-parity: threads(${this.count}, { required: true }) cannot run: ${failure}`);
+      return false;
+    }
+    for (const { control } of this.threads) {
+      if (Atomics.load(control, READY) !== 1) return false;
+      if (Atomics.load(control, STATE) === FAILED) {
+        // Only a thread without its kernel is FAILED before its first job: a failed job throws in step().
+        this.start.failed('a worker thread could not instantiate the WebAssembly kernel');
+        return this.ready();
+      }
+    }
+    return true;
   }
 
   /**

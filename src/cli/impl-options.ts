@@ -31,8 +31,9 @@ export const IMPL_OPTIONS = {
 export const IMPL_USAGE = `implementation under test (default: this package's cells):
   --impl NAME|FILE     a built-in (${builtinNames().join(', ')}),
                        or a JavaScript module whose default export is {name, cells, dtype, run}
-  --impl-command CMD   any executable speaking the JSON-lines protocol on stdin/stdout (README:
-                       "Verify any LSTM implementation"); split into words without a shell
+  --impl-command CMD   any executable speaking the JSON-lines protocol on stdin/stdout
+                       (docs/verify-your-implementation.md#the-command-protocol); split into
+                       words without a shell
   --impl-dtype D       float64 (default) or float32, for a command that sends no hello
   --backend B          auto (default), wasm or scalar: where lstm-parity's products run`;
 

@@ -3,7 +3,7 @@
  * one run count, printed once per suite:
  *
  *   FC_SEED=<int>     replay with this seed (default: a fresh random seed per suite and run)
- *   FC_RUNS=<n>       runs per property (default: the suite's own, documented in the README)
+ *   FC_RUNS=<n>       runs per property (default: the suite's own, documented in docs/property-suites.md)
  *   FC_PATH=<path>    with FC_SEED and `-t <title>`, replay one shrunk counterexample directly
  *
  * A failure throws fast-check's report (seed, path, the shrunk counterexample and the error it
