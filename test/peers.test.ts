@@ -1,8 +1,8 @@
 /**
  * The peer adapters, judged where their libraries are here and refused with the reason where not.
- * TensorFlow.js is a devDependency, so it always runs; PyTorch, ONNX and JAX/Flax run under
- * $LSTM_PARITY_PEER_PYTHON (.ci/run provides a venv), and each says, once and by name, when it
- * was skipped and why.
+ * TensorFlow.js is a devDependency, so it always runs; PyTorch, ONNX, JAX/Flax, Keras and ONNX
+ * Runtime run under $LSTM_PARITY_PEER_PYTHON (.ci/run provides a venv), and each says, once and by
+ * name, when it was skipped and why.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,10 +39,15 @@ const EXPECTED = {
   'onnx-reference': { dtype: 'float64', version: /^onnx 1\./ },
   'flax-float64': { dtype: 'float64', version: /^flax 0\.\d+\.\d+, jax 0\./ },
   'flax-float32': { dtype: 'float32', version: /^flax 0\.\d+\.\d+, jax 0\./ },
+  'keras-float64-jax-activations': { dtype: 'float64', version: /^keras 3\.\d+\.\d+, jax 0\./ },
+  'keras-float32': { dtype: 'float32', version: /^keras 3\.\d+\.\d+, jax 0\./ },
 } as const;
 
+/** Peers that fail in their own precision, and why (each has a test of its own below). */
+const FAILING = ['keras-float64'] as const;
+
 const opened = new Map<string, Implementation | string>();
-if (numpy.ok) for (const name of Object.keys(EXPECTED)) opened.set(name, await openPeer(name));
+if (numpy.ok) for (const name of [...Object.keys(EXPECTED), ...FAILING]) opened.set(name, await openPeer(name));
 afterAll(async () => {
   for (const impl of opened.values()) if (typeof impl !== 'string') await impl.close?.();
 });
@@ -107,5 +112,18 @@ describeWithNumpy('the Flax finding (docs/findings/flax-subnormals.md)', () => {
     // NumPy's number is the one the case file records (written by the reference); Flax's is the flushed 0.
     const recorded = JSON.parse(readFileSync(join(ROOT, 'docs/findings/flax-float64-subnormal-weight.shrunk.json'), 'utf8')) as { expected: { cell_state_vectors: number[][] } };
     expect(script).toContain(`\ncell state:   flax 0.0   numpy ${String(recorded.expected.cell_state_vectors[0][0])}\n`);
+  });
+});
+
+describeWithNumpy('Keras in float64 as constructed (docs/verify-your-implementation.md, Keras)', () => {
+  const impl = opened.get('keras-float64');
+  if (typeof impl === 'string') console.warn(`SKIPPED peer keras-float64: ${impl}`);
+
+  it.skipIf(typeof impl !== 'object')("keras-float64: should fail the float64 policy, its 'tanh' explained as computed in float32", async () => {
+    expect(impl).toMatchObject({ name: 'keras-float64', dtype: 'float64', cells: ['type1'] });
+    const replay = await runMain(['verify', '--case', 'golden/type1/one-step.json', '--impl', 'keras-float64']);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toMatch(/FAIL golden\/type1\/one-step.json \[numpy\]: PORT BUG: .* error [0-9.]+e-9/);
+    expect(replay.stdout).toContain('reproduced by: σ and tanh computed in float32');
   });
 });
