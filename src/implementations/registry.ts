@@ -84,6 +84,16 @@ const builtins: readonly BuiltinImplementation[] = [
     description: "ONNX's reference evaluator, one LSTM node in float64 (type 1; W = w_i, w_o, w_g, w_c; Output and cell state), under $LSTM_PARITY_PEER_PYTHON",
     open: () => openPythonPeer('onnx-reference', 'onnx_lstm.py', [], 'onnx'),
   },
+  {
+    name: 'onnxruntime-float32',
+    description: "ONNX Runtime's LSTM kernel (CPUExecutionProvider, one thread) in float32 (type 1; W = w_i, w_o, w_g, w_c; Output from the whole sequence, cell state from a Scan of one-step LSTMs; batches of one session run per shape), under $LSTM_PARITY_PEER_PYTHON",
+    open: () => openPythonPeer('onnxruntime-float32', 'onnxruntime_lstm.py', ['float32'], 'onnxruntime'),
+  },
+  {
+    name: 'onnxruntime-float64',
+    description: "ONNX Runtime's LSTM kernel in float64: refused with ONNX Runtime's own message while its CPU kernel has no float64 (\"LSTM operator does not support double yet\" in 1.30)",
+    open: () => openPythonPeer('onnxruntime-float64', 'onnxruntime_lstm.py', ['float64'], 'onnxruntime'),
+  },
 ];
 
 /** The names `--impl` accepts for the built-in implementations. */
