@@ -21,13 +21,14 @@ default backend, is not installed here, and JAX is (for the Flax adapter); its n
 for inference only and runs no compiled program. float64 needs `jax_enable_x64`, set here, and a
 float64 dtype policy for the cell.
 
-Activations. Keras 3.15 computes `'tanh'` in float32 for a float64 tensor on every backend but
-TensorFlow: `keras.backend.result_type` maps float64 to float32 ("to be aligned with JAX's
-default behavior"), and `ops.tanh` casts its input to that type (on the numpy backend `ops.sigmoid`
-and `ops.exp` too). So `--activations keras` (the default: the layer as constructed) gives the
-'tanh' and 'sigmoid' Keras picks, and `--activations jax` passes JAX's own `jnp.tanh` and
-`jax.nn.sigmoid` as the cell's activation and recurrent_activation, which compute in float64. In
-float32 the two are the same arithmetic.
+Activations. Keras 3.15 computes `'tanh'` in float32 for a float64 tensor on its jax and numpy
+backends (measured; its torch backend keeps float64): `keras.backend.result_type` maps float64 to
+float32 on every backend but TensorFlow ("to be aligned with JAX's default behavior"), and
+`ops.tanh` casts its input to that type (on the numpy backend `ops.sigmoid` and `ops.exp` too).
+So `--activations keras` (the default: the layer as constructed) gives the 'tanh' and 'sigmoid'
+Keras picks, and `--activations jax` passes JAX's own `jnp.tanh` and `jax.nn.sigmoid` as the
+cell's activation and recurrent_activation, which compute in float64. In float32 the two are the
+same arithmetic.
 
 Keras retraces a layer's loop on every eager call (about half a second per call here), and verify's
 live cases come in thousands of shapes. So, as in flax_lstm.py, the cases of a request are grouped
