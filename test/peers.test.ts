@@ -131,6 +131,16 @@ describeWithNumpy('Keras in float64 as constructed (docs/verify-your-implementat
     expect(replay.stdout).toMatch(/FAIL golden\/type1\/one-step.json \[numpy\]: PORT BUG: .* error [0-9.]+e-9/);
     expect(replay.stdout).toContain('reproduced by: σ and tanh computed in float32');
   });
+
+  it.skipIf(typeof impl !== 'object')('should replay docs/findings/keras-float64-tanh.md: its case fails, and its Keras script prints the lines the page shows', async () => {
+    const page = readFileSync(join(ROOT, 'docs/findings/keras-float64-tanh.md'), 'utf8');
+    const replay = await runMain(['verify', '--case', 'docs/findings/keras-float64-tanh-in-float32.shrunk.json', '--impl', 'keras-float64']);
+    expect(replay.code).toBe(1);
+    const script = execFileSync(peerPython(), [join(ROOT, 'docs/findings/keras_float64_tanh.py')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const lines = script.split('\n').filter((l) => /^cell state, activation/.test(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(page).toContain(line);
+  });
 });
 
 describeWithNumpy('ONNX Runtime (docs/verify-your-implementation.md, ONNX Runtime)', () => {
@@ -158,6 +168,16 @@ describeWithNumpy('ONNX Runtime (docs/verify-your-implementation.md, ONNX Runtim
     const nan = await runMain(['verify', '--case', 'golden/type1/nan-input.json', '--impl', 'onnxruntime-float32']);
     expect(nan.code).toBe(1);
     expect(nan.stdout).toMatch(/FAIL golden\/type1\/nan-input.json \[[^\]]+\]: PORT BUG: .*port -?[0-9.e-]+, NumPy NaN/);
+  });
+
+  it.skipIf(typeof impl !== 'object')('should replay docs/findings/onnxruntime-nan.md: its case fails, and its ORT script prints the lines the page shows', async () => {
+    const page = readFileSync(join(ROOT, 'docs/findings/onnxruntime-nan.md'), 'utf8');
+    const replay = await runMain(['verify', '--case', 'docs/findings/onnxruntime-float32-nan-input.shrunk.json', '--impl', 'onnxruntime-float32']);
+    expect(replay.code).toBe(1);
+    const script = execFileSync(peerPython(), [join(ROOT, 'docs/findings/onnxruntime_nan.py')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const lines = script.split('\n').filter((l) => /^B (given|absent):/.test(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(page).toContain(line);
   });
 
   it('onnxruntime-float64: should be refused with ONNX Runtime\'s own message, or run if a release has a float64 LSTM', async () => {

@@ -32,12 +32,13 @@ same arithmetic.
 
 Keras retraces a layer's loop on every eager call (about half a second per call here), and verify's
 live cases come in thousands of shapes. So, as in flax_lstm.py, the cases of a request are grouped
-into buckets, H and X rounded up to a multiple of 8 and T and the batch to a power of two, and each
-bucket is one jitted `vmap` over cases of the RNN's `stateless_call`: the padded features read zero
-weights, the padded units have zero weights and are held at zero after every step (so a NaN or an
-infinity in them cannot reach the real units through a zero weight), the padded steps come after
-the last real one. Requests carry up to 64 cases (the protocol's batch extension; `--batch 1` asks
-for one case per request, as without it).
+into buckets, H and X rounded up to a multiple of 8 and T to a power of two, and each bucket is one
+jitted `vmap` of the RNN's `stateless_call` (over one case: see CALL below): the padded features
+read zero weights, the padded units have zero weights and are held at zero after every step (so a
+NaN or an infinity in them cannot reach the real units through a zero weight), the padded steps
+come after the last real one. Cases of different shapes in one bucket get the same bits alone or
+together. Requests carry up to 64 cases (the protocol's batch extension, which saves round trips
+and nothing more here; `--batch 1` asks for one case per request, as without it).
 
 If Keras or JAX cannot be imported, prints "unavailable: <reason>" on stderr and exits with code 3.
 """
@@ -78,6 +79,11 @@ if keras.backend.backend() != 'jax':
     sys.exit(3)
 
 NP_KIND = np.float64 if DTYPE == 'float64' else np.float32
+# Cases per call of a bucket's program. Every number of cases stacked into one call is a program
+# of its own to compile, and compiling is most of the time: measured on verify's first 500 type 1
+# cases, stacking up to 8 (zero cases filling the rest) took 37 s cold against 13 s one case per
+# call, and was no faster warm. So one case per call, and a request's cases share the programs.
+CALL = 1
 ACTIVATIONS = ({'activation': 'tanh', 'recurrent_activation': 'sigmoid'} if ARGS.activations == 'keras'
                else {'activation': jnp.tanh, 'recurrent_activation': jax.nn.sigmoid})
 SEED_GATES = ('i', 'g', 'c', 'o')  # the seed's gates in Keras's order i, f, c, o
@@ -147,40 +153,51 @@ def padded_params(W, H, X, Hp, Xp):
     return {'kernel': kernel, 'recurrent_kernel': recurrent, 'bias': bias}
 
 
-def run_bucket(cases, T, H, X):
-    """Cases of one shape (T, X, H) through one compiled program; returns (h, c) per case."""
-    Hp, Xp, Tp = round_up(H, 8), round_up(X, 8), power_of_two(T)
-    B = power_of_two(len(cases))
-    stacked = [padded_params(W, H, X, Hp, Xp) for _, W in cases]
+def shape(S, W):
+    return len(S), len(W['u_i']), len(W['w_i'][0])
+
+
+def bucket(T, H, X):
+    return power_of_two(T), round_up(H, 8), round_up(X, 8)
+
+
+def run_bucket(cases, Tp, Hp, Xp):
+    """Cases of one bucket (their shapes may differ) through one compiled program: (h, c) per case."""
+    B = 1 if len(cases) == 1 else CALL
+    stacked, xs, keep = [], np.zeros((B, Tp, Xp), NP_KIND), np.zeros((B, Hp), NP_KIND)
+    for k, (S, W) in enumerate(cases):
+        T, H, X = shape(S, W)
+        stacked.append(padded_params(W, H, X, Hp, Xp))
+        xs[k, :T, :X] = np.asarray(S, dtype=np.float64).reshape(T, X)
+        keep[k, :H] = 1
     stacked += [{key: np.zeros_like(value) for key, value in stacked[0].items()}] * (B - len(cases))
     kernels = {key: jnp.asarray(np.stack([p[key] for p in stacked])) for key in stacked[0]}
-    xs = np.zeros((B, Tp, Xp), NP_KIND)
-    for k, (S, _) in enumerate(cases):
-        xs[k, :T, :X] = np.asarray(S, dtype=np.float64).reshape(T, X)
-    keep = np.zeros((B, Hp), NP_KIND)
-    keep[:, :H] = 1
     ys = np.asarray(program(Hp, Xp)(kernels, jnp.asarray(keep), jnp.asarray(xs)), dtype=np.float64)
-    return [{'Output': ys[k, :T, :H], 'cell_state_vectors': ys[k, :T, Hp:Hp + H]} for k in range(len(cases))]
+    results = []
+    for k, (S, W) in enumerate(cases):
+        T, H, _ = shape(S, W)
+        results.append({'Output': ys[k, :T, :H], 'cell_state_vectors': ys[k, :T, Hp:Hp + H]})
+    return results
 
 
 def run_batch(cell, cases):
-    """Every case of one request: grouped by shape, each group in chunks of one compiled program."""
+    """Every case of one request: grouped by bucket, each group in calls of one compiled program."""
     results = [None] * len(cases)
     groups = {}
     for k, (S, W) in enumerate(cases):
         if cell != 'type1':
             results[k] = ValueError("Keras's LSTM is a type 1 cell only")
             continue
-        T, H, X = len(S), len(W['u_i']), len(W['w_i'][0])
+        T, H, X = shape(S, W)
         if T == 0:
             results[k] = {'Output': [], 'cell_state_vectors': []}
             continue
-        groups.setdefault((T, H, X), []).append(k)
-    for (T, H, X), members in groups.items():
-        for start in range(0, len(members), BATCH):
-            chunk = members[start:start + BATCH]
+        groups.setdefault(bucket(T, H, X), []).append(k)
+    for (Tp, Hp, Xp), members in groups.items():
+        for start in range(0, len(members), CALL):
+            chunk = members[start:start + CALL]
             try:
-                for k, out in zip(chunk, run_bucket([cases[k] for k in chunk], T, H, X)):
+                for k, out in zip(chunk, run_bucket([cases[k] for k in chunk], Tp, Hp, Xp)):
                     results[k] = out
             except Exception as error:  # noqa: BLE001 - the chunk's cases fail, the request goes on
                 for k in chunk:

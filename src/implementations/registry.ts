@@ -56,7 +56,7 @@ const builtins: readonly BuiltinImplementation[] = [
   },
   {
     name: 'flax-float64',
-    description: 'JAX/Flax linen.LSTMCell in float64 (jax_enable_x64; type 1; kernels = w.T, u.T, biases on the hidden kernels; Output and cell state; batches of one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON',
+    description: 'JAX/Flax linen.LSTMCell in float64 (jax_enable_x64; type 1; kernels = w.T, u.T, biases on the hidden kernels; Output and cell state; one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON',
     open: () => openPythonPeer('flax-float64', 'flax_lstm.py', ['float64'], 'flax'),
   },
   {
@@ -66,7 +66,7 @@ const builtins: readonly BuiltinImplementation[] = [
   },
   {
     name: 'keras-float64',
-    description: "Keras 3 LSTMCell (what layers.LSTM runs on a CPU) on its JAX backend in float64, as constructed: its 'tanh' computes in float32 (Keras's result_type maps float64 to float32 on its jax and numpy backends) (type 1; kernel = w_i, w_g, w_c, w_o transposed; Output and cell state; batches of one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON",
+    description: "Keras 3 LSTMCell (what layers.LSTM runs on a CPU) on its JAX backend in float64, as constructed: its 'tanh' computes in float32 (Keras's result_type maps float64 to float32 on its jax and numpy backends) (type 1; kernel = w_i, w_g, w_c, w_o transposed; Output and cell state; one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON",
     open: () => openPythonPeer('keras-float64', 'keras_lstm.py', ['float64'], 'keras'),
   },
   {
