@@ -26,7 +26,7 @@ const INSTALL = {
   torch: 'pip install torch (or Debian: apt-get install python3-torch)',
   onnx: 'pip install "onnx>=1.13" (Debian\'s python3-onnx 1.12 predates onnx.reference)',
   flax: 'pip install jax flax',
-  keras: 'pip install keras jax (and torch for its torch backend)',
+  keras: 'pip install keras jax (the adapter runs Keras on its JAX backend)',
   onnxruntime: 'pip install onnxruntime onnx',
 } as const;
 
