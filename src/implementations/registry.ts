@@ -56,7 +56,7 @@ const builtins: readonly BuiltinImplementation[] = [
   },
   {
     name: 'flax-float64',
-    description: 'JAX/Flax linen.LSTMCell in float64 (jax_enable_x64; type 1; kernels = w.T, u.T, biases on the hidden kernels; Output and cell state; batches of one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON',
+    description: 'JAX/Flax linen.LSTMCell in float64 (jax_enable_x64; type 1; kernels = w.T, u.T, biases on the hidden kernels; Output and cell state; one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON',
     open: () => openPythonPeer('flax-float64', 'flax_lstm.py', ['float64'], 'flax'),
   },
   {
@@ -65,9 +65,34 @@ const builtins: readonly BuiltinImplementation[] = [
     open: () => openPythonPeer('flax-float32', 'flax_lstm.py', ['float32'], 'flax'),
   },
   {
+    name: 'keras-float64',
+    description: "Keras 3 LSTMCell (what layers.LSTM runs on a CPU) on its JAX backend in float64, as constructed: its 'tanh' computes in float32 (Keras's result_type maps float64 to float32 on its jax and numpy backends) (type 1; kernel = w_i, w_g, w_c, w_o transposed; Output and cell state; one compiled program per shape bucket), under $LSTM_PARITY_PEER_PYTHON",
+    open: () => openPythonPeer('keras-float64', 'keras_lstm.py', ['float64'], 'keras'),
+  },
+  {
+    name: 'keras-float64-jax-activations',
+    description: 'Keras 3 LSTMCell on JAX in float64 with jnp.tanh and jax.nn.sigmoid as its activations, which compute in float64 (same mapping as keras-float64)',
+    open: () => openPythonPeer('keras-float64-jax-activations', 'keras_lstm.py', ['float64', '--activations', 'jax'], 'keras'),
+  },
+  {
+    name: 'keras-float32',
+    description: "Keras 3 LSTMCell on JAX in float32, default 'tanh' and 'sigmoid' (same mapping as keras-float64)",
+    open: () => openPythonPeer('keras-float32', 'keras_lstm.py', ['float32'], 'keras'),
+  },
+  {
     name: 'onnx-reference',
     description: "ONNX's reference evaluator, one LSTM node in float64 (type 1; W = w_i, w_o, w_g, w_c; Output and cell state), under $LSTM_PARITY_PEER_PYTHON",
     open: () => openPythonPeer('onnx-reference', 'onnx_lstm.py', [], 'onnx'),
+  },
+  {
+    name: 'onnxruntime-float32',
+    description: "ONNX Runtime's LSTM kernel (CPUExecutionProvider, one thread) in float32 (type 1; W = w_i, w_o, w_g, w_c; Output from the whole sequence, cell state from a Scan of one-step LSTMs; batches of one session run per shape), under $LSTM_PARITY_PEER_PYTHON",
+    open: () => openPythonPeer('onnxruntime-float32', 'onnxruntime_lstm.py', ['float32'], 'onnxruntime'),
+  },
+  {
+    name: 'onnxruntime-float64',
+    description: "ONNX Runtime's LSTM kernel in float64: refused with ONNX Runtime's own message while its CPU kernel has no float64 (\"LSTM operator does not support double yet\" in 1.30)",
+    open: () => openPythonPeer('onnxruntime-float64', 'onnxruntime_lstm.py', ['float64'], 'onnxruntime'),
   },
 ];
 
