@@ -93,7 +93,9 @@ function weightsOf(W: Type1WeightsInput, options: PrepareOptions, reused: boolea
  * ```
  */
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options?: LstmType1Options & { trace?: 'full' }): LstmType1Trace;
+/** The same with `trace: 'output'`: h_t for every step and the final state, no gates (the example above). */
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Options & { trace: 'output' }): LstmOutputTrace<'type1'>;
+/** The same with the trace mode known only at run time. */
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options?: LstmType1Options): LstmType1Trace | LstmOutputTrace<'type1'>;
 export function lstmType1(S: Matrix, W: Type1WeightsInput, options: LstmType1Options = {}): LstmType1Trace | LstmOutputTrace<'type1'> {
   options ??= {}; // plain JavaScript callers may pass null
@@ -143,7 +145,9 @@ export function forwardType1(weights: PackedWeights, x: Float64Array, steps: num
  * ```
  */
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1BatchOptions & { trace?: 'full' }): LstmType1Trace[];
+/** The same with `trace: 'output'`: h_t for every step and the final state, no gates (the example above). */
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1BatchOptions & { trace: 'output' }): LstmOutputTrace<'type1'>[];
+/** The same with the trace mode known only at run time. */
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options?: LstmType1BatchOptions): (LstmType1Trace | LstmOutputTrace<'type1'>)[];
 export function lstmType1Batch(S: readonly Matrix[], W: Type1WeightsInput, options: LstmType1BatchOptions = {}): (LstmType1Trace | LstmOutputTrace<'type1'>)[] {
   options ??= {}; // plain JavaScript callers may pass null

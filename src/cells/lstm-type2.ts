@@ -88,7 +88,9 @@ function weightsOf(W: Type2WeightsInput, options: PrepareOptions, reused: boolea
  * ```
  */
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options?: LstmType2Options & { trace?: 'full' }): LstmType2Trace;
+/** The same with `trace: 'output'`: h_t for every step and the final state, no gates (the example above). */
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Options & { trace: 'output' }): LstmOutputTrace<'type2'>;
+/** The same with the trace mode known only at run time. */
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options?: LstmType2Options): LstmType2Trace | LstmOutputTrace<'type2'>;
 export function lstmType2(S: Matrix, W: Type2WeightsInput, options: LstmType2Options = {}): LstmType2Trace | LstmOutputTrace<'type2'> {
   options ??= {}; // plain JavaScript callers may pass null
@@ -135,7 +137,9 @@ export function forwardType2(weights: PackedWeights, x: Float64Array, steps: num
  * ```
  */
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2BatchOptions & { trace?: 'full' }): LstmType2Trace[];
+/** The same with `trace: 'output'`: h_t for every step and the final state, no gates (the example above). */
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2BatchOptions & { trace: 'output' }): LstmOutputTrace<'type2'>[];
+/** The same with the trace mode known only at run time. */
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options?: LstmType2BatchOptions): (LstmType2Trace | LstmOutputTrace<'type2'>)[];
 export function lstmType2Batch(S: readonly Matrix[], W: Type2WeightsInput, options: LstmType2BatchOptions = {}): (LstmType2Trace | LstmOutputTrace<'type2'>)[] {
   options ??= {}; // plain JavaScript callers may pass null
