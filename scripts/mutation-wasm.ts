@@ -18,6 +18,7 @@
  * sandbox copy under the system's temporary folder.
  *
  *   --max N       judge the first N mutations of a shuffled order (--seed), for a quick sample
+ *   --ids A,B,... judge just these mutations (ids as --json writes them; the same text, the same ids)
  *   --seed N      the order's seed (default 1)
  *   --timeout S   seconds before a stage-one run is called timed out (default 30)
  *   --json FILE   write every mutation's result
@@ -139,7 +140,9 @@ async function main(): Promise<void> {
   const all = mutationsOf(wat);
   const max = option('--max', all.length);
   const timeout = option('--timeout', 30);
-  const chosen = shuffled(all, option('--seed', 1)).slice(0, max);
+  const idsAt = process.argv.indexOf('--ids');
+  const ids = idsAt < 0 ? undefined : new Set(process.argv[idsAt + 1].split(',').map(Number));
+  const chosen = ids === undefined ? shuffled(all, option('--seed', 1)).slice(0, max) : all.filter((m) => ids.has(m.id));
   const jsonAt = process.argv.indexOf('--json');
   const byKind = (kind: string) => all.filter((m) => m.kind === kind).length;
   console.log(`mutation:wasm: ${all.length} mutations of dots.wat (constant ${byKind('constant')}, opcode ${byKind('opcode')}, lane ${byKind('lane')}, offset ${byKind('offset')}); judging ${chosen.length}`);
@@ -150,8 +153,10 @@ async function main(): Promise<void> {
   for (const file of ['package.json', 'tsconfig.json', 'vitest.config.ts']) cpSync(join(ROOT, file), join(sandbox, file));
   symlinkSync(join(ROOT, 'node_modules'), join(sandbox, 'node_modules'), 'dir');
   mkdirSync(join(sandbox, 'reports'), { recursive: true });
+  // The mutant's text goes beside its module, so the test that the module is assembled from
+  // dots.wat holds, and only the kernel's behaviour can kill it.
+  const watPath = join(sandbox, 'src/cells/wasm/dots.wat');
   const modulePaths = [join(sandbox, 'dist/src/cells/wasm/dots-module.js'), join(sandbox, 'src/cells/wasm/dots-module.ts')];
-  const original = modulePaths.map((p) => readFileSync(p, 'utf8'));
 
   const results: (Mutation & { status: Status; stage?: 1 | 2; why: string })[] = [];
   const started = performance.now();
@@ -175,6 +180,7 @@ async function main(): Promise<void> {
         why ??= 'wabt refused it';
       } else {
         for (const p of modulePaths) writeFileSync(p, module);
+        writeFileSync(watPath, mutation.text);
         const first = await execa('node', [check, join(sandbox, 'dist/src'), '--expected', expected], { reject: false, timeout: timeout * 1000, all: true });
         if (first.timedOut) [status, stage, why] = ['timed out', 1, `no answer in ${timeout} s`];
         else if (first.exitCode !== 0) [status, stage, why] = ['killed', 1, first.all.split('\n').find((l) => l.startsWith('killed')) ?? first.all.split('\n')[0]];
@@ -190,7 +196,6 @@ async function main(): Promise<void> {
       console.log(`[${k + 1}/${chosen.length} ${elapsed.toFixed(0)} s] line ${mutation.line} ${mutation.kind} ${mutation.original} -> ${mutation.replacement}: ${status}${status === 'survived' ? ' <<<' : ''}`);
     }
   } finally {
-    for (const [k, p] of modulePaths.entries()) writeFileSync(p, original[k]);
     rmSync(sandbox, { recursive: true, force: true });
   }
 
