@@ -4,11 +4,13 @@
  * trace, and with the output trace's final state), and the carry from one chunk of input
  * projections to the next at T = k * chunk - 1, k * chunk and k * chunk + 1. Each result is
  * compared bit for bit with a way of running the same case that does not share the path under
- * test: one thread, a fresh result, a stream stepping one input at a time.
+ * test: one thread, a fresh result, a stream stepping one input at a time. And the WebAssembly
+ * dots kernel alone, with canaries around its output.
  */
 import { describe, expect, it } from 'vitest';
 import { CHUNK_MAX_STEPS, SPLIT_MIN_ROWS } from '../src/cells/driver.js';
 import { createLstmType1, createLstmType2, lstmType1, lstmType1Batch, lstmType2, lstmType2Batch, prepareWeights, threads, type LstmOutputTrace, type LstmTrace } from '../src/index.js';
+import { KERNEL_DATA_BYTES, growTo, instantiateDots, packPanels, wasmSimdAvailable } from '../src/cells/wasm-dots.js';
 import { type1Weights, type2Weights } from './helpers/weights.js';
 
 type Cell = 'type1' | 'type2';
@@ -119,6 +121,57 @@ describe('chunks of input projections', () => {
       for (const x of S) stepped.push(...stream.step(x).output);
       expect(Array.from(whole.output), `T = ${T}`).toEqual(stepped);
       expect({ h: Array.from(whole.finalState.h), c: Array.from(whole.finalState.c) }, `T = ${T}: final state`).toEqual({ h: Array.from(stream.state.h), c: Array.from(stream.state.c) });
+    }
+  });
+});
+
+describe('the WebAssembly dots kernel, called directly', () => {
+  // The cells' buffers leave room past every product, so a kernel that writes one vector too many
+  // or starts a row early can go unseen through them; here every double around the output is a
+  // canary, and the products are checked against the order dots.wat documents.
+  it.skipIf(!wasmSimdAvailable())('should write out[t * stride + r] for t < n and r < rows, each in the documented order, and nothing else', () => {
+    const kernel = instantiateDots();
+    growTo(kernel.memory, KERNEL_DATA_BYTES + 64 * 1024);
+    const heap = new Float64Array(kernel.memory.buffer);
+    const base = Math.ceil(KERNEL_DATA_BYTES / 16) * 2; // in doubles, 16-byte aligned
+    const CANARY = 1234.5;
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2;
+    for (let rows = 1; rows <= 9; rows++) {
+      for (let cols = 1; cols <= 5; cols++) {
+        for (let n = 1; n <= 5; n++) {
+          const stride = rows + 3;
+          const M = Float64Array.from({ length: rows * cols }, next);
+          const V = Float64Array.from({ length: (n + 1) * cols }, next); // one vector more than n: never read into the output
+          const P = base;
+          const Vat = P + rows * cols + 2;
+          const out = Vat + V.length + 2;
+          const end = out + (n + 2) * stride;
+          heap.fill(0, base, end);
+          packPanels(M, rows, cols, heap, P);
+          heap.set(V, Vat);
+          heap.fill(CANARY, out, end);
+          kernel.dots(8 * P, rows, cols, 8 * Vat, n, 8 * out, stride);
+          const problems: string[] = [];
+          for (let k = out; k < end; k++) {
+            const t = Math.floor((k - out) / stride);
+            const r = (k - out) % stride;
+            if (t < n && r < rows) {
+              // s0 over even k and s1 over odd k, each from -0, then s0 + s1, then the odd last column.
+              let s0 = -0;
+              let s1 = -0;
+              for (let c = 0; c + 1 < cols; c += 2) {
+                s0 += M[r * cols + c] * V[t * cols + c];
+                s1 += M[r * cols + c + 1] * V[t * cols + c + 1];
+              }
+              let dot = s0 + s1;
+              if (cols % 2 === 1) dot += M[r * cols + cols - 1] * V[t * cols + cols - 1];
+              if (!Object.is(heap[k], dot)) problems.push(`out[${t}][${r}] = ${heap[k]}, expected ${dot}`);
+            } else if (heap[k] !== CANARY) problems.push(`wrote ${heap[k]} at vector ${t}, row ${r} (outside the ${n} x ${rows} products)`);
+          }
+          expect(problems.slice(0, 3), `rows ${rows}, cols ${cols}, n ${n}`).toEqual([]);
+        }
+      }
     }
   });
 });
