@@ -96,3 +96,41 @@ def serve(run, hello=None, run_batch=None):
         except Exception as error:  # one case failed: say so and go on
             reply = {'id': request['id'], 'error': describe(error)}
         send(reply)
+
+
+def run_type1_grouped(cell, cases, refusal, size, run_group, group_of=lambda T, H, X: (T, H, X)):
+    """A request's cases for a peer with a type 1 cell only: a type 2 case fails with `refusal`,
+    T = 0 is answered at once, the rest are grouped by group_of(T, H, X) (their shape, or a bucket)
+    and run `size` at a time by run_group(chunk, *group). A chunk that raises fails its own cases;
+    the request goes on."""
+    results = [None] * len(cases)
+    groups = {}
+    for k, (S, W) in enumerate(cases):
+        if cell != 'type1':
+            results[k] = ValueError(refusal)
+            continue
+        T, H, X = len(S), len(W['u_i']), len(W['w_i'][0])
+        if T == 0:
+            results[k] = {'Output': [], 'cell_state_vectors': []}
+            continue
+        groups.setdefault(group_of(T, H, X), []).append(k)
+    for group, members in groups.items():
+        for start in range(0, len(members), size):
+            chunk = members[start:start + size]
+            try:
+                for k, out in zip(chunk, run_group([cases[k] for k in chunk], *group)):
+                    results[k] = out
+            except Exception as error:  # noqa: BLE001 - the chunk's cases fail, the request goes on
+                for k in chunk:
+                    results[k] = error
+    return results
+
+
+def one_case(run_batch):
+    """run(cell, S, W) from run_batch: one case as a batch of one, its error raised."""
+    def run(cell, S, W):
+        result = run_batch(cell, [(S, W)])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+    return run

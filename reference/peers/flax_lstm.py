@@ -33,7 +33,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from lstm_protocol import serve  # noqa: E402
+from lstm_protocol import one_case, run_type1_grouped, serve  # noqa: E402
 
 DTYPE = sys.argv[1] if len(sys.argv) > 1 else 'float64'
 BATCH = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == '--batch' else 64
@@ -125,34 +125,10 @@ def run_bucket(cases, T, H, X):
 
 def run_batch(cell, cases):
     """Every case of one request: grouped by shape, each group in chunks of one compiled program."""
-    results = [None] * len(cases)
-    groups = {}
-    for k, (S, W) in enumerate(cases):
-        if cell != 'type1':
-            results[k] = ValueError("Flax's LSTMCell is a type 1 cell only")
-            continue
-        T, H, X = len(S), len(W['u_i']), len(W['w_i'][0])
-        if T == 0:
-            results[k] = {'Output': [], 'cell_state_vectors': []}
-            continue
-        groups.setdefault((T, H, X), []).append(k)
-    for (T, H, X), members in groups.items():
-        for start in range(0, len(members), BATCH):
-            chunk = members[start:start + BATCH]
-            try:
-                for k, out in zip(chunk, run_bucket([cases[k] for k in chunk], T, H, X)):
-                    results[k] = out
-            except Exception as error:  # noqa: BLE001 - the chunk's cases fail, the request goes on
-                for k in chunk:
-                    results[k] = error
-    return results
+    return run_type1_grouped(cell, cases, "Flax's LSTMCell is a type 1 cell only", BATCH, run_bucket)
 
 
-def run(cell, S, W):
-    result = run_batch(cell, [(S, W)])[0]
-    if isinstance(result, Exception):
-        raise result
-    return result
+run = one_case(run_batch)
 
 
 HELLO = {'name': f'flax-{DTYPE}', 'version': f'flax {flax.__version__}, jax {jax.__version__}', 'dtype': DTYPE,

@@ -50,7 +50,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from lstm_protocol import serve  # noqa: E402
+from lstm_protocol import one_case, run_type1_grouped, serve  # noqa: E402
 
 parser = argparse.ArgumentParser(prog='keras_lstm.py')
 parser.add_argument('dtype', nargs='?', default='float64', choices=('float64', 'float32'))
@@ -183,34 +183,10 @@ def run_bucket(cases, Tp, Hp, Xp):
 
 def run_batch(cell, cases):
     """Every case of one request: grouped by bucket, each group in calls of one compiled program."""
-    results = [None] * len(cases)
-    groups = {}
-    for k, (S, W) in enumerate(cases):
-        if cell != 'type1':
-            results[k] = ValueError("Keras's LSTM is a type 1 cell only")
-            continue
-        T, H, X = shape(S, W)
-        if T == 0:
-            results[k] = {'Output': [], 'cell_state_vectors': []}
-            continue
-        groups.setdefault(bucket(T, H, X), []).append(k)
-    for (Tp, Hp, Xp), members in groups.items():
-        for start in range(0, len(members), CALL):
-            chunk = members[start:start + CALL]
-            try:
-                for k, out in zip(chunk, run_bucket([cases[k] for k in chunk], Tp, Hp, Xp)):
-                    results[k] = out
-            except Exception as error:  # noqa: BLE001 - the chunk's cases fail, the request goes on
-                for k in chunk:
-                    results[k] = error
-    return results
+    return run_type1_grouped(cell, cases, "Keras's LSTM is a type 1 cell only", CALL, run_bucket, group_of=bucket)
 
 
-def run(cell, S, W):
-    result = run_batch(cell, [(S, W)])[0]
-    if isinstance(result, Exception):
-        raise result
-    return result
+run = one_case(run_batch)
 
 
 NAME = f'keras-{DTYPE}' + ('-jax-activations' if ARGS.activations == 'jax' and DTYPE == 'float64' else '')
