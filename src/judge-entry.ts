@@ -62,4 +62,5 @@ export {
 } from './judge/exact-facts.js';
 export { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros, type SignedZeroMismatch, type SignedZeroReport } from './judge/signed-zeros.js';
 export { exactReference, type ExactReferenceOptions } from './judge/exact-reference.js';
+export { firstOrderDecided, type OrderDecided, type OrderDecidedSum } from './judge/order-decided.js';
 export { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, TANH_ONE_FROM_NUMPY } from './numeric/saturation.js';

@@ -11,6 +11,11 @@ import { verify } from '../src/campaign/verify.js';
 import { readSettings } from '../src/conformance/runner.js';
 import { correctlyRoundedSum } from '../src/numeric/exact-sum.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { toFlatCase } from '../src/judge/flat-case.js';
+import { runImplementation } from '../src/judge/implementation.js';
+import { measureNoiseFloors } from '../src/judge/noise-floor.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import { describeVerdict, judge } from '../src/judge/verdict.js';
 import { ROOT } from './helpers/cli.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 import { fma, seedPort } from './helpers/ports.js';
@@ -52,6 +57,30 @@ describeWithNumpy('verify on ports that fuse or flush', () => {
       expect(result.findings.filter((f) => f.verdict !== 'ill-conditioned')).toEqual([]);
       expect(result.cells.type1.golden.cases + result.cells.type2.golden.cases).toBe(26);
     }
+  });
+
+  it('should call the fused port\'s -inf where products overflow with both signs the order\'s choice, not a port bug (conformance seed -1211335116)', async () => {
+    const zeros = (rows: number, cols: number) => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+    const W: Record<string, number[][] | number[]> = {};
+    for (const gate of ['i', 'g', 'o', 'c']) Object.assign(W, { [`w_${gate}`]: zeros(2, 6), [`u_${gate}`]: zeros(2, 2), [`b_${gate}`]: [0, 0] });
+    (W.w_g as number[][])[1] = [0, 0, 0, 0, 48, -452];
+    const value = { S: [[0, 0, 0, 0, -1e308, -1e308]], W };
+    const flat = toFlatCase('type1', value);
+    const [numpy] = await oracles[0].evaluate([flat]);
+    if (!numpy.ok) throw new Error(numpy.error);
+    const [floor] = await measureNoiseFloors(oracles[0], [flat], [numpy.outputs], { seed: 1 });
+    const verdictOf = async (fuse: 'all' | 'none') => {
+      const actual = await runImplementation(seedPort(`fuse ${fuse}`, { fuse }), flat, 'the overflow case');
+      return judge(flat, actual, numpy.outputs, FLOAT64_TOLERANCE, floor);
+    };
+    // NumPy's σ is 1 (w_g·x = +4.04e310 exactly); the fused chain meets 48 · -1e308 first and
+    // keeps -∞, σ 0; the seed's order gives -∞ + ∞ = NaN. None is a port bug.
+    expect(numpy.outputs.forget_gate_activations[1]).toBe(1);
+    const fused = await verdictOf('all');
+    expect(fused.kind, describeVerdict(fused)).toBe('ill-conditioned');
+    expect(fused.orderDecided?.sums).toEqual([{ step: 0, unit: 1, gate: 'g', positive: [-452, -1e308], negative: [48, -1e308] }]);
+    const rounded = await verdictOf('none');
+    expect(rounded.kind, describeVerdict(rounded)).toBe('ill-conditioned');
   });
 
   it('should fail a port that flushes subnormals, and excuse none of its differences', async () => {

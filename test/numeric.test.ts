@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, judge } from '../src/judge/verdict.js';
+import { firstOrderDecided } from '../src/judge/order-decided.js';
 import { stringifyDoubles } from '../src/format/json-writer.js';
 import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
 import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
@@ -209,6 +210,48 @@ describe('verdicts', () => {
     const order = judge(overflowing, { cell_input_activations: [NaN] }, { cell_input_activations: Float64Array.of(1) }, tol, { stepSpread: { cell_input_activations: Float64Array.of(0) } });
     expect(order.kind).toBe('ill-conditioned');
     expect(describeVerdict(order)).toBe('ill-conditioned: 1 element NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation\'s; e.g. cell_input_activations step 0 unit 0: port NaN, NumPy 1');
+    // The same overflow with the first product's sign kept (a fused chain meets 48 · -1e308 first
+    // and stays -∞) gives σ = 0 where NumPy, like exact arithmetic, has +∞ and σ = 1: a value
+    // difference, not a NaN, and still the order's choice. Found by the conformance suite on the
+    // fused example port (seed -1211335116); the case here is its shrunk one, cut to X = 2 and
+    // given a second step.
+    const zeros = (n: number) => new Float64Array(n);
+    const twoByTwo = {
+      cell: 'type1' as const,
+      hidden: 2,
+      inputs: 2,
+      steps: 2,
+      S: Float64Array.of(-1e308, -1e308, 0.5, 0.5),
+      W: { ...Object.fromEntries(['w_i', 'u_i', 'w_g', 'u_g', 'w_o', 'u_o', 'w_c', 'u_c'].map((key) => [key, zeros(4)])), ...Object.fromEntries(['b_i', 'b_g', 'b_o', 'b_c'].map((key) => [key, zeros(2)])), w_g: Float64Array.of(0, 0, 48, -452) },
+    };
+    const f = 'forget_gate_activations';
+    const numpyForget = { [f]: Float64Array.of(0.5, 1, 0.5, 0.5) };
+    const flat = { stepSpread: { [f]: Float64Array.of(0, 0) } };
+    const fused = judge(twoByTwo, { [f]: [0.5, 0, 0.5, 0.5] }, numpyForget, tol, flat);
+    expect(fused.kind).toBe('ill-conditioned');
+    expect(describeVerdict(fused)).toBe(
+      'ill-conditioned: 1/4 elements differ, from step 0 on, where products overflow with both signs in a pre-activation (forget gate of unit 1: -452 x -1e+308 = +inf and 48 x -1e+308 = -inf): the order of evaluation decides whether it is +inf, -inf or NaN; e.g. forget_gate_activations step 0 unit 1: port 0, NumPy 1',
+    );
+    // σ of no infinity and no NaN is not the order's choice; nor is a difference in the other
+    // unit at that step, whose sums do not overflow; after that step, every state inherits it.
+    expect(judge(twoByTwo, { [f]: [0.5, 0.5, 0.5, 0.5] }, numpyForget, tol, flat).kind).toBe('port-bug');
+    expect(judge(twoByTwo, { [f]: [0.4, 0, 0.5, 0.5] }, numpyForget, tol, flat).kind).toBe('port-bug');
+    expect(judge(twoByTwo, { [f]: [0.5, 0, 0.4, 0.5] }, numpyForget, tol, flat).kind).toBe('ill-conditioned');
+    // The seed's order, NaN there, goes by the rounded-products path as before.
+    expect(judge(twoByTwo, { [f]: [0.5, NaN, 0.5, 0.5] }, numpyForget, tol, flat).evaluationOrder).toBe(1);
+    // One sign of overflow only: the rounded products sum to that infinity in any order.
+    const oneSign = { ...twoByTwo, W: { ...twoByTwo.W, w_g: Float64Array.of(0, 0, 48, 452) } };
+    expect(judge(oneSign, { [f]: [0.5, 1, 0.5, 0.5] }, { [f]: Float64Array.of(0.5, 0, 0.5, 0.5) }, tol, flat).kind).toBe('port-bug');
+    // A long case that differs everywhere is judged, not a stack overflow (a mistaken port's
+    // campaign died of Math.min(...) over every differing element).
+    const long = oneUnit(new Array<number>(300_000).fill(0.5), 0.5);
+    const everywhere = { Output: new Float64Array(300_000).fill(0.2) };
+    expect(judge(long, { Output: new Float64Array(300_000).fill(0.3) }, everywhere, tol, { stepSpread: { Output: new Float64Array(300_000) } }).kind).toBe('port-bug');
+    expect(judge(long, { Output: new Float64Array(300_000).fill(NaN) }, everywhere, tol, { stepSpread: { Output: new Float64Array(300_000) } }).kind).toBe('port-bug');
+    // Overflow is the working precision's: 1e9 · -1e30 overflows float32, not float64.
+    const narrow = { ...twoByTwo, S: Float64Array.of(-1e30, -1e30, 0.5, 0.5), W: { ...twoByTwo.W, w_g: Float64Array.of(0, 0, 1e9, -2e9) } };
+    expect(firstOrderDecided(narrow, { dtype: 'float64' })).toBeUndefined();
+    expect(firstOrderDecided(narrow, { dtype: 'float32' })).toEqual({ step: 0, sums: [{ step: 0, unit: 1, gate: 'g', positive: [Math.fround(-2e9), Math.fround(-1e30)], negative: [1e9, Math.fround(-1e30)] }] });
     // NaN-ness that moves in NumPy itself under perturbation, at that element, is noise, not a finding.
     const moved = { stepSpread: { Output: Float64Array.of(0, 0) }, classMoved: { Output: Uint8Array.of(0, 1) } };
     const noisy = judge(shape, { Output: [0.1, NaN] }, expected, tol, moved);

@@ -10,6 +10,10 @@
  *   ill-conditioned  also: NaN or an infinity differs where products overflow and the two legitimate
  *                    evaluations part (rounded first, ∞ - ∞ = NaN; fused or exact, ±∞), and the
  *                    implementation has one of them
+ *   ill-conditioned  also: everything that differs lies at or after the first step where some
+ *                    pre-activation's products overflow with both signs (order-decided.ts), in
+ *                    that step's units whose sums those are or at a later step: there NaN, +∞ and
+ *                    -∞ are each some legitimate order's answer, and σ or tanh of it 0, 1 or NaN
  *   platform-quirk   NaN where NumPy is finite, an infinity where it is not (or the reverse), and at
  *                    every such element NumPy is the one that departs from exact arithmetic: the
  *                    seed's formulas evaluated exactly (exact-reference.ts) agree with the
@@ -29,6 +33,7 @@ import { agreement, allowedError, ulpsFor, type Tolerance } from '../judge/toler
 import { exactReference } from './exact-reference.js';
 import type { FlatCase } from './flat-case.js';
 import type { NoiseFloor } from './noise-floor.js';
+import { firstOrderDecided, type OrderDecided } from './order-decided.js';
 
 /** κ, the factor on NumPy's measured spread a difference may reach and still be noise (why 4: see the module). */
 export const NOISE_FACTOR = 4;
@@ -63,6 +68,8 @@ export interface Verdict {
   classMoved?: number;
   /** Elements whose NaN or infinity differs where a legitimate order of evaluation gives the implementation's (see judge). */
   evaluationOrder?: number;
+  /** The first pre-activations whose products overflow with both signs, when every difference lies at or after them (see judge). */
+  orderDecided?: OrderDecided;
 }
 
 /** NaN, +∞, -∞ or a finite number: what a NaN or infinity check compares. */
@@ -78,7 +85,8 @@ function classOf(x: number): string {
  * overflow with opposite signs give ∞ - ∞ = NaN where the exact sum is ±∞); 'port' otherwise.
  */
 function flipCause(c: Pick<FlatCase, 'cell' | 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>, flips: readonly { key: string; k: number; actual: number; expected: number }[], dtype: Tolerance['dtype']): 'numpy' | 'order' | 'port' {
-  const last = Math.max(...flips.map((flip) => Math.floor(flip.k / c.hidden)));
+  // A reduce, not Math.max(...): a long case can have more flips than a call takes arguments.
+  const last = Math.floor(flips.reduce((m, flip) => Math.max(m, flip.k), 0) / c.hidden);
   const exact = exactReference(c, { steps: last + 1, dtype });
   let rounded: ReturnType<typeof exactReference> | undefined;
   let cause: 'numpy' | 'order' = 'numpy';
@@ -118,6 +126,7 @@ export function judge(
   let beyondNoise = false;
   let classMoved = 0;
   const flips: { key: string; k: number; actual: number; expected: number }[] = [];
+  const beyond: { key: string; k: number; actual: number }[] = [];
   for (const [key, exp] of Object.entries(expected)) {
     const act = actual[key];
     const spread = floor?.stepSpread[key];
@@ -139,14 +148,21 @@ export function judge(
         excess = Infinity;
         flips.push({ key, k, actual: act[k], expected: exp[k] });
       }
-      if (kind === 'value' && excess > 1) beyondNoise = true;
+      if (kind === 'value' && excess > 1) {
+        beyondNoise = true;
+        beyond.push({ key, k, actual: act[k] });
+      }
       if (worst === undefined || excess > worst.excess || (excess === worst.excess && abs > worst.abs)) {
         worst = { key, step: Math.floor(k / c.hidden), unit: k % c.hidden, actual: act[k], expected: exp[k], abs, ulps: ulpDistance(act[k], exp[k]), allowed, spread: s, excess };
       }
     }
   }
   const cause = flips.length === 0 ? undefined : flipCause(c, flips, tolerance.dtype);
-  if (beyondNoise || cause === 'port') return { kind: 'port-bug', comparison, spread: spreadMax, worst };
+  if (beyondNoise || cause === 'port') {
+    const decided = orderDecidedCover(c, tolerance.dtype, [...beyond, ...flips]);
+    if (decided !== undefined) return { kind: 'ill-conditioned', comparison, spread: spreadMax, worst, orderDecided: decided };
+    return { kind: 'port-bug', comparison, spread: spreadMax, worst };
+  }
   if (cause === 'order') return { kind: 'ill-conditioned', comparison, spread: spreadMax, worst, classMoved: classMoved > 0 ? classMoved : undefined, evaluationOrder: flips.length };
   if (cause === 'numpy') {
     return {
@@ -161,7 +177,46 @@ export function judge(
   return { kind: 'ill-conditioned', comparison, spread: spreadMax, worst, classMoved: classMoved > 0 ? classMoved : undefined };
 }
 
+/** The gate each activation key holds, by the seed's gate key suffix (h reads every gate, c all but o). */
+const GATE_OF_KEY: Record<string, string> = {
+  input_gate_activations: 'i',
+  forget_gate_activations: 'g',
+  Output_gate_activations: 'o',
+  output_gate_activations: 'o',
+  cell_input_activations: 'c',
+};
+
+/** σ or tanh of +∞, -∞ and NaN: the only values an order-decided gate can legitimately hold. */
+function activationOfInfinities(gate: string, x: number): boolean {
+  if (Number.isNaN(x)) return true;
+  return gate === 'c' || gate === 'cell' ? x === 1 || x === -1 : x === 0 || x === 1;
+}
+
+/**
+ * The first order-decided step (order-decided.ts) when it covers every element that would make
+ * the case a port bug: each lies at a later step, or at that step in a unit one of whose sums is
+ * order-decided there (a unit's outputs at a step read only its own pre-activations and its own
+ * previous state); an activation key of that step must hold its gate's value at +∞, -∞ or NaN
+ * if that gate is the order-decided one, and agree as usual if not. Elements before it are judged
+ * as usual, and one of them fails the case.
+ */
+function orderDecidedCover(c: Pick<FlatCase, 'cell' | 'hidden' | 'S' | 'W' | 'steps' | 'inputs'>, dtype: Tolerance['dtype'], elements: readonly { key: string; k: number; actual: number }[]): OrderDecided | undefined {
+  const first = Math.floor(elements.reduce((m, { k }) => Math.min(m, k), Infinity) / c.hidden);
+  const decided = firstOrderDecided(c, { steps: first + 1, dtype });
+  if (decided === undefined) return undefined;
+  const covered = ({ key, k, actual }: { key: string; k: number; actual: number }) => {
+    if (Math.floor(k / c.hidden) > decided.step) return true;
+    const sums = decided.sums.filter((sum) => sum.unit === k % c.hidden);
+    const gate = GATE_OF_KEY[key];
+    if (gate === undefined) return sums.some((sum) => key === 'Output' || sum.gate !== 'o');
+    return sums.some((sum) => sum.gate === gate) && activationOfInfinities(gate, actual);
+  };
+  return elements.every(covered) ? decided : undefined;
+}
+
 const e = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+
+const GATE_LABEL: Record<string, string> = { i: 'input gate', g: 'forget gate', o: 'output gate', c: 'candidate', cell: 'candidate' };
 
 /** One line: the verdict and the evidence for it. */
 export function describeVerdict(verdict: Verdict): string {
@@ -170,6 +225,12 @@ export function describeVerdict(verdict: Verdict): string {
     case 'agrees':
       return `agrees: ${c.elements} elements within rtol ${c.tolerance.rtol}, atol ${c.tolerance.atol}; largest error ${e(c.maxAbs)} (${c.maxUlps} ULP)`;
     case 'ill-conditioned': {
+      if (verdict.orderDecided !== undefined) {
+        const { step, sums } = verdict.orderDecided;
+        const [sum] = sums;
+        const units = [...new Set(sums.map((s) => s.unit))];
+        return `ill-conditioned: ${c.mismatches}/${c.elements} elements differ, from step ${step} on, where products overflow with both signs in a pre-activation (${GATE_LABEL[sum.gate]} of unit ${sum.unit}: ${sum.positive.join(' x ')} = +inf and ${sum.negative.join(' x ')} = -inf${sums.length > 1 ? `; ${sums.length} such sums in unit${units.length === 1 ? '' : 's'} ${units.join(', ')}` : ''}): the order of evaluation decides whether it is +inf, -inf or NaN${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
+      }
       if (verdict.evaluationOrder !== undefined) {
         return `ill-conditioned: ${verdict.evaluationOrder} element${verdict.evaluationOrder === 1 ? '' : 's'} NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation's${worst ? `; e.g. ${where(worst)}: port ${worst.actual}, NumPy ${worst.expected}` : ''}`;
       }
