@@ -76,6 +76,26 @@ describe('entry points', () => {
     expect(node).toEqual(expect.arrayContaining(['NumpyOracle', 'verify', 'explore', 'measureAccuracy', 'loadGoldenFile', 'readManifest', 'ENTRY_POINTS', 'GoldenCorpusError']));
   });
 
+  it('should make an input error thrown by the harness\'s copy of the cells an instance of the cells package\'s LstmInputError, and the reverse', async () => {
+    // The harness compiles its own copy of the cells: two classes of one name, which instanceof
+    // used to tell apart (an app catching the cells package's class missed the harness's errors).
+    const script = `
+      const cells = await import('lstm-parity');
+      const { toFlatCase } = await import('lstm-parity-harness/judge');
+      const fromHarness = (() => { try { toFlatCase('type1', { S: [[1]], W: {} }); } catch (e) { return e; } })();
+      const fromCells = (() => { try { cells.lstmType1([[1]], {}); } catch (e) { return e; } })();
+      const harnessClass = fromHarness?.constructor;
+      console.log(JSON.stringify({
+        classes: harnessClass !== cells.LstmInputError,
+        harnessIsCells: fromHarness instanceof cells.LstmInputError,
+        cellsIsHarness: fromCells instanceof harnessClass,
+        message: String(fromHarness?.message),
+        plain: new Error('x') instanceof cells.LstmInputError || null instanceof cells.LstmInputError || Object.assign(new Error('x'), { name: 'LstmInputError' }) instanceof cells.LstmInputError,
+      }));`;
+    const { stdout } = await execa('node', ['--input-type=module', '-e', script], { cwd: ROOT });
+    expect(JSON.parse(stdout)).toEqual({ classes: true, harnessIsCells: true, cellsIsHarness: true, message: expect.stringMatching(/^W\.w_i: /), plain: false });
+  });
+
   it('should declare both packages free of import side effects, at the version the code reports', () => {
     for (const manifest of ['package.json', 'packages/lstm-parity/package.json']) {
       const pkg = JSON.parse(readFileSync(join(ROOT, manifest), 'utf8')) as { version: string; sideEffects: unknown };

@@ -68,7 +68,17 @@ export interface Issue {
   message: string;
 }
 
-/** Raised for any input that does not satisfy the schema; `message` is the first issue. */
+/**
+ * The mark every copy of {@link LstmInputError} puts on its errors, registered globally: the
+ * harness compiles its own copy of the cells, and an app can end up with two versions of this
+ * package, so an error thrown by one copy must still be `instanceof` the class another exports.
+ */
+const INPUT_ERROR = Symbol.for('lstm-parity.LstmInputError');
+
+/**
+ * Raised for any input that does not satisfy the schema; `message` is the first issue.
+ * `instanceof LstmInputError` holds for an error from any copy of this package (see INPUT_ERROR).
+ */
 export class LstmInputError extends Error {
   override readonly name = 'LstmInputError';
   readonly issues: readonly Issue[];
@@ -78,6 +88,11 @@ export class LstmInputError extends Error {
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
     super(first + more);
     this.issues = issues;
+    Object.defineProperty(this, INPUT_ERROR, { value: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [INPUT_ERROR]?: unknown })[INPUT_ERROR] === true;
   }
 }
 
