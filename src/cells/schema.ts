@@ -91,6 +91,7 @@ export class LstmInputError extends Error {
     Object.defineProperty(this, INPUT_ERROR, { value: true });
   }
 
+  /** Whether `value` is an input error from any copy of this package (what `instanceof` asks). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as { [INPUT_ERROR]?: unknown })[INPUT_ERROR] === true;
   }
