@@ -57,7 +57,9 @@ describeWithNumpy('verify on ports that fuse or flush', () => {
       expect(result.findings.filter((f) => f.verdict !== 'ill-conditioned')).toEqual([]);
       expect(result.cells.type1.golden.cases + result.cells.type2.golden.cases).toBe(26);
     }
-  });
+    // Three campaigns of 2000 cases and the corpus: about 40 s on a quiet machine, past a minute
+    // on a loaded one.
+  }, 240_000);
 
   it('should call the fused port\'s -inf where products overflow with both signs the order\'s choice, not a port bug (conformance seed -1211335116)', async () => {
     const zeros = (rows: number, cols: number) => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
@@ -93,5 +95,5 @@ describeWithNumpy('verify on ports that fuse or flush', () => {
     }
     // NaN where exact arithmetic and NumPy give a number is among them, called a port bug.
     expect(result.findings.some((f) => f.verdict === 'port-bug' && f.check === 'numpy' && /port NaN, NumPy -?[\d.]/.test(f.description))).toBe(true);
-  });
+  }, 240_000);
 });
