@@ -7,7 +7,10 @@
  * finite and nowhere else, the diagnosis names the NaN clip, float64 is refused in ONNX Runtime's
  * own words, and, where the Python peer runs too, its model is the Python peer's byte for byte
  * (src/implementations/onnx-model.ts against reference/peers/onnxruntime_lstm.py's graph_for) and
- * both give the same answers bit for bit.
+ * both give the same answers bit for bit. onnxruntime-web's WebAssembly build in a headless
+ * Chromium (`--impl onnxruntime-web-float32`, installed in the same prefix) fails the same way and,
+ * where both run, gives onnxruntime-node's NaN and infinities, and its values within the float32
+ * policy (its WebAssembly kernels are not the native ones, and differ in the last bits).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,8 @@ import { JS_PEERS_ENV, onnxruntimeNodeImplementation } from '../src/implementati
 import { peerPython } from '../src/implementations/python-peers.js';
 import { findBuiltin, PeerUnavailableError } from '../src/implementations/registry.js';
 import { runImplementation, type CaseInput, type Implementation } from '../src/judge/implementation.js';
+import { allowedError, FLOAT32_TOLERANCE } from '../src/judge/tolerance.js';
+import { ulpDistance32 } from '../src/numeric/ulp.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
 import { ROOT } from './helpers/cli.js';
 import { scratch } from './helpers/faults.js';
@@ -127,4 +132,58 @@ describeWithNumpy('onnxruntime-node', () => {
       await python.close?.();
     }
   });
+});
+
+describeWithNumpy('onnxruntime-web in headless Chromium', () => {
+  let web: Implementation | string;
+  let oracle: NumpyOracle;
+  beforeAll(async () => {
+    web = await open('onnxruntime-web-float32');
+    if (typeof web === 'string') console.warn(`SKIPPED peer onnxruntime-web-float32: ${web}`);
+    oracle = await NumpyOracle.start();
+  }, 120_000);
+  afterAll(async () => {
+    if (typeof web === 'object') await web.close?.();
+    await oracle?.close();
+  });
+
+  it('onnxruntime-web-float32: should say what it is, fail only where a NaN input comes out finite, and give onnxruntime-node\'s answers within the float32 policy', async (context) => {
+    if (typeof web !== 'object') return context.skip();
+    expect(web).toMatchObject({ name: 'onnxruntime-web-float32', dtype: 'float32', cells: ['type1'], keys: ['Output', 'cell_state_vectors'], batch: 64 });
+    expect(web.version).toMatch(/^onnxruntime-web 1\.\d+\.\d+ \(wasm, one thread\), Chromium \d+/);
+    const { result } = await verify({ casesPerCell: 30, seed: 3, shard: { index: 1, count: 1 }, cells: ['type1'], goldenDir: join(ROOT, 'golden'), probes: true, implementation: web, oracle });
+    expect(result.cells.type1.cases).toBe(13 + 31);
+    const bugs = result.findings.filter((f) => f.verdict === 'port-bug');
+    expect(bugs.length).toBeGreaterThan(0);
+    for (const f of bugs) expect(f.check === 'fact:nan-propagation' || /port -?[0-9][^,]*, NumPy NaN/.test(f.description), `${f.case} [${f.check}]: ${f.description}`).toBe(true);
+    if (typeof impl !== 'object') return;
+    // The WebAssembly build's kernels (MLAS on SIMD128) are not the native ones: the same model gives
+    // the same NaN and infinities, and values within the float32 policy of each other.
+    let differing = 0;
+    let maxUlps = 0;
+    let maxAbs = 0;
+    for (let k = 0; k < 40; k++) {
+      const c = campaignCase('type1', 1, k);
+      const [a, b] = await Promise.all([runImplementation(web, c.flat, c.name, c.value as CaseInput), runImplementation(impl, c.flat, c.name, c.value as CaseInput)]);
+      let same = true;
+      for (const key of Object.keys(b)) {
+        for (let j = 0; j < b[key].length; j++) {
+          const [x, y] = [a[key][j], b[key][j]];
+          if (Object.is(x, y)) continue;
+          same = false;
+          expect(Number.isFinite(x) && Number.isFinite(y), `${c.name} ${key}[${j}]: web ${x}, node ${y}`).toBe(true);
+          expect(Math.abs(x - y), `${c.name} ${key}[${j}]: web ${x}, node ${y}`).toBeLessThanOrEqual(allowedError(y, FLOAT32_TOLERANCE));
+          maxUlps = Math.max(maxUlps, ulpDistance32(x, y));
+          maxAbs = Math.max(maxAbs, Math.abs(x - y));
+        }
+      }
+      if (!same) differing += 1;
+    }
+    console.log(`onnxruntime-web against onnxruntime-node on 40 live cases: ${differing} differ, by at most ${maxAbs.toExponential(1)} (${maxUlps} float32 ULP)`);
+  }, 300_000);
+
+  it("onnxruntime-web-float64: should be refused with ONNX Runtime's own message", async (context) => {
+    if (typeof web !== 'object') return context.skip();
+    expect(await open('onnxruntime-web-float64')).toMatch(/^onnxruntime-web-float64: onnxruntime-web 1\.\d+\.\d+ \(wasm\) cannot run an LSTM in float64: ".*double.*"$/);
+  }, 120_000);
 });
