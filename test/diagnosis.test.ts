@@ -91,12 +91,12 @@ describe('the catalogue of porting mistakes', () => {
   });
 });
 
-describe('ONNX Runtime\'s findings, from its recorded answers (docs/findings/onnxruntime-float32/)', () => {
-  // What `lstm-parity scoreboard` saved for onnxruntime-float32: each case with ORT's own answer,
+describe.each(['onnxruntime-float32', 'onnxruntime-node-float32', 'onnxruntime-web-float32'])('ONNX Runtime\'s findings, from its recorded answers (docs/findings/%s/)', (implementation) => {
+  // What `lstm-parity scoreboard` saved for each ONNX Runtime row: each case with ORT's own answer,
   // NumPy's in float32 and NumPy's floor. Diagnosed here from those answers alone (no ORT, no
   // NumPy): the NaN clip reproduces the shrunk cases and the originals, no other entry does, and
   // the scoreboard's cause for the row names it.
-  const folder = join(ROOT, 'docs/findings/onnxruntime-float32');
+  const folder = join(ROOT, 'docs/findings', implementation);
   const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
   const diagnosisOf = async (name: string) => {
     const file = parseGoldenFile(readFileSync(join(folder, name), 'utf8'), name);
@@ -115,9 +115,9 @@ describe('ONNX Runtime\'s findings, from its recorded answers (docs/findings/onn
     expect(record.mistakes[0].onOriginal).toBe(true);
   });
 
-  it('should give that as the cause of the onnxruntime-float32 row', async () => {
+  it('should give that as the cause of the row', async () => {
     const records = await Promise.all(files.filter((name) => name.endsWith('.shrunk.json')).map(diagnosisOf));
-    const row = { implementation: 'onnxruntime-float32', dtype: 'float32', judgedAs: 'float32', cell: 'type1', diagnoses: { records, notDiagnosed: 79 } } as unknown as ScoreRow;
+    const row = { implementation, dtype: 'float32', judgedAs: 'float32', cell: 'type1', diagnoses: { records, notDiagnosed: 79 } } as unknown as ScoreRow;
     expect(causeOf(row)).toBe('a NaN pre-activation read as the clip limit (+3.4e38, as std::min(limit, NaN) gives) before σ and tanh (reproduces 2 of 2 diagnosed cases)');
   });
 });
