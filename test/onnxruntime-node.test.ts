@@ -34,8 +34,14 @@ import { describeWithNumpy } from './helpers/numpy.js';
 
 const tmp = scratch('onnxruntime-node');
 const CACHE = join(homedir(), '.cache', 'lstm-parity', 'js-peers');
-const dir = process.env[JS_PEERS_ENV] || (existsSync(join(CACHE, 'node_modules', 'onnxruntime-node')) ? CACHE : undefined);
+const configured = process.env[JS_PEERS_ENV];
+const dir = configured || (existsSync(join(CACHE, 'node_modules', 'onnxruntime-node')) ? CACHE : undefined);
+// Set for this file's adapters, and put back after: no other suite should find peers it was not given.
 if (dir !== undefined) process.env[JS_PEERS_ENV] = dir;
+afterAll(() => {
+  if (configured === undefined) delete process.env[JS_PEERS_ENV];
+  else process.env[JS_PEERS_ENV] = configured;
+});
 
 async function open(name: string): Promise<Implementation | string> {
   try {
