@@ -41,7 +41,7 @@ describeWithNumpy('catalogued mistakes made by a NumPy port behind the command p
     'type2-g-reads-h', 'type2-gates-read-h', 'h-o-tanh-c', 'h-tanh-o-c', 'candidate-without-recurrence',
     'h-not-carried', 'c-not-carried', 'state-not-carried', 'state-reset-every-2', 'state-reset-every-64',
     'recurrent-rows-in-blocks-of-32', 'input-rows-in-blocks-of-4', 'daz', 'ftz', 'daz-ftz', 'float32-activations', 'float32-products',
-    'clip-5', 'clip-30', 'nan-as-zero', 'negative-zero-as-positive',
+    'clip-5', 'clip-30', 'nan-as-clip-limit', 'nan-as-zero', 'negative-zero-as-positive',
   ];
   const entries = MISTAKES.filter((m) => KINDS.includes(m.id)).flatMap((m) => m.cells.map((cell) => [`${cell} ${m.id}`, m, cell] as const));
 

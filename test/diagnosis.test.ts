@@ -5,8 +5,11 @@
  * the seed's terms; the shrinker reaches a minimal case within its budget and stops on time; and,
  * against NumPy, a whole diagnosis of a port with swapped gates.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CheckName } from '../src/campaign/case-checks.js';
 import { runCase } from '../src/cells/run-case.js';
 import type { CellType } from '../src/cells/schema.js';
 import { seedFields } from '../src/cells/trace.js';
@@ -23,9 +26,14 @@ import { shrinkCase, simplerNumbers } from '../src/diagnosis/shrink.js';
 import { toFlatCase, type FlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import { compareTraces } from '../src/judge/compare.js';
 import type { Implementation, ImplementationOutputs } from '../src/judge/implementation.js';
-import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import { expectedArrays, flattenRows, recordedFloor } from '../src/judge/golden.js';
+import { FLOAT32_TOLERANCE, FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import { parseGoldenFile } from '../src/golden/format.js';
+import { causeOf } from '../src/scoreboard/format.js';
+import type { ScoreRow } from '../src/scoreboard/scoreboard.js';
 import type { CaseValue } from '../src/numeric/seeded-random.js';
 import { NumpyOracle } from '../src/oracle/numpy-oracle.js';
+import { ROOT } from './helpers/cli.js';
 import { brokenCells, swappedGates } from './helpers/implementations.js';
 import { describeWithNumpy } from './helpers/numpy.js';
 import { type1Weights } from './helpers/weights.js';
@@ -54,7 +62,7 @@ describe('the catalogue of porting mistakes', () => {
 
   it('should hold at least the mistakes the diagnosis is asked to name', () => {
     const ids = new Set(MISTAKES.map((m) => m.id));
-    for (const id of ['swap-i-g', 'swap-i-g-weights', 'transpose-W', 'transpose-U', 'bias-o-dropped', 'bias-o-doubled', 'type2-i-reads-h', 'h-o-tanh-c', 'h-tanh-o-c', 'candidate-without-recurrence', 'state-not-carried', 'state-reset-every-64', 'daz', 'ftz', 'float32-activations', 'float32-products', 'nan-as-zero', 'negative-zero-as-positive', 'clip-20', 'recurrent-rows-in-blocks-of-32']) {
+    for (const id of ['swap-i-g', 'swap-i-g-weights', 'transpose-W', 'transpose-U', 'bias-o-dropped', 'bias-o-doubled', 'type2-i-reads-h', 'h-o-tanh-c', 'h-tanh-o-c', 'candidate-without-recurrence', 'state-not-carried', 'state-reset-every-64', 'daz', 'ftz', 'float32-activations', 'float32-products', 'nan-as-zero', 'nan-as-clip-limit', 'negative-zero-as-positive', 'clip-20', 'recurrent-rows-in-blocks-of-32']) {
       expect(ids, id).toContain(id);
     }
     expect(new Set(MISTAKES.map((m) => `${m.id} ${m.cells.join()}`)).size).toBe(MISTAKES.length);
@@ -69,6 +77,48 @@ describe('the catalogue of porting mistakes', () => {
     const policy = { tolerance: FLOAT64_TOLERANCE, signs: mistake.id === 'negative-zero-as-positive' };
     expect(explain({ case: c, actual: wrong, numpy: correct, ...policy }).map((m) => m.id)).toContain(mistake.id);
     expect(explain({ case: c, actual: correct, numpy: correct, ...policy })).toEqual([]);
+  });
+
+  it('should name the NaN clip for no other entry\'s answer, and no other entry for its answer', () => {
+    // It changes a NaN pre-activation only: on every other entry's case it is either the seed's
+    // computation (no NaN arises) or an answer no other entry gives.
+    for (const [label, mistake, cell] of entries) {
+      const c = toFlatCase(cell, exampleFor(mistake, cell), { allowNonFinite: true });
+      const named = explain({ case: c, actual: runVariant(c, mistake.change), numpy: runVariant(c), tolerance: FLOAT64_TOLERANCE, signs: mistake.id === 'negative-zero-as-positive' }).map((m) => m.id);
+      if (mistake.id === 'nan-as-clip-limit') expect(named, label).toEqual(['nan-as-clip-limit']);
+      else expect(named, label).not.toContain('nan-as-clip-limit');
+    }
+  });
+});
+
+describe.each(['onnxruntime-float32', 'onnxruntime-node-float32', 'onnxruntime-web-float32'])('ONNX Runtime\'s findings, from its recorded answers (docs/findings/%s/)', (implementation) => {
+  // What `lstm-parity scoreboard` saved for each ONNX Runtime row: each case with ORT's own answer,
+  // NumPy's in float32 and NumPy's floor. Diagnosed here from those answers alone (no ORT, no
+  // NumPy): the NaN clip reproduces the shrunk cases and the originals, no other entry does, and
+  // the scoreboard's cause for the row names it.
+  const folder = join(ROOT, 'docs/findings', implementation);
+  const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+  const diagnosisOf = async (name: string) => {
+    const file = parseGoldenFile(readFileSync(join(folder, name), 'utf8'), name);
+    const actual = Object.fromEntries(Object.entries(file.finding!.actual!).map(([key, rows]) => [key, flattenRows(rows)]));
+    const refuses: Implementation = { name: 'recorded', dtype: 'float32', cells: [file.cell], run: () => Promise.reject(new Error('asked again')) };
+    const d = await diagnose(
+      { name, cell: file.cell, check: file.finding!.check as CheckName, value: file.case as CaseValue, allowNonFinite: file.allowNonFinite, recorded: { outputs: expectedArrays(file), floor: recordedFloor(file), warnings: file.numpyWarnings }, actual },
+      { implementation: refuses, tolerance: FLOAT32_TOLERANCE, deadline: 0 },
+    );
+    return recordOf(d);
+  };
+
+  it.each(files)('should name a NaN pre-activation read as the clip limit, and nothing else, on %s', async (name) => {
+    const record = await diagnosisOf(name);
+    expect(record.mistakes.map((m) => m.id)).toEqual(['nan-as-clip-limit']);
+    expect(record.mistakes[0].onOriginal).toBe(true);
+  });
+
+  it('should give that as the cause of the row', async () => {
+    const records = await Promise.all(files.filter((name) => name.endsWith('.shrunk.json')).map(diagnosisOf));
+    const row = { implementation, dtype: 'float32', judgedAs: 'float32', cell: 'type1', diagnoses: { records, notDiagnosed: 79 } } as unknown as ScoreRow;
+    expect(causeOf(row)).toBe('a NaN pre-activation read as the clip limit (+3.4e38, as std::min(limit, NaN) gives) before σ and tanh (reproduces 2 of 2 diagnosed cases)');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { BIASES } from './mistakes/biases.js';
 import { CLIPPED } from './mistakes/clipped.js';
+import { NAN_CLIP } from './mistakes/nan-clip.js';
 import { PRECISION } from './mistakes/precision.js';
 import { RECURRENCE } from './mistakes/recurrence.js';
 import { ROW_BLOCKS } from './mistakes/row-blocks.js';
@@ -15,7 +16,7 @@ import { TRANSPOSED } from './mistakes/transposed.js';
 import type { CaseShape, Mistake } from './mistake.js';
 
 /** Every catalogued mistake. */
-export const MISTAKES: readonly Mistake[] = [...SWAPPED_GATES, ...TRANSPOSED, ...BIASES, ...RECURRENCE, ...STATE, ...ROW_BLOCKS, ...PRECISION, ...CLIPPED, ...SENT_VALUES];
+export const MISTAKES: readonly Mistake[] = [...SWAPPED_GATES, ...TRANSPOSED, ...BIASES, ...RECURRENCE, ...STATE, ...ROW_BLOCKS, ...PRECISION, ...CLIPPED, ...NAN_CLIP, ...SENT_VALUES];
 
 /** The mistakes that can show in a case of this shape. */
 export function mistakesFor(shape: CaseShape): Mistake[] {

@@ -14,7 +14,7 @@ import { measureNoiseFloors, type NoiseFloor } from '../judge/noise-floor.js';
 import type { Tolerance } from '../judge/tolerance.js';
 import { judge, type Verdict } from '../judge/verdict.js';
 import type { CaseValue } from '../numeric/seeded-random.js';
-import { explain, matchesUnderPolicy } from './explain.js';
+import { caseAsRead, explain, matchesUnderPolicy } from './explain.js';
 import { localize, type Localization } from './localize.js';
 import type { Mistake } from './mistake.js';
 import { runVariant } from './seed-variant.js';
@@ -216,7 +216,7 @@ async function onControls(request: DiagnosisRequest, form: JudgedForm, mistakes:
     }
     const policy = { tolerance: context.tolerance, signs: request.check === 'numpy:signed-zero' };
     const reproducing = mistakes.filter((mistake) => {
-      const variant = runVariant(c, mistake.change);
+      const variant = runVariant(caseAsRead(c, context.tolerance), mistake.change);
       const compared = Object.fromEntries(Object.keys(actual).map((key) => [key, variant[key]]));
       return matchesUnderPolicy(actual, compared, mistake.tolerance === undefined ? policy : { ...policy, tolerance: mistake.tolerance }, c.hidden);
     });

@@ -4,7 +4,8 @@
  * implementation's answer under the same policy the verdict used (tolerance plus κ times NumPy's
  * spread, NaN and infinities exact, and zero signs too for the signed-zero check), or the
  * mistake's own where it has one (float32 arithmetic, which a float64 emulation meets only to a
- * few float32 ULPs). A mistake is
+ * few float32 ULPs); for an implementation judged in float32, on the case as float32 reads it
+ * ({@link caseAsRead}). A mistake is
  * named when its answer matches the implementation's and does not match NumPy's: a variant that
  * changes nothing on this case (a bias that is 0, a clip no pre-activation reaches) explains
  * nothing; and an answer that matches NumPy's is not explained at all, so the correct computation
@@ -61,13 +62,25 @@ export function matchesUnderPolicy(actual: FlatOutputs, expected: FlatOutputs, i
   return true;
 }
 
+/**
+ * The case as an implementation judged in this precision reads it: for float32, every input and
+ * weight rounded to float32, as NumPy in float32 reads it too (1e308 is ∞ there, 1e-90 is 0); for
+ * float64, the case itself. The catalogue's variants run on it in float64, which a float32
+ * answer meets within the float32 policy.
+ */
+export function caseAsRead<C extends Pick<FlatCase, 'S' | 'W'>>(c: C, tolerance: Pick<Tolerance, 'dtype'>): C {
+  if (tolerance.dtype !== 'float32') return c;
+  return { ...c, S: c.S.map(Math.fround), W: Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, values.map(Math.fround)])) };
+}
+
 /** The catalogued mistakes whose answer on this case is the implementation's and not NumPy's. */
 export function explain(input: ExplainInput): Mistake[] {
   const { case: c } = input;
   // An answer that matches NumPy's has nothing to explain.
   if (matchesUnderPolicy(input.actual, input.numpy, input, c.hidden)) return [];
+  const read = caseAsRead(c, input.tolerance);
   return mistakesFor(c).filter((mistake) => {
-    const variant = runVariant(c, mistake.change);
+    const variant = runVariant(read, mistake.change);
     const compared = Object.fromEntries(Object.keys(input.actual).map((key) => [key, variant[key]]));
     const reproduces = mistake.tolerance === undefined ? input : { ...input, tolerance: mistake.tolerance };
     return matchesUnderPolicy(input.actual, compared, reproduces, c.hidden) && !matchesUnderPolicy(compared, input.numpy, input, c.hidden);

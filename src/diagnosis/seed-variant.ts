@@ -51,6 +51,8 @@ export interface Change {
   resetEvery?: number;
   /** Every pre-activation clipped to [-k, k] before its activation. */
   clip?: number;
+  /** With `clip`: a NaN pre-activation comes out as +k, as C++'s `std::max(-k, std::min(k, z))` gives it (the seed's clip keeps NaN). */
+  nanClipped?: boolean;
   /** The recurrent (or input) product computed in blocks of this many rows (where H has that many), the partial block dropped. */
   rowBlocks?: { product: 'input' | 'recurrent'; rows: number };
   /** Each output value as the port sends it (NaN as 0, -0 as +0). */
@@ -86,7 +88,8 @@ export function runVariant(c: Pick<FlatCase, 'cell' | 'steps' | 'inputs' | 'hidd
   const out = { h: new Float64Array(T * H), o: new Float64Array(T * H), i: new Float64Array(T * H), f: new Float64Array(T * H), cand: new Float64Array(T * H), c: new Float64Array(T * H) };
   const σ = (z: number) => result(activation(sigmoid(activation(z))));
   const tanhOf = (z: number) => result(activation(tanh(activation(z))));
-  const clip = change.clip === undefined ? same : (z: number) => Math.min(change.clip!, Math.max(-change.clip!, z));
+  const clip =
+    change.clip === undefined ? same : change.nanClipped ? (z: number) => (Number.isNaN(z) ? change.clip! : Math.min(change.clip!, Math.max(-change.clip!, z))) : (z: number) => Math.min(change.clip!, Math.max(-change.clip!, z));
   const block = change.rowBlocks;
   const kept = (rows: number) => (block === undefined || rows < block.rows ? rows : rows - (rows % block.rows));
   const inputRows = block?.product === 'input' ? kept(H) : H;

@@ -7,6 +7,8 @@
 import type { Backend } from '../cells/prepared.js';
 import type { Implementation } from '../judge/implementation.js';
 import { lstmParityImplementation } from './lstm-parity.js';
+import { onnxruntimeNodeImplementation } from './onnxruntime-node.js';
+import { onnxruntimeWebImplementation } from './onnxruntime-web.js';
 import { PeerUnavailableError } from './peer-unavailable.js';
 import { openPythonPeer } from './python-peers.js';
 import { tfjsImplementation } from './tfjs.js';
@@ -93,6 +95,26 @@ const builtins: readonly BuiltinImplementation[] = [
     name: 'onnxruntime-float64',
     description: "ONNX Runtime's LSTM kernel in float64: refused with ONNX Runtime's own message while its CPU kernel has no float64 (\"LSTM operator does not support double yet\" in 1.30)",
     open: () => openPythonPeer('onnxruntime-float64', 'onnxruntime_lstm.py', ['float64'], 'onnxruntime'),
+  },
+  {
+    name: 'onnxruntime-node-float32',
+    description: "ONNX Runtime's LSTM kernel through onnxruntime-node (cpu, one thread) in float32, the model of onnxruntime-float32 (same mapping, batches of one session run per shape); onnxruntime-node is not a dependency: install it into $LSTM_PARITY_JS_PEERS (docs/verify-your-implementation.md)",
+    open: () => onnxruntimeNodeImplementation('float32'),
+  },
+  {
+    name: 'onnxruntime-node-float64',
+    description: "ONNX Runtime's LSTM kernel through onnxruntime-node in float64: refused with ONNX Runtime's own message while its CPU kernel has no float64",
+    open: () => onnxruntimeNodeImplementation('float64'),
+  },
+  {
+    name: 'onnxruntime-web-float32',
+    description: "ONNX Runtime's LSTM kernel through onnxruntime-web's WebAssembly build (one thread) in a headless Chromium (/usr/bin/chromium or $LSTM_PARITY_CHROMIUM, driven by playwright-core), float32, the model of onnxruntime-float32; onnxruntime-web is not a dependency: install it into $LSTM_PARITY_JS_PEERS",
+    open: () => onnxruntimeWebImplementation('float32'),
+  },
+  {
+    name: 'onnxruntime-web-float64',
+    description: "ONNX Runtime's LSTM kernel through onnxruntime-web in float64: refused with ONNX Runtime's own message while its LSTM kernel has no float64",
+    open: () => onnxruntimeWebImplementation('float64'),
   },
 ];
 

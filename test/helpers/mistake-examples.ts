@@ -45,6 +45,7 @@ export function exampleFor(m: Mistake, cell: CellType): CaseValue {
     v.S = [[1e300, 1, 1], [2e-300, 1e-20, 1], [1, 1e300, -1]];
     return v;
   }
+  if (m.id === 'nan-as-clip-limit') return { ...scaled(cell, 3, 3, 3), S: [[1, 1, 0], [0, NaN, 1], [1, 0, 0]] };
   if (m.id === 'nan-as-zero') return { ...scaled(cell, 3, 3, 3), S: [[1, NaN, 0], [0, 1, 1], [1, 0, 0]] };
   if (m.id === 'negative-zero-as-positive') {
     // o = σ(-800) = +0 and c < 0 give h = -0.
