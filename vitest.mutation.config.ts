@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites Stryker runs against each mutant of src/cells, src/numeric/ulp.ts and src/judge's
-// tolerance and comparison: the tests that need no Python, so a mutant costs seconds (Stryker runs
+// The suites Stryker runs against each mutant of src/cells, src/numeric/ulp.ts and src/judge: the
+// tests that need no Python (src/judge's among them: exact facts and signed zeros, the
+// implementation interface, the noise floor against a reference answering from a table), so a mutant costs seconds (Stryker runs
 // only the tests that reach the mutant), and the activations' own tests, whose accuracy part asks
 // mpmath (a second) because only it sees a mutant that moves σ or tanh by an ULP. The NumPy-backed
 // suites (differential, live verify, explore) would kill more, so the score measured here is a
@@ -18,6 +19,9 @@ export default defineConfig({
       'test/fast-cells.test.ts',
       'test/backends.test.ts',
       'test/numeric.test.ts',
+      'test/exact-facts.test.ts',
+      'test/implementation.test.ts',
+      'test/noise-floor.test.ts',
       'test/golden.test.ts',
       'test/golden-integrity.test.ts',
       'test/cli-input.test.ts',
