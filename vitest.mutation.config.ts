@@ -1,12 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites Stryker runs against each mutant of src/cells, src/numeric/ulp.ts and src/judge: the
-// tests that need no Python (src/judge's among them: exact facts and signed zeros, the
-// implementation interface, the noise floor against a reference answering from a table), so a mutant costs seconds (Stryker runs
-// only the tests that reach the mutant), and the activations' own tests, whose accuracy part asks
-// mpmath (a second) because only it sees a mutant that moves σ or tanh by an ULP. The NumPy-backed
-// suites (differential, live verify, explore) would kill more, so the score measured here is a
-// lower bound.
+// The suites Stryker runs against each mutant of src/cells and src/numeric/ulp.ts: the tests that
+// need no Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant),
+// and the activations' own tests, whose accuracy part asks mpmath (a second) because only it sees
+// a mutant that moves σ or tanh by an ULP. The NumPy-backed suites (differential, live verify,
+// explore) would kill more, so the score measured here is a lower bound. src/judge's mutants run
+// against the judge's own suites instead (vitest.mutation-judge.config.ts).
 export default defineConfig({
   test: {
     include: [

@@ -20,17 +20,18 @@ import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { packageRoot } from '../src/package-root.js';
 
+/** The judge's groups run against the judge's own suites (see vitest.mutation-judge.config.ts). */
+const JUDGE_CONFIG = 'stryker.judge.config.mjs';
+
 /**
  * The groups, most needed first: src/judge had never been mutated (but for compare.ts and
  * tolerance.ts, last); steps, threads, the WebAssembly loader, the workspace and the driver had
- * not been since they were rewritten. A group of about 500 mutants takes 20 to 40 minutes on two
- * loaded cores, most of it in the tests a mutant reaches (the conformance suites over the golden
- * corpus reach most of the judge).
+ * not been since they were rewritten.
  */
-export const GROUPS: { name: string; files: string[] }[] = [
-  { name: 'judge-facts', files: ['src/judge/exact-facts.ts', 'src/judge/exact-reference.ts', 'src/judge/signed-zeros.ts'] },
-  { name: 'judge-verdict', files: ['src/judge/verdict.ts', 'src/judge/noise-floor.ts', 'src/judge/golden.ts', 'src/judge/flat-case.ts'] },
-  { name: 'judge-implementation', files: ['src/judge/implementation.ts'] },
+export const GROUPS: { name: string; files: string[]; config?: string }[] = [
+  { name: 'judge-facts', files: ['src/judge/exact-facts.ts', 'src/judge/exact-reference.ts', 'src/judge/signed-zeros.ts'], config: JUDGE_CONFIG },
+  { name: 'judge-verdict', files: ['src/judge/verdict.ts', 'src/judge/noise-floor.ts', 'src/judge/golden.ts', 'src/judge/flat-case.ts'], config: JUDGE_CONFIG },
+  { name: 'judge-implementation', files: ['src/judge/implementation.ts'], config: JUDGE_CONFIG },
   { name: 'steps', files: ['src/cells/steps.ts'] },
   { name: 'threads', files: ['src/cells/threads.ts'] },
   { name: 'wasm-dots', files: ['src/cells/wasm-dots.ts'] },
@@ -39,7 +40,7 @@ export const GROUPS: { name: string; files: string[] }[] = [
   { name: 'math', files: ['src/cells/math/**/*.ts', 'src/cells/reuse.ts'] },
   { name: 'cells', files: ['src/cells/kernels.ts', 'src/cells/lstm-type1.ts', 'src/cells/lstm-type2.ts', 'src/cells/prepared.ts', 'src/cells/run-case.ts', 'src/cells/trace.ts', 'src/cells/weights.ts'] },
   { name: 'schema', files: ['src/cells/schema.ts'] },
-  { name: 'judge-compare', files: ['src/judge/compare.ts', 'src/judge/tolerance.ts'] },
+  { name: 'judge-compare', files: ['src/judge/compare.ts', 'src/judge/tolerance.ts'], config: JUDGE_CONFIG },
   { name: 'ulp', files: ['src/numeric/ulp.ts'] },
 ];
 
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     const group = GROUPS.find((g) => g.name === name)!;
     const started = performance.now();
     console.log(`mutation: group ${name} (${group.files.join(', ')})`);
-    await execa('npx', ['stryker', 'run', '--mutate', group.files.join(',')], { cwd: root, stdio: 'inherit', env: { FC_SEED: '1', FC_RUNS: '60' } });
+    await execa('npx', ['stryker', 'run', ...(group.config === undefined ? [] : [group.config]), '--mutate', group.files.join(',')], { cwd: root, stdio: 'inherit', env: { FC_SEED: '1', FC_RUNS: '60' } });
     console.log(`mutation: group ${name} done in ${((performance.now() - started) / 60_000).toFixed(1)} min`);
   }
   const survivors = await execa('node', [join(root, 'dist/scripts/mutation-survivors.js')], { cwd: root, stdio: 'inherit', reject: false });
