@@ -16,6 +16,7 @@ export default defineConfig({
       'test/schema.test.ts',
       'test/api-input.test.ts',
       'test/fast-cells.test.ts',
+      'test/kernel-edges.test.ts',
       'test/backends.test.ts',
       'test/numeric.test.ts',
       'test/exact-facts.test.ts',
