@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runCase } from '../src/cells/run-case.js';
 import type { CellType } from '../src/cells/schema.js';
 import { seedFields } from '../src/cells/trace.js';
-import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs } from '../src/judge/exact-facts.js';
-import { toFlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
+import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, preactivationBounds, prefixOf, type CaseForms, type FactInputs } from '../src/judge/exact-facts.js';
+import { toFlatCase, type FlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import type { CaseInput } from '../src/judge/implementation.js';
 import { exactReference } from '../src/judge/exact-reference.js';
 import { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros } from '../src/judge/signed-zeros.js';
@@ -216,5 +216,131 @@ describe('signed zeros', () => {
     expect(signedZeros(c.flat, { Output: port.Output }, numpy, exactOf(c))).toMatchObject({ consistent: { count: 1, key: 'Output' } });
     // Its own operands must allow it: an implementation whose c is +0 too has no excuse.
     expect(signedZeros(c.flat, { ...port, cell_state_vectors: numpy.cell_state_vectors }, numpy, () => numpy)).toMatchObject({ wrong: { count: 1, key: 'Output' } });
+  });
+});
+
+describe('exact facts: bounds, edges and messages', () => {
+  it('should bound a pre-activation by γ_n Σ|terms| around the left-to-right sum, whatever the order', () => {
+    // X = 2, H = 1: w = (0.5, -3), S_t = (2, 0.25), u = 4 on h_{t-1} = 0.125, b = 0.75.
+    const c: FlatCase = { cell: 'type1', steps: 2, inputs: 2, hidden: 1, S: Float64Array.of(9, 9, 2, 0.25), W: { w_i: Float64Array.of(0.5, -3), u_i: Float64Array.of(4), b_i: Float64Array.of(0.75) } };
+    const state = Float64Array.of(0.125, 0);
+    const z = preactivationBounds(c, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0);
+    const sum = 0.5 * 2 + -3 * 0.25 + 4 * 0.125 + 0.75;
+    const size = 1 + 0.75 + 0.5 + 0.75;
+    const n = 2 + 1 + 2;
+    const gamma = (n * 2 ** -53) / (1 - n * 2 ** -53);
+    const margin = 2.01 * gamma * size + 2 * n * 5e-324;
+    expect(z).toEqual({ kind: 'within', lo: sum - margin, hi: sum + margin });
+    // At t = 0 the state is zeros that multiply: only the input terms and the bias.
+    const z0 = preactivationBounds(c, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 0, 0);
+    const size0 = 4.5 + 27 + 0.75;
+    expect(z0).toEqual({ kind: 'within', lo: 4.5 - 27 + 0.75 - (2.01 * gamma * size0 + 2 * n * 5e-324), hi: 4.5 - 27 + 0.75 + 2.01 * gamma * size0 + 2 * n * 5e-324 });
+    // Every product zero: the bias exactly. A NaN term: NaN. Products whose sizes overflow while
+    // their sum does not, or an infinite term: the order decides, nothing is certain.
+    const zeros = { ...c, S: Float64Array.of(0, 0, 0, 0) };
+    expect(preactivationBounds(zeros, Float64Array.of(0, 0), { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toEqual({ kind: 'within', lo: 0.75, hi: 0.75 });
+    expect(preactivationBounds({ ...c, S: Float64Array.of(9, 9, Infinity, 0) }, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toBeUndefined();
+    const huge = { ...c, S: Float64Array.of(9, 9, 1.7976e308, 0.3e308), W: { ...c.W, u_i: Float64Array.of(0) } };
+    expect(preactivationBounds(huge, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toBeUndefined();
+    const nan = { ...c, S: Float64Array.of(9, 9, NaN, 0) };
+    expect(preactivationBounds(nan, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toEqual({ kind: 'nan' });
+  });
+
+  it('should read the gates of type 1 from h and say so, and of type 2 from c', () => {
+    // Step 0: i = σ(0) = 1/2, ĉ ≈ tanh(10), c_0 ≈ 1/2, o = σ(-1), h_0 = o tanh(c_0) ≈ 0.124. Step 1:
+    // i's pre-activation is 100 h_0 ≈ 12.4, inside (0, 1); read from c_0 it would be 50, exactly 1.
+    const zero = [[0]];
+    const W = { w_i: zero, u_i: [[100]], b_i: [0], w_g: zero, u_g: zero, b_g: [0], w_o: zero, u_o: zero, b_o: [-1], w_c: [[10]], u_c: zero, b_c: [0] };
+    const c = forms('type1', { S: [[1], [1]], W });
+    const outputs = outputsOf(c);
+    expect(outputs.input_gate_activations[1]).toBeLessThan(1);
+    expect(checkExactFacts(c.flat, outputs, inputsFor(c, 1)).violations).toEqual([]);
+    const { Output: _h, ...noH } = outputs;
+    expect(checkExactFacts(c.flat, noH).notChecked).toEqual([
+      { fact: 'gate-saturation', reason: 'needs Output' },
+      { fact: 'h-bounded', reason: 'needs Output' },
+      { fact: 'output-recompute', reason: "needs Output, the implementation's tanh" },
+      { fact: 'causality', reason: 'needs the outputs for a prefix of S' },
+    ]);
+    const { cell_input_activations: _cand, ...noCandidate } = outputs;
+    expect(checkExactFacts(c.flat, noCandidate).notChecked.find((n) => n.fact === 'cell-state-recompute')).toEqual({ fact: 'cell-state-recompute', reason: 'needs cell_input_activations' });
+  });
+
+  it('should leave units whose pre-activation straddles a constant unjudged, even at exactly 0 or 1', () => {
+    const H = 4;
+    const W = type1Weights(H, 1) as unknown as Record<string, number[][] | number[]>;
+    W.u_i = (W.u_i as number[][]).map((row) => row.map(() => 0));
+    // Products of 1e-300 beside a bias on σ's constants: within the rounding bound of either side.
+    W.w_i = (W.w_i as number[][]).map(() => [1e-300]);
+    W.b_i = [SIGMOID_ONE_FROM, SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, SIGMOID_ZERO_UPTO];
+    const loose = forms('type1', { S: sequence(2, 1), W });
+    for (const [unit, value] of [[0, 1], [1, nextAfter(1, 'down')], [2, 0], [3, 5e-324]]) {
+      const outputs = doctored(outputsOf(loose), 'input_gate_activations', unit, value);
+      expect(checkExactFacts(loose.flat, outputs, inputsFor(loose)).violations.filter((v) => v.fact === 'gate-saturation')).toEqual([]);
+    }
+  });
+
+  it('should say what each fact demands where it is broken', () => {
+    const H = 4;
+    const W = type1Weights(H, 1) as unknown as Record<string, number[][] | number[]>;
+    for (const key of ['w_i', 'u_i']) W[key] = (W[key] as number[][]).map((row) => row.map(() => 0));
+    W.b_i = [SIGMOID_ONE_FROM, 0, SIGMOID_ZERO_UPTO, 0];
+    const c = forms('type1', { S: sequence(2, 1), W });
+    const outputs = outputsOf(c);
+    const expectedOf = (key: string, k: number, value: number, fact: string) => checkExactFacts(c.flat, doctored(outputs, key, k, value), inputsFor(c)).violations.find((v) => v.fact === fact)?.expected;
+    const range = (b: number) => `[${b}, ${b}] (σ is 0 at <= ${SIGMOID_ZERO_UPTO}, 1 at >= ${SIGMOID_ONE_FROM})`;
+    expect(expectedOf('input_gate_activations', 0, 0.5, 'gate-saturation')).toBe(`exactly 1: pre-activation in ${range(SIGMOID_ONE_FROM)}`);
+    expect(expectedOf('input_gate_activations', 2, 0.5, 'gate-saturation')).toBe(`exactly 0: pre-activation in ${range(SIGMOID_ZERO_UPTO)}`);
+    expect(expectedOf('input_gate_activations', 1, 1, 'gate-saturation')).toBe(`strictly inside (0, 1): pre-activation in ${range(0)}`);
+    expect(expectedOf('input_gate_activations', 1, 1.5, 'gates-in-unit-interval')).toBe('within [0, 1]');
+    expect(expectedOf('Output', 5, 1.5, 'h-bounded')).toBe('|h| <= 1');
+    expect(expectedOf('cell_state_vectors', 5, 2.5, 'c-bounded')).toBe('|c_t| <= 2 after 2 steps');
+    expect(expectedOf('cell_state_vectors', 5, 0.25, 'cell-state-recompute')).toBe(`${outputs.cell_state_vectors[5]} = f * c_prev + i * cand`);
+    // |h| = 1 and |c_t| = t exactly are within their bounds.
+    expect(expectedOf('Output', 5, -1, 'h-bounded')).toBeUndefined();
+    expect(expectedOf('cell_state_vectors', 1, 1, 'c-bounded')).toBeUndefined();
+    expect(expectedOf('cell_state_vectors', 5, -2, 'c-bounded')).toBeUndefined();
+    const inputs = inputsFor(c, 1);
+    inputs.prefix!.outputs = { ...doctored(inputs.prefix!.outputs, 'Output', 2, 0.5), extra_key: Float64Array.of(1) };
+    const causality = checkExactFacts(c.flat, outputs, inputs).violations.find((v) => v.fact === 'causality');
+    expect(causality?.expected).toBe(`${outputs.Output[2]}, the same step for the whole S (run on S[:1])`);
+  });
+
+  it('should print a violation in one line, with -0 and plurals', () => {
+    const v = { fact: 'c-bounded' as const, count: 1, key: 'cell_state_vectors', step: 3, unit: 1, actual: -0, expected: 'x' };
+    expect(describeViolation(v)).toBe('c-bounded: 1 element breaks it; first cell_state_vectors step 3 unit 1: -0, expected x');
+    expect(describeViolation({ ...v, count: 2, actual: 0.5 })).toBe('c-bounded: 2 elements break it; first cell_state_vectors step 3 unit 1: 0.5, expected x');
+  });
+
+  it('should say a case of one step has no proper prefix, and one of two does', () => {
+    const one = forms('type1', { S: sequence(1, 2), W: type1Weights(2, 2) as unknown as CaseInput['W'] });
+    expect(checkExactFacts(one.flat, outputsOf(one)).notChecked.find((n) => n.fact === 'causality')?.reason).toBe('needs a proper prefix of S, which has fewer than 2 steps');
+    const two = forms('type1', { S: sequence(2, 2), W: type1Weights(2, 2) as unknown as CaseInput['W'] });
+    expect(checkExactFacts(two.flat, outputsOf(two)).notChecked.find((n) => n.fact === 'causality')?.reason).toBe('needs the outputs for a prefix of S');
+  });
+
+  it('should recompute type 1 c_t past an infinite input, and type 2 only before it (its read-out is exact while S is finite)', () => {
+    const S = sequence(4, 2);
+    S[1][0] = Infinity;
+    const one = forms('type1', { S, W: type1Weights(3, 2) as unknown as CaseInput['W'] });
+    const outputs1 = outputsOf(one);
+    expect(checkExactFacts(one.flat, outputs1, inputsFor(one)).violations.filter((v) => v.fact === 'cell-state-recompute')).toEqual([]);
+    const wrong = checkExactFacts(one.flat, doctored(outputs1, 'cell_state_vectors', 3 * 3, 0.5), inputsFor(one));
+    expect(wrong.violations.find((v) => v.fact === 'cell-state-recompute')).toMatchObject({ step: 3, unit: 0, actual: 0.5 });
+    const two = forms('type2', { S, W: type2Weights(3, 2) as unknown as CaseInput['W'] });
+    expect(checkExactFacts(two.flat, outputsOf(two), inputsFor(two)).violations.filter((v) => v.fact === 'cell-state-recompute')).toEqual([]);
+  });
+
+  it('should keep every weight of the case in the read-out but the forced gates, and cut S by whole steps', () => {
+    const c = forms('type2', { S: sequence(3, 2), W: type2Weights(2, 2) as unknown as CaseInput['W'] });
+    const readout = candidateReadout(c);
+    for (const key of ['w_o', 'u_o', 'b_o', 'w_cell', 'b_cell']) expect(readout.flat.W[key]).toBe(c.flat.W[key]);
+    expect([...readout.flat.W.b_g]).toEqual([-1000, -1000]);
+    const cut = prefixOf(c, 2);
+    expect([...cut.flat.S]).toEqual([...c.flat.S.subarray(0, 4)]);
+    expect(prefixOf(c, 0).flat.S.length).toBe(0);
+    expect(prefixOf(c, 3).flat.steps).toBe(3);
+    expect(() => prefixOf(c, -1)).toThrow('prefixOf: expected 0 <= steps <= 3, got -1');
+    expect(() => prefixOf(c, 1.5)).toThrow('prefixOf: expected 0 <= steps <= 3, got 1.5');
   });
 });
