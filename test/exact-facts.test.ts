@@ -344,3 +344,37 @@ describe('exact facts: bounds, edges and messages', () => {
     expect(() => prefixOf(c, 1.5)).toThrow('prefixOf: expected 0 <= steps <= 3, got 1.5');
   });
 });
+
+describe('the exact reference', () => {
+  // Weights of 4 units from [-0.5, 0.5) are far from any overflow or cancellation: the exact sums
+  // and the cells' left-to-right ones agree to a few ULP, and any index or formula slip is far off.
+  const close = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Math.abs(x - b[k]) <= 1e-13 * Math.max(1, Math.abs(b[k])));
+  const big1 = forms('type1', { S: sequence(5, 3), W: type1Weights(4, 3, 5) as unknown as CaseInput['W'] });
+  const big2 = forms('type2', { S: sequence(5, 3), W: type2Weights(4, 3, 6) as unknown as CaseInput['W'] });
+
+  it.each([big1, big2])("should give the cells' outputs to a few ULP, every key in the seed's order ($flat.cell)", (c) => {
+    const cells = outputsOf(c);
+    const exact = exactReference(c.flat);
+    expect(Object.keys(exact)).toEqual(Object.keys(cells));
+    for (const key of Object.keys(cells)) expect(close(exact[key], cells[key]), key).toBe(true);
+    const rounded = exactReference(c.flat, { productsRounded: true });
+    for (const key of Object.keys(cells)) expect(close(rounded[key], cells[key]), key).toBe(true);
+  });
+
+  it.each([big1, big2])('should stop after the steps asked for, never beyond T ($flat.cell)', (c) => {
+    const all = exactReference(c.flat);
+    const two = exactReference(c.flat, { steps: 2 });
+    for (const key of Object.keys(all)) expect([...two[key]]).toEqual([...all[key].subarray(0, 2 * 4)]);
+    expect(exactReference(c.flat, { steps: 50 }).Output.length).toBe(5 * 4);
+  });
+
+  it.each([big1, big2])('should round inputs and every result to float32 only when asked ($flat.cell)', (c) => {
+    const f64 = exactReference(c.flat);
+    const f32 = exactReference(c.flat, { dtype: 'float32' });
+    for (const key of Object.keys(f64)) {
+      expect(f32[key].every((x) => Math.fround(x) === x), key).toBe(true);
+      expect(f64[key].some((x) => Math.fround(x) !== x), key).toBe(true);
+      expect(f32[key].every((x, k) => Math.abs(x - f64[key][k]) <= 1e-6), key).toBe(true);
+    }
+  });
+});
