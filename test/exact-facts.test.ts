@@ -204,6 +204,32 @@ describe('signed zeros', () => {
     );
   });
 
+  it('should never let a gate be -0, name each zero by step and unit, and count them', () => {
+    for (const cell of ['type1', 'type2'] as const) {
+      const W = (cell === 'type1' ? type1Weights(2, 1) : type2Weights(2, 1)) as unknown as Record<string, number[][] | number[]>;
+      for (const key of ['b_i', 'b_g', 'b_o']) W[key] = [-800, -800];
+      const c = forms(cell, { S: sequence(2, 1), W });
+      const numpy = outputsOf(c);
+      const o = cell === 'type1' ? 'Output_gate_activations' : 'output_gate_activations';
+      expect(Object.is(numpy[o][3], 0)).toBe(true);
+      const port = zeroAt(zeroAt(zeroAt(numpy, { [o]: -0 }, 3), { forget_gate_activations: -0 }, 3), { input_gate_activations: -0 }, 3);
+      const report = signedZeros(c.flat, port, numpy, exactOf(c));
+      // The first in the seed's key order: type 1 lists its output gate before the input gate.
+      expect(report).toEqual({ wrong: { count: 3, key: cell === 'type1' ? o : 'input_gate_activations', step: 1, unit: 1, actual: -0, expected: 0, exact: '+0' } });
+      expect(describeSignedZeroMismatch(report.wrong!)).toMatch(/^3 exact zeros of a sign no evaluation/);
+      // Zeros against numbers, or numbers against zeros, are the comparison's business, not this one's.
+      expect(signedZeros(c.flat, zeroAt(numpy, { [o]: 0.5 }, 3), numpy, exactOf(c))).toEqual({});
+      expect(signedZeros(c.flat, numpy, zeroAt(numpy, { [o]: 0.5 }, 3), exactOf(c))).toEqual({});
+    }
+  });
+
+  it('should show either sign as ±0 where fusing and rounding first part', () => {
+    const c = oneUnit('type2', [[1]], { w_cell: -5e-324 });
+    const numpy = outputsOf(c);
+    const report = signedZeros(c.flat, zeroAt(numpy, { cell_state_vectors: -0 }), numpy, exactOf(c));
+    expect(report).toEqual({ consistent: { count: 1, key: 'cell_state_vectors', step: 0, unit: 0, actual: -0, expected: 0, exact: '±0' } });
+  });
+
   it("should accept a zero whose sign follows the implementation's own operands, as measured", () => {
     // NumPy's tanh rounds a candidate to exactly 1 where this package's gives 0.9999999999999999,
     // so NumPy's c_t cancels to 0 and the port's to -5.6e-17; h_t = o tanh(c_t) with o = +0 takes
