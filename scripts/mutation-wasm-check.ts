@@ -74,7 +74,7 @@ const twins = {
   tanhBlock: ((await import(pathToFileURL(join(dist, 'cells/math/tanh.js')).href)) as { tanh: (x: number) => number }).tanh,
 };
 
-/** The activation lanes against the JavaScript twins, out of place, in place, and alone (lengths 1 and 3) before a canary. */
+/** The activation lanes against the JavaScript twins, out of place, in place, and lengths 1 to 4 before a canary. */
 function checkActivations(): string | undefined {
   const kernel = wasmDots.instantiateDots();
   const n = 200_001;
@@ -91,7 +91,7 @@ function checkActivations(): string | undefined {
     kernel[block](at, at, n);
     const inPlace = memory().slice(at / 8, at / 8 + n);
     for (let k = 0; k < n; k++) if (!Object.is(inPlace[k], lanes[k])) return `${block} in place at ${xs[k]}`;
-    for (const count of [1, 3]) {
+    for (const count of [1, 2, 3, 4]) {
       memory().set(xs.subarray(100, 100 + count), at / 8);
       memory()[at / 8 + count] = 12345;
       kernel[block](at, at, count);
