@@ -1,12 +1,16 @@
 /**
  * The noise floor's own arithmetic, with no NumPy: the perturbed copies (one ULP per element, never
  * onto zero or an infinity, seeded) and the spreads measured over a reference's answers, here a
- * reference that answers from a table, so each spread and class change is known in advance.
+ * reference that answers from a table, so each spread and class change is known in advance; and
+ * the verdict's one-line descriptions, which a report shows for each kind.
  */
 import { describe, expect, it } from 'vitest';
 import type { FlatCase, Reference, ReferenceResult } from '../src/judge/flat-case.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import { describeVerdict, type Verdict } from '../src/judge/verdict.js';
 import { DEFAULT_COPIES, measureNoiseFloors, perturbedCopies } from '../src/judge/noise-floor.js';
 import { nextAfter, ulpDistance, ulpDistance32 } from '../src/numeric/ulp.js';
+import { SeededRandom } from '../src/numeric/seeded-random.js';
 
 /** A type 1 case of T = 2, X = 3, H = 2 whose S holds the edges: zeros, non-finite values, the smallest and largest doubles. */
 function edgeCase(): FlatCase {
@@ -55,6 +59,18 @@ describe('perturbed copies', () => {
     expect(c.S[8]).toBe(1.5);
   });
 
+  it('should draw one coin per element, S first, then each weight in order, then the jitter seed', () => {
+    const c = { ...edgeCase(), S: Float64Array.of(0.5, 1.5, -2, 3, 0.25, -0.75) };
+    const [copy] = perturbedCopies(c, 1, 9);
+    const random = new SeededRandom(9);
+    const direction = (moved: number, x: number) => (moved > x ? 'up' : 'down');
+    for (let k = 0; k < c.S.length; k++) expect(direction(copy.S[k], c.S[k]), `S[${k}]`).toBe(random.uniform() < 0.5 ? 'up' : 'down');
+    for (const [key, values] of Object.entries(c.W)) {
+      for (let k = 0; k < values.length; k++) expect(direction(copy.W[key][k], values[k]), `${key}[${k}]`).toBe(random.uniform() < 0.5 ? 'up' : 'down');
+    }
+    expect(copy.jitter).toBe(Math.floor(random.uniform() * 2 ** 31));
+  });
+
   it('should draw the same copies from the same seed and other copies from another', () => {
     const c = edgeCase();
     const a = perturbedCopies(c, 3, 11);
@@ -75,6 +91,9 @@ describe('perturbed copies', () => {
       expect(copy.S[2]).toBeLessThan(3.4028234663852886e38);
       expect(copy.S[3]).toBe(2 * 1.401298464324817e-45);
     }
+    // A double that is zero in float32 stays that zero.
+    const [tiny] = perturbedCopies({ ...c, S: Float64Array.of(1e-46, -1e-46, 1, 1, 1, 1) }, 1, 2, 'float32');
+    expect([Object.is(tiny.S[0], 0), Object.is(tiny.S[1], -0)]).toEqual([true, true]);
   });
 });
 
@@ -120,7 +139,7 @@ describe('measureNoiseFloors', () => {
     expect(floor.maxSpread.Output).toBe(0);
     expect([...floor.classMoved.Output]).toEqual([1, 0, 1, 0]);
     const same = await measureNoiseFloors(tableReference([ok([NaN, 2, -Infinity, 4]), ok([NaN, 2, -Infinity, 4.5])]), [c], [{ Output: Float64Array.of(NaN, 2, -Infinity, 4) }], { copies: 2 });
-    expect(same[0].classMoved).toEqual({});
+    expect(Object.keys(same[0].classMoved)).toEqual([]);
     expect([...same[0].stepSpread.Output]).toEqual([0, 0.5]);
   });
 
@@ -140,6 +159,8 @@ describe('measureNoiseFloors', () => {
     const reference = tableReference([ok([1, 2, 3, 4]), ok([1, 2, 3, 4]), ok([1, 2.5, 3, 4]), ok([1, 2, 3, 4])]);
     const floors = await measureNoiseFloors(reference, two, [base, base], { copies: 2 });
     expect(floors.map((f) => f.maxSpread.Output)).toEqual([0, 0.5]);
+    const first = await measureNoiseFloors(tableReference([ok([1, 2.5, 3, 4]), ok([1, 2, 3, 4]), ok([1, 2, 3, 4]), ok([1, 2, 3, 4])]), two, [base, base], { copies: 2 });
+    expect(first.map((f) => f.maxSpread.Output)).toEqual([0.5, 0]);
   });
 
   it('should perturb in float32 when told, and fail when the reference cannot evaluate a copy', async () => {
@@ -149,5 +170,33 @@ describe('measureNoiseFloors', () => {
     expect([...reference.asked[0][0].S]).not.toEqual([...perturbedCopies(c, 1, 4)[0].S]);
     const failing = tableReference([{ ok: false, error: 'boom' }]);
     await expect(measureNoiseFloors(failing, [c], [base], { copies: 1 })).rejects.toThrow('noise floor: the reference could not evaluate a perturbed copy: boom');
+  });
+});
+
+describe('verdict lines', () => {
+  const comparison = { ok: false, elements: 8, mismatches: 3, maxAbs: 0.5, maxUlps: 7, tolerance: FLOAT64_TOLERANCE } as unknown as Verdict['comparison'];
+  const worst = { key: 'Output', step: 1, unit: 2, actual: NaN, expected: 0.25, abs: NaN, ulps: Infinity, allowed: 1e-13, spread: 0.001, excess: Infinity };
+
+  it('should count elements in the singular and plural, and say what else differs', () => {
+    expect(describeVerdict({ kind: 'ill-conditioned', comparison, worst, evaluationOrder: 2 })).toBe(
+      "ill-conditioned: 2 elements NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation's; e.g. Output step 1 unit 2: port NaN, NumPy 0.25",
+    );
+    expect(describeVerdict({ kind: 'ill-conditioned', comparison, evaluationOrder: 1 })).toBe(
+      "ill-conditioned: 1 element NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation's",
+    );
+    expect(describeVerdict({ kind: 'ill-conditioned', comparison, classMoved: 3 })).toBe(
+      "ill-conditioned: 3/8 elements differ where NumPy's own output turns NaN or infinite or back under 1-ULP perturbations of its inputs and activations",
+    );
+    expect(describeVerdict({ kind: 'ill-conditioned', comparison, spread: 0.002, worst: { ...worst, actual: 0.3, abs: 0.05 }, classMoved: 1 })).toBe(
+      "ill-conditioned: 2/8 elements differ, all within NumPy's own spread under 1-ULP perturbations of its inputs and activations (up to 2.00e-3); worst Output step 1 unit 2: error 5.00e-2 vs spread 1.00e-3; 1 more differ in NaN or infinity where NumPy's own output turns NaN or infinite or back under 1-ULP perturbations of its inputs and activations",
+    );
+    expect(describeVerdict({ kind: 'ill-conditioned', comparison })).toBe(
+      "ill-conditioned: 3/8 elements differ, all within NumPy's own spread under 1-ULP perturbations of its inputs and activations (up to 0.00e+0)",
+    );
+    expect(describeVerdict({ kind: 'platform-quirk', comparison, quirk: 'q' })).toBe('reference platform quirk: q');
+    expect(describeVerdict({ kind: 'port-bug', comparison })).toBe('PORT BUG: 3/8 elements differ');
+    expect(describeVerdict({ kind: 'port-bug', comparison, spread: 0.002, worst: { ...worst, actual: Infinity, abs: Infinity } })).toBe(
+      'PORT BUG: 3/8 elements differ; worst Output step 1 unit 2: port Infinity, NumPy 0.25, error Infinity (Infinity ULP), allowed 1.00e-13 + 4 x spread 1.00e-3',
+    );
   });
 });
