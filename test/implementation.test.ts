@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { lstmType1, lstmType2 } from '../src/index.js';
 import { caseInput, implementationProblems, runImplementation, runImplementations, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
-import { goldenPasses, judgeGoldenFile, judgeGoldenFileLive, recordedFloor, toleranceOf } from '../src/judge/golden.js';
+import { flattenRows, goldenPasses, judgeGoldenFile, judgeGoldenFileLive, recordedFloor, toleranceOf } from '../src/judge/golden.js';
 import type { FlatCase, Reference } from '../src/judge/flat-case.js';
 import { perturbedCopies } from '../src/judge/noise-floor.js';
 import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
@@ -108,7 +108,7 @@ describe('judging a golden file', () => {
         asked.push(...cases);
         return cases.map((c) => {
           if (failWith !== undefined) return { ok: false as const, error: failWith };
-          const trace = runCase(c.cell, caseInput(c));
+          const trace = runCase(c.cell, caseInput(c), { allowNonFinite: true });
           return { ok: true as const, warnings: [], outputs: Object.fromEntries(seedFields(trace).map(([key, values]) => [key, Float64Array.from(values, (x) => x + shift)])) };
         });
       },
@@ -142,6 +142,16 @@ describe('judging a golden file', () => {
     expect(H).toBeGreaterThan(2);
     expect([...floor.classMoved.Output]).toEqual(Array.from({ length: file.case.S.length * H }, (_, k) => (k === 0 || k === 2 ? 1 : 0)));
     expect(recordedFloor(file).classMoved).toEqual({});
+  });
+
+  it('should name the file in an implementation\'s failure, flatten no rows to nothing, and judge non-finite files live', async () => {
+    const failing: Implementation = { name: 'broken', cells: ['type1', 'type2'], dtype: 'float64', run: () => { throw new Error('no'); } };
+    await expect(judgeGoldenFile(file, failing)).rejects.toThrow('broken: golden/type1/one-step: failed: no');
+    await expect(judgeGoldenFileLive(file, failing, cellsReference(), FLOAT64_TOLERANCE)).rejects.toThrow('broken: golden/type1/one-step: failed: no');
+    expect(flattenRows([])).toEqual(new Float64Array(0));
+    const nan = parseGoldenFile(readFileSync(join(ROOT, 'golden/type2/nan-input.json'), 'utf8'), 'nan-input');
+    expect(nan.allowNonFinite).toBe(true);
+    expect((await judgeGoldenFileLive(nan, lstmParityImplementation(), cellsReference(), FLOAT64_TOLERANCE)).verdict.kind).toBe('agrees');
   });
 
   it('should judge against a live reference, measuring its noise floor only when something differs', async () => {

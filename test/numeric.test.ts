@@ -224,6 +224,32 @@ describe('verdicts', () => {
   });
 });
 
+describe('verdicts on NaN and infinities', () => {
+  const tol = FLOAT64_TOLERANCE;
+  const keys = ['w_i', 'u_i', 'b_i', 'w_g', 'u_g', 'b_g', 'w_o', 'u_o', 'b_o', 'w_c', 'u_c', 'b_c'];
+  const oneUnit = (S: number[], w: number) => ({ cell: 'type1' as const, hidden: 1, steps: S.length, inputs: 1, S: Float64Array.from(S), W: Object.fromEntries(keys.map((key) => [key, Float64Array.of(w)])) });
+  const floor = { stepSpread: { Output: Float64Array.of(0, 0) } };
+  const finite = oneUnit([0.5, 0.25], 0.5);
+  const expected = { Output: Float64Array.of(0.1, 0.2) };
+
+  it('should tell +∞ and -∞ from a number, and from each other', () => {
+    // Exact arithmetic is finite here: an infinity from the port is the port's, whatever NumPy has.
+    for (const inf of [Infinity, -Infinity]) {
+      expect(judge(finite, { Output: [0.1, inf] }, { Output: Float64Array.of(0.1, NaN) }, tol, floor).kind).toBe('port-bug');
+      expect(judge(finite, { Output: [0.1, NaN] }, { Output: Float64Array.of(0.1, inf) }, tol, floor).kind).toBe('port-bug');
+      expect(judge(finite, { Output: [0.1, -inf] }, { Output: Float64Array.of(0.1, inf) }, tol, floor).kind).toBe('port-bug');
+    }
+  });
+
+  it('should judge NaN at every step by exact arithmetic up to the last one that differs', () => {
+    // 0 x ∞ in every pre-activation from step 0: exact arithmetic is NaN at both steps.
+    const infTimesZero = oneUnit([Infinity, Infinity], 0);
+    const verdict = judge(infTimesZero, { Output: [NaN, NaN] }, expected, tol, floor);
+    expect(verdict.kind).toBe('platform-quirk');
+    expect(verdict.quirk).toMatch(/\(2 elements; /);
+  });
+});
+
 describe('stringifyDoubles', () => {
   it('should write rows of doubles on one line, everything else indented, and skip undefined fields', () => {
     const text = stringifyDoubles({ a: [[1, -0], Float64Array.of(NaN, -Infinity)], b: [], c: {}, d: 'x', e: true, f: null, g: undefined, h: [['s']] });
