@@ -268,6 +268,13 @@ describe('exact facts: bounds, edges and messages', () => {
     expect(preactivationBounds({ ...c, S: Float64Array.of(9, 9, Infinity, 0) }, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toBeUndefined();
     const huge = { ...c, S: Float64Array.of(9, 9, 1.7976e308, 0.3e308), W: { ...c.W, u_i: Float64Array.of(0) } };
     expect(preactivationBounds(huge, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toBeUndefined();
+    // Terms that cancel to exactly 0 show the margin's bits: once from sizes of 1, once from
+    // subnormal products, where the margin is mostly its one subnormal ULP per term.
+    const gates = { w: 'w_i', u: 'u_i', b: 'b_i' };
+    const cancel = (x: number): FlatCase => ({ ...c, steps: 1, S: Float64Array.of(x, x), W: { w_i: Float64Array.of(1, -1), u_i: Float64Array.of(0), b_i: Float64Array.of(0) } });
+    const exactMargin = (size: number) => 2.01 * gamma * size + 2 * n * 5e-324;
+    expect(preactivationBounds(cancel(0.5), Float64Array.of(0), gates, 0, 0)).toEqual({ kind: 'within', lo: -exactMargin(1), hi: exactMargin(1) });
+    expect(preactivationBounds(cancel(1e-310), Float64Array.of(0), gates, 0, 0)).toEqual({ kind: 'within', lo: -exactMargin(2e-310), hi: exactMargin(2e-310) });
     const nan = { ...c, S: Float64Array.of(9, 9, NaN, 0) };
     expect(preactivationBounds(nan, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toEqual({ kind: 'nan' });
   });
