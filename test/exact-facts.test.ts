@@ -364,6 +364,23 @@ describe('exact facts: bounds, edges and messages', () => {
     expect(checkExactFacts(two.flat, outputsOf(two), inputsFor(two)).violations.filter((v) => v.fact === 'cell-state-recompute')).toEqual([]);
   });
 
+  it("should accept either sign of a zero candidate read through type 2's cell, and only there", () => {
+    // Step 0: ĉ = tanh(-1), c_0 < 0. Step 1: f = σ(-1000) = +0 and ĉ = tanh(-0) = -0, so
+    // c_1 = (+0)(c_0) + i (-0) = -0. A read-out whose own previous c is positive gives ĉ as +0;
+    // with it the recomputation is +0, and only the other sign of ĉ gives the cell's -0.
+    const zero = [[0, 0]];
+    const W = { w_i: zero, u_i: [[0]], b_i: [0], w_g: [[1, 0]], u_g: [[0]], b_g: [0], w_o: zero, u_o: [[0]], b_o: [0], w_cell: [[0, 1]], b_cell: [-0] };
+    const c = forms('type2', { S: [[0, -1], [-1000, -0]], W });
+    const outputs = outputsOf(c);
+    expect(Object.is(outputs.cell_state_vectors[1], -0)).toBe(true);
+    const inputs = inputsFor(c, 1);
+    const signLost = doctored(inputs.candidates!, 'cell_state_vectors', 1, 0);
+    expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: signLost }).violations).toEqual([]);
+    // A nonzero candidate has no other sign, and type 1 traces its own candidate exactly.
+    const wrongCandidate = doctored(inputs.candidates!, 'cell_state_vectors', 0, inputs.candidates!.cell_state_vectors[0] * 0.5);
+    expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: wrongCandidate }).violations.map((v) => v.fact)).toEqual(['cell-state-recompute']);
+  });
+
   it('should keep every weight of the case in the read-out but the forced gates, and cut S by whole steps', () => {
     const c = forms('type2', { S: sequence(3, 2), W: type2Weights(2, 2) as unknown as CaseInput['W'] });
     const readout = candidateReadout(c);
@@ -399,6 +416,13 @@ describe('the exact reference', () => {
     const two = exactReference(c.flat, { steps: 2 });
     for (const key of Object.keys(all)) expect([...two[key]]).toEqual([...all[key].subarray(0, 2 * 4)]);
     expect(exactReference(c.flat, { steps: 50 }).Output.length).toBe(5 * 4);
+  });
+
+  it.each([big1, big2])('should round S and W to float32 first in float32 ($flat.cell)', (c) => {
+    const rounded = { ...c.flat, S: c.flat.S.map(Math.fround), W: Object.fromEntries(Object.entries(c.flat.W).map(([key, values]) => [key, values.map(Math.fround)])) };
+    const f32 = exactReference(c.flat, { dtype: 'float32' });
+    const again = exactReference(rounded, { dtype: 'float32' });
+    for (const key of Object.keys(f32)) expect(f32[key].every((x, k) => Object.is(x, again[key][k])), key).toBe(true);
   });
 
   it.each([big1, big2])('should round inputs and every result to float32 only when asked ($flat.cell)', (c) => {
