@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites Stryker runs against each mutant of src/cells, src/numeric/ulp.ts and src/judge's
-// tolerance and comparison: the tests that need no Python, so a mutant costs seconds (Stryker runs
-// only the tests that reach the mutant), and the activations' own tests, whose accuracy part asks
-// mpmath (a second) because only it sees a mutant that moves σ or tanh by an ULP. The NumPy-backed
-// suites (differential, live verify, explore) would kill more, so the score measured here is a
-// lower bound.
+// The suites Stryker runs against each mutant of src/cells and src/numeric/ulp.ts: the tests that
+// need no Python, so a mutant costs seconds (Stryker runs only the tests that reach the mutant),
+// and the activations' own tests, whose accuracy part asks mpmath (a second) because only it sees
+// a mutant that moves σ or tanh by an ULP. The NumPy-backed suites (differential, live verify,
+// explore) would kill more, so the score measured here is a lower bound. src/judge's mutants run
+// against the judge's own suites instead (vitest.mutation-judge.config.ts).
 export default defineConfig({
   test: {
     include: [
@@ -16,8 +16,12 @@ export default defineConfig({
       'test/schema.test.ts',
       'test/api-input.test.ts',
       'test/fast-cells.test.ts',
+      'test/kernel-edges.test.ts',
       'test/backends.test.ts',
       'test/numeric.test.ts',
+      'test/exact-facts.test.ts',
+      'test/implementation.test.ts',
+      'test/noise-floor.test.ts',
       'test/golden.test.ts',
       'test/golden-integrity.test.ts',
       'test/cli-input.test.ts',

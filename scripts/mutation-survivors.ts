@@ -106,7 +106,10 @@ if (process.argv.includes('--markdown')) {
   console.log(`mutants: ${valid} (killed ${n('Killed')}, timed out ${n('Timeout')}, survived ${n('Survived')}, no coverage ${n('NoCoverage')}; ignored ${n('Ignored')})`);
   console.log(`mutation score: ${pct(killed, valid)} of all mutants; ${pct(killed, valid - explained.length)} of those not explained as equivalent`);
   console.log(`survivors explained as equivalent: ${explained.length} (see ${equivalentsPath.slice(root.length + 1)})`);
-  const stale = equivalents.filter((e) => !used.has(e));
+  // Only entries for files this report holds: a file whose group has not been run has no survivors to match.
+  const stale = equivalents.filter((e) => !used.has(e) && e.file in report.files);
+  const unrun = new Set(equivalents.filter((e) => !(e.file in report.files)).map((e) => e.file));
+  if (unrun.size > 0) console.log(`files with entries but not in this report (their group not run yet): ${[...unrun].sort().join(', ')}`);
   if (stale.length > 0) console.log(`entries that matched no survivor (killed now, or the code moved): ${stale.length}`);
   for (const e of stale) console.log(`  ${e.file}: ${oneLine(e.original)}  ->  ${oneLine(e.replacement)}`);
 }

@@ -6,11 +6,19 @@
  * when all agree. JavaScript is the oracle here: the two backends give the same bits by design
  * (tested). Its answers are the same for every mutant, so `--record FILE` writes them once (run
  * on the unmutated build) and `--expected FILE` reads them.
+ *
+ * Before the cases, the kernel's exports are called directly, as test/activations.test.ts and
+ * test/kernel-edges.test.ts call them: expBlock, sigmoidBlock and tanhBlock on the arguments of
+ * scripts/kernel-arguments.ts against the JavaScript twins, bit for bit, with a canary after short
+ * runs; and dots with canaries all around its output. No cell calls expBlock, and the cells'
+ * buffers leave room past every product, so without these a mutant there reached the vitest stage
+ * (20 to 90 s a mutant instead of 2).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../src/package-root.js';
+import { argumentsFor } from './kernel-arguments.js';
 
 type Trace = Record<string, unknown>;
 type Run = (S: number[][], W: unknown, options?: object) => Trace;
@@ -45,6 +53,107 @@ function bits(trace: Trace): string {
     }
   }
   return parts.join('|');
+}
+
+interface Kernel {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  dots(P: number, rows: number, cols: number, V: number, n: number, out: number, stride: number): void;
+  expBlock(dst: number, src: number, n: number): void;
+  sigmoidBlock(dst: number, src: number, n: number): void;
+  tanhBlock(dst: number, src: number, n: number): void;
+}
+const wasmDots = (await import(pathToFileURL(join(dist, 'cells/wasm-dots.js')).href)) as {
+  instantiateDots: () => Kernel;
+  KERNEL_DATA_BYTES: number;
+  growTo: (memory: Kernel['memory'], bytes: number) => void;
+  packPanels: (M: Float64Array, rows: number, cols: number, out: Float64Array, offset: number) => void;
+};
+const twins = {
+  expBlock: ((await import(pathToFileURL(join(dist, 'cells/math/exp.js')).href)) as { exp: (x: number) => number }).exp,
+  sigmoidBlock: ((await import(pathToFileURL(join(dist, 'cells/math/sigmoid.js')).href)) as { sigmoid: (x: number) => number }).sigmoid,
+  tanhBlock: ((await import(pathToFileURL(join(dist, 'cells/math/tanh.js')).href)) as { tanh: (x: number) => number }).tanh,
+};
+
+/** The activation lanes against the JavaScript twins, out of place, in place, and lengths 1 to 4 before a canary. */
+function checkActivations(): string | undefined {
+  const kernel = wasmDots.instantiateDots();
+  const n = 200_001;
+  const at = wasmDots.KERNEL_DATA_BYTES;
+  const outAt = at + 8 * (n + 1);
+  wasmDots.growTo(kernel.memory, outAt + 8 * (n + 1));
+  const xs = argumentsFor(7, n);
+  const memory = () => new Float64Array(kernel.memory.buffer);
+  for (const [block, f] of Object.entries(twins) as [keyof typeof twins, (x: number) => number][]) {
+    memory().set(xs, at / 8);
+    kernel[block](outAt, at, n);
+    const lanes = memory().slice(outAt / 8, outAt / 8 + n);
+    for (let k = 0; k < n; k++) if (!Object.is(lanes[k], f(xs[k]))) return `${block}(${xs[k]}) = ${lanes[k]}, JavaScript ${f(xs[k])}`;
+    kernel[block](at, at, n);
+    const inPlace = memory().slice(at / 8, at / 8 + n);
+    for (let k = 0; k < n; k++) if (!Object.is(inPlace[k], lanes[k])) return `${block} in place at ${xs[k]}`;
+    for (const count of [1, 2, 3, 4]) {
+      memory().set(xs.subarray(100, 100 + count), at / 8);
+      memory()[at / 8 + count] = 12345;
+      kernel[block](at, at, count);
+      const got = memory().slice(at / 8, at / 8 + count + 1);
+      for (let k = 0; k < count; k++) if (!Object.is(got[k], f(xs[100 + k]))) return `${block} of ${count} value(s)`;
+      if (got[count] !== 12345) return `${block} of ${count} value(s) wrote past them`;
+    }
+  }
+  return undefined;
+}
+
+/** dots alone: every product in the order dots.wat documents, and every double around them untouched (test/kernel-edges.test.ts). */
+function checkDots(): string | undefined {
+  const kernel = wasmDots.instantiateDots();
+  wasmDots.growTo(kernel.memory, wasmDots.KERNEL_DATA_BYTES + 64 * 1024);
+  const heap = new Float64Array(kernel.memory.buffer);
+  const base = Math.ceil(wasmDots.KERNEL_DATA_BYTES / 16) * 2;
+  const CANARY = 1234.5;
+  let s = 7;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2;
+  for (let rows = 1; rows <= 9; rows++) {
+    for (let cols = 1; cols <= 5; cols++) {
+      for (let n = 1; n <= 5; n++) {
+        const stride = rows + 3;
+        const M = Float64Array.from({ length: rows * cols }, next);
+        const V = Float64Array.from({ length: (n + 1) * cols }, next);
+        const P = base;
+        const Vat = P + rows * cols + 2;
+        const out = Vat + V.length + 2;
+        const end = out + (n + 2) * stride;
+        heap.fill(0, base, end);
+        wasmDots.packPanels(M, rows, cols, heap, P);
+        heap.set(V, Vat);
+        heap.fill(CANARY, out, end);
+        kernel.dots(8 * P, rows, cols, 8 * Vat, n, 8 * out, stride);
+        for (let k = out; k < end; k++) {
+          const t = Math.floor((k - out) / stride);
+          const r = (k - out) % stride;
+          if (t < n && r < rows) {
+            let s0 = -0;
+            let s1 = -0;
+            for (let c = 0; c + 1 < cols; c += 2) {
+              s0 += M[r * cols + c] * V[t * cols + c];
+              s1 += M[r * cols + c + 1] * V[t * cols + c + 1];
+            }
+            let dot = s0 + s1;
+            if (cols % 2 === 1) dot += M[r * cols + cols - 1] * V[t * cols + cols - 1];
+            if (!Object.is(heap[k], dot)) return `rows ${rows}, cols ${cols}, n ${n}: out[${t}][${r}] = ${heap[k]}, expected ${dot}`;
+          } else if (heap[k] !== CANARY) return `rows ${rows}, cols ${cols}, n ${n}: wrote at vector ${t}, row ${r}, outside the products`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+if (process.argv.includes('--expected')) {
+  const broken = checkActivations() ?? checkDots();
+  if (broken !== undefined) {
+    console.log(`killed: the kernel called directly: ${broken}`);
+    process.exit(1);
+  }
 }
 
 // One pair of threads for every case: starting workers per case would cost more than the cases.

@@ -21,7 +21,10 @@
  *   --ids A,B,... judge just these mutations (ids as --json writes them; the same text, the same ids)
  *   --seed N      the order's seed (default 1)
  *   --timeout S   seconds before a stage-one run is called timed out (default 30)
- *   --json FILE   write every mutation's result
+ *   --json FILE   write every mutation's result, after each one (a run stopped part way keeps them)
+ *   --resume FILE a --json file of an earlier run of the same text: its results are kept, and only
+ *                 the mutations it lacks are judged (a result whose line or tokens no longer match
+ *                 its id is judged again)
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,10 +149,20 @@ async function main(): Promise<void> {
   const timeout = option('--timeout', 30);
   const idsAt = process.argv.indexOf('--ids');
   const ids = idsAt < 0 ? undefined : new Set(process.argv[idsAt + 1].split(',').map(Number));
-  const chosen = ids === undefined ? shuffled(all, option('--seed', 1)).slice(0, max) : all.filter((m) => ids.has(m.id));
   const jsonAt = process.argv.indexOf('--json');
+  const resumeAt = process.argv.indexOf('--resume');
+  type Result = Mutation & { status: Status; stage?: 1 | 2; why: string };
+  const earlier = new Map<number, Omit<Result, 'text'>>();
+  if (resumeAt > 0) {
+    for (const r of JSON.parse(readFileSync(process.argv[resumeAt + 1], 'utf8')) as Omit<Result, 'text'>[]) {
+      const m = all[r.id];
+      if (m !== undefined && m.line === r.line && m.original === r.original && m.replacement === r.replacement && m.kind === r.kind) earlier.set(r.id, r);
+    }
+  }
+  const picked = ids === undefined ? shuffled(all, option('--seed', 1)).slice(0, max) : all.filter((m) => ids.has(m.id));
+  const chosen = picked.filter((m) => !earlier.has(m.id));
   const byKind = (kind: string) => all.filter((m) => m.kind === kind).length;
-  console.log(`mutation:wasm: ${all.length} mutations of dots.wat (constant ${byKind('constant')}, opcode ${byKind('opcode')}, lane ${byKind('lane')}, offset ${byKind('offset')}); judging ${chosen.length}`);
+  console.log(`mutation:wasm: ${all.length} mutations of dots.wat (constant ${byKind('constant')}, opcode ${byKind('opcode')}, lane ${byKind('lane')}, offset ${byKind('offset')}); judging ${chosen.length}${earlier.size > 0 ? ` (${picked.length - chosen.length} judged before, kept from ${process.argv[resumeAt + 1]})` : ''}`);
 
   // The sandbox: the built package and the sources the vitest stage needs, node_modules linked.
   const sandbox = mkdtempSync(join(tmpdir(), 'lstm-parity-wasm-mutation-'));
@@ -162,7 +175,10 @@ async function main(): Promise<void> {
   const watPath = join(sandbox, 'src/cells/wasm/dots.wat');
   const modulePaths = [join(sandbox, 'dist/src/cells/wasm/dots-module.js'), join(sandbox, 'src/cells/wasm/dots-module.ts')];
 
-  const results: (Mutation & { status: Status; stage?: 1 | 2; why: string })[] = [];
+  const results: Result[] = picked.filter((m) => earlier.has(m.id)).map((m) => ({ ...m, ...earlier.get(m.id)! }));
+  const writeJson = () => {
+    if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], `${JSON.stringify([...results].sort((a, b) => a.id - b.id).map(({ text: _text, ...r }) => r), null, 2)}\n`);
+  };
   const started = performance.now();
   const check = join(ROOT, 'dist/scripts/mutation-wasm-check.js');
   const expected = join(sandbox, 'reports/expected.json');
@@ -196,6 +212,7 @@ async function main(): Promise<void> {
         }
       }
       results.push({ ...mutation, status, stage, why });
+      writeJson();
       const elapsed = (performance.now() - started) / 1000;
       console.log(`[${k + 1}/${chosen.length} ${elapsed.toFixed(0)} s] line ${mutation.line} ${mutation.kind} ${mutation.original} -> ${mutation.replacement}: ${status}${status === 'survived' ? ' <<<' : ''}`);
     }
@@ -210,10 +227,10 @@ async function main(): Promise<void> {
   const survivors = results.filter((r) => r.status === 'survived');
   const unexplained = survivors.filter((r) => !explained.some((e) => e.line === lineText(r.line) && e.original === r.original && e.replacement === r.replacement));
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\nmutation:wasm: ${results.length} judged in ${seconds.toFixed(0)} s: killed ${count('killed')}, timed out ${count('timed out')}, survived ${count('survived')} (${survivors.length - unexplained.length} explained as equivalent), invalid ${count('invalid')}`);
+  console.log(`\nmutation:wasm: ${results.length} judged (${chosen.length} in this run, ${seconds.toFixed(0)} s): killed ${count('killed')}, timed out ${count('timed out')}, survived ${count('survived')} (${survivors.length - unexplained.length} explained as equivalent), invalid ${count('invalid')}`);
   console.log(`score: ${scored === 0 ? 'n/a' : ((100 * (count('killed') + count('timed out'))) / scored).toFixed(2)}% of ${scored} valid mutants detected; ${scored === 0 ? 'n/a' : ((100 * (scored - unexplained.length)) / scored).toFixed(2)}% counting the explained survivors`);
   for (const r of unexplained) console.log(`SURVIVED, not explained: line ${r.line} (${lineText(r.line)}): ${r.original} -> ${r.replacement}`);
-  if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], `${JSON.stringify(results.map(({ text: _text, ...r }) => r), null, 2)}\n`);
+  writeJson();
   process.exitCode = unexplained.length === 0 ? 0 : 1;
 }
 

@@ -17,6 +17,7 @@ import { packageRoot } from '../src/package-root.js';
 import { pythonCommand } from '../src/oracle/python.js';
 import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, TANH_ONE_FROM, stepUlps } from '../src/conformance/support/float64.js';
 import { describeWithNumpy } from './helpers/numpy.js';
+import { argumentsFor } from '../scripts/kernel-arguments.js';
 
 const buffer = new ArrayBuffer(8);
 const asFloat = new Float64Array(buffer);
@@ -124,22 +125,6 @@ describe('special values', () => {
   });
 });
 
-/** Arguments that reach every path: each function's ranges, the thresholds, pairs that mix paths, specials. */
-function argumentsFor(seed: number, n: number): Float64Array {
-  let s = seed;
-  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
-  const specials = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2 ** -1022, 1e-200, -1e-300, 709.7827128933841, 709.782712893384, -709.7827128933841,
-    -745.1332191019411, -745.1332191019412, 710, -746, 1e300, -1e300, TANH_POLY_UPTO, -TANH_POLY_UPTO, stepUlps(TANH_POLY_UPTO, -1), 19.061547465398498,
-    -19.061547465398498, 20, 40, 36.73680056967711, -36.73680056967711, 0.5, -0.5,
-    // tanh within 1e-4 ULP of a midpoint between two doubles (found by search, measured in mpmath):
-    // only a remainder computed exactly rounds these the same way in every twin.
-    4.96852271235548, 5.671769210603088, 5.195368561660871, 3.273857382358983, 4.60911952983588, 4.991486466256902,
-    4.581199360080063, 6.594488539732993, 5.212210823548958, 5.086319886380807, 5.118227804778144, 4.690691665979102];
-  const widths = [800, 40, 20, 3, 0.3, 0.13, 1e-5];
-  const xs = new Float64Array(n);
-  for (let k = 0; k < n; k++) xs[k] = k < specials.length ? specials[k] : (2 * r() - 1) * widths[k % widths.length];
-  return xs;
-}
 
 describe('the WebAssembly lanes and the JavaScript twins', () => {
   const kernel: DotsInstance = instantiateDots();
@@ -152,7 +137,7 @@ describe('the WebAssembly lanes and the JavaScript twins', () => {
     ['exp', 'expBlock', exp],
     ['sigmoid', 'sigmoidBlock', sigmoid],
     ['tanh', 'tanhBlock', tanh],
-  ] as const)('should give %s the same bits in every lane, in pairs and alone (odd lengths), in place or not', (_name, block, f) => {
+  ] as const)('should give %s the same bits in every lane, in pairs and alone, in place or not, and write nothing past the last value', (_name, block, f) => {
     const xs = argumentsFor(7, n);
     const memory = () => new Float64Array(kernel.memory.buffer);
     memory().set(xs, at / 8);
@@ -162,10 +147,12 @@ describe('the WebAssembly lanes and the JavaScript twins', () => {
     let mismatches = 0;
     for (let k = 0; k < n; k++) if (!Object.is(lanes[k], scalar[k])) mismatches++;
     expect(mismatches).toBe(0);
-    // In place, and lengths 1 and 3 (the last value through one lane).
+    // In place.
     kernel[block](at, at, n);
     expect(memory().slice(at / 8, at / 8 + n)).toEqual(lanes);
-    for (const count of [1, 3]) {
+    // And lengths 1 to 4 before a canary: an odd length ends on one lane, an even one on a pair,
+    // and neither may write past its last value.
+    for (const count of [1, 2, 3, 4]) {
       memory().set(xs.subarray(100, 100 + count), at / 8);
       memory()[at / 8 + count] = 12345;
       kernel[block](at, at, count);

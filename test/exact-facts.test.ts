@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runCase } from '../src/cells/run-case.js';
 import type { CellType } from '../src/cells/schema.js';
 import { seedFields } from '../src/cells/trace.js';
-import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, prefixOf, type CaseForms, type FactInputs } from '../src/judge/exact-facts.js';
-import { toFlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
+import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, preactivationBounds, prefixOf, type CaseForms, type FactInputs } from '../src/judge/exact-facts.js';
+import { toFlatCase, type FlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import type { CaseInput } from '../src/judge/implementation.js';
 import { exactReference } from '../src/judge/exact-reference.js';
 import { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros } from '../src/judge/signed-zeros.js';
@@ -204,6 +204,32 @@ describe('signed zeros', () => {
     );
   });
 
+  it('should never let a gate be -0, name each zero by step and unit, and count them', () => {
+    for (const cell of ['type1', 'type2'] as const) {
+      const W = (cell === 'type1' ? type1Weights(2, 1) : type2Weights(2, 1)) as unknown as Record<string, number[][] | number[]>;
+      for (const key of ['b_i', 'b_g', 'b_o']) W[key] = [-800, -800];
+      const c = forms(cell, { S: sequence(2, 1), W });
+      const numpy = outputsOf(c);
+      const o = cell === 'type1' ? 'Output_gate_activations' : 'output_gate_activations';
+      expect(Object.is(numpy[o][3], 0)).toBe(true);
+      const port = zeroAt(zeroAt(zeroAt(numpy, { [o]: -0 }, 3), { forget_gate_activations: -0 }, 3), { input_gate_activations: -0 }, 3);
+      const report = signedZeros(c.flat, port, numpy, exactOf(c));
+      // The first in the seed's key order: type 1 lists its output gate before the input gate.
+      expect(report).toEqual({ wrong: { count: 3, key: cell === 'type1' ? o : 'input_gate_activations', step: 1, unit: 1, actual: -0, expected: 0, exact: '+0' } });
+      expect(describeSignedZeroMismatch(report.wrong!)).toMatch(/^3 exact zeros of a sign no evaluation/);
+      // Zeros against numbers, or numbers against zeros, are the comparison's business, not this one's.
+      expect(signedZeros(c.flat, zeroAt(numpy, { [o]: 0.5 }, 3), numpy, exactOf(c))).toEqual({});
+      expect(signedZeros(c.flat, numpy, zeroAt(numpy, { [o]: 0.5 }, 3), exactOf(c))).toEqual({});
+    }
+  });
+
+  it('should show either sign as ±0 where fusing and rounding first part', () => {
+    const c = oneUnit('type2', [[1]], { w_cell: -5e-324 });
+    const numpy = outputsOf(c);
+    const report = signedZeros(c.flat, zeroAt(numpy, { cell_state_vectors: -0 }), numpy, exactOf(c));
+    expect(report).toEqual({ consistent: { count: 1, key: 'cell_state_vectors', step: 0, unit: 0, actual: -0, expected: 0, exact: '±0' } });
+  });
+
   it("should accept a zero whose sign follows the implementation's own operands, as measured", () => {
     // NumPy's tanh rounds a candidate to exactly 1 where this package's gives 0.9999999999999999,
     // so NumPy's c_t cancels to 0 and the port's to -5.6e-17; h_t = o tanh(c_t) with o = +0 takes
@@ -216,5 +242,196 @@ describe('signed zeros', () => {
     expect(signedZeros(c.flat, { Output: port.Output }, numpy, exactOf(c))).toMatchObject({ consistent: { count: 1, key: 'Output' } });
     // Its own operands must allow it: an implementation whose c is +0 too has no excuse.
     expect(signedZeros(c.flat, { ...port, cell_state_vectors: numpy.cell_state_vectors }, numpy, () => numpy)).toMatchObject({ wrong: { count: 1, key: 'Output' } });
+  });
+});
+
+describe('exact facts: bounds, edges and messages', () => {
+  it('should bound a pre-activation by γ_n Σ|terms| around the left-to-right sum, whatever the order', () => {
+    // X = 2, H = 1: w = (0.5, -3), S_t = (2, 0.25), u = 4 on h_{t-1} = 0.125, b = 0.75.
+    const c: FlatCase = { cell: 'type1', steps: 2, inputs: 2, hidden: 1, S: Float64Array.of(9, 9, 2, 0.25), W: { w_i: Float64Array.of(0.5, -3), u_i: Float64Array.of(4), b_i: Float64Array.of(0.75) } };
+    const state = Float64Array.of(0.125, 0);
+    const z = preactivationBounds(c, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0);
+    const sum = 0.5 * 2 + -3 * 0.25 + 4 * 0.125 + 0.75;
+    const size = 1 + 0.75 + 0.5 + 0.75;
+    const n = 2 + 1 + 2;
+    const gamma = (n * 2 ** -53) / (1 - n * 2 ** -53);
+    const margin = 2.01 * gamma * size + 2 * n * 5e-324;
+    expect(z).toEqual({ kind: 'within', lo: sum - margin, hi: sum + margin });
+    // At t = 0 the state is zeros that multiply: only the input terms and the bias.
+    const z0 = preactivationBounds(c, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 0, 0);
+    const size0 = 4.5 + 27 + 0.75;
+    expect(z0).toEqual({ kind: 'within', lo: 4.5 - 27 + 0.75 - (2.01 * gamma * size0 + 2 * n * 5e-324), hi: 4.5 - 27 + 0.75 + 2.01 * gamma * size0 + 2 * n * 5e-324 });
+    // Every product zero: the bias exactly. A NaN term: NaN. Products whose sizes overflow while
+    // their sum does not, or an infinite term: the order decides, nothing is certain.
+    const zeros = { ...c, S: Float64Array.of(0, 0, 0, 0) };
+    expect(preactivationBounds(zeros, Float64Array.of(0, 0), { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toEqual({ kind: 'within', lo: 0.75, hi: 0.75 });
+    expect(preactivationBounds({ ...c, S: Float64Array.of(9, 9, Infinity, 0) }, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toBeUndefined();
+    const huge = { ...c, S: Float64Array.of(9, 9, 1.7976e308, 0.3e308), W: { ...c.W, u_i: Float64Array.of(0) } };
+    expect(preactivationBounds(huge, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toBeUndefined();
+    // Terms that cancel to exactly 0 show the margin's bits: once from sizes of 1, once from
+    // subnormal products, where the margin is mostly its one subnormal ULP per term.
+    const gates = { w: 'w_i', u: 'u_i', b: 'b_i' };
+    const cancel = (x: number): FlatCase => ({ ...c, steps: 1, S: Float64Array.of(x, x), W: { w_i: Float64Array.of(1, -1), u_i: Float64Array.of(0), b_i: Float64Array.of(0) } });
+    const exactMargin = (size: number) => 2.01 * gamma * size + 2 * n * 5e-324;
+    expect(preactivationBounds(cancel(0.5), Float64Array.of(0), gates, 0, 0)).toEqual({ kind: 'within', lo: -exactMargin(1), hi: exactMargin(1) });
+    expect(preactivationBounds(cancel(1e-310), Float64Array.of(0), gates, 0, 0)).toEqual({ kind: 'within', lo: -exactMargin(2e-310), hi: exactMargin(2e-310) });
+    const nan = { ...c, S: Float64Array.of(9, 9, NaN, 0) };
+    expect(preactivationBounds(nan, state, { w: 'w_i', u: 'u_i', b: 'b_i' }, 1, 0)).toEqual({ kind: 'nan' });
+  });
+
+  it('should read the gates of type 1 from h and say so, and of type 2 from c', () => {
+    // Step 0: i = σ(0) = 1/2, ĉ ≈ tanh(10), c_0 ≈ 1/2, o = σ(-1), h_0 = o tanh(c_0) ≈ 0.124. Step 1:
+    // i's pre-activation is 100 h_0 ≈ 12.4, inside (0, 1); read from c_0 it would be 50, exactly 1.
+    const zero = [[0]];
+    const W = { w_i: zero, u_i: [[100]], b_i: [0], w_g: zero, u_g: zero, b_g: [0], w_o: zero, u_o: zero, b_o: [-1], w_c: [[10]], u_c: zero, b_c: [0] };
+    const c = forms('type1', { S: [[1], [1]], W });
+    const outputs = outputsOf(c);
+    expect(outputs.input_gate_activations[1]).toBeLessThan(1);
+    expect(checkExactFacts(c.flat, outputs, inputsFor(c, 1)).violations).toEqual([]);
+    const { Output: _h, ...noH } = outputs;
+    expect(checkExactFacts(c.flat, noH).notChecked).toEqual([
+      { fact: 'gate-saturation', reason: 'needs Output' },
+      { fact: 'h-bounded', reason: 'needs Output' },
+      { fact: 'output-recompute', reason: "needs Output, the implementation's tanh" },
+      { fact: 'causality', reason: 'needs the outputs for a prefix of S' },
+    ]);
+    const { cell_input_activations: _cand, ...noCandidate } = outputs;
+    expect(checkExactFacts(c.flat, noCandidate).notChecked.find((n) => n.fact === 'cell-state-recompute')).toEqual({ fact: 'cell-state-recompute', reason: 'needs cell_input_activations' });
+  });
+
+  it('should leave units whose pre-activation straddles a constant unjudged, even at exactly 0 or 1', () => {
+    const H = 4;
+    const W = type1Weights(H, 1) as unknown as Record<string, number[][] | number[]>;
+    W.u_i = (W.u_i as number[][]).map((row) => row.map(() => 0));
+    // Products of 1e-300 beside a bias on σ's constants: within the rounding bound of either side.
+    W.w_i = (W.w_i as number[][]).map(() => [1e-300]);
+    W.b_i = [SIGMOID_ONE_FROM, SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO, SIGMOID_ZERO_UPTO];
+    const loose = forms('type1', { S: sequence(2, 1), W });
+    for (const [unit, value] of [[0, 1], [1, nextAfter(1, 'down')], [2, 0], [3, 5e-324]]) {
+      const outputs = doctored(outputsOf(loose), 'input_gate_activations', unit, value);
+      expect(checkExactFacts(loose.flat, outputs, inputsFor(loose)).violations.filter((v) => v.fact === 'gate-saturation')).toEqual([]);
+    }
+  });
+
+  it('should say what each fact demands where it is broken', () => {
+    const H = 4;
+    const W = type1Weights(H, 1) as unknown as Record<string, number[][] | number[]>;
+    for (const key of ['w_i', 'u_i']) W[key] = (W[key] as number[][]).map((row) => row.map(() => 0));
+    W.b_i = [SIGMOID_ONE_FROM, 0, SIGMOID_ZERO_UPTO, 0];
+    const c = forms('type1', { S: sequence(2, 1), W });
+    const outputs = outputsOf(c);
+    const expectedOf = (key: string, k: number, value: number, fact: string) => checkExactFacts(c.flat, doctored(outputs, key, k, value), inputsFor(c)).violations.find((v) => v.fact === fact)?.expected;
+    const range = (b: number) => `[${b}, ${b}] (σ is 0 at <= ${SIGMOID_ZERO_UPTO}, 1 at >= ${SIGMOID_ONE_FROM})`;
+    expect(expectedOf('input_gate_activations', 0, 0.5, 'gate-saturation')).toBe(`exactly 1: pre-activation in ${range(SIGMOID_ONE_FROM)}`);
+    expect(expectedOf('input_gate_activations', 2, 0.5, 'gate-saturation')).toBe(`exactly 0: pre-activation in ${range(SIGMOID_ZERO_UPTO)}`);
+    expect(expectedOf('input_gate_activations', 1, 1, 'gate-saturation')).toBe(`strictly inside (0, 1): pre-activation in ${range(0)}`);
+    expect(expectedOf('input_gate_activations', 1, 1.5, 'gates-in-unit-interval')).toBe('within [0, 1]');
+    expect(expectedOf('Output', 5, 1.5, 'h-bounded')).toBe('|h| <= 1');
+    expect(expectedOf('cell_state_vectors', 5, 2.5, 'c-bounded')).toBe('|c_t| <= 2 after 2 steps');
+    expect(expectedOf('cell_state_vectors', 5, 0.25, 'cell-state-recompute')).toBe(`${outputs.cell_state_vectors[5]} = f * c_prev + i * cand`);
+    // |h| = 1 and |c_t| = t exactly are within their bounds.
+    expect(expectedOf('Output', 5, -1, 'h-bounded')).toBeUndefined();
+    expect(expectedOf('cell_state_vectors', 1, 1, 'c-bounded')).toBeUndefined();
+    expect(expectedOf('cell_state_vectors', 5, -2, 'c-bounded')).toBeUndefined();
+    const inputs = inputsFor(c, 1);
+    inputs.prefix!.outputs = { ...doctored(inputs.prefix!.outputs, 'Output', 2, 0.5), extra_key: Float64Array.of(1) };
+    const causality = checkExactFacts(c.flat, outputs, inputs).violations.find((v) => v.fact === 'causality');
+    expect(causality?.expected).toBe(`${outputs.Output[2]}, the same step for the whole S (run on S[:1])`);
+  });
+
+  it('should print a violation in one line, with -0 and plurals', () => {
+    const v = { fact: 'c-bounded' as const, count: 1, key: 'cell_state_vectors', step: 3, unit: 1, actual: -0, expected: 'x' };
+    expect(describeViolation(v)).toBe('c-bounded: 1 element breaks it; first cell_state_vectors step 3 unit 1: -0, expected x');
+    expect(describeViolation({ ...v, count: 2, actual: 0.5 })).toBe('c-bounded: 2 elements break it; first cell_state_vectors step 3 unit 1: 0.5, expected x');
+  });
+
+  it('should say a case of one step has no proper prefix, and one of two does', () => {
+    const one = forms('type1', { S: sequence(1, 2), W: type1Weights(2, 2) as unknown as CaseInput['W'] });
+    expect(checkExactFacts(one.flat, outputsOf(one)).notChecked.find((n) => n.fact === 'causality')?.reason).toBe('needs a proper prefix of S, which has fewer than 2 steps');
+    const two = forms('type1', { S: sequence(2, 2), W: type1Weights(2, 2) as unknown as CaseInput['W'] });
+    expect(checkExactFacts(two.flat, outputsOf(two)).notChecked.find((n) => n.fact === 'causality')?.reason).toBe('needs the outputs for a prefix of S');
+  });
+
+  it('should recompute type 1 c_t past an infinite input, and type 2 only before it (its read-out is exact while S is finite)', () => {
+    const S = sequence(4, 2);
+    S[1][0] = Infinity;
+    const one = forms('type1', { S, W: type1Weights(3, 2) as unknown as CaseInput['W'] });
+    const outputs1 = outputsOf(one);
+    expect(checkExactFacts(one.flat, outputs1, inputsFor(one)).violations.filter((v) => v.fact === 'cell-state-recompute')).toEqual([]);
+    const wrong = checkExactFacts(one.flat, doctored(outputs1, 'cell_state_vectors', 3 * 3, 0.5), inputsFor(one));
+    expect(wrong.violations.find((v) => v.fact === 'cell-state-recompute')).toMatchObject({ step: 3, unit: 0, actual: 0.5 });
+    const two = forms('type2', { S, W: type2Weights(3, 2) as unknown as CaseInput['W'] });
+    expect(checkExactFacts(two.flat, outputsOf(two), inputsFor(two)).violations.filter((v) => v.fact === 'cell-state-recompute')).toEqual([]);
+  });
+
+  it("should accept either sign of a zero candidate read through type 2's cell, and only there", () => {
+    // Step 0: ĉ = tanh(-1), c_0 < 0. Step 1: f = σ(-1000) = +0 and ĉ = tanh(-0) = -0, so
+    // c_1 = (+0)(c_0) + i (-0) = -0. A read-out whose own previous c is positive gives ĉ as +0;
+    // with it the recomputation is +0, and only the other sign of ĉ gives the cell's -0.
+    const zero = [[0, 0]];
+    const W = { w_i: zero, u_i: [[0]], b_i: [0], w_g: [[1, 0]], u_g: [[0]], b_g: [0], w_o: zero, u_o: [[0]], b_o: [0], w_cell: [[0, 1]], b_cell: [-0] };
+    const c = forms('type2', { S: [[0, -1], [-1000, -0]], W });
+    const outputs = outputsOf(c);
+    expect(Object.is(outputs.cell_state_vectors[1], -0)).toBe(true);
+    const inputs = inputsFor(c, 1);
+    const signLost = doctored(inputs.candidates!, 'cell_state_vectors', 1, 0);
+    expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: signLost }).violations).toEqual([]);
+    // A nonzero candidate has no other sign, and type 1 traces its own candidate exactly.
+    const wrongCandidate = doctored(inputs.candidates!, 'cell_state_vectors', 0, inputs.candidates!.cell_state_vectors[0] * 0.5);
+    expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: wrongCandidate }).violations.map((v) => v.fact)).toEqual(['cell-state-recompute']);
+  });
+
+  it('should keep every weight of the case in the read-out but the forced gates, and cut S by whole steps', () => {
+    const c = forms('type2', { S: sequence(3, 2), W: type2Weights(2, 2) as unknown as CaseInput['W'] });
+    const readout = candidateReadout(c);
+    for (const key of ['w_o', 'u_o', 'b_o', 'w_cell', 'b_cell']) expect(readout.flat.W[key]).toBe(c.flat.W[key]);
+    expect([...readout.flat.W.b_g]).toEqual([-1000, -1000]);
+    const cut = prefixOf(c, 2);
+    expect([...cut.flat.S]).toEqual([...c.flat.S.subarray(0, 4)]);
+    expect(prefixOf(c, 0).flat.S.length).toBe(0);
+    expect(prefixOf(c, 3).flat.steps).toBe(3);
+    expect(() => prefixOf(c, -1)).toThrow('prefixOf: expected 0 <= steps <= 3, got -1');
+    expect(() => prefixOf(c, 1.5)).toThrow('prefixOf: expected 0 <= steps <= 3, got 1.5');
+  });
+});
+
+describe('the exact reference', () => {
+  // Weights of 4 units from [-0.5, 0.5) are far from any overflow or cancellation: the exact sums
+  // and the cells' left-to-right ones agree to a few ULP, and any index or formula slip is far off.
+  const close = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Math.abs(x - b[k]) <= 1e-13 * Math.max(1, Math.abs(b[k])));
+  const big1 = forms('type1', { S: sequence(5, 3), W: type1Weights(4, 3, 5) as unknown as CaseInput['W'] });
+  const big2 = forms('type2', { S: sequence(5, 3), W: type2Weights(4, 3, 6) as unknown as CaseInput['W'] });
+
+  it.each([big1, big2])("should give the cells' outputs to a few ULP, every key in the seed's order ($flat.cell)", (c) => {
+    const cells = outputsOf(c);
+    const exact = exactReference(c.flat);
+    expect(Object.keys(exact)).toEqual(Object.keys(cells));
+    for (const key of Object.keys(cells)) expect(close(exact[key], cells[key]), key).toBe(true);
+    const rounded = exactReference(c.flat, { productsRounded: true });
+    for (const key of Object.keys(cells)) expect(close(rounded[key], cells[key]), key).toBe(true);
+  });
+
+  it.each([big1, big2])('should stop after the steps asked for, never beyond T ($flat.cell)', (c) => {
+    const all = exactReference(c.flat);
+    const two = exactReference(c.flat, { steps: 2 });
+    for (const key of Object.keys(all)) expect([...two[key]]).toEqual([...all[key].subarray(0, 2 * 4)]);
+    expect(exactReference(c.flat, { steps: 50 }).Output.length).toBe(5 * 4);
+  });
+
+  it.each([big1, big2])('should round S and W to float32 first in float32 ($flat.cell)', (c) => {
+    const rounded = { ...c.flat, S: c.flat.S.map(Math.fround), W: Object.fromEntries(Object.entries(c.flat.W).map(([key, values]) => [key, values.map(Math.fround)])) };
+    const f32 = exactReference(c.flat, { dtype: 'float32' });
+    const again = exactReference(rounded, { dtype: 'float32' });
+    for (const key of Object.keys(f32)) expect(f32[key].every((x, k) => Object.is(x, again[key][k])), key).toBe(true);
+  });
+
+  it.each([big1, big2])('should round inputs and every result to float32 only when asked ($flat.cell)', (c) => {
+    const f64 = exactReference(c.flat);
+    const f32 = exactReference(c.flat, { dtype: 'float32' });
+    for (const key of Object.keys(f64)) {
+      expect(f32[key].every((x) => Math.fround(x) === x), key).toBe(true);
+      expect(f64[key].some((x) => Math.fround(x) !== x), key).toBe(true);
+      expect(f32[key].every((x, k) => Math.abs(x - f64[key][k]) <= 1e-6), key).toBe(true);
+    }
   });
 });

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { lstmType1, lstmType2 } from '../src/index.js';
 import { caseInput, implementationProblems, runImplementation, runImplementations, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
-import { judgeGoldenFile } from '../src/judge/golden.js';
+import { flattenRows, goldenPasses, judgeGoldenFile, judgeGoldenFileLive, recordedFloor, toleranceOf } from '../src/judge/golden.js';
+import type { FlatCase, Reference } from '../src/judge/flat-case.js';
+import { perturbedCopies } from '../src/judge/noise-floor.js';
+import { FLOAT64_TOLERANCE } from '../src/judge/tolerance.js';
+import { runCase } from '../src/cells/run-case.js';
+import { seedFields } from '../src/cells/trace.js';
 import { lstmParityImplementation } from '../src/implementations/lstm-parity.js';
 import { parseGoldenFile } from '../src/golden/format.js';
 import { reviveDoubles } from '../src/format/doubles.js';
@@ -86,6 +91,88 @@ describe('golden files in a browser', () => {
     expect((await judgeGoldenFile(fromObject, lstmParityImplementation())).verdict.kind).toBe('agrees');
     expect(Object.is((reviveDoubles(JSON.parse('{"a": [-0.0, "NaN", "-Infinity", "x"]}')) as { a: unknown[] }).a[0], -0)).toBe(true);
     expect(reviveDoubles({ a: [-0, 'NaN', '-Infinity', 'x'] })).toEqual({ a: [-0, NaN, -Infinity, 'x'] });
+  });
+});
+
+describe('judging a golden file', () => {
+  const file = parseGoldenFile(readFileSync(join(ROOT, 'golden/type1/one-step.json'), 'utf8'), 'one-step');
+  /** The cells as a reference, each output moved by `shift` (0: the cells' own bits). */
+  const cellsReference = (shift = 0, failWith?: string): Reference & { calls: number[]; asked: FlatCase[] } => {
+    const calls: number[] = [];
+    const asked: FlatCase[] = [];
+    return {
+      calls,
+      asked,
+      evaluate: async (cases) => {
+        calls.push(cases.length);
+        asked.push(...cases);
+        return cases.map((c) => {
+          if (failWith !== undefined) return { ok: false as const, error: failWith };
+          const trace = runCase(c.cell, caseInput(c), { allowNonFinite: true });
+          return { ok: true as const, warnings: [], outputs: Object.fromEntries(seedFields(trace).map(([key, values]) => [key, Float64Array.from(values, (x) => x + shift)])) };
+        });
+      },
+    };
+  };
+
+  it('should pass a file on agreement, or on exactly the verdict it expects, and on nothing else', async () => {
+    const { verdict } = await judgeGoldenFile(file, lstmParityImplementation());
+    expect(verdict.kind).toBe('agrees');
+    expect(goldenPasses(file, verdict)).toBe(true);
+    const ill = { ...verdict, kind: 'ill-conditioned' as const };
+    expect(goldenPasses(file, ill)).toBe(false);
+    expect(goldenPasses({ ...file, expectedVerdict: 'ill-conditioned' }, ill)).toBe(true);
+    expect(goldenPasses({ ...file, expectedVerdict: 'ill-conditioned' }, { ...verdict, kind: 'port-bug' })).toBe(false);
+  });
+
+  it("should judge with the file's own tolerance where it has one, and refuse a key the file lacks", async () => {
+    expect(toleranceOf(file)).toBe(FLOAT64_TOLERANCE);
+    const wide = { rtol: 1e-6, atol: 1e-9, reason: 'widened' };
+    expect(toleranceOf({ ...file, tolerance: wide })).toBe(wide);
+    const { cell_state_vectors: _dropped, ...expected } = file.expected;
+    await expect(judgeGoldenFile({ ...file, expected }, lstmParityImplementation())).rejects.toThrow('golden/type1/one-step: golden file lacks key cell_state_vectors');
+  });
+
+  it('should read the recorded floor per key and step, and mark the elements whose NaN-ness moved', () => {
+    const floor = recordedFloor({ ...file, noiseFloor: { ...file.noiseFloor, classMoved: { Output: [0, 2] } } });
+    expect(Object.keys(floor.stepSpread)).toEqual(Object.keys(file.noiseFloor.stepSpread));
+    expect(floor.stepSpread.Output).toBeInstanceOf(Float64Array);
+    expect([...floor.stepSpread.Output]).toEqual(file.noiseFloor.stepSpread.Output);
+    const H = file.case.W.u_i.length;
+    expect(H).toBeGreaterThan(2);
+    expect([...floor.classMoved.Output]).toEqual(Array.from({ length: file.case.S.length * H }, (_, k) => (k === 0 || k === 2 ? 1 : 0)));
+    expect(recordedFloor(file).classMoved).toEqual({});
+  });
+
+  it('should name the file in an implementation\'s failure, flatten no rows to nothing, and judge non-finite files live', async () => {
+    const failing: Implementation = { name: 'broken', cells: ['type1', 'type2'], dtype: 'float64', run: () => { throw new Error('no'); } };
+    await expect(judgeGoldenFile(file, failing)).rejects.toThrow('broken: golden/type1/one-step: failed: no');
+    await expect(judgeGoldenFileLive(file, failing, cellsReference(), FLOAT64_TOLERANCE)).rejects.toThrow('broken: golden/type1/one-step: failed: no');
+    expect(flattenRows([])).toEqual(new Float64Array(0));
+    const nan = parseGoldenFile(readFileSync(join(ROOT, 'golden/type2/nan-input.json'), 'utf8'), 'nan-input');
+    expect(nan.allowNonFinite).toBe(true);
+    expect((await judgeGoldenFileLive(nan, lstmParityImplementation(), cellsReference(), FLOAT64_TOLERANCE)).verdict.kind).toBe('agrees');
+  });
+
+  it('should judge against a live reference, measuring its noise floor only when something differs', async () => {
+    const same = cellsReference();
+    const agreed = await judgeGoldenFileLive(file, lstmParityImplementation(), same, FLOAT64_TOLERANCE);
+    expect(agreed.verdict.kind).toBe('agrees');
+    expect(agreed.stepSpread).toEqual({});
+    expect(same.calls).toEqual([1]);
+    expect(Object.keys(agreed.expected)).toEqual(Object.keys(agreed.actual));
+    expect(agreed.hidden).toBe(file.case.W.u_i.length);
+    const off = cellsReference(1e-3);
+    const differs = await judgeGoldenFileLive(file, lstmParityImplementation(), off, FLOAT64_TOLERANCE);
+    expect(differs.verdict.kind).toBe('port-bug');
+    expect(differs.verdict.spread).toBeDefined();
+    // The floor: the case, then its 4 copies in one call, perturbed from the file's seed.
+    expect(off.calls).toEqual([1, 4]);
+    const c = toFlatCase(file.cell, file.case);
+    expect(off.asked.slice(1).map((copy) => [...copy.S, ...copy.W.w_i])).toEqual(perturbedCopies(c, 4, file.source.seed).map((copy) => [...copy.S, ...copy.W.w_i]));
+    expect(file.source.seed).not.toBe(1);
+    expect(Object.keys(differs.stepSpread)).toEqual(Object.keys(differs.actual));
+    await expect(judgeGoldenFileLive(file, lstmParityImplementation(), cellsReference(0, 'no numpy'), FLOAT64_TOLERANCE)).rejects.toThrow('golden/type1/one-step: the reference could not evaluate it: no numpy');
   });
 });
 

@@ -267,6 +267,84 @@ describe('verdicts', () => {
   });
 });
 
+describe('verdicts on NaN and infinities', () => {
+  const tol = FLOAT64_TOLERANCE;
+  const keys = ['w_i', 'u_i', 'b_i', 'w_g', 'u_g', 'b_g', 'w_o', 'u_o', 'b_o', 'w_c', 'u_c', 'b_c'];
+  const oneUnit = (S: number[], w: number) => ({ cell: 'type1' as const, hidden: 1, steps: S.length, inputs: 1, S: Float64Array.from(S), W: Object.fromEntries(keys.map((key) => [key, Float64Array.of(w)])) });
+  const floor = { stepSpread: { Output: Float64Array.of(0, 0) } };
+  const finite = oneUnit([0.5, 0.25], 0.5);
+  const expected = { Output: Float64Array.of(0.1, 0.2) };
+
+  it('should tell +∞ and -∞ from a number, and from each other', () => {
+    // Exact arithmetic is finite here: an infinity from the port is the port's, whatever NumPy has.
+    for (const inf of [Infinity, -Infinity]) {
+      expect(judge(finite, { Output: [0.1, inf] }, { Output: Float64Array.of(0.1, NaN) }, tol, floor).kind).toBe('port-bug');
+      expect(judge(finite, { Output: [0.1, NaN] }, { Output: Float64Array.of(0.1, inf) }, tol, floor).kind).toBe('port-bug');
+      expect(judge(finite, { Output: [0.1, -inf] }, { Output: Float64Array.of(0.1, inf) }, tol, floor).kind).toBe('port-bug');
+    }
+  });
+
+  it('should leave close elements out of the judgement, and excuse a NaN only where NumPy moved at that element', () => {
+    // 0.1 + 1e-17 is within tolerance of 0.1: not a NaN or infinity question, whatever else differs.
+    const ill = judge(finite, { Output: [0.1 + 1e-17, 0.3] }, expected, tol, { stepSpread: { Output: Float64Array.of(0, 0.05) } });
+    expect(ill.kind).toBe('ill-conditioned');
+    expect(ill.evaluationOrder).toBeUndefined();
+    expect(ill.classMoved).toBeUndefined();
+    const moved = { stepSpread: { Output: Float64Array.of(0, 0) }, classMoved: { Output: Uint8Array.of(0, 1) } };
+    expect(judge(finite, { Output: [NaN, 0.2] }, expected, tol, moved).kind).toBe('port-bug');
+    const both = judge(finite, { Output: [0.1, NaN] }, expected, tol, moved);
+    expect([both.kind, both.classMoved]).toEqual(['ill-conditioned', 1]);
+  });
+
+  it('should call a difference of exactly tolerance + κ · spread noise, and anything past it a port bug', () => {
+    const spread = { stepSpread: { Output: Float64Array.of(0.25) } };
+    const one = oneUnit([0.5], 0.5);
+    const edge = 1e-14 + 4 * 0.25;
+    expect(judge(one, { Output: [edge] }, { Output: Float64Array.of(0) }, tol, spread).kind).toBe('ill-conditioned');
+    expect(judge(one, { Output: [nextAfter(edge, 'up')] }, { Output: Float64Array.of(0) }, tol, spread).kind).toBe('port-bug');
+  });
+
+  it('should point at the worst element: the furthest beyond, then the largest error, then the first', () => {
+    // Two NaN or infinity flips are both infinitely far: the first stays.
+    expect(judge(finite, { Output: [NaN, Infinity] }, expected, tol, floor).worst).toMatchObject({ step: 0 });
+    expect(judge(finite, { Output: [Infinity, NaN] }, expected, tol, floor).worst).toMatchObject({ step: 0, actual: Infinity });
+    // With no tolerance, errors of 0.25 and 0.5 against spreads of 1/16 and 1/8 are both exactly at
+    // the noise (excess 1): the larger error is the worst, whichever comes first.
+    const none = { ...tol, rtol: 0, atol: 0 };
+    const spreads = (a: number, b: number) => ({ stepSpread: { Output: Float64Array.of(a, b) } });
+    const zeros = { Output: Float64Array.of(0, 0) };
+    expect(judge(finite, { Output: [0.25, 0.5] }, zeros, none, spreads(1 / 16, 1 / 8)).worst).toMatchObject({ step: 1, excess: 1 });
+    expect(judge(finite, { Output: [0.5, 0.25] }, zeros, none, spreads(1 / 8, 1 / 16)).worst).toMatchObject({ step: 0, excess: 1 });
+    const two = { ...finite, hidden: 2, steps: 2, W: Object.fromEntries(Object.entries(finite.W).map(([k, v]) => [k, Float64Array.from(k.startsWith('u_') ? [0.5, 0.5, 0.5, 0.5] : [v[0], v[0]])])) };
+    const verdict = judge(two, { Output: [0.1, 0.2, 0.3, 0.9] }, { Output: Float64Array.of(0.1, 0.2, 0.3, 0.4) }, tol);
+    expect(verdict.worst).toMatchObject({ step: 1, unit: 1, actual: 0.9 });
+  });
+
+  it('should count the elements excused by NumPy\'s own moves beside those the order of evaluation explains', () => {
+    const S = [-1e308, -Number.MAX_VALUE];
+    const overflowing = { ...oneUnit([0], 0.5), inputs: 2, steps: 1, S: Float64Array.from(S), W: { ...oneUnit([0], 0.5).W, w_i: Float64Array.of(0, 0), w_g: Float64Array.of(0, 0), w_o: Float64Array.of(0, 0), w_c: Float64Array.of(-718, 353) } };
+    const key = 'cell_input_activations';
+    const alone = judge(overflowing, { [key]: [NaN] }, { [key]: Float64Array.of(1) }, tol, { stepSpread: { [key]: Float64Array.of(0) } });
+    expect([alone.kind, alone.evaluationOrder, alone.classMoved]).toEqual(['ill-conditioned', 1, undefined]);
+    const withOutput = judge(
+      overflowing,
+      { [key]: [NaN], Output: [NaN] },
+      { [key]: Float64Array.of(1), Output: Float64Array.of(0.5) },
+      tol,
+      { stepSpread: { [key]: Float64Array.of(0), Output: Float64Array.of(0) }, classMoved: { Output: Uint8Array.of(1) } },
+    );
+    expect([withOutput.kind, withOutput.evaluationOrder, withOutput.classMoved]).toEqual(['ill-conditioned', 1, 1]);
+  });
+
+  it('should judge NaN at every step by exact arithmetic up to the last one that differs', () => {
+    // 0 x ∞ in every pre-activation from step 0: exact arithmetic is NaN at both steps.
+    const infTimesZero = oneUnit([Infinity, Infinity], 0);
+    const verdict = judge(infTimesZero, { Output: [NaN, NaN] }, expected, tol, floor);
+    expect(verdict.kind).toBe('platform-quirk');
+    expect(verdict.quirk).toMatch(/\(2 elements; /);
+  });
+});
+
 describe('stringifyDoubles', () => {
   it('should write rows of doubles on one line, everything else indented, and skip undefined fields', () => {
     const text = stringifyDoubles({ a: [[1, -0], Float64Array.of(NaN, -Infinity)], b: [], c: {}, d: 'x', e: true, f: null, g: undefined, h: [['s']] });
