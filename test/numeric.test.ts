@@ -232,6 +232,13 @@ describe('verdicts', () => {
     expect(describeVerdict(fused)).toBe(
       'ill-conditioned: 1/4 elements differ, from step 0 on, where products overflow with both signs in a pre-activation (forget gate of unit 1: -452 x -1e+308 = +inf and 48 x -1e+308 = -inf): the order of evaluation decides whether it is +inf, -inf or NaN; e.g. forget_gate_activations step 0 unit 1: port 0, NumPy 1',
     );
+    // Several such sums at that step are counted, by unit.
+    const twoGates = { ...twoByTwo, W: { ...twoByTwo.W, w_i: Float64Array.of(0, 0, 3, -3) } };
+    expect(describeVerdict(judge(twoGates, { [f]: [0.5, 0, 0.5, 0.5] }, numpyForget, tol, flat))).toMatch(/-inf; 2 such sums in unit 1\): /);
+    const bothUnits = { ...twoByTwo, W: { ...twoByTwo.W, w_g: Float64Array.of(2, -3, 48, -452) } };
+    expect(describeVerdict(judge(bothUnits, { [f]: [1, 0, 0.5, 0.5] }, { [f]: Float64Array.of(0, 1, 0.5, 0.5) }, tol, flat))).toMatch(
+      /^ill-conditioned: 2\/4 elements differ, from step 0 on, where products overflow with both signs in a pre-activation \(forget gate of unit 0: -3 x -1e\+308 = \+inf and 2 x -1e\+308 = -inf; 2 such sums in units 0, 1\)/,
+    );
     // σ of no infinity and no NaN is not the order's choice; nor is a difference in the other
     // unit at that step, whose sums do not overflow; after that step, every state inherits it.
     expect(judge(twoByTwo, { [f]: [0.5, 0.5, 0.5, 0.5] }, numpyForget, tol, flat).kind).toBe('port-bug');
