@@ -11,6 +11,8 @@
  * writer is a hundred lines, with no dependency (the `onnx` Python package, or protobufjs, would
  * be one).
  */
+import type { CellType } from '../cells/schema.js';
+import type { CaseInput, ImplementationOutputs } from '../judge/implementation.js';
 
 /** ONNX's TensorProto.DataType values used here. */
 export const ONNX_FLOAT = 1;
@@ -116,4 +118,64 @@ export function lstmModel(cases: number, X: number, H: number, elemType: number)
   const main = graph('lstm', nodes, inputs, outputs, [tensor('zeros', elemType, [1, 1, H], new Array<number>(H).fill(0))]);
   const opset = message([bytes(1, ''), int(2, OPSET)]);
   return message([int(1, IR_VERSION), bytes(7, main), bytes(8, opset)]);
+}
+
+/** The seed's gate keys in ONNX's gate order i, o, f, c (the seed's g is the forget gate). */
+const ONNX_GATES = ['i', 'o', 'g', 'c'];
+
+/**
+ * The inputs of {@link lstmModel}'s graph for cases of one shape (T steps, X inputs, H units), as
+ * (values, dims) by input name: X, W, R and B (input biases, then ONNX's recurrent biases, 0) per case.
+ */
+export function onnxFeeds(cases: readonly CaseInput[], T: number, X: number, H: number): Record<string, [number[], number[]]> {
+  const rows = (W: CaseInput['W'], prefix: string) => ONNX_GATES.flatMap((gate) => (W[`${prefix}_${gate}`] as (number | number[])[]).flat());
+  const feeds: Record<string, [number[], number[]]> = {};
+  cases.forEach(({ S, W }, k) => {
+    feeds[`X${k}`] = [S.flat(), [T, 1, X]];
+    feeds[`W${k}`] = [rows(W, 'w'), [1, 4 * H, X]];
+    feeds[`R${k}`] = [rows(W, 'u'), [1, 4 * H, H]];
+    feeds[`B${k}`] = [[...rows(W, 'b'), ...new Array<number>(4 * H).fill(0)], [1, 8 * H]];
+  });
+  return feeds;
+}
+
+/** Cases of one shape per session run: the most a run takes. */
+export const ONNX_BATCH = 64;
+
+/**
+ * runBatch for an ONNX Runtime adapter: type 1 only, T = 0 answered without a run, the others
+ * grouped by shape (T, X, H) and run ONNX_BATCH at a time; a chunk that fails fails its own cases
+ * (with `failure` of the error) and the others go on.
+ */
+export async function runOnnxBatch(
+  cell: CellType,
+  cases: readonly CaseInput[],
+  runGroup: (chunk: CaseInput[], T: number, X: number, H: number) => Promise<ImplementationOutputs[]>,
+  failure: (error: unknown) => Error,
+): Promise<(ImplementationOutputs | Error)[]> {
+  const results: (ImplementationOutputs | Error)[] = new Array(cases.length);
+  const groups = new Map<string, number[]>();
+  cases.forEach((c, k) => {
+    if (cell !== 'type1') results[k] = new Error('the ONNX LSTM op is a type 1 cell only');
+    else if (c.S.length === 0) results[k] = { Output: [], cell_state_vectors: [] };
+    else {
+      const shape = `${c.S.length} ${(c.W.w_i as number[][])[0].length} ${(c.W.u_i as number[][]).length}`;
+      const members = groups.get(shape);
+      if (members === undefined) groups.set(shape, [k]);
+      else members.push(k);
+    }
+  });
+  for (const [shape, members] of groups) {
+    const [T, X, H] = shape.split(' ').map(Number);
+    for (let start = 0; start < members.length; start += ONNX_BATCH) {
+      const chunk = members.slice(start, start + ONNX_BATCH);
+      try {
+        const outputs = await runGroup(chunk.map((k) => cases[k]), T, X, H);
+        chunk.forEach((k, j) => (results[k] = outputs[j]));
+      } catch (error) {
+        for (const k of chunk) results[k] = failure(error);
+      }
+    }
+  }
+  return results;
 }

@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CellType } from '../cells/schema.js';
 import type { CaseInput, Implementation, ImplementationOutputs } from '../judge/implementation.js';
-import { lstmModel, ONNX_DOUBLE, ONNX_FLOAT } from './onnx-model.js';
+import { lstmModel, ONNX_BATCH, ONNX_DOUBLE, ONNX_FLOAT, onnxFeeds, runOnnxBatch } from './onnx-model.js';
 import { PeerUnavailableError } from './peer-unavailable.js';
 
 /** The environment variable naming an npm prefix that holds onnxruntime-node (and other JavaScript peers). */
@@ -37,7 +37,6 @@ export const ONNXRUNTIME_NODE_VERSION = '1.30.0';
 export const ONNXRUNTIME_NODE_INSTALL = `ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix ~/.cache/lstm-parity/js-peers onnxruntime-node@${ONNXRUNTIME_NODE_VERSION}, then set ${JS_PEERS_ENV}=~/.cache/lstm-parity/js-peers`;
 
 /** The most cases one session run takes. */
-const BATCH = 64;
 
 /** What this adapter uses of onnxruntime-node's API. */
 interface Tensor {
@@ -66,10 +65,6 @@ async function loadOrt(dir: string | undefined): Promise<OrtModule> {
   } catch (error) {
     throw new PeerUnavailableError(`onnxruntime-node is not installed${where} (${(error as Error).message.split('\n')[0]}); install it: ${ONNXRUNTIME_NODE_INSTALL}`);
   }
-}
-
-function rows(W: CaseInput['W'], keys: readonly string[]): number[] {
-  return keys.flatMap((key) => (W[key] as (number | number[])[]).flat());
 }
 
 /**
@@ -111,53 +106,12 @@ export async function onnxruntimeNodeImplementation(dtype: 'float32' | 'float64'
 
   /** Cases of one shape (T steps, X inputs, H units) in one session run: (h, c) per case. */
   const runGroup = async (cases: readonly CaseInput[], T: number, X: number, H: number): Promise<ImplementationOutputs[]> => {
-    const feeds: Record<string, Tensor> = {};
-    cases.forEach(({ S, W }, k) => {
-      feeds[`X${k}`] = tensor(S.flat(), [T, 1, X]);
-      feeds[`W${k}`] = tensor(rows(W, ['w_i', 'w_o', 'w_g', 'w_c']), [1, 4 * H, X]);
-      feeds[`R${k}`] = tensor(rows(W, ['u_i', 'u_o', 'u_g', 'u_c']), [1, 4 * H, H]);
-      feeds[`B${k}`] = tensor([...rows(W, ['b_i', 'b_o', 'b_g', 'b_c']), ...new Array<number>(4 * H).fill(0)], [1, 8 * H]);
-    });
+    const feeds = Object.fromEntries(Object.entries(onnxFeeds(cases, T, X, H)).map(([name, [values, dims]]) => [name, tensor(values, dims)]));
     const out = await (await session(cases.length, X, H)).run(feeds);
     return cases.map((_, k) => ({ Output: Float64Array.from(out[`Y${k}`].data), cell_state_vectors: Float64Array.from(out[`C${k}`].data) }));
   };
 
-  const runBatch = async (cell: CellType, cases: readonly CaseInput[]): Promise<(ImplementationOutputs | Error)[]> => {
-    const results: (ImplementationOutputs | Error)[] = new Array(cases.length);
-    const groups = new Map<string, number[]>();
-    cases.forEach((c, k) => {
-      if (cell !== 'type1') {
-        results[k] = new Error('the ONNX LSTM op is a type 1 cell only');
-        return;
-      }
-      const T = c.S.length;
-      if (T === 0) {
-        results[k] = { Output: [], cell_state_vectors: [] };
-        return;
-      }
-      const shape = `${T} ${(c.W.w_i as number[][])[0].length} ${(c.W.u_i as number[][]).length}`;
-      groups.set(shape, [...(groups.get(shape) ?? []), k]);
-    });
-    for (const [shape, members] of groups) {
-      const [T, X, H] = shape.split(' ').map(Number);
-      for (let start = 0; start < members.length; start += BATCH) {
-        const chunk = members.slice(start, start + BATCH);
-        try {
-          const outputs = await runGroup(
-            chunk.map((k) => cases[k]),
-            T,
-            X,
-            H,
-          );
-          chunk.forEach((k, j) => (results[k] = outputs[j]));
-        } catch (error) {
-          // A chunk that fails fails its own cases; the others go on.
-          for (const k of chunk) results[k] = error instanceof Error ? error : new Error(String(error));
-        }
-      }
-    }
-    return results;
-  };
+  const runBatch = (cell: CellType, cases: readonly CaseInput[]) => runOnnxBatch(cell, cases, runGroup, (error) => (error instanceof Error ? error : new Error(String(error))));
 
   if (dtype === 'float64') {
     // The session builds; ORT's CPU LSTM refuses double at the first run, in its own words.
@@ -175,7 +129,7 @@ export async function onnxruntimeNodeImplementation(dtype: 'float32' | 'float64'
     cells: ['type1'],
     dtype,
     keys: ['Output', 'cell_state_vectors'],
-    batch: BATCH,
+    batch: ONNX_BATCH,
     runBatch,
     async run(cell, S, W) {
       const [result] = await runBatch(cell, [{ S, W }]);

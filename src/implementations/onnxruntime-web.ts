@@ -21,14 +21,13 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CellType } from '../cells/schema.js';
 import type { CaseInput, Implementation, ImplementationOutputs } from '../judge/implementation.js';
-import { lstmModel, ONNX_DOUBLE, ONNX_FLOAT } from './onnx-model.js';
+import { lstmModel, ONNX_BATCH, ONNX_DOUBLE, ONNX_FLOAT, onnxFeeds, runOnnxBatch } from './onnx-model.js';
 import { JS_PEERS_ENV, ONNXRUNTIME_NODE_VERSION } from './onnxruntime-node.js';
 import { PeerUnavailableError } from './peer-unavailable.js';
 
 /** The line that installs onnxruntime-web where the adapter finds it. */
 export const ONNXRUNTIME_WEB_INSTALL = `npm install --prefix ~/.cache/lstm-parity/js-peers onnxruntime-web@${ONNXRUNTIME_NODE_VERSION} playwright-core, then set ${JS_PEERS_ENV}=~/.cache/lstm-parity/js-peers`;
 
-const BATCH = 64;
 const ORIGIN = 'http://localhost:8433';
 /** The flags of scripts/headless-chromium.ts: no sandbox (containers), no GPU, no background traffic. */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -139,15 +138,7 @@ export async function onnxruntimeWebImplementation(dtype: 'float32' | 'float64')
       const key = `${cases.length} ${X} ${H}`;
       const known = await page.evaluate((k: string) => (globalThis as unknown as { hasSession(k: string): boolean }).hasSession(k), key);
       const model = known ? undefined : Array.from(lstmModel(cases.length, X, H, modelType));
-      const feeds: Record<string, [number[], number[]]> = {};
-      const rows = (W: CaseInput['W'], keys: readonly string[]) => keys.flatMap((k) => (W[k] as (number | number[])[]).flat());
-      const values = (v: number[]) => v;
-      cases.forEach(({ S, W }, k) => {
-        feeds[`X${k}`] = [values(S.flat()), [T, 1, X]];
-        feeds[`W${k}`] = [values(rows(W, ['w_i', 'w_o', 'w_g', 'w_c'])), [1, 4 * H, X]];
-        feeds[`R${k}`] = [values(rows(W, ['u_i', 'u_o', 'u_g', 'u_c'])), [1, 4 * H, H]];
-        feeds[`B${k}`] = [values([...rows(W, ['b_i', 'b_o', 'b_g', 'b_c']), ...new Array<number>(4 * H).fill(0)]), [1, 8 * H]];
-      });
+      const feeds = onnxFeeds(cases, T, X, H);
       const names = cases.flatMap((_, k) => [`Y${k}`, `C${k}`]);
       // NaN and ±∞ do not survive page.evaluate's JSON-like transfer everywhere: send them as strings.
       const encode = (v: number[]) => v.map((x) => (Number.isFinite(x) ? x : String(x))) as unknown as number[];
@@ -164,40 +155,8 @@ export async function onnxruntimeWebImplementation(dtype: 'float32' | 'float64')
       return cases.map((_, k) => ({ Output: Float64Array.from(out[2 * k].map(Number)), cell_state_vectors: Float64Array.from(out[2 * k + 1].map(Number)) }));
     };
 
-    const runBatch = async (cell: CellType, cases: readonly CaseInput[]): Promise<(ImplementationOutputs | Error)[]> => {
-      const results: (ImplementationOutputs | Error)[] = new Array(cases.length);
-      const groups = new Map<string, number[]>();
-      cases.forEach((c, k) => {
-        if (cell !== 'type1') {
-          results[k] = new Error('the ONNX LSTM op is a type 1 cell only');
-          return;
-        }
-        if (c.S.length === 0) {
-          results[k] = { Output: [], cell_state_vectors: [] };
-          return;
-        }
-        const shape = `${c.S.length} ${(c.W.w_i as number[][])[0].length} ${(c.W.u_i as number[][]).length}`;
-        groups.set(shape, [...(groups.get(shape) ?? []), k]);
-      });
-      for (const [shape, members] of groups) {
-        const [T, X, H] = shape.split(' ').map(Number);
-        for (let start = 0; start < members.length; start += BATCH) {
-          const chunk = members.slice(start, start + BATCH);
-          try {
-            const outputs = await runGroup(
-              chunk.map((k) => cases[k]),
-              T,
-              X,
-              H,
-            );
-            chunk.forEach((k, j) => (results[k] = outputs[j]));
-          } catch (error) {
-            for (const k of chunk) results[k] = new Error(String((error as Error).message ?? error).split('\n')[0]);
-          }
-        }
-      }
-      return results;
-    };
+    // The page's errors carry the browser's stack after the first line.
+    const runBatch = (cell: CellType, cases: readonly CaseInput[]) => runOnnxBatch(cell, cases, runGroup, (error) => new Error(String((error as Error).message ?? error).split('\n')[0]));
 
     const close = async () => {
       await context?.close().catch(() => undefined);
@@ -219,7 +178,7 @@ export async function onnxruntimeWebImplementation(dtype: 'float32' | 'float64')
       cells: ['type1'],
       dtype,
       keys: ['Output', 'cell_state_vectors'],
-      batch: BATCH,
+      batch: ONNX_BATCH,
       runBatch,
       async run(cell, S, W) {
         const [result] = await runBatch(cell, [{ S, W }]);
