@@ -30,7 +30,7 @@ const JUDGE_CONFIG = 'stryker.judge.config.mjs';
  */
 export const GROUPS: { name: string; files: string[]; config?: string }[] = [
   { name: 'judge-facts', files: ['src/judge/exact-facts.ts', 'src/judge/exact-reference.ts', 'src/judge/signed-zeros.ts'], config: JUDGE_CONFIG },
-  { name: 'judge-verdict', files: ['src/judge/verdict.ts', 'src/judge/noise-floor.ts', 'src/judge/golden.ts', 'src/judge/flat-case.ts'], config: JUDGE_CONFIG },
+  { name: 'judge-verdict', files: ['src/judge/verdict.ts', 'src/judge/order-decided.ts', 'src/judge/noise-floor.ts', 'src/judge/golden.ts', 'src/judge/flat-case.ts'], config: JUDGE_CONFIG },
   { name: 'judge-implementation', files: ['src/judge/implementation.ts'], config: JUDGE_CONFIG },
   { name: 'steps', files: ['src/cells/steps.ts'] },
   { name: 'threads', files: ['src/cells/threads.ts'] },
