@@ -10,7 +10,7 @@ import { candidateReadout, checkExactFacts, describeViolation, FACT_NAMES, preac
 import { toFlatCase, type FlatCase, type FlatOutputs } from '../src/judge/flat-case.js';
 import type { CaseInput } from '../src/judge/implementation.js';
 import { exactReference } from '../src/judge/exact-reference.js';
-import { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, signedZeros } from '../src/judge/signed-zeros.js';
+import { describeConsistentZero, describeNumpyDeparture, describeSignedZeroMismatch, elementSigns, preActivationTerms, signedZeros, sumSigns } from '../src/judge/signed-zeros.js';
 import { tanh } from '../src/cells/math/tanh.js';
 import { CELLS_TANH } from '../src/implementations/lstm-parity.js';
 import { SIGMOID_ONE_FROM, SIGMOID_ZERO_UPTO } from '../src/numeric/saturation.js';
@@ -230,6 +230,20 @@ describe('signed zeros', () => {
     expect(report).toEqual({ consistent: { count: 1, key: 'cell_state_vectors', step: 0, unit: 0, actual: -0, expected: 0, exact: '±0' } });
   });
 
+  it("should tell NumPy's departure and either sign from a port's +0 as well as from its -0", () => {
+    // h = o tanh(c) with o = σ(-800) = +0 and c > 0 is +0 in every evaluation: a NumPy -0 departs.
+    const c = oneUnit('type1', [[1]], { b_o: -800, b_c: 1 });
+    const port = outputsOf(c);
+    expect(Object.is(port.Output[0], 0)).toBe(true);
+    expect(signedZeros(c.flat, port, zeroAt(port, { Output: -0 }), exactOf(c))).toEqual({ numpyDeparts: { count: 1, key: 'Output', step: 0, unit: 0, actual: 0, expected: -0, exact: '+0' } });
+    // Type 2's c where rounding first and fusing part: a port's +0 against NumPy's -0 is consistent.
+    const fused = oneUnit('type2', [[1]], { w_cell: -5e-324 });
+    const seed = outputsOf(fused);
+    expect(signedZeros(fused.flat, seed, zeroAt(seed, { cell_state_vectors: -0 }), exactOf(fused))).toEqual({
+      consistent: { count: 1, key: 'cell_state_vectors', step: 0, unit: 0, actual: 0, expected: -0, exact: '±0' },
+    });
+  });
+
   it("should accept a zero whose sign follows the implementation's own operands, as measured", () => {
     // NumPy's tanh rounds a candidate to exactly 1 where this package's gives 0.9999999999999999,
     // so NumPy's c_t cancels to 0 and the port's to -5.6e-17; h_t = o tanh(c_t) with o = +0 takes
@@ -240,8 +254,98 @@ describe('signed zeros', () => {
     expect(signedZeros(c.flat, port, numpy, exactOf(c))).toMatchObject({ consistent: { count: 1, key: 'Output', exact: '+0' } });
     // With Output alone from the implementation, exact arithmetic's own operands vouch for it.
     expect(signedZeros(c.flat, { Output: port.Output }, numpy, exactOf(c))).toMatchObject({ consistent: { count: 1, key: 'Output' } });
+    // An implementation that returns every key is judged on its own operands alone.
+    expect(signedZeros(c.flat, port, numpy, () => expect.unreachable('every key is there: exact arithmetic is not needed'))).toMatchObject({ consistent: { count: 1, key: 'Output' } });
     // Its own operands must allow it: an implementation whose c is +0 too has no excuse.
     expect(signedZeros(c.flat, { ...port, cell_state_vectors: numpy.cell_state_vectors }, numpy, () => numpy)).toMatchObject({ wrong: { count: 1, key: 'Output' } });
+  });
+});
+
+describe('signed zeros: the signs each formula allows', () => {
+  const PLUS = { minus: false, plus: true };
+  const MINUS = { minus: true, plus: false };
+  const EITHER = { minus: true, plus: true };
+  const tiny = 1e-200;
+
+  it('should give a sum its sign, and either sign only where terms of both signs or -0 beside +0 meet', () => {
+    expect(sumSigns([NaN], [1])).toEqual(EITHER);
+    // A sum that does not round to zero has its sign, whatever signs its terms have.
+    expect(sumSigns([2, -1], [1, 1])).toEqual(PLUS);
+    expect(sumSigns([-2, 1], [1, 1])).toEqual(MINUS);
+    // Tiny products (1e-400) round to a zero of their own sign in every order.
+    expect(sumSigns([tiny], [tiny])).toEqual(PLUS);
+    expect(sumSigns([-tiny], [tiny])).toEqual(MINUS);
+    expect(sumSigns([tiny, tiny], [tiny, -tiny])).toEqual(EITHER);
+    // Zero terms: -0 beside a positive tiny term changes nothing, +0 beside a negative one may.
+    expect(sumSigns([-0, tiny], [1, tiny])).toEqual(PLUS);
+    expect(sumSigns([tiny, -tiny], [tiny, 0])).toEqual(PLUS);
+    expect(sumSigns([tiny, 0], [tiny, 1])).toEqual(PLUS);
+    expect(sumSigns([-tiny, 0], [tiny, 1])).toEqual(EITHER);
+    // Exact zeros: -0 only when every term is -0.
+    expect(sumSigns([-0, -0], [1, 1])).toEqual(MINUS);
+    expect(sumSigns([-0, 0], [1, 1])).toEqual(PLUS);
+  });
+
+  it("should read a pre-activation's terms from its row, its step's inputs and the state before it", () => {
+    const c = toFlatCase('type1', { S: sequence(3, 2), W: type1Weights(2, 2) });
+    const state = Float64Array.of(1, 2, 3, 4, 5, 6);
+    const { w_c: w, u_c: u, b_c: b } = c.W;
+    expect(preActivationTerms(c, 'c', 2, 1, state)).toEqual([[w[2], w[3], u[2], u[3], b[1]], [c.S[4], c.S[5], 3, 4, 1]]);
+    expect(preActivationTerms(c, 'c', 1, 0, state)).toEqual([[w[0], w[1], u[0], u[1], b[0]], [c.S[2], c.S[3], 1, 2, 1]]);
+    expect(preActivationTerms(c, 'c', 0, 1, state)).toEqual([[w[2], w[3], u[2], u[3], b[1]], [c.S[0], c.S[1], 0, 0, 1]]);
+    expect(preActivationTerms(c, 'c', 2, 1, undefined)).toEqual([[w[2], w[3], b[1]], [c.S[4], c.S[5], 1]]);
+  });
+
+  /** Operands of one unit over two steps, type 1's keys, with every product's zero negative unless changed. */
+  const operands1 = (changes: Record<string, number[]> = {}): FlatOutputs =>
+    Object.fromEntries(
+      Object.entries({
+        Output_gate_activations: [1, 1],
+        input_gate_activations: [1, 1],
+        forget_gate_activations: [1, 1],
+        cell_input_activations: [-0, -0],
+        cell_state_vectors: [-0, -0],
+        Output: [-0, -0],
+        ...changes,
+      }).map(([key, values]) => [key, Float64Array.from(values)]),
+    );
+  const unit1 = toFlatCase('type1', { S: [[1], [1]], W: { w_i: [[0]], u_i: [[0]], b_i: [0], w_g: [[0]], u_g: [[0]], b_g: [0], w_o: [[0]], u_o: [[0]], b_o: [0], w_c: [[-0]], u_c: [[1]], b_c: [-0] } });
+
+  it('should never let a gate be -0, whatever its operands', () => {
+    // The cell state's formula on these operands gives -0 only; a gate's zero is +0 regardless.
+    expect(elementSigns(unit1, operands1(), 'cell_state_vectors', 1, 0)).toEqual(MINUS);
+    for (const key of ['input_gate_activations', 'forget_gate_activations', 'Output_gate_activations']) expect(elementSigns(unit1, operands1(), key, 1, 0), key).toEqual(PLUS);
+  });
+
+  it("should sign h's zero by o's and c's signs at that step and unit, and allow either when one is NaN", () => {
+    const c = toFlatCase('type1', { S: sequence(2, 1), W: type1Weights(2, 1) });
+    const ops = operands1({ Output_gate_activations: [0.5, 0.5, 0.5, 0.5], cell_state_vectors: [0.25, 0.25, 0.25, -0.25], Output: [0, 0, 0, 0] });
+    expect(elementSigns(c, ops, 'Output', 1, 1)).toEqual(MINUS);
+    expect(elementSigns(c, ops, 'Output', 1, 0)).toEqual(PLUS);
+    expect(elementSigns(c, { ...ops, Output_gate_activations: Float64Array.of(0.5, 0.5, 0.5, NaN) }, 'Output', 1, 1)).toEqual(EITHER);
+    expect(elementSigns(c, { ...ops, cell_state_vectors: Float64Array.of(0.25, 0.25, 0.25, NaN) }, 'Output', 1, 1)).toEqual(EITHER);
+  });
+
+  it("should read type 1's candidate from h before it, and its cell state from the traced candidate", () => {
+    // ĉ_1's terms are w_c x = -0, u_c h_0 and b_c = -0: -0 only where h_0 is -0, whatever c_0 is.
+    expect(elementSigns(unit1, operands1({ cell_state_vectors: [0, 0] }), 'cell_input_activations', 1, 0)).toEqual(MINUS);
+    expect(elementSigns(unit1, operands1({ Output: [0, 0] }), 'cell_input_activations', 1, 0)).toEqual(PLUS);
+    // c_1 = f c_0 + i ĉ_1 on the traced ĉ: -0 · 1 twice, or a +0 beside it.
+    expect(elementSigns(unit1, operands1({ cell_input_activations: [-0, 0] }), 'cell_state_vectors', 1, 0)).toEqual(PLUS);
+  });
+
+  it("should take type 2's candidate from its formula: each sign a zero may have, or the value it has", () => {
+    // ĉ_1 = tanh(1e-200 · 1e-200 - 1e-200 · 2e-200 + b): its zero may be either sign, so c_1 may be too.
+    const mixed = toFlatCase('type2', { S: [[0, 0], [tiny, 2 * tiny]], W: { w_i: [[0, 0]], u_i: [[0]], b_i: [0], w_g: [[0, 0]], u_g: [[0]], b_g: [0], w_o: [[0, 0]], u_o: [[0]], b_o: [0], w_cell: [[tiny, -tiny]], b_cell: [0] } });
+    const ops2 = (changes: Record<string, number[]> = {}): FlatOutputs => {
+      const { Output_gate_activations: o, cell_input_activations: _, ...rest } = operands1(changes);
+      return { ...rest, output_gate_activations: o };
+    };
+    expect(elementSigns(mixed, ops2(), 'cell_state_vectors', 1, 0)).toEqual(EITHER);
+    // A nonzero ĉ: c_1 = f c_0 + i ĉ with c_0 = ĉ and i = -1 cancels to an exact zero of either sign.
+    const half = toFlatCase('type2', { S: [[0, 0], [1, 0]], W: { w_i: [[0, 0]], u_i: [[0]], b_i: [0], w_g: [[0, 0]], u_g: [[0]], b_g: [0], w_o: [[0, 0]], u_o: [[0]], b_o: [0], w_cell: [[0.5, 0]], b_cell: [0] } });
+    const value = tanh(0.5);
+    expect(elementSigns(half, ops2({ cell_state_vectors: [value, 0], input_gate_activations: [1, -1] }), 'cell_state_vectors', 1, 0)).toEqual(EITHER);
   });
 });
 
@@ -379,6 +483,36 @@ describe('exact facts: bounds, edges and messages', () => {
     // A nonzero candidate has no other sign, and type 1 traces its own candidate exactly.
     const wrongCandidate = doctored(inputs.candidates!, 'cell_state_vectors', 0, inputs.candidates!.cell_state_vectors[0] * 0.5);
     expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: wrongCandidate }).violations.map((v) => v.fact)).toEqual(['cell-state-recompute']);
+  });
+
+  it("should give a zero candidate's other sign its own product: f c_prev where c_prev is -0 and f is not 0", () => {
+    // As above, then step 2: f = σ(0) = 0.5, ĉ = tanh(-0) = -0, so c_2 = 0.5 (-0) + 0.5 (-0) = -0.
+    // A read-out that lost ĉ's sign gives +0; only f c_1 + i (-ĉ) = -0 recomputes the cell's zero.
+    const zero = [[0, 0]];
+    const W = { w_i: zero, u_i: [[0]], b_i: [0], w_g: [[1, 0]], u_g: [[0]], b_g: [0], w_o: zero, u_o: [[0]], b_o: [0], w_cell: [[0, 1]], b_cell: [-0] };
+    const c = forms('type2', { S: [[0, -1], [-1000, -0], [-0, -0]], W });
+    const outputs = outputsOf(c);
+    expect([outputs.cell_state_vectors[1], outputs.cell_state_vectors[2], outputs.forget_gate_activations[2]]).toEqual([-0, -0, 0.5]);
+    const inputs = inputsFor(c, 1);
+    const signLost = doctored(doctored(inputs.candidates!, 'cell_state_vectors', 1, 0), 'cell_state_vectors', 2, 0);
+    expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: signLost }).violations).toEqual([]);
+    // A nonzero candidate of the other sign is no such read-out: it fails.
+    const negated = doctored(inputs.candidates!, 'cell_state_vectors', 0, -inputs.candidates!.cell_state_vectors[0]);
+    expect(checkExactFacts(c.flat, outputs, { ...inputs, candidates: negated }).violations.map((v) => v.fact)).toEqual(['cell-state-recompute']);
+  });
+
+  it("should hold type 1's cell state to its traced candidate's sign, even a zero's", () => {
+    // Type 1's twin of the case above: f_1 = σ(-1000) = +0, ĉ_1 = tanh(-0) = -0 (u_c h_0 = 0 · h_0
+    // with h_0 < 0), so c_1 = -0. A trace whose ĉ_1 is +0 does not recompute it.
+    const zero = [[0, 0]];
+    const W = { w_i: zero, u_i: [[0]], b_i: [0], w_g: [[1, 0]], u_g: [[0]], b_g: [0], w_o: zero, u_o: [[0]], b_o: [0], w_c: [[0, 1]], u_c: [[0]], b_c: [-0] };
+    const c = forms('type1', { S: [[0, -1], [-1000, -0]], W });
+    const outputs = outputsOf(c);
+    expect([outputs.cell_input_activations[1], outputs.cell_state_vectors[1]]).toEqual([-0, -0]);
+    const inputs = inputsFor(c, 1);
+    expect(checkExactFacts(c.flat, outputs, inputs).violations).toEqual([]);
+    const signLost = doctored(outputs, 'cell_input_activations', 1, 0);
+    expect(checkExactFacts(c.flat, signLost, inputs).violations.filter((v) => v.fact === 'cell-state-recompute')).toMatchObject([{ step: 1, unit: 0, actual: -0 }]);
   });
 
   it('should keep every weight of the case in the read-out but the forced gates, and cut S by whole steps', () => {

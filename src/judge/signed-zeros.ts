@@ -70,33 +70,30 @@ export interface SignedZeroReport {
 const negative = (x: number) => x < 0 || Object.is(x, -0);
 
 /** The signs a zero result may have: '-', '+' or both. */
-type Signs = { minus: boolean; plus: boolean };
+export type Signs = { minus: boolean; plus: boolean };
 const ONLY = (x: number): Signs => ({ minus: negative(x), plus: !negative(x) });
 const EITHER: Signs = { minus: true, plus: true };
 const union = (a: Signs, b: Signs): Signs => ({ minus: a.minus || b.minus, plus: a.plus || b.plus });
 
 /** The signs a zero result of Σ a_k b_k may have over every order and fusion of its evaluation. */
-function sumSigns(a: readonly number[], b: readonly number[]): Signs {
+export function sumSigns(a: readonly number[], b: readonly number[]): Signs {
   const rounded = correctlyRoundedSum(a, b);
   if (Number.isNaN(rounded)) return EITHER;
   if (rounded !== 0) return ONLY(rounded);
   let plusTerm = false;
   let minusTerm = false;
   let plusZero = false;
-  let allZero = true;
   for (let k = 0; k < a.length; k++) {
     const sign = negative(a[k]) !== negative(b[k]);
     if (a[k] === 0 || b[k] === 0) {
       if (!sign) plusZero = true;
       continue;
     }
-    allZero = false;
     if (sign) minusTerm = true;
     else plusTerm = true;
   }
-  // An exact zero: IEEE 754's sign, the same in every order.
-  if (allZero) return ONLY(rounded);
-  // A tiny result: its sign, unless terms of both signs, or -0 beside +0, let a rounding order differ.
+  // A tiny result keeps its sign, unless terms of both signs, or -0 beside +0, let a rounding order
+  // differ. Without nonzero terms it is an exact zero, whose IEEE 754 sign no order changes.
   if (plusTerm && minusTerm) return EITHER;
   return minusTerm && plusZero ? EITHER : ONLY(rounded);
 }
@@ -108,7 +105,7 @@ const KEYS: Record<CellType, { i: string; f: string; o: string; c: string; h: st
 };
 
 /** The pre-activation's terms: (w row, x_t), (u row, state), (b, 1). */
-function preActivationTerms(c: FlatCase, gate: string, t: number, j: number, state: ArrayLike<number> | undefined): [number[], number[]] {
+export function preActivationTerms(c: FlatCase, gate: string, t: number, j: number, state: ArrayLike<number> | undefined): [number[], number[]] {
   const { inputs: X, hidden: H } = c;
   const a = [...c.W[`w_${gate}`].subarray(j * X, (j + 1) * X)];
   const b = [...c.S.subarray(t * X, (t + 1) * X)];
@@ -122,7 +119,7 @@ function preActivationTerms(c: FlatCase, gate: string, t: number, j: number, sta
 }
 
 /** The signs a zero at (key, t, j) may have, its formula evaluated on `operands` (T x H by key). */
-function elementSigns(c: FlatCase, operands: FlatOutputs, key: string, t: number, j: number): Signs {
+export function elementSigns(c: FlatCase, operands: FlatOutputs, key: string, t: number, j: number): Signs {
   const names = KEYS[c.cell];
   const H = c.hidden;
   const at = (name: string, step = t) => (step < 0 ? 0 : operands[name][step * H + j]);
@@ -142,8 +139,12 @@ function elementSigns(c: FlatCase, operands: FlatOutputs, key: string, t: number
   } else {
     const [a, b] = preActivationTerms(c, 'cell', t, j, undefined);
     const value = tanh(correctlyRoundedSum(a, b));
-    const signs = value === 0 ? sumSigns(a, b) : ONLY(value);
-    candidates = value !== 0 ? [value] : [...(signs.plus ? [0] : []), ...(signs.minus ? [-0] : [])];
+    if (value !== 0) {
+      candidates = [value];
+    } else {
+      const signs = sumSigns(a, b);
+      candidates = [...(signs.plus ? [0] : []), ...(signs.minus ? [-0] : [])];
+    }
   }
   return candidates.map((cand) => sumSigns([at(names.f), at(names.i)], [at(names.c, t - 1), cand])).reduce(union);
 }
