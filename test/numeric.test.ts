@@ -9,7 +9,7 @@ import { describeVerdict, judge } from '../src/judge/verdict.js';
 import { firstOrderDecided } from '../src/judge/order-decided.js';
 import { stringifyDoubles } from '../src/format/json-writer.js';
 import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
-import { agreement, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
+import { agreement, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
 import { nextAfter, ulpDistance, ulpOf } from '../src/numeric/ulp.js';
 import { SeededRandom } from '../src/numeric/seeded-random.js';
 
@@ -322,9 +322,22 @@ describe('verdicts on NaN and infinities', () => {
     const zeros = { Output: Float64Array.of(0, 0) };
     expect(judge(finite, { Output: [0.25, 0.5] }, zeros, none, spreads(1 / 16, 1 / 8)).worst).toMatchObject({ step: 1, excess: 1 });
     expect(judge(finite, { Output: [0.5, 0.25] }, zeros, none, spreads(1 / 8, 1 / 16)).worst).toMatchObject({ step: 0, excess: 1 });
+    // A larger excess wins over a larger error, and on a full tie the first stays.
+    expect(judge(finite, { Output: [0.25, 0.5] }, zeros, none, spreads(1 / 16, 1 / 16)).worst).toMatchObject({ step: 1, excess: 2 });
+    expect(judge(finite, { Output: [0.25, 0.5] }, zeros, none, spreads(1 / 32, 1 / 8)).worst).toMatchObject({ step: 0, excess: 2 });
+    expect(judge(finite, { Output: [0.5, 0.5] }, zeros, none, spreads(1 / 8, 1 / 8)).worst).toMatchObject({ step: 0, excess: 1 });
     const two = { ...finite, hidden: 2, steps: 2, W: Object.fromEntries(Object.entries(finite.W).map(([k, v]) => [k, Float64Array.from(k.startsWith('u_') ? [0.5, 0.5, 0.5, 0.5] : [v[0], v[0]])])) };
     const verdict = judge(two, { Output: [0.1, 0.2, 0.3, 0.9] }, { Output: Float64Array.of(0.1, 0.2, 0.3, 0.4) }, tol);
     expect(verdict.worst).toMatchObject({ step: 1, unit: 1, actual: 0.9 });
+  });
+
+  it("should judge a float32 implementation's NaN by float32 arithmetic, where NumPy's departs", () => {
+    // 1e39 is +∞ in float32, and 0 · ∞ is NaN: exact float32 arithmetic gives NaN everywhere, where
+    // float64's is finite. A NumPy that computes inf * 0 as 0 (OpenBLAS) departs; the port does not.
+    const overflowing = oneUnit([1e39, 0.25], 0);
+    const verdict = judge(overflowing, { Output: [NaN, NaN] }, { Output: Float64Array.of(0.25, 0.1) }, FLOAT32_TOLERANCE, floor);
+    expect(verdict.kind).toBe('platform-quirk');
+    expect(verdict.quirk).toMatch(/NumPy departs from exact arithmetic .*\(2 elements;/);
   });
 
   it('should count the elements excused by NumPy\'s own moves beside those the order of evaluation explains', () => {
