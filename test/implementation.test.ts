@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lstmType1, lstmType2 } from '../src/index.js';
-import { caseInput, implementationProblems, runImplementation, runImplementations, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
+import { caseInput, ImplementationError, implementationProblems, isFatal, runImplementation, runImplementations, seedKeysOf, type CaseInput, type Implementation, type ImplementationOutputs } from '../src/judge/implementation.js';
 import { toFlatCase } from '../src/judge/flat-case.js';
 import { flattenRows, goldenPasses, judgeGoldenFile, judgeGoldenFileLive, recordedFloor, toleranceOf } from '../src/judge/golden.js';
 import type { FlatCase, Reference } from '../src/judge/flat-case.js';
@@ -60,6 +60,9 @@ describe('runImplementation', () => {
     [{ Output: [[0, 0], null, [0, 0]] }, 'fake: case 7: Output[1]: expected a row of 2 numbers, got null'],
     [{ Output: new Float64Array(5) }, 'fake: case 7: Output: expected 3 x 2 = 6 values, got 5'],
     [{ Output: 'none' }, 'fake: case 7: Output: expected 3 rows of 2 numbers, got string'],
+    [{ Output: null }, 'fake: case 7: Output: expected 3 rows of 2 numbers, got null'],
+    [{ Output: [[0, 0], 5, [0, 0]] }, 'fake: case 7: Output[1]: expected a row of 2 numbers, got number'],
+    [{ Output: [[0, 0], [0, null], [0, 0]] }, 'fake: case 7: Output[1][1]: expected a number, got null'],
     [{ cell_state_vectors: new Float64Array(6) }, 'fake: case 7: missing Output (every implementation must return at least Output)'],
     [{ Output: new Float64Array(6), cell_input: [] }, 'fake: case 7: unknown output key "cell_input"; type1 has Output, Output_gate_activations, input_gate_activations, forget_gate_activations, cell_input_activations, cell_state_vectors'],
     [[], 'fake: case 7: expected an object of outputs by seed key, got an array'],
@@ -276,7 +279,89 @@ describe('runImplementations', () => {
       'fake: case 7: the reply has input_gate_activations besides the keys it declared (Output, cell_state_vectors)',
     );
     await expect(run(declared({ Output: six, input_gate_activations: six }))).rejects.toThrow('the reply lacks cell_state_vectors and has input_gate_activations besides the keys it declared');
+    const three = (reply: unknown): Implementation => ({ ...replying(reply), keys: ['Output', 'cell_state_vectors', 'forget_gate_activations'] });
+    await expect(run(three({ Output: six, input_gate_activations: six, Output_gate_activations: six }))).rejects.toThrow(
+      'the reply lacks cell_state_vectors, forget_gate_activations and has input_gate_activations, Output_gate_activations besides the keys it declared (Output, cell_state_vectors, forget_gate_activations)',
+    );
     expect(Object.keys(await run(declared({ cell_state_vectors: six, Output: six })))).toEqual(['Output', 'cell_state_vectors']);
+  });
+
+  it('should ask one case at a time unless both runBatch and a batch of 2 or more are given', async () => {
+    const asked: string[] = [];
+    const counting = (extra: Partial<Implementation>): Implementation => ({
+      name: 'counting',
+      cells: ['type1', 'type2'],
+      dtype: 'float64',
+      run: (cell, S, W) => {
+        asked.push('run');
+        return own.run(cell, S, W);
+      },
+      ...extra,
+    });
+    const runBatch: Implementation['runBatch'] = (cell, batch) => {
+      asked.push('runBatch');
+      return batch.map(({ S, W }) => own.run(cell, S, W) as ImplementationOutputs);
+    };
+    for (const extra of [{ runBatch }, { batch: 4 }, { runBatch, batch: 1 }]) {
+      asked.length = 0;
+      const { results, fatal } = await runImplementations(counting(extra), cases);
+      expect([fatal, results.every((r) => r !== undefined && !(r instanceof Error))], JSON.stringify(Object.keys(extra))).toEqual([undefined, true]);
+      expect(asked).toEqual(cases.map(() => 'run'));
+    }
+  });
+
+  it('should stop one case at a time at a failure for good, and go on after any other', async () => {
+    let calls = 0;
+    const failing = (fatal: boolean): Implementation => ({
+      ...own,
+      run: () => {
+        calls++;
+        throw Object.assign(new Error('lost'), { fatal });
+      },
+    });
+    const dead = await runImplementations(failing(true), cases);
+    expect([calls, dead.fatal?.fatal, dead.fatal?.message]).toEqual([1, true, 'lstm-parity (scalar): case 0: failed: lost']);
+    expect(dead.results).toHaveLength(cases.length);
+    expect(dead.results.every((r) => r === undefined)).toBe(true);
+    calls = 0;
+    const alive = await runImplementations(failing(false), cases);
+    expect([calls, alive.fatal]).toEqual([cases.length, undefined]);
+    expect(alive.results.every((r) => r instanceof ImplementationError && !r.fatal && (r.cause as Error).message === 'lost')).toBe(true);
+  });
+
+  it('should let an error that is not a reply failure escape, not record it as a case', async () => {
+    const broken = { ...own, cells: undefined } as unknown as Implementation;
+    await expect(runImplementations(broken, cases)).rejects.toThrow(TypeError);
+  });
+
+  it('should keep what a failing batch threw, and what a reply that is an error said, as the cause', async () => {
+    const oom = new Error('out of memory');
+    const thrown = await runImplementations(batching(8, () => { throw oom; }).impl, cases);
+    expect([thrown.results[0] instanceof ImplementationError, (thrown.results[0] as ImplementationError).cause, (thrown.results[0] as ImplementationError).fatal]).toEqual([true, oom, false]);
+    const refused = new Error('no kernel');
+    const replied = await runImplementations(batching(8, (_, batch) => batch.map(() => refused)).impl, cases);
+    expect([(replied.results[0] as ImplementationError).cause, (replied.results[0] as ImplementationError).fatal]).toEqual([refused, false]);
+    const notList = await runImplementations(batching(8, () => ({ Output: [] }) as unknown as unknown[]).impl, cases);
+    expect([notList.fatal?.message, notList.fatal?.fatal]).toEqual(['batching: a batch of 5 type1 cases came back with no list of results', true]);
+    const short = await runImplementations(batching(8, (_, batch) => batch.slice(1)).impl, cases);
+    expect(short.fatal?.fatal).toBe(true);
+  });
+
+  it('should say an error is fatal only when it is an object that says so', () => {
+    expect(new ImplementationError('x').fatal).toBe(false);
+    expect([isFatal({ fatal: true }), isFatal(new ImplementationError('x', true)), isFatal({ fatal: 'yes' }), isFatal({}), isFatal(null), isFatal(undefined), isFatal('fatal')]).toEqual([true, true, false, false, false, false, false]);
+  });
+
+  it('should find nothing wrong with a whole implementation, and name what is wrong with each field alone', () => {
+    const whole = { name: 'ok', cells: ['type2'], dtype: 'float32', run: () => ({}), version: '1.0', close: () => undefined, batch: 2, runBatch: () => [], keys: ['Output', 'cell_state_vectors'] };
+    expect(implementationProblems(whole, 'x')).toEqual([]);
+    expect(implementationProblems({ ...whole, cells: ['type1', 'type2'], keys: ['Output'] }, 'x')).toEqual([]);
+    expect(implementationProblems({ ...whole, cells: [] }, 'x')).toEqual(['x: cells: expected a non-empty list of "type1", "type2", got []']);
+    expect(implementationProblems({ ...whole, cells: ['type1', 'type3'] }, 'x')).toEqual(['x: cells: expected a non-empty list of "type1", "type2", got ["type1","type3"]']);
+    expect(implementationProblems({ ...whole, keys: ['cell_state_vectors'] }, 'x')).toEqual(['x: keys: expected a list of seed keys that includes "Output", got ["cell_state_vectors"]']);
+    expect(implementationProblems({ ...whole, keys: ['Output', 'h'] }, 'x')).toEqual(['x: keys: expected a list of seed keys that includes "Output", got ["Output","h"]']);
+    // A batch that is wrong is one problem, not two: the pairing is checked only on what is left.
+    expect(implementationProblems({ ...whole, batch: 1, runBatch: undefined }, 'x')).toEqual(['x: batch: expected an integer >= 2 (the most cases runBatch takes), got 1']);
   });
 
   it('should refuse batch without runBatch, and a batch under 2', () => {

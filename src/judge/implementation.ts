@@ -192,12 +192,10 @@ export async function runImplementations(impl: Implementation, cases: readonly N
     return { results };
   }
   const order = cases.map((_, k) => k).filter((k) => impl.cells.includes(cases[k].c.cell));
-  for (let k = 0; k < cases.length; k++) {
-    if (impl.cells.includes(cases[k].c.cell)) continue;
-    const fatal = await one(k);
-    if (fatal !== undefined) return { results, fatal };
-  }
-  order.sort((a, b) => (cases[a].c.cell === cases[b].c.cell ? shapeKey(cases[a]).localeCompare(shapeKey(cases[b])) : cases[a].c.cell < cases[b].c.cell ? -1 : 1) || a - b);
+  // A case of a cell it lacks fails at once ("does not implement"), never for good.
+  for (let k = 0; k < cases.length; k++) if (!impl.cells.includes(cases[k].c.cell)) await one(k);
+  // Sorting is stable, so cases of one cell and shape keep their order.
+  order.sort((a, b) => cases[a].c.cell.localeCompare(cases[b].c.cell) || shapeKey(cases[a]).localeCompare(shapeKey(cases[b])));
   for (let start = 0; start < order.length; ) {
     const cell = cases[order[start]].c.cell;
     let end = start;
