@@ -336,12 +336,20 @@ describe('signed zeros: the signs each formula allows', () => {
 
   it("should take type 2's candidate from its formula: each sign a zero may have, or the value it has", () => {
     // ĉ_1 = tanh(1e-200 · 1e-200 - 1e-200 · 2e-200 + b): its zero may be either sign, so c_1 may be too.
-    const mixed = toFlatCase('type2', { S: [[0, 0], [tiny, 2 * tiny]], W: { w_i: [[0, 0]], u_i: [[0]], b_i: [0], w_g: [[0, 0]], u_g: [[0]], b_g: [0], w_o: [[0, 0]], u_o: [[0]], b_o: [0], w_cell: [[tiny, -tiny]], b_cell: [0] } });
+    const mixedInput = { S: [[0, 0], [tiny, 2 * tiny]], W: { w_i: [[0, 0]], u_i: [[0]], b_i: [0], w_g: [[0, 0]], u_g: [[0]], b_g: [0], w_o: [[0, 0]], u_o: [[0]], b_o: [0], w_cell: [[tiny, -tiny]], b_cell: [0] } };
+    const mixed = toFlatCase('type2', mixedInput);
     const ops2 = (changes: Record<string, number[]> = {}): FlatOutputs => {
       const { Output_gate_activations: o, cell_input_activations: _, ...rest } = operands1(changes);
       return { ...rest, output_gate_activations: o };
     };
     expect(elementSigns(mixed, ops2(), 'cell_state_vectors', 1, 0)).toEqual(EITHER);
+    // Either candidate sign gives c_1 the sign of c_0 where c_0 is a number: both candidates agree.
+    expect(elementSigns(mixed, ops2({ cell_state_vectors: [1, 0] }), 'cell_state_vectors', 1, 0)).toEqual(PLUS);
+    expect(elementSigns(mixed, ops2({ cell_state_vectors: [-1, 0] }), 'cell_state_vectors', 1, 0)).toEqual(MINUS);
+    // A candidate zero of one sign only: every term -0 (b = -0), or every term positive.
+    const oneSign = (w: number, b: number) => toFlatCase('type2', { ...mixedInput, W: { ...mixedInput.W, w_cell: [[w, w]], b_cell: [b] } });
+    expect(elementSigns(oneSign(-tiny, -0), ops2(), 'cell_state_vectors', 1, 0)).toEqual(MINUS);
+    expect(elementSigns(oneSign(tiny, 0), ops2({ cell_state_vectors: [0, 0], input_gate_activations: [1, -1] }), 'cell_state_vectors', 1, 0)).toEqual(PLUS);
     // A nonzero ĉ: c_1 = f c_0 + i ĉ with c_0 = ĉ and i = -1 cancels to an exact zero of either sign.
     const half = toFlatCase('type2', { S: [[0, 0], [1, 0]], W: { w_i: [[0, 0]], u_i: [[0]], b_i: [0], w_g: [[0, 0]], u_g: [[0]], b_g: [0], w_o: [[0, 0]], u_o: [[0]], b_o: [0], w_cell: [[0.5, 0]], b_cell: [0] } });
     const value = tanh(0.5);

@@ -77,6 +77,7 @@ describe('runImplementation', () => {
     await expect(run(throwing)).rejects.toThrow('boom: case 7: failed: out of memory');
     await expect(run(replying({}, ['type2']))).rejects.toThrow('fake: case 7: does not implement type1 (it implements type2)');
     await expect(run(replying({}, []))).rejects.toThrow('fake: case 7: does not implement type1 (it implements no cell)');
+    await expect(run(replying({}, ['type2', 'type3' as 'type2']))).rejects.toThrow('fake: case 7: does not implement type1 (it implements type2, type3)');
   });
 
   it('should rebuild S and W from a flat case with the shapes the seed uses', () => {

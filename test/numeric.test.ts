@@ -9,7 +9,7 @@ import { describeVerdict, judge } from '../src/judge/verdict.js';
 import { firstOrderDecided } from '../src/judge/order-decided.js';
 import { stringifyDoubles } from '../src/format/json-writer.js';
 import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
-import { agreement, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, makeTolerance } from '../src/judge/tolerance.js';
+import { agreement, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, makeTolerance, toleranceFor, ulpsFor } from '../src/judge/tolerance.js';
 import { nextAfter, ulpDistance, ulpOf } from '../src/numeric/ulp.js';
 import { SeededRandom } from '../src/numeric/seeded-random.js';
 
@@ -20,6 +20,16 @@ describe('tolerance', () => {
     expect(() => makeTolerance(-1, 0)).toThrowError('rtol: expected a finite number >= 0, got -1');
     expect(() => makeTolerance(0, NaN)).toThrowError('atol: expected a finite number >= 0, got NaN');
     expect(() => makeTolerance(Infinity, 0)).toThrowError('rtol: expected a finite number >= 0, got Infinity');
+  });
+
+  it('should name float32 only where it is not the default, and count ULPs in the precision named', () => {
+    expect(makeTolerance(1e-4, 1e-5, 'float32')).toEqual({ rtol: 1e-4, atol: 1e-5, dtype: 'float32' });
+    expect(makeTolerance(1e-4, 1e-5, 'float64')).toEqual({ rtol: 1e-4, atol: 1e-5 });
+    expect([toleranceFor('float32'), toleranceFor('float64')]).toEqual([FLOAT32_TOLERANCE, FLOAT64_TOLERANCE]);
+    expect(toleranceFor('float32')).toBe(FLOAT32_TOLERANCE);
+    expect(toleranceFor('float64')).toBe(FLOAT64_TOLERANCE);
+    const next32 = 1 + 2 ** -23;
+    expect([ulpsFor(FLOAT32_TOLERANCE)(1, next32), ulpsFor(FLOAT64_TOLERANCE)(1, next32)]).toEqual([1, 2 ** 29]);
   });
 
   it('should classify each pair of values', () => {
@@ -362,6 +372,97 @@ describe('verdicts on NaN and infinities', () => {
     const verdict = judge(infTimesZero, { Output: [NaN, NaN] }, expected, tol, floor);
     expect(verdict.kind).toBe('platform-quirk');
     expect(verdict.quirk).toMatch(/\(2 elements; /);
+  });
+});
+
+describe('pre-activations the order of evaluation decides', () => {
+  const tol = FLOAT64_TOLERANCE;
+  const KEYS = { type1: ['i', 'g', 'o', 'c'], type2: ['i', 'g', 'o', 'cell'] } as const;
+  /** A case with every weight 0 but those given (flat, row-major), S as rows. */
+  const build = (cell: 'type1' | 'type2', H: number, S: number[][], W: Record<string, number[]> = {}) => {
+    const X = S[0]?.length ?? 1;
+    const zeros: Record<string, Float64Array> = {};
+    for (const gate of KEYS[cell]) {
+      zeros[`w_${gate}`] = new Float64Array(H * X);
+      if (gate !== 'cell') zeros[`u_${gate}`] = new Float64Array(H * H);
+      zeros[`b_${gate}`] = new Float64Array(H);
+    }
+    for (const [key, values] of Object.entries(W)) zeros[key] = Float64Array.from(values);
+    return { cell, hidden: H, inputs: X, steps: S.length, S: Float64Array.from(S.flat()), W: zeros };
+  };
+  const huge = 1e308;
+
+  it('should find products that overflow with both signs at the step where they first do, within the steps asked', () => {
+    // Unit 1's forget gate at step 1 only: 48 · -1e308 = -∞ and -452 · -1e308 = +∞.
+    const later = build('type1', 2, [[0.5, 0.5], [-huge, -huge]], { w_g: [0, 0, 48, -452] });
+    expect(firstOrderDecided(later)).toEqual({ step: 1, sums: [{ step: 1, unit: 1, gate: 'g', positive: [-452, -huge], negative: [48, -huge] }] });
+    expect(firstOrderDecided(later, { steps: 1 })).toBeUndefined();
+    expect(firstOrderDecided(later, { steps: 5 })?.step).toBe(1);
+    expect(firstOrderDecided({ ...later, steps: 0, S: new Float64Array(0) })).toBeUndefined();
+    // Weights are read as given in float64, and rounded to float32 in float32.
+    const odd = build('type1', 1, [[huge, huge]], { w_i: [3.1, -4.3] });
+    expect(firstOrderDecided(odd)?.sums).toEqual([{ step: 0, unit: 0, gate: 'i', positive: [3.1, huge], negative: [-4.3, huge] }]);
+    const narrow = build('type1', 1, [[1e30, 1e30]], { w_i: [1.1e9, -2.2e9] });
+    expect(firstOrderDecided(narrow)).toBeUndefined();
+    expect(firstOrderDecided(narrow, { dtype: 'float32' })?.sums).toEqual([{ step: 0, unit: 0, gate: 'i', positive: [Math.fround(1.1e9), Math.fround(1e30)], negative: [Math.fround(-2.2e9), Math.fround(1e30)] }]);
+  });
+
+  it("should read the recurrent products on the state before the step: type 1's h, type 2's c", () => {
+    // Every gate 1 and ĉ = 1 (biases 100), so c_0 = 1 and c_1 = 2, while h stays below 1. At step 2,
+    // w_i x = 1e308 · -10 = -∞; u_i times c_1 = 2 is +∞ (type 2), times h_1 = tanh(2) is not (type 1).
+    const biases = (cell: 'type1' | 'type2') => Object.fromEntries(KEYS[cell].map((gate) => [`b_${gate}`, [100, 100]]));
+    const S = [[0], [0], [-10]];
+    const type2 = build('type2', 2, S, { ...biases('type2'), w_i: [huge, 0], u_i: [huge, 0, 0, 0] });
+    expect(firstOrderDecided(type2)).toEqual({ step: 2, sums: [{ step: 2, unit: 0, gate: 'i', positive: [huge, 2], negative: [huge, -10] }] });
+    const type1 = build('type1', 2, S, { ...biases('type1'), w_i: [huge, 0], u_i: [huge, 0, 0, 0] });
+    expect(firstOrderDecided(type1)).toBeUndefined();
+    // Type 2's candidate has no recurrent term to read.
+    const candidate = build('type2', 1, [[-huge, -huge]], { w_cell: [48, -452] });
+    expect(firstOrderDecided(candidate)?.sums).toEqual([{ step: 0, unit: 0, gate: 'cell', positive: [-452, -huge], negative: [48, -huge] }]);
+  });
+
+  it("should leave out sums with ∞ · 0 in them, and sums whose infinities all come from infinite inputs, but not one that mixes both kinds", () => {
+    expect(firstOrderDecided(build('type1', 1, [[-huge, -huge, Infinity]], { w_g: [48, -452, 0] }))).toBeUndefined();
+    expect(firstOrderDecided(build('type1', 1, [[Infinity, -Infinity]], { w_g: [1, 1] }))).toBeUndefined();
+    expect(firstOrderDecided(build('type1', 1, [[Infinity, -huge]], { w_g: [1, 48] }))?.sums).toEqual([{ step: 0, unit: 0, gate: 'g', positive: [1, Infinity], negative: [48, -huge] }]);
+    // In float32 the states are float32's too. With c_1 = 2, 3e38 · 2 and 3e38 · -10 overflow there
+    // at step 2; but where S starts with 1e39, which is ∞ in float32 (0 · ∞ = NaN in the other
+    // gates), every state after it is NaN, and no product is judged, finite as float64's states are.
+    const gates = { b_i: [100], b_g: [100], b_o: [100], b_cell: [100], w_i: [3e38], u_i: [3e38] };
+    const f32 = build('type2', 1, [[0], [0], [-10]], gates);
+    expect(firstOrderDecided(f32, { dtype: 'float32' })).toEqual({ step: 2, sums: [{ step: 2, unit: 0, gate: 'i', positive: [Math.fround(3e38), 2], negative: [Math.fround(3e38), -10] }] });
+    expect(firstOrderDecided(build('type2', 1, [[1e39], [0], [-10]], gates), { dtype: 'float32' })).toBeUndefined();
+  });
+
+  it('should excuse only the elements an order-decided sum reaches: its step and unit, its gate, an infinity\'s activation', () => {
+    const f = 'forget_gate_activations';
+    const flat = (...keys: string[]) => ({ stepSpread: Object.fromEntries(keys.map((key) => [key, new Float64Array(2)])) });
+    // Decided at step 1 in unit 1: a difference at step 0 comes before it, wherever the next one is.
+    const later = build('type1', 2, [[0.5, 0.5], [-huge, -huge]], { w_g: [0, 0, 48, -452] });
+    expect(judge(later, { [f]: [0.5, 0, 0.5, 0] }, { [f]: Float64Array.of(0.5, 0.5, 0.5, 1) }, tol, flat(f)).kind).toBe('port-bug');
+    expect(judge(later, { [f]: [0.5, 0.5, 0.5, 0] }, { [f]: Float64Array.of(0.5, 0.5, 0.5, 1) }, tol, flat(f)).kind).toBe('ill-conditioned');
+    // At the decided step: σ(±∞) in another unit, or in another gate of the unit, is not excused.
+    expect(judge(later, { [f]: [0.5, 0.5, 0, 0] }, { [f]: Float64Array.of(0.5, 0.5, 0.5, 1) }, tol, flat(f)).kind).toBe('port-bug');
+    const i = 'input_gate_activations';
+    expect(judge(later, { [i]: [0.5, 0.5, 0.5, 0] }, { [i]: Float64Array.of(0.5, 0.5, 0.5, 0.5) }, tol, flat(i)).kind).toBe('port-bug');
+    // A NaN there is one legitimate answer too, beside a value that differs.
+    expect(judge(later, { [f]: [0.5, 0.5, 0.5, NaN], Output: [0, 0, 0, 0.9] }, { [f]: Float64Array.of(0.5, 0.5, 0.5, 1), Output: Float64Array.of(0, 0, 0, 0.1) }, tol, flat(f, 'Output')).kind).toBe('ill-conditioned');
+    // The state and output read the unit's gates: c every gate but o, h every gate.
+    const c = 'cell_state_vectors';
+    expect(judge(later, { [c]: [0, 0, 0, 0.9] }, { [c]: Float64Array.of(0, 0, 0, 0.1) }, tol, flat(c)).kind).toBe('ill-conditioned');
+    const viaO = build('type1', 2, [[0.5, 0.5], [-huge, -huge]], { w_o: [0, 0, 48, -452] });
+    expect(judge(viaO, { [c]: [0, 0, 0, 0.9] }, { [c]: Float64Array.of(0, 0, 0, 0.1) }, tol, flat(c)).kind).toBe('port-bug');
+    expect(judge(viaO, { Output: [0, 0, 0, 0.9] }, { Output: Float64Array.of(0, 0, 0, 0.1) }, tol, flat('Output')).kind).toBe('ill-conditioned');
+    // A candidate is tanh: ±1 is an infinity's, 0 is not.
+    const ĉ = 'cell_input_activations';
+    const viaC = build('type1', 2, [[0.5, 0.5], [-huge, -huge]], { w_c: [0, 0, 48, -452] });
+    for (const [port, numpy] of [[-1, 1], [1, -1]]) {
+      expect(judge(viaC, { [ĉ]: [0, 0, 0, port] }, { [ĉ]: Float64Array.of(0, 0, 0, numpy) }, tol, flat(ĉ)).kind, `${port}`).toBe('ill-conditioned');
+    }
+    expect(judge(viaC, { [ĉ]: [0, 0, 0, 0] }, { [ĉ]: Float64Array.of(0, 0, 0, 1) }, tol, flat(ĉ)).kind).toBe('port-bug');
+    // Overflow is the working precision's: a float32 port's is judged in float32.
+    const narrow = build('type1', 1, [[1e30, 1e30]], { w_g: [1.1e9, -2.2e9] });
+    expect(judge(narrow, { [f]: [1] }, { [f]: Float64Array.of(0) }, FLOAT32_TOLERANCE, flat(f)).kind).toBe('ill-conditioned');
   });
 });
 

@@ -51,7 +51,6 @@ const GATES = { type1: ['i', 'g', 'o', 'c'], type2: ['i', 'g', 'o', 'cell'] } as
 export function firstOrderDecided(c: Pick<FlatCase, 'cell' | 'steps' | 'inputs' | 'hidden' | 'S' | 'W'>, options: { steps?: number; dtype?: Dtype } = {}): OrderDecided | undefined {
   const { cell, inputs: X, hidden: H } = c;
   const T = Math.min(options.steps ?? c.steps, c.steps);
-  if (T === 0) return undefined;
   const r = options.dtype === 'float32' ? Math.fround : (x: number) => x;
   const S = options.dtype === 'float32' ? c.S.map(Math.fround) : c.S;
   const W = options.dtype === 'float32' ? Object.fromEntries(Object.entries(c.W).map(([key, values]) => [key, values.map(Math.fround)])) : c.W;

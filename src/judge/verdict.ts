@@ -189,10 +189,10 @@ const GATE_OF_KEY: Record<string, string> = {
   cell_input_activations: 'c',
 };
 
-/** σ or tanh of +∞, -∞ and NaN: the only values an order-decided gate can legitimately hold. */
+/** σ or tanh (type 1's candidate; type 2 traces none) of +∞, -∞ and NaN: the only values an order-decided gate can legitimately hold. */
 function activationOfInfinities(gate: string, x: number): boolean {
   if (Number.isNaN(x)) return true;
-  return gate === 'c' || gate === 'cell' ? x === 1 || x === -1 : x === 0 || x === 1;
+  return gate === 'c' ? x === 1 || x === -1 : x === 0 || x === 1;
 }
 
 /**
