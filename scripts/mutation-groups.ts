@@ -55,7 +55,7 @@ function mutatedFiles(root: string): string[] {
 }
 
 /** Whether a group's pattern (a path, or a folder followed by `**\/*.ts`) matches a file. */
-function matches(pattern: string, file: string): boolean {
+export function matches(pattern: string, file: string): boolean {
   return pattern.endsWith('/**/*.ts') ? file.startsWith(pattern.slice(0, -'**/*.ts'.length)) && file.endsWith('.ts') : file === pattern;
 }
 
