@@ -184,6 +184,10 @@ describe('verdict lines', () => {
     expect(describeVerdict({ kind: 'ill-conditioned', comparison, evaluationOrder: 1 })).toBe(
       "ill-conditioned: 1 element NaN or infinite in one and not the other, where products overflow and the order of evaluation decides: products rounded before they are summed give the implementation's",
     );
+    const orderDecided = { step: 1, sums: [{ step: 1, unit: 2, gate: 'g', positive: [-2, -1e308] as const, negative: [3, -1e308] as const }] };
+    expect(describeVerdict({ kind: 'ill-conditioned', comparison, orderDecided })).toBe(
+      'ill-conditioned: 3/8 elements differ, from step 1 on, where products overflow with both signs in a pre-activation (forget gate of unit 2: -2 x -1e+308 = +inf and 3 x -1e+308 = -inf): the order of evaluation decides whether it is +inf, -inf or NaN',
+    );
     expect(describeVerdict({ kind: 'ill-conditioned', comparison, classMoved: 3 })).toBe(
       "ill-conditioned: 3/8 elements differ where NumPy's own output turns NaN or infinite or back under 1-ULP perturbations of its inputs and activations",
     );
