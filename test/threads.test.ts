@@ -530,3 +530,54 @@ describe("threads whose Node workers misbehave (worker_threads' Worker changed)"
     expect(warn.mock.calls).toEqual([['lstm-parity: threads(3) is running on one thread: a worker thread did not start within 10 s']]);
   }, 30_000);
 });
+
+describe('threads in a browser page whose workers run (Node workers behind a faked Worker)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it("should never block the page's main thread, spinning while the workers run, with the bits of one thread", async () => {
+    const real = process.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
+    const running: import('node:worker_threads').Worker[] = [];
+    // Each worker runs the program it is given (the blob's text) on the data posted to it, and
+    // reports ready once the program has its kernel, as a browser's worker does.
+    class PageWorker extends EventTarget {
+      private readonly program: Promise<string>;
+      constructor(url: string) {
+        super();
+        this.program = resolveObjectURL(url)!.text();
+      }
+      postMessage(data: { control: SharedArrayBuffer }): void {
+        void this.program.then((text) => {
+          running.push(new real.Worker(text, { eval: true, workerData: data }));
+          const wait = Atomics.waitAsync(new Int32Array(data.control), 1, 0);
+          void (wait.async ? wait.value : Promise.resolve()).then(() => this.dispatchEvent(new MessageEvent('message', { data: 'lstm-parity:ready' })));
+        });
+      }
+      terminate(): void {
+        for (const worker of running) void worker.terminate();
+      }
+    }
+    const builtin = process.getBuiltinModule.bind(process);
+    vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:worker_threads' ? undefined : builtin(id))) as typeof process.getBuiltinModule);
+    vi.stubGlobal('Worker', PageWorker);
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('window', {});
+    const cells = await freshPackage();
+    const { BatchThreads } = await import('../src/cells/threads.js');
+    const { releaseThreads } = await import('../src/cells/prepared.js');
+    const W = type2Weights(8, 3);
+    const P = cells.prepareWeights('type2', W, { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(2);
+    // As on a page's main thread, where Atomics.wait throws.
+    vi.spyOn(Atomics, 'wait').mockImplementation(() => {
+      throw new TypeError('Atomics.wait cannot be called in this context');
+    });
+    const step = vi.spyOn(BatchThreads.prototype, 'step');
+    const S = batch(4, 5, 3, 12);
+    expect(plain(cells.lstmType2Batch(S, P))).toEqual(plain(cells.lstmType2Batch(S, cells.prepareWeights('type2', W))));
+    expect(step).toHaveBeenCalled();
+    releaseThreads(P);
+  });
+});
