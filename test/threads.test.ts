@@ -338,6 +338,18 @@ describe('where threads can run, told apart', () => {
     expect([P.backend, P.threads, P.batchThreads]).toEqual(['wasm', 1, null]);
   });
 
+  it('should split a batch of one over threads by rows, as the sequence it is', () => {
+    const W = type1Weights(96, 3);
+    const two = prepareWeights('type1', W, { threads: threads(2) });
+    const S = batch(1, 3, 3, 13);
+    const split = vi.spyOn(BatchThreads.prototype, 'splitDots');
+    expect(plain(lstmType1Batch(S, two))).toEqual(plain(lstmType1Batch(S, prepareWeights('type1', W))));
+    // One chunk's projections and 3 steps' recurrent products.
+    expect(split).toHaveBeenCalledTimes(4);
+    split.mockRestore();
+    releaseThreads(two);
+  });
+
   it("should hand no rows to the threads past a split product's last panel", () => {
     // 4H = 384 rows over 26 threads: shares of 16 rows, so the 24 first threads take them all and
     // the last two get none (the 25th would start at row 384, the 26th at 400).
