@@ -563,8 +563,10 @@ describe('threads in a browser page whose workers run (Node workers behind a fak
       postMessage(data: { control: SharedArrayBuffer }): void {
         void this.program.then((text) => {
           running.push(new real.Worker(text, { eval: true, workerData: data }));
-          const wait = Atomics.waitAsync(new Int32Array(data.control), 1, 0);
-          void (wait.async ? wait.value : Promise.resolve()).then(() => this.dispatchEvent(new MessageEvent('message', { data: 'lstm-parity:ready' })));
+          // Atomics.waitAsync (ES2024; Node has it) is missing from this package's target library.
+          const { waitAsync } = Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: unknown } };
+          const wait = waitAsync(new Int32Array(data.control), 1, 0);
+          void (wait.async ? (wait.value as Promise<unknown>) : Promise.resolve()).then(() => this.dispatchEvent(new MessageEvent('message', { data: 'lstm-parity:ready' })));
         });
       }
       terminate(): void {
