@@ -186,6 +186,18 @@ describe('the WebAssembly lanes and the JavaScript twins', () => {
       else expect(Array.from(i32.subarray(4 * k, 4 * k + 4)), c.name).toEqual(c.i32);
     });
   });
+
+  it('should give the constants the names the text loads them by, in a fresh load of the module', async () => {
+    // The names are set once, when the module loads: loaded afresh here, the names are those the module gives now.
+    vi.resetModules();
+    const fresh = await import('../src/cells/wasm-dots.js');
+    const wat = readFileSync(join(packageRoot(), 'src', 'cells', 'wasm', 'dots.wat'), 'utf8');
+    const loads = [...wat.matchAll(/\(v128\.load offset=(\d+) \(i32\.const 0\)\) \(;(\w+);\)/g)];
+    const byName = new Map(fresh.KERNEL_CONSTANTS.map((c, k) => [c.name, fresh.CONSTANTS_AT + 16 * k]));
+    expect(byName.size).toBe(fresh.KERNEL_CONSTANTS.length);
+    for (const [, offset, name] of loads) expect(Number(offset), name).toBe(byName.get(name));
+    expect(new Set(loads.map((m) => m[2]))).toEqual(new Set(byName.keys()));
+  });
 });
 
 describeWithNumpy('accuracy against mpmath, on fresh arguments', () => {

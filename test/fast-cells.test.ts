@@ -86,6 +86,17 @@ describe("trace 'output'", () => {
     expect(P.workspace.wx.length).toBeLessThanOrEqual(64 * 4 * H);
   });
 
+  it("should show the input projections in the WebAssembly workspace's wx, as the JavaScript workspace holds them", () => {
+    const [H, X, T] = [4, 3, 6];
+    const W = type1Weights(H, X);
+    const wasm = prepareWeights('type1', W, { backend: 'wasm' });
+    const scalar = prepareWeights('type1', W, { backend: 'scalar' });
+    lstmType1(sequence(T, X), wasm);
+    lstmType1(sequence(T, X), scalar);
+    expect(wasm.workspace.wx.length).toBe(T * 4 * H);
+    expect(Array.from(wasm.workspace.wx)).toEqual(Array.from(scalar.workspace.wx));
+  });
+
   it('should never let one small result share memory with another', () => {
     const P = prepareWeights('type2', type2Weights(3, 2));
     const first = lstmType2(sequence(4, 2, 5), P, { trace: 'output' });

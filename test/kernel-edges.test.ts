@@ -175,3 +175,18 @@ describe('the WebAssembly dots kernel, called directly', () => {
     }
   });
 });
+
+describe('the memory of a WebAssembly kernel', () => {
+  it.skipIf(!wasmSimdAvailable())('should grow to the first page boundary at or past the bytes asked for, and never shrink', () => {
+    const { memory } = instantiateDots();
+    const have = memory.buffer.byteLength;
+    growTo(memory, have);
+    expect(memory.buffer.byteLength).toBe(have);
+    growTo(memory, have + 1);
+    expect(memory.buffer.byteLength).toBe(have + 65536);
+    growTo(memory, have + 3 * 65536);
+    expect(memory.buffer.byteLength).toBe(have + 3 * 65536);
+    growTo(memory, 10);
+    expect(memory.buffer.byteLength).toBe(have + 3 * 65536);
+  });
+});

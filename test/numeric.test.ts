@@ -10,7 +10,7 @@ import { firstOrderDecided } from '../src/judge/order-decided.js';
 import { stringifyDoubles } from '../src/format/json-writer.js';
 import { compareKey, compareTraces, formatComparison } from '../src/judge/compare.js';
 import { agreement, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, makeTolerance, toleranceFor, ulpsFor } from '../src/judge/tolerance.js';
-import { nextAfter, ulpDistance, ulpOf } from '../src/numeric/ulp.js';
+import { nextAfter, nextAfter32, ulpDistance, ulpDistance32, ulpOf } from '../src/numeric/ulp.js';
 import { SeededRandom } from '../src/numeric/seeded-random.js';
 
 describe('tolerance', () => {
@@ -77,6 +77,40 @@ describe('ULP distances and neighbours', () => {
     expect(nextAfter(-0, 'down')).toBe(-5e-324);
     expect(nextAfter(NaN, 'up')).toBeNaN();
     expect(nextAfter(-Infinity, 'up')).toBe(-Infinity);
+  });
+
+  it('should count float32 steps between values rounded to float32, across zero too', () => {
+    expect(ulpDistance32(1, 1 + 2 ** -23)).toBe(1);
+    expect(ulpDistance32(-1, -1 - 2 ** -23)).toBe(1);
+    expect(ulpDistance32(2 ** -149, -(2 ** -149))).toBe(2);
+    expect(ulpDistance32(0, -0)).toBe(0);
+    // Across zero the distances to zero add: 1 is 0x3f800000 float32s above +0.
+    expect(ulpDistance32(1, -1)).toBe(2 * 0x3f800000);
+    expect(ulpDistance32(-1, -2)).toBe(2 ** 23);
+    // Both round to the float32 1 first.
+    expect(ulpDistance32(1 + 2 ** -30, 1 - 2 ** -30)).toBe(0);
+    expect(ulpDistance32(NaN, 1)).toBeNaN();
+    expect(ulpDistance32(1, NaN)).toBeNaN();
+    expect(ulpDistance32(Infinity, 1)).toBe(Infinity);
+    expect(ulpDistance32(1, -Infinity)).toBe(Infinity);
+    expect(ulpDistance32(Infinity, Infinity)).toBe(0);
+    // 1e39 is past the largest float32, so it rounds to Infinity.
+    expect(ulpDistance32(1e39, Infinity)).toBe(0);
+  });
+
+  it('should step to the float32 neighbours of the float32 nearest a value', () => {
+    expect(nextAfter32(1, 'up')).toBe(1 + 2 ** -23);
+    expect(nextAfter32(1, 'down')).toBe(1 - 2 ** -24);
+    expect(nextAfter32(-1, 'up')).toBe(-1 + 2 ** -24);
+    expect(nextAfter32(-1, 'down')).toBe(-1 - 2 ** -23);
+    expect(nextAfter32(1 + 2 ** -30, 'up')).toBe(1 + 2 ** -23);
+    expect(nextAfter32(0, 'up')).toBe(2 ** -149);
+    expect(nextAfter32(0, 'down')).toBe(-(2 ** -149));
+    expect(nextAfter32(-0, 'up')).toBe(2 ** -149);
+    expect(nextAfter32(2 ** -149, 'down')).toBe(0);
+    expect(nextAfter32(NaN, 'up')).toBeNaN();
+    expect(nextAfter32(Infinity, 'up')).toBe(Infinity);
+    expect(nextAfter32(-Infinity, 'down')).toBe(-Infinity);
   });
 });
 

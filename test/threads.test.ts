@@ -6,11 +6,13 @@
  * Content-Security-Policy) is faked here with a Worker that fires its error event; the real one
  * is test/threads-browser.test.ts.
  */
+import { resolveObjectURL } from 'node:buffer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchThreads, threads, threadsAvailable } from '../src/cells/threads.js';
 import { SPLIT_MIN_ROWS } from '../src/cells/driver.js';
 import { lstmType1, lstmType1Batch, lstmType2, lstmType2Batch, prepareWeights, type LstmOutputTrace, type LstmTrace } from '../src/index.js';
 import { type1Weights, type2Weights } from './helpers/weights.js';
+import { releaseThreads } from '../src/cells/prepared.js';
 
 function batch(B: number, T: number, X: number, seed: number): number[][][] {
   return Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => Array.from({ length: X }, (_, k) => Math.sin(seed + 7 * b + 3 * t + k))));
@@ -107,29 +109,51 @@ describe('threads for batches', () => {
   });
 });
 
-/** A browser's Worker, faked: it fails to start (as under a Content-Security-Policy) or starts and reports ready. */
-function fakeBrowser(outcome: 'csp' | 'csp-only' | 'error' | 'ready') {
+type Outcome = 'csp' | 'csp-only' | 'error' | 'ready' | 'ready-then-error' | 'chatter-then-error';
+
+/**
+ * A browser's Worker, faked: it fails to start (as under a Content-Security-Policy) or starts and
+ * reports ready; `outcome` may name each spawned worker's in turn. 'ready-then-error' reports ready
+ * and fires an error event later; 'chatter-then-error' posts a message that is not the ready one,
+ * then fails.
+ */
+function fakeBrowser(outcomes: Outcome | readonly Outcome[]) {
+  const terminated: string[] = [];
+  const blobs: Promise<{ type: string; text: string }>[] = [];
   const spawned: string[] = [];
   const policyListeners: ((event: { effectiveDirective: string; blockedURI: string }) => void)[] = [];
   class FakeWorker extends EventTarget {
+    private readonly outcome: Outcome;
     constructor(url: string) {
       super();
+      const outcome = typeof outcomes === 'string' ? outcomes : outcomes[spawned.length];
+      this.outcome = outcome;
       spawned.push(url);
+      // What the page gave the worker to run: a blob: URL of its program.
+      const blob = resolveObjectURL(url);
+      if (blob !== undefined) blobs.push(blob.text().then((text) => ({ type: blob.type, text })));
       // As Chromium does: the constructor returns, and the violation and the error come later.
       setTimeout(() => {
         if (outcome === 'ready') return;
+        if (outcome === 'ready-then-error') {
+          setTimeout(() => this.dispatchEvent(new Event('error')), 10);
+          return;
+        }
+        if (outcome === 'chatter-then-error') this.dispatchEvent(new MessageEvent('message', { data: 'hello' }));
         if (outcome === 'csp' || outcome === 'csp-only') for (const listener of policyListeners) listener({ effectiveDirective: 'worker-src', blockedURI: 'blob' });
         if (outcome !== 'csp-only') this.dispatchEvent(new Event('error'));
       }, 5);
     }
     postMessage(data: { control: SharedArrayBuffer }): void {
-      if (outcome !== 'ready') return;
+      if (this.outcome !== 'ready' && this.outcome !== 'ready-then-error') return;
       setTimeout(() => {
         Atomics.store(new Int32Array(data.control), 1, 1);
         this.dispatchEvent(new MessageEvent('message', { data: 'lstm-parity:ready' }));
       }, 5);
     }
-    terminate(): void {}
+    terminate(): void {
+      terminated.push(this.outcome);
+    }
   }
   const builtin = process.getBuiltinModule.bind(process);
   vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:worker_threads' ? undefined : builtin(id))) as typeof process.getBuiltinModule);
@@ -141,7 +165,7 @@ function fakeBrowser(outcome: 'csp' | 'csp-only' | 'error' | 'ready') {
     if (type === 'securitypolicyviolation') policyListeners.push(listener);
   });
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  return { spawned, warn };
+  return { spawned, warn, policyListeners, terminated, blobs };
 }
 
 /** The package as a page loads it, fresh: which workers failed is remembered per page. */
@@ -248,5 +272,326 @@ describe('threads demanded where they cannot run', () => {
     );
     const P = prepareWeights('type1', type1Weights(4, 2), { threads: threads(2) });
     expect([P.threads, await P.threadsReady]).toEqual([1, 1]);
+  });
+});
+
+describe('where threads can run, told apart', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  /** No host for threads: no node:worker_threads, and (unless given) no Worker. */
+  function noNodeThreads() {
+    const builtin = process.getBuiltinModule.bind(process);
+    vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:worker_threads' ? undefined : builtin(id))) as typeof process.getBuiltinModule);
+  }
+  const demand = (cells: typeof import('../src/index.js')) => () => cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2, { required: true }) });
+
+  it('should take an engine without Atomics for one without SharedArrayBuffer', async () => {
+    const cells = await freshPackage();
+    vi.stubGlobal('Atomics', undefined);
+    expect(cells.threadsAvailable()).toBe(false);
+    expect(demand(cells)).toThrow(/cannot run: this engine has no SharedArrayBuffer \(a browser page needs cross-origin isolation/);
+  });
+
+  it("should say so where the threads' kernel (shared memory) cannot compile though the plain one can", async () => {
+    const { DOTS_SHARED_WASM_BASE64 } = await import('../src/cells/wasm/dots-module.js');
+    const shared = atob(DOTS_SHARED_WASM_BASE64).length;
+    const validate = WebAssembly.validate.bind(WebAssembly);
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => (bytes as Uint8Array).length !== shared && validate(bytes));
+    const cells = await freshPackage();
+    expect(cells.wasmSimdAvailable()).toBe(true);
+    expect(cells.threadsAvailable()).toBe(false);
+    expect(cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) }).threads).toBe(1);
+    expect(demand(cells)).toThrow("lstm-parity: threads(2, { required: true }) cannot run: this engine cannot compile the threads' WebAssembly kernel (shared memory and SIMD)");
+  });
+
+  it('should find no threads without worker_threads, nor without any of Worker, Blob, URL and cross-origin isolation', async () => {
+    const cells = await freshPackage();
+    noNodeThreads();
+    expect(cells.threadsAvailable()).toBe(false);
+    expect(demand(cells)).toThrow('lstm-parity: threads(2, { required: true }) cannot run: this engine has no worker threads (a browser page needs cross-origin isolation for them)');
+    class Worker {}
+    const page = { Worker, Blob, URL, crossOriginIsolated: true };
+    const cases: [string, Partial<typeof page>][] = [
+      ['no Worker', { Worker: undefined }],
+      ['no Blob', { Blob: undefined }],
+      ['no URL', { URL: undefined }],
+      ['no cross-origin isolation', { crossOriginIsolated: false }],
+      ['cross-origin isolation not true', { crossOriginIsolated: 'yes' as never }],
+    ];
+    for (const [what, change] of cases) {
+      for (const [name, value] of Object.entries({ ...page, ...change })) vi.stubGlobal(name, value);
+      expect(cells.threadsAvailable(), what).toBe(false);
+      vi.unstubAllGlobals();
+    }
+    for (const [name, value] of Object.entries(page)) vi.stubGlobal(name, value);
+    expect(cells.threadsAvailable()).toBe(true);
+  });
+
+  it('should read threads(n, null) as a wish, and keep one thread asked for out of the threads, demanded or not', () => {
+    expect(threads(2, null as never).required).toBe(false);
+    expect(prepareWeights('type1', type1Weights(4, 2), { threads: threads(1) }).batchThreads).toBeNull();
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    const P = prepareWeights('type1', type1Weights(4, 2), { threads: threads(1, { required: true }) });
+    expect([P.backend, P.threads, P.batchThreads]).toEqual(['wasm', 1, null]);
+  });
+
+  it('should split a batch of one over threads by rows, as the sequence it is', () => {
+    const W = type1Weights(96, 3);
+    const two = prepareWeights('type1', W, { threads: threads(2) });
+    const S = batch(1, 3, 3, 13);
+    const split = vi.spyOn(BatchThreads.prototype, 'splitDots');
+    expect(plain(lstmType1Batch(S, two))).toEqual(plain(lstmType1Batch(S, prepareWeights('type1', W))));
+    // One chunk's projections and 3 steps' recurrent products.
+    expect(split).toHaveBeenCalledTimes(4);
+    split.mockRestore();
+    releaseThreads(two);
+  });
+
+  it("should hand no rows to the threads past a split product's last panel", () => {
+    // 4H = 384 rows over 26 threads: shares of 16 rows, so the 24 first threads take them all and
+    // the last two get none (the 25th would start at row 384, the 26th at 400).
+    const W = type1Weights(96, 3);
+    const many = prepareWeights('type1', W, { threads: threads(26) });
+    expect(many.threads).toBe(26);
+    const S = batch(1, 3, 3, 11)[0];
+    expect(plain([lstmType1(S, many)])).toEqual(plain([lstmType1(S, prepareWeights('type1', W))]));
+    releaseThreads(many);
+  });
+});
+
+describe('threads in a browser page, faked further', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('should watch the page for policy violations once, and do without addEventListener', async () => {
+    const { policyListeners } = fakeBrowser('ready');
+    const cells = await freshPackage();
+    for (let k = 0; k < 3; k++) expect(cells.threadsAvailable()).toBe(true);
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(2);
+    expect(policyListeners).toHaveLength(1);
+    vi.resetModules();
+    vi.stubGlobal('addEventListener', undefined);
+    const fresh = await import('../src/index.js');
+    expect(fresh.threadsAvailable()).toBe(true);
+  });
+
+  it('should ignore violations of other directives or of other URLs than blob:', async () => {
+    const { policyListeners, warn } = fakeBrowser('ready');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    for (const listener of policyListeners) {
+      listener({ effectiveDirective: 'script-src', blockedURI: 'blob' });
+      listener({ effectiveDirective: 'worker-src', blockedURI: 'https://example.com/w.js' });
+    }
+    expect(await P.threadsReady).toBe(2);
+    expect([P.threads, cells.threadsAvailable()]).toEqual([2, true]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('should give the workers their program as a JavaScript blob, and end each failed worker once', async () => {
+    const { blobs, terminated, warn } = fakeBrowser(['error', 'error']);
+    const revoke = vi.spyOn(URL, 'revokeObjectURL');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(3) });
+    expect(await P.threadsReady).toBe(1);
+    const programs = await Promise.all(blobs);
+    expect(programs).toHaveLength(2);
+    for (const { type, text } of programs) {
+      expect(type).toBe('text/javascript');
+      expect(text).toContain('self.onmessage = (event) => start(event.data');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(terminated).toEqual(['error', 'error']);
+    expect(revoke).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('should do without URL.revokeObjectURL', async () => {
+    fakeBrowser('error');
+    const cells = await freshPackage();
+    vi.stubGlobal('URL', { createObjectURL: URL.createObjectURL.bind(URL) });
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(1);
+  });
+
+  it('should wait for every worker: one thread when any fails, though another started', async () => {
+    fakeBrowser(['ready', 'error']);
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(3) });
+    expect(await P.threadsReady).toBe(1);
+    expect(P.threads).toBe(1);
+  });
+
+  it('should take only its ready message for a start, and forget a worker once started', async () => {
+    fakeBrowser('chatter-then-error');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(1);
+    vi.restoreAllMocks();
+    vi.unstubAllGlobals();
+    fakeBrowser('ready-then-error');
+    const again = await freshPackage();
+    const Q = again.prepareWeights('type1', type1Weights(4, 2), { threads: again.threads(2) });
+    expect(await Q.threadsReady).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect([Q.threads, again.threadsAvailable()]).toEqual([2, true]);
+  });
+
+  it('should warn once a page, though two weights fail at once', async () => {
+    const { warn } = fakeBrowser('error');
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(2) });
+    const Q = cells.prepareWeights('type2', type2Weights(4, 2), { threads: cells.threads(2) });
+    expect([await P.threadsReady, await Q.threadsReady]).toEqual([1, 1]);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
+
+/**
+ * Node's worker_threads with its Worker changed: a worker given another program (`source`), or
+ * another module in place of the kernel (`module`), each by the index of the worker spawned.
+ * Records the workers ended.
+ */
+function fakeNodeWorkers(change: { source?: (k: number) => string | undefined; module?: (k: number) => object | undefined }) {
+  const builtin = process.getBuiltinModule.bind(process);
+  const real = builtin('node:worker_threads') as typeof import('node:worker_threads');
+  let spawned = 0;
+  const terminated: number[] = [];
+  class Worker extends real.Worker {
+    private readonly k: number;
+    constructor(source: string, options: { workerData: { module: object } }) {
+      const k = spawned++;
+      const module = change.module?.(k);
+      super(change.source?.(k) ?? source, { ...options, eval: true, workerData: module === undefined ? options.workerData : { ...options.workerData, module } });
+      this.k = k;
+    }
+    override terminate() {
+      terminated.push(this.k);
+      return super.terminate();
+    }
+  }
+  vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:worker_threads' ? { ...real, Worker } : builtin(id))) as typeof process.getBuiltinModule);
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  return { terminated, warn };
+}
+
+/** A module with batchRun and dots that trap, as a kernel whose job fails. */
+const TRAPPING_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // one type: () -> ()
+  0x03, 0x03, 0x02, 0x00, 0x00, // two functions of it
+  0x07, 0x13, 0x02, 0x08, ...new TextEncoder().encode('batchRun'), 0x00, 0x00, 0x04, ...new TextEncoder().encode('dots'), 0x00, 0x01,
+  0x0a, 0x09, 0x02, 0x03, 0x00, 0x00, 0x0b, 0x03, 0x00, 0x00, 0x0b, // both bodies: unreachable
+]);
+
+describe("threads whose Node workers misbehave (worker_threads' Worker changed)", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('should end every worker when the threads are released, and run on one thread after, with the same bits', async () => {
+    const { terminated } = fakeNodeWorkers({});
+    const cells = await freshPackage();
+    const { releaseThreads } = await import('../src/cells/prepared.js');
+    const W = type1Weights(8, 3);
+    const P = cells.prepareWeights('type1', W, { threads: cells.threads(3) });
+    expect(P.threads).toBe(3);
+    const S = batch(5, 4, 3, 8);
+    const one = plain(cells.lstmType1Batch(S, cells.prepareWeights('type1', W)));
+    expect(plain(cells.lstmType1Batch(S, P))).toEqual(one);
+    releaseThreads(P);
+    expect(terminated.sort()).toEqual([0, 1]);
+    expect(P.threads).toBe(1);
+    expect(plain(cells.lstmType1Batch(S, P))).toEqual(one);
+  });
+
+  it('should fall back to one thread, saying why, where a worker cannot instantiate the kernel', async () => {
+    const { warn } = fakeNodeWorkers({ module: () => ({}) });
+    const cells = await freshPackage();
+    const W = type2Weights(8, 3);
+    const P = cells.prepareWeights('type2', W, { threads: cells.threads(2) });
+    const S = batch(4, 3, 3, 9);
+    expect(plain(cells.lstmType2Batch(S, P))).toEqual(plain(cells.lstmType2Batch(S, cells.prepareWeights('type2', W))));
+    expect(P.threads).toBe(1);
+    expect(warn.mock.calls).toEqual([['lstm-parity: threads(2) is running on one thread: a worker thread could not instantiate the WebAssembly kernel']]);
+  });
+
+  it("should throw where a worker's job fails, in a batch and in a long sequence's split products", async () => {
+    fakeNodeWorkers({ module: () => new WebAssembly.Module(TRAPPING_MODULE) });
+    const cells = await freshPackage();
+    const { releaseThreads } = await import('../src/cells/prepared.js');
+    const P = cells.prepareWeights('type1', type1Weights(96, 3), { threads: cells.threads(2) });
+    expect(P.threads).toBe(2);
+    expect(() => cells.lstmType1Batch(batch(2, 2, 3, 1), P)).toThrow('lstm-parity: a batch thread failed');
+    expect(() => cells.lstmType1(batch(1, 2, 3, 1)[0], P)).toThrow('lstm-parity: a thread of a split product failed');
+    releaseThreads(P);
+  });
+
+  it('should give up on a worker that does not start within 10 s, though the others did', async () => {
+    const { warn } = fakeNodeWorkers({ source: (k) => (k === 1 ? '' : undefined) });
+    const cells = await freshPackage();
+    const P = cells.prepareWeights('type1', type1Weights(4, 2), { threads: cells.threads(3) });
+    expect([P.threads, await P.threadsReady]).toEqual([1, 1]);
+    expect(warn.mock.calls).toEqual([['lstm-parity: threads(3) is running on one thread: a worker thread did not start within 10 s']]);
+  }, 30_000);
+});
+
+describe('threads in a browser page whose workers run (Node workers behind a faked Worker)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it("should never block the page's main thread, spinning while the workers run, with the bits of one thread", async () => {
+    const real = process.getBuiltinModule('node:worker_threads') as typeof import('node:worker_threads');
+    const running: import('node:worker_threads').Worker[] = [];
+    // Each worker runs the program it is given (the blob's text) on the data posted to it, and
+    // reports ready once the program has its kernel, as a browser's worker does.
+    class PageWorker extends EventTarget {
+      private readonly program: Promise<string>;
+      constructor(url: string) {
+        super();
+        this.program = resolveObjectURL(url)!.text();
+      }
+      postMessage(data: { control: SharedArrayBuffer }): void {
+        void this.program.then((text) => {
+          running.push(new real.Worker(text, { eval: true, workerData: data }));
+          // Atomics.waitAsync (ES2024; Node has it) is missing from this package's target library.
+          const { waitAsync } = Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: unknown } };
+          const wait = waitAsync(new Int32Array(data.control), 1, 0);
+          void (wait.async ? (wait.value as Promise<unknown>) : Promise.resolve()).then(() => this.dispatchEvent(new MessageEvent('message', { data: 'lstm-parity:ready' })));
+        });
+      }
+      terminate(): void {
+        for (const worker of running) void worker.terminate();
+      }
+    }
+    const builtin = process.getBuiltinModule.bind(process);
+    vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => (id === 'node:worker_threads' ? undefined : builtin(id))) as typeof process.getBuiltinModule);
+    vi.stubGlobal('Worker', PageWorker);
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('window', {});
+    const cells = await freshPackage();
+    const { BatchThreads } = await import('../src/cells/threads.js');
+    const { releaseThreads } = await import('../src/cells/prepared.js');
+    const W = type2Weights(8, 3);
+    const P = cells.prepareWeights('type2', W, { threads: cells.threads(2) });
+    expect(await P.threadsReady).toBe(2);
+    // As on a page's main thread, where Atomics.wait throws.
+    vi.spyOn(Atomics, 'wait').mockImplementation(() => {
+      throw new TypeError('Atomics.wait cannot be called in this context');
+    });
+    const step = vi.spyOn(BatchThreads.prototype, 'step');
+    const S = batch(4, 5, 3, 12);
+    expect(plain(cells.lstmType2Batch(S, P))).toEqual(plain(cells.lstmType2Batch(S, cells.prepareWeights('type2', W))));
+    expect(step).toHaveBeenCalled();
+    releaseThreads(P);
   });
 });
