@@ -180,6 +180,21 @@ describe('the validation error itself', () => {
     expect(() => validateCase('type1', 7)).toThrowError(/^expected a case object \{"S": \[\.\.\.\], "W": \{\.\.\.\}\}, got 7$/);
   });
 
+  it('should be instanceof LstmInputError from any copy of the package, by the mark they share, and nothing else should', () => {
+    let thrown: unknown;
+    try {
+      validateCase('type2', 7);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(LstmInputError);
+    // What another copy of the package (the harness's own, or a second version in an app) puts on its errors.
+    const fromAnotherCopy = Object.defineProperty(new Error('W.b_i: expected shape [4], got [1]'), Symbol.for('lstm-parity.LstmInputError'), { value: true });
+    expect(fromAnotherCopy instanceof LstmInputError).toBe(true);
+    const notMarked = Object.defineProperty(new Error('x'), Symbol.for('lstm-parity.OtherError'), { value: true });
+    for (const value of [null, undefined, 7, 'LstmInputError', new Error('x'), {}, notMarked]) expect(value instanceof LstmInputError).toBe(false);
+  });
+
   it('should cut a long string it quotes to 20 characters', () => {
     const c = validCase('type1');
     c.W.w_i = 'abcdefghijklmnopqrstuvwxyz';
