@@ -93,9 +93,24 @@ describe('threads for batches', () => {
     expect(plain(lstmType1Batch(S, W, { threads: threads(2) }))).toEqual(plain(lstmType1Batch(S, W)));
   });
 
+  it('should release weights that run on one thread as a no-op, and run them as before', () => {
+    const S = batch(3, 4, 3, 3);
+    for (const options of [{}, { threads: threads(2), backend: 'scalar' as const }]) {
+      const W = prepareWeights('type1', type1Weights(4, 3), options);
+      const before = plain(lstmType1Batch(S, W));
+      expect(() => releaseThreads(W)).not.toThrow();
+      expect(plain(lstmType1Batch(S, W))).toEqual(before);
+    }
+  });
+
   it('should refuse a thread count that is not a positive integer, naming the option', () => {
     for (const count of [0, 1.5, -2]) expect(() => threads(count)).toThrow(`threads: expected an integer >= 1, got ${count}`);
     expect(() => prepareWeights('type2', type2Weights(2, 1), { threads: 2 as never })).toThrow('threads: expected threads(n), got 2');
+    // Only what threads(n) returns is taken: an object with a start method, not a function that has one.
+    const imitation = Object.assign(() => undefined, { start: () => null, count: 2 });
+    for (const [value, got] of [[null, 'object'], [{}, 'object'], [{ start: 'x' }, 'object'], ['2', 'string'], [imitation, 'function']] as const) {
+      expect(() => prepareWeights('type2', type2Weights(2, 1), { threads: value as never })).toThrow(new TypeError(`threads: expected threads(n), got ${got}`));
+    }
   });
 
   it('should run one thread, with the same bits, where shared memory is missing', () => {
