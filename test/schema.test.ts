@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LstmInputError, lstmType1, lstmType2, validateCase, type CellType } from '../src/index.js';
 
 type Case = { S: unknown; W: Record<string, unknown> };
@@ -180,19 +180,24 @@ describe('the validation error itself', () => {
     expect(() => validateCase('type1', 7)).toThrowError(/^expected a case object \{"S": \[\.\.\.\], "W": \{\.\.\.\}\}, got 7$/);
   });
 
-  it('should be instanceof LstmInputError from any copy of the package, by the mark they share, and nothing else should', () => {
+  it('should be instanceof LstmInputError from any copy of the package, by the mark they share, and nothing else should', async () => {
     let thrown: unknown;
     try {
       validateCase('type2', 7);
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(LstmInputError);
-    // What another copy of the package (the harness's own, or a second version in an app) puts on its errors.
-    const fromAnotherCopy = Object.defineProperty(new Error('W.b_i: expected shape [4], got [1]'), Symbol.for('lstm-parity.LstmInputError'), { value: true });
-    expect(fromAnotherCopy instanceof LstmInputError).toBe(true);
-    const notMarked = Object.defineProperty(new Error('x'), Symbol.for('lstm-parity.OtherError'), { value: true });
-    for (const value of [null, undefined, 7, 'LstmInputError', new Error('x'), {}, notMarked]) expect(value instanceof LstmInputError).toBe(false);
+    // The mark is made once, when the module loads: loaded afresh here, it is the mark the module makes now.
+    vi.resetModules();
+    const { LstmInputError: Fresh } = await import('../src/cells/schema.js');
+    for (const Class of [LstmInputError, Fresh]) {
+      expect(thrown).toBeInstanceOf(Class);
+      // What another copy of the package (the harness's own, or a second version in an app) puts on its errors.
+      const fromAnotherCopy = Object.defineProperty(new Error('W.b_i: expected shape [4], got [1]'), Symbol.for('lstm-parity.LstmInputError'), { value: true });
+      expect(fromAnotherCopy instanceof Class).toBe(true);
+      const notMarked = Object.defineProperty(new Error('x'), Symbol.for('lstm-parity.OtherError'), { value: true });
+      for (const value of [null, undefined, 7, 'LstmInputError', new Error('x'), {}, notMarked]) expect(value instanceof Class).toBe(false);
+    }
   });
 
   it('should cut a long string it quotes to 20 characters', () => {
