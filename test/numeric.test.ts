@@ -12,6 +12,7 @@ import { compareKey, compareTraces, formatComparison } from '../src/judge/compar
 import { agreement, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, makeTolerance, toleranceFor, ulpsFor } from '../src/judge/tolerance.js';
 import { nextAfter, nextAfter32, ulpDistance, ulpDistance32, ulpOf } from '../src/numeric/ulp.js';
 import { SeededRandom } from '../src/numeric/seeded-random.js';
+import { WEIGHT_KEYS } from '../src/cells/schema.js';
 
 describe('tolerance', () => {
   it('should take an (rtol, atol) pair of finite numbers >= 0 and nothing else', () => {
@@ -26,7 +27,6 @@ describe('tolerance', () => {
     expect(makeTolerance(1e-4, 1e-5, 'float32')).toEqual({ rtol: 1e-4, atol: 1e-5, dtype: 'float32' });
     expect(Object.keys(makeTolerance(1e-4, 1e-5, 'float64'))).toEqual(['rtol', 'atol']);
     expect(Object.keys(makeTolerance(1e-4, 1e-5))).toEqual(['rtol', 'atol']);
-    expect([toleranceFor('float32'), toleranceFor('float64')]).toEqual([FLOAT32_TOLERANCE, FLOAT64_TOLERANCE]);
     expect(toleranceFor('float32')).toBe(FLOAT32_TOLERANCE);
     expect(toleranceFor('float64')).toBe(FLOAT64_TOLERANCE);
     const next32 = 1 + 2 ** -23;
@@ -412,18 +412,12 @@ describe('verdicts on NaN and infinities', () => {
 
 describe('pre-activations the order of evaluation decides', () => {
   const tol = FLOAT64_TOLERANCE;
-  const KEYS = { type1: ['i', 'g', 'o', 'c'], type2: ['i', 'g', 'o', 'cell'] } as const;
   /** A case with every weight 0 but those given (flat, row-major), S as rows. */
   const build = (cell: 'type1' | 'type2', H: number, S: number[][], W: Record<string, number[]> = {}) => {
     const X = S[0]?.length ?? 1;
-    const zeros: Record<string, Float64Array> = {};
-    for (const gate of KEYS[cell]) {
-      zeros[`w_${gate}`] = new Float64Array(H * X);
-      if (gate !== 'cell') zeros[`u_${gate}`] = new Float64Array(H * H);
-      zeros[`b_${gate}`] = new Float64Array(H);
-    }
-    for (const [key, values] of Object.entries(W)) zeros[key] = Float64Array.from(values);
-    return { cell, hidden: H, inputs: X, steps: S.length, S: Float64Array.from(S.flat()), W: zeros };
+    const length = (key: string) => (key.startsWith('b_') ? H : key.startsWith('u_') ? H * H : H * X);
+    const weights = Object.fromEntries(WEIGHT_KEYS[cell].map((key) => [key, key in W ? Float64Array.from(W[key]) : new Float64Array(length(key))]));
+    return { cell, hidden: H, inputs: X, steps: S.length, S: Float64Array.from(S.flat()), W: weights };
   };
   const huge = 1e308;
 
@@ -445,7 +439,7 @@ describe('pre-activations the order of evaluation decides', () => {
   it("should read the recurrent products on the state before the step: type 1's h, type 2's c", () => {
     // Every gate 1 and ĉ = 1 (biases 100), so c_0 = 1 and c_1 = 2, while h stays below 1. At step 2,
     // w_i x = 1e308 · -10 = -∞; u_i times c_1 = 2 is +∞ (type 2), times h_1 = tanh(2) is not (type 1).
-    const biases = (cell: 'type1' | 'type2') => Object.fromEntries(KEYS[cell].map((gate) => [`b_${gate}`, [100, 100]]));
+    const biases = (cell: 'type1' | 'type2') => Object.fromEntries(WEIGHT_KEYS[cell].filter((key) => key.startsWith('b_')).map((key) => [key, [100, 100]]));
     const S = [[0], [0], [-10]];
     const type2 = build('type2', 2, S, { ...biases('type2'), w_i: [huge, 0], u_i: [huge, 0, 0, 0] });
     expect(firstOrderDecided(type2)).toEqual({ step: 2, sums: [{ step: 2, unit: 0, gate: 'i', positive: [huge, 2], negative: [huge, -10] }] });
